@@ -1,0 +1,474 @@
+/**
+ * `npm run bench:flags [-- --tasks N --items N]`: the flag engine at scale, on the local PostgreSQL.
+ *
+ * Creates a database of its own (dropped at the end), fills it with COPY (default 50,000 tasks and 1,000,000
+ * items: Jira issues and GitHub pull requests with comments, emails, chat, reviews, status changes and
+ * deployments written from a few hundred realistic texts), then measures:
+ * - the read ceiling: streaming every linked item row the loader reads, with nothing done to them;
+ * - a full recompute (time, tasks/s, its ratio to the read ceiling, peak RSS while it runs);
+ * - the same full recompute again, when nothing changed (no writes);
+ * - incremental recomputes after a sync that changed 100 items (goal: under 100 ms), median of 7 runs.
+ * The last line is one JSON object with the figures. The server is BENCH_DATABASE_URL, else TEST_DATABASE_URL,
+ * else postgres://postgres@127.0.0.1:5432/postgres.
+ */
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { recomputeFlags } from "../src/flags/recompute.ts";
+import { parseFlagSettings } from "../src/model/flag-settings.ts";
+import { loadTaskKeysOfItems } from "../src/store/load-task-snapshots.ts";
+import { migrateDatabase } from "../src/store/migrate.ts";
+import { openPostgres } from "../src/store/open-postgres.ts";
+
+const { values: args } = parseArgs({
+  options: { tasks: { type: "string", default: "50000" }, items: { type: "string", default: "1000000" } },
+});
+const TASKS = Number(args.tasks);
+const ITEMS = Number(args.items);
+if (!(TASKS > 0 && ITEMS >= 0)) throw new Error("--tasks and --items must be positive numbers");
+
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+const NOW = new Date("2025-03-12T15:00:00Z");
+const DAY = 86_400_000;
+
+// A seeded generator, so two runs bench the same data.
+let seed = 20250312;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+
+const TEAM = 60;
+const CLIENTS = 40;
+const GUESTS = 8;
+const BOTS = ["github-actions[bot]", "dependabot[bot]", "Automation for Jira", "Deploy Bot"];
+
+const TEXT = {
+  comment: [
+    "Started on this, first pass tomorrow.",
+    "Pushed the fix, moving to review.",
+    "Can you take a look at the retry logic when you get a sec?",
+    "Do we need a migration for this? Nope, the column is nullable.",
+    "Still waiting on the client to send the test data, can't finish the import until then.",
+    "Got the credentials from Raj, unblocked.",
+    "Reproduced on staging: https://staging.acme.dev/reports?range=30d — totals are off by one.",
+    "Great, another flaky test?? Quarantined it.",
+    "@anna could you double-check the rounding on the totals",
+    "Blocked by a flaky test in CI, looking into it.",
+    "Tested on staging build 482, all good ✅ signed off from QA",
+    "Retested, still failing on Safari, can't sign off yet.",
+    "Proposal: drop IE11 for this release. Thoughts?",
+    "Left a few notes inline, nothing blocking.",
+  ],
+  email: [
+    "Hi Anna,\n\nQuick one — what format do you need the export in? CSV or XLSX?\n\nThanks,\nDana\n\nDana Ruiz | Head of Ops",
+    "Thanks so much, looks great! 🙌",
+    "Hi team, any update on this?\n\nOn Mon, 10 Mar 2025 at 16:20, Anna <anna@acme.dev> wrote:\n> Should be ready this week?\n> Anna",
+    "Approved once the typo in the footer is fixed.",
+    "Approved from our side, thanks!",
+    "We're still waiting for our IT team to whitelist your IPs, should be done by Thursday.",
+    "Could you approve the final copy so we can ship Thursday?",
+    "The dates come out as MM/DD but we need DD/MM for the UK entities.",
+    "Please find attached the brand guidelines you asked for.",
+    "Hi all, we're fine with the new wording.\n\nFrom: Anna <anna@acme.dev>\nSent: Tuesday, March 11, 2025 5:02 PM\nSubject: RE: copy\n\nDoes this work for you?",
+  ],
+  chat: [
+    "deployed to prod 🚀 v2.14.0 is live",
+    "will deploy tomorrow morning, release freeze today",
+    "anyone know why the build is red on main??",
+    "yep, redeploying, give it 10 min",
+    "hey cn u send me the staging url again pls",
+    "ok to merge the export PR?",
+    "yep go for it",
+    "still no acess to their staging VPN, pinged their IT again",
+    "lunch at 1?",
+    "fyi the hero image is blurry on retina, we'd need a 2x asset",
+  ],
+  review: ["LGTM 🚀", "The retry loop never backs off — see inline.", "Nice cleanup.", ""],
+};
+
+const STATUSES = [
+  ["To Do", "todo"],
+  ["Backlog", "todo"],
+  ["In Progress", "in_progress"],
+  ["In Progress", "in_progress"],
+  ["Code Review", "in_progress"],
+  ["Ready for Release", "in_progress"],
+  ["Done", "done"],
+  ["Done", "done"],
+] as const;
+
+/** COPY's text format: tabs between columns, `\N` for null, backslash escapes. */
+const cell = (v: string | number | boolean | null) =>
+  v === null
+    ? "\\N"
+    : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+const line = (...cells: Array<string | number | boolean | null>) => `${cells.map(cell).join("\t")}\n`;
+
+async function copy(client: postgres.Sql, table: string, columns: string, rows: () => Generator<string>) {
+  const writable = await client.unsafe(`copy ${table} (${columns}) from stdin`).writable();
+  async function* chunks() {
+    let buffer = "";
+    for (const row of rows()) {
+      buffer += row;
+      if (buffer.length > 1 << 20) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), writable);
+}
+
+interface TaskPlan {
+  key: string;
+  isPr: boolean;
+  created: number;
+  status: string;
+  category: string;
+  assignee: string | null;
+}
+
+async function seedData(url: string): Promise<{ seconds: number; items: number }> {
+  const started = performance.now();
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const team = Array.from({ length: TEAM }, (_, i) => `p_team${i}`);
+  const clients = Array.from({ length: CLIENTS }, (_, i) => `p_client${i}`);
+  const guests = Array.from({ length: GUESTS }, (_, i) => `p_guest${i}`);
+  const bots = BOTS.map((_, i) => `p_bot${i}`);
+  await copy(client, "people", "id, name, email, is_bot", function* () {
+    for (const [i, id] of team.entries()) yield line(id, `Team Member ${i}`, `dev${i}@acme.dev`, false);
+    for (const [i, id] of clients.entries()) yield line(id, `Client ${i}`, `client${i}@brightside.co`, false);
+    for (const [i, id] of guests.entries()) yield line(id, `Guest ${i}`, null, false);
+    for (const [i, id] of bots.entries()) yield line(id, BOTS[i]!, null, true);
+  });
+  await copy(
+    client,
+    "identities",
+    "source, external_id, person_id, display_name, email, is_guest, is_bot",
+    function* () {
+      for (const [i, id] of team.entries()) {
+        yield line("jira", `acc-${i}`, id, `Team Member ${i}`, `dev${i}@acme.dev`, false, false);
+        yield line("slack", `U${i}`, id, `Team Member ${i}`, `dev${i}@acme.dev`, false, false);
+        yield line("github", `dev${i}`, id, `dev${i}`, null, false, false);
+      }
+      for (const [i, id] of clients.entries())
+        yield line("gmail", `client${i}@brightside.co`, id, null, `client${i}@brightside.co`, false, false);
+      for (const [i, id] of guests.entries())
+        yield line("slack", `G${i}`, id, `Guest ${i}`, null, true, false);
+      for (const [i, id] of bots.entries()) yield line("github", `bot${i}`, id, BOTS[i]!, null, false, true);
+    },
+  );
+
+  const plans: TaskPlan[] = [];
+  await copy(
+    client,
+    "tasks",
+    "key, source, external_id, title, status, status_category, url, assignee_id, reporter_id, labels, due_at, created_at, updated_at, last_activity_at, raw",
+    function* () {
+      for (let n = 0; n < TASKS; n++) {
+        const isPr = random() < 0.3;
+        const key = isPr ? `acme/web#${n + 1}` : `WEB-${n + 1}`;
+        const created = NOW.getTime() - Math.floor(random() * 120 * DAY);
+        const [status, category] = isPr
+          ? random() < 0.5
+            ? (["open", "in_progress"] as const)
+            : (["closed", "done"] as const)
+          : pick(STATUSES);
+        const assignee = random() < 0.9 ? pick(team) : null;
+        const merged = isPr && category === "done" ? new Date(created + DAY).toISOString() : null;
+        const raw = isPr
+          ? {
+              type: "pull_request",
+              data: {
+                number: n + 1,
+                state: category === "done" ? "closed" : "open",
+                draft: random() < 0.05,
+                merged_at: merged,
+                head: { ref: `feature/WEB-${n}` },
+                requested_reviewers: [{ login: `dev${Math.floor(random() * TEAM)}` }],
+              },
+            }
+          : { type: "issue", data: { key, fields: { resolution: null, issuelinks: [] } } };
+        const labels = random() < 0.05 ? "{blocked}" : random() < 0.05 ? "{client-facing}" : "{}";
+        plans.push({ key, isPr, created, status, category, assignee });
+        const at = new Date(created).toISOString();
+        yield line(
+          key,
+          isPr ? "github" : "jira",
+          key,
+          `Task ${n}`,
+          status,
+          category,
+          `https://x.test/${n}`,
+          assignee,
+          pick(team),
+          labels,
+          null,
+          at,
+          at,
+          at,
+          JSON.stringify(raw),
+        );
+      }
+    },
+  );
+
+  let written = 0;
+  const perTask = ITEMS / TASKS;
+  const itemIds: Array<[string, string]> = [];
+  await copy(
+    client,
+    "items",
+    "id, source, external_id, kind, author_id, at, text, thread_id, meta",
+    function* () {
+      for (const [t, plan] of plans.entries()) {
+        const want =
+          t === plans.length - 1
+            ? ITEMS - written
+            : Math.max(0, Math.round(perTask * (0.3 + random() * 1.4)));
+        const span = NOW.getTime() - plan.created;
+        const count = Math.min(want, ITEMS - written);
+        for (let k = 0; k < count; k++) {
+          const id = `i${written + k}`;
+          const at = new Date(
+            plan.created + Math.floor(((k + random()) / Math.max(count, 1)) * span),
+          ).toISOString();
+          const r = random();
+          let row: string;
+          if (k === 0) {
+            row = line(
+              id,
+              plan.isPr ? "github" : "jira",
+              id,
+              "status_change",
+              plan.assignee ?? pick(team),
+              at,
+              "",
+              null,
+              JSON.stringify({ statusTo: plan.status }),
+            );
+          } else if (r < 0.4) {
+            row = line(
+              id,
+              plan.isPr ? "github" : "jira",
+              id,
+              "comment",
+              random() < 0.1 ? pick(bots) : pick(team),
+              at,
+              pick(TEXT.comment),
+              null,
+              "{}",
+            );
+          } else if (r < 0.55) {
+            const client_ = random() < 0.6;
+            row = line(
+              id,
+              "gmail",
+              id,
+              "email",
+              client_ ? pick(clients) : pick(team),
+              at,
+              pick(TEXT.email),
+              `th${t}`,
+              JSON.stringify({ to: ["dev1@acme.dev"], messageId: `<${id}@x>` }),
+            );
+          } else if (r < 0.75) {
+            row = line(
+              id,
+              "slack",
+              id,
+              "chat_message",
+              random() < 0.15 ? pick(guests) : pick(team),
+              at,
+              pick(TEXT.chat),
+              `ts${t}`,
+              JSON.stringify(random() < 0.2 ? { reactions: [{ name: "+1", count: 1, users: ["U3"] }] } : {}),
+            );
+          } else if (r < 0.85 && plan.isPr) {
+            row = line(
+              id,
+              "github",
+              id,
+              "review",
+              pick(team),
+              at,
+              pick(TEXT.review),
+              null,
+              JSON.stringify({ reviewState: pick(["approved", "changes_requested", "commented"]) }),
+            );
+          } else if (r < 0.92) {
+            row = line(
+              id,
+              plan.isPr ? "github" : "jira",
+              id,
+              "status_change",
+              pick(team),
+              at,
+              "",
+              null,
+              JSON.stringify({ statusFrom: "To Do", statusTo: plan.status }),
+            );
+          } else if (r < 0.96) {
+            row = line(
+              id,
+              "github",
+              id,
+              "deployment",
+              pick(bots),
+              at,
+              "",
+              null,
+              JSON.stringify({
+                deploymentState: pick(["success", "failure"]),
+                environment: pick(["production", "staging"]),
+              }),
+            );
+          } else {
+            row = line(
+              id,
+              "github",
+              id,
+              "pull_request",
+              pick(team),
+              at,
+              "WEB PR",
+              null,
+              JSON.stringify({ merged: random() < 0.6 }),
+            );
+          }
+          itemIds.push([id, plan.key]);
+          yield row;
+        }
+        written += count;
+      }
+    },
+  );
+  await copy(client, "item_links", "item_id, task_key, rule", function* () {
+    for (const [id, key] of itemIds) yield line(id, key, "jira_key");
+  });
+  await client`analyze`;
+  await client.end();
+  return { seconds: (performance.now() - started) / 1000, items: written };
+}
+
+/** Peak RSS while `work` runs, sampled every 20 ms. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakMb: Math.round(peak / 1048576) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function main() {
+  const name = `threadline_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString(), { max: 10 });
+  try {
+    await migrateDatabase(database);
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    log(`[bench:flags] seeding ${TASKS} tasks, ${ITEMS} items into ${name}…`);
+    const seeded = await seedData(url.toString());
+    log(`[bench:flags] seeded in ${seeded.seconds.toFixed(1)} s`);
+    const settings = parseFlagSettings(undefined, {
+      THREADLINE_TEAM_DOMAINS: "acme.dev",
+      THREADLINE_TIMEZONE: "Europe/London",
+    });
+
+    // The read ceiling: every row the loader reads, streamed and dropped.
+    const reader = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const readStarted = performance.now();
+    let rows = 0;
+    await reader`select l.task_key, i.id, i.source, i.kind, i.author_id, i.at, i.text, i.thread_id, i.meta
+                 from item_links l join items i on i.id = l.item_id
+                 where not l.removed and i.deleted_at is null
+                 order by l.task_key, i.at, i.id`.cursor(5000, (batch) => {
+      rows += batch.length;
+    });
+    const readMs = performance.now() - readStarted;
+    await reader.end();
+    log(`[bench:flags] read ceiling: ${rows} rows in ${(readMs / 1000).toFixed(1)} s`);
+
+    const full = await withPeakRss(() =>
+      recomputeFlags(database.db, {
+        now: NOW,
+        settings,
+        onBatch: (p) => p.tasks % 10_000 === 0 && log(`  ${p.tasks} tasks…`),
+      }),
+    );
+    log(
+      `[bench:flags] full recompute: ${full.result.tasks} tasks, ${full.result.raised} flags in ${(full.result.ms / 1000).toFixed(1)} s`,
+    );
+    const steady = await recomputeFlags(database.db, { now: NOW, settings });
+    log(
+      `[bench:flags] again, nothing changed: ${(steady.ms / 1000).toFixed(1)} s, ${steady.unchanged} unchanged`,
+    );
+
+    // Incremental: a sync changed 100 items (new text, a newer time); recompute their tasks.
+    const runs: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const ids = Array.from({ length: 100 }, () => `i${Math.floor(random() * seeded.items)}`);
+      const at = new Date(NOW.getTime() - (run + 1) * 60_000);
+      await database.db.execute(
+        sql`update items set text = ${"Any update on this? We need it for Friday."}, at = ${at.toISOString()}::timestamptz
+            where id = any(${sql.param(ids)}::text[])`,
+      );
+      const started = performance.now();
+      const keys = await loadTaskKeysOfItems(database.db, ids);
+      await recomputeFlags(database.db, { taskKeys: keys, now: NOW, settings });
+      runs.push(performance.now() - started);
+    }
+    const sorted = [...runs].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const result = {
+      bench: "flags",
+      tasks: TASKS,
+      items: seeded.items,
+      flags: full.result.raised,
+      seedSeconds: Number(seeded.seconds.toFixed(1)),
+      readCeilingMs: Math.round(readMs),
+      fullRecomputeMs: Math.round(full.result.ms),
+      fullTasksPerSecond: Math.round(full.result.tasks / (full.result.ms / 1000)),
+      fullToReadRatio: Number((full.result.ms / readMs).toFixed(2)),
+      fullRecomputePhasesMs: full.result.phases,
+      fullRecomputePeakRssMb: full.peakMb,
+      unchangedRecomputeMs: Math.round(steady.ms),
+      incrementalMs: {
+        median: Math.round(median),
+        max: Math.round(sorted.at(-1)!),
+        runs: runs.map(Math.round),
+      },
+      incrementalGoalMs: 100,
+      incrementalWithinGoal: median < 100,
+      processPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await database.close();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+await main();

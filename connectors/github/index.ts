@@ -1,0 +1,24 @@
+/**
+ * The GitHub connector: github.com and GitHub Enterprise Server (GITHUB_API_URL), through @octokit/rest with
+ * its retry and throttling plugins, REST for the repository-wide comment lists and GraphQL for issues, pull
+ * requests with their reviews, and deployments. See README.md in this folder for the token, the limits and
+ * what a pass costs.
+ */
+import { defineConnector } from "../types.ts";
+import { GITHUB_ENV_VARS, githubSettingsFromEnv } from "./config.ts";
+import { mapGithubRecord } from "./map.ts";
+import { listGithubRepositories, pullGithubRepository } from "./pull.ts";
+import { githubWebhook } from "./webhook.ts";
+
+export type { GithubSettings } from "./config.ts";
+
+export const githubConnector = defineConnector({
+  id: "github",
+  label: "GitHub",
+  envVars: GITHUB_ENV_VARS,
+  fromEnv: githubSettingsFromEnv,
+  listScopes: (settings, request) => listGithubRepositories(settings, request),
+  pull: (request) => pullGithubRepository(request),
+  map: mapGithubRecord,
+  webhook: githubWebhook,
+});

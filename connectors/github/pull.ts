@@ -1,0 +1,502 @@
+/**
+ * Pulling one repository: three streams, each with its own cursor, committed page by page.
+ *
+ * 1. `repository` (GraphQL, `queries.ts`): issues, pull requests with their reviews and review requests, and
+ *    deployments with their statuses, one request per page of 100 of each, newest first. Issues are filtered
+ *    by `filterBy.since`; pull requests (no such filter) and deployments are read until one older than the
+ *    cursor. Reading newest first means an object updated while a pass runs can only move to the part already
+ *    read: it is seen again by the next pass, never skipped, whatever GitHub's cursors encode.
+ * 2. `comments` (REST `GET /repos/{o}/{r}/issues/comments?sort=updated&direction=asc&since=`): every issue and
+ *    pull request conversation comment of the repository, oldest change first. Each page continues from the
+ *    last `updated_at` seen (less a second) rather than a page number, so a comment edited during a long
+ *    backfill cannot shift the pages under it; `page=` is used only when a whole page shares one second.
+ * 3. `review_comments` (REST `GET /repos/{o}/{r}/pulls/comments`, the same way): read when a pull request was
+ *    updated since they were last read (a new review comment always comes with a review, which updates its
+ *    pull request), when the previous read was more than a day ago (edits of old comments), and on backfill.
+ *
+ * Every pass starts a little before where the last one ended (`OVERLAP_MS`), for writes GitHub makes visible
+ * late. The comment lists are conditional requests (`If-None-Match`): when nothing changed GitHub answers 304,
+ * which costs no rate limit. An incremental pass over a repository where nothing changed is therefore two
+ * requests: the GraphQL query (1 point) and the comment list (a free 304).
+ *
+ * Deleted comments and reviews cannot be listed: GitHub's lists only show what exists. The webhooks
+ * (`issue_comment.deleted`, `pull_request_review_comment.deleted`, `issues.deleted`) tombstone them; a
+ * repository synced by polling alone keeps what was deleted until a backfill (see README.md).
+ */
+import { z } from "zod";
+import type { JsonValue, Page, PullRequest, RawRecord, ScopeRequest } from "../types.ts";
+import { ConnectorError } from "../types.ts";
+import { createGithubClient, type GithubClient } from "./client.ts";
+import type { GithubSettings } from "./config.ts";
+import { PULL_REQUEST_REVIEWS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
+import { GqlDeploymentSchema, PullRequestReviewsPageSchema, RepositoryPageSchema } from "./schemas.ts";
+
+/** How far before the last pass's newest change the next pass starts. */
+export const OVERLAP_MS = 2 * 60_000;
+/** Deployments created this long before the cursor are still read, for statuses added to them since. */
+export const DEPLOYMENT_STATUS_WINDOW_MS = 24 * 3_600_000;
+/** Review comments are read at least this often, for edits on pull requests that saw nothing else. */
+export const REVIEW_COMMENT_SWEEP_MS = 24 * 3_600_000;
+/** GitHub's largest page, REST `per_page` and GraphQL `first`. */
+export const PAGE_SIZE = 100;
+/** First page of an incremental pass: most passes find fewer changes than this. */
+const FIRST_SYNC_PULLS = 25;
+const FIRST_SYNC_DEPLOYMENTS = 30;
+
+/**
+ * The objects a finished pass saw changed at or after the next pass's `since` (id → updated time): the overlap
+ * the next pass reads again, and need not hand on again unless they changed.
+ */
+const SeenSchema = z.record(z.string(), z.string());
+
+const ConnectionCursorSchema = z.object({
+  /** Objects changed before this were read by a finished pass (ISO time; null: from the beginning). */
+  since: z.string().nullable(),
+  /** A pass under way: where it continues, and the newest change it has seen. */
+  pass: z.object({ after: z.string().nullable(), high: z.string().nullable() }).nullable(),
+  seen: SeenSchema.default({}),
+});
+type ConnectionCursor = z.infer<typeof ConnectionCursorSchema>;
+
+const RepositoryCursorSchema = z.object({
+  v: z.literal(1),
+  issues: ConnectionCursorSchema,
+  pulls: ConnectionCursorSchema,
+  deployments: ConnectionCursorSchema,
+});
+export type RepositoryCursor = z.infer<typeof RepositoryCursorSchema>;
+
+const ListCursorSchema = z.object({
+  v: z.literal(1),
+  since: z.string().nullable(),
+  /** The ETag of the answer to `since` when it was the whole list: the next pass asks If-None-Match. */
+  etag: z.string().nullable(),
+  pass: z
+    .object({ since: z.string().nullable(), page: z.number().int(), high: z.string().nullable() })
+    .nullable(),
+  /** When a pass last finished (the run's start time). */
+  checkedAt: z.string().nullable(),
+  /** Review comments: the pull requests' cursor they were read up to. */
+  pullsSeen: z.string().nullable(),
+  seen: SeenSchema.default({}),
+});
+export type ListCursor = z.infer<typeof ListCursorSchema>;
+
+const ListItemSchema = z.object({ id: z.number(), updated_at: z.string() });
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const later = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b;
+const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as JsonValue;
+
+function parseCursor<T>(schema: z.ZodType<T>, value: JsonValue | undefined): T | null {
+  if (value === undefined || value === null) return null;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** `owner/name` of a scope. */
+export function splitScope(scope: string): { owner: string; name: string } {
+  const [owner, name, ...rest] = scope.split("/");
+  if (!owner || !name || rest.length > 0) {
+    throw new ConnectorError(
+      "github",
+      "invalid",
+      `"${scope}" is not a repository (owner/name); check GITHUB_REPOS`,
+    );
+  }
+  return { owner, name };
+}
+
+interface PullContext {
+  client: GithubClient;
+  scope: string;
+  owner: string;
+  name: string;
+  signal: AbortSignal;
+  /** The run's start, ISO. */
+  now: string;
+  incremental: boolean;
+  estimate: (items: number) => void;
+}
+
+/** Passes over the three GraphQL connections, a page of each per request, until each reaches its cursor. */
+async function* pullRepositoryStream(
+  ctx: PullContext,
+  start: RepositoryCursor,
+): AsyncGenerator<Page, RepositoryCursor> {
+  const state: RepositoryCursor = structuredClone(start);
+  for (const c of [state.issues, state.pulls, state.deployments]) c.pass ??= { after: null, high: null };
+  // The cursor the engine holds: a page that changes neither it nor any record is not handed on.
+  let committed = JSON.stringify(start);
+  let estimated = false;
+  // What this run's passes saw, to keep as `seen` for the overlap of the next.
+  const seenNow = {
+    issues: new Map<string, string>(),
+    pulls: new Map<string, string>(),
+    deployments: new Map<string, string>(),
+  };
+  const known = (c: ConnectionCursor, id: string, updatedAt: string) => c.seen[id] === updatedAt;
+  const first = (c: ConnectionCursor, small: number) =>
+    ctx.incremental && c.since !== null && c.pass?.after === null ? small : PAGE_SIZE;
+
+  while ((state.issues.pass || state.pulls.pass || state.deployments.pass) && !ctx.signal.aborted) {
+    const raw = await ctx.client.graphql(REPOSITORY_QUERY, {
+      owner: ctx.owner,
+      name: ctx.name,
+      withIssues: state.issues.pass !== null,
+      issuesFirst: PAGE_SIZE,
+      issuesAfter: state.issues.pass?.after ?? null,
+      issuesSince: state.issues.since,
+      withPulls: state.pulls.pass !== null,
+      pullsFirst: first(state.pulls, FIRST_SYNC_PULLS),
+      pullsAfter: state.pulls.pass?.after ?? null,
+      withDeployments: state.deployments.pass !== null,
+      deploymentsFirst: first(state.deployments, FIRST_SYNC_DEPLOYMENTS),
+      deploymentsAfter: state.deployments.pass?.after ?? null,
+    });
+    const page = RepositoryPageSchema.parse(raw);
+    if (!page.repository) {
+      throw new ConnectorError(
+        "github",
+        "not_found",
+        `${ctx.scope} does not exist or the token cannot see it; check GITHUB_REPOS`,
+      );
+    }
+    const { issues, pullRequests, deployments } = page.repository;
+    if (!estimated && state.issues.since === null) {
+      estimated = true;
+      ctx.estimate((issues?.totalCount ?? 0) + (pullRequests?.totalCount ?? 0));
+    }
+    const records: RawRecord[] = [];
+    const context = { repo: ctx.scope };
+
+    if (state.issues.pass && issues) {
+      const pass = state.issues.pass;
+      for (const node of issues.nodes) {
+        const { number, updatedAt } = z.object({ number: z.number(), updatedAt: z.string() }).parse(node);
+        pass.high = later(pass.high, updatedAt);
+        seenNow.issues.set(String(number), updatedAt);
+        if (!known(state.issues, String(number), updatedAt))
+          records.push({ type: "issue", data: toJson(node), context });
+      }
+      if (issues.pageInfo.hasNextPage) pass.after = issues.pageInfo.endCursor ?? null;
+      else finish(state.issues, seenNow.issues);
+    }
+
+    if (state.pulls.pass && pullRequests) {
+      const pass = state.pulls.pass;
+      const since = state.pulls.since;
+      let reachedCursor = false;
+      for (const node of pullRequests.nodes) {
+        const pr = z
+          .object({ number: z.number(), updatedAt: z.string(), reviews: z.unknown() })
+          .loose()
+          .parse(node);
+        if (since !== null && Date.parse(pr.updatedAt) < Date.parse(since)) {
+          reachedCursor = true;
+          continue;
+        }
+        pass.high = later(pass.high, pr.updatedAt);
+        seenNow.pulls.set(String(pr.number), pr.updatedAt);
+        // Unchanged since the last pass read it: so are its reviews (a review updates its pull request).
+        if (known(state.pulls, String(pr.number), pr.updatedAt)) continue;
+        // The pull request without its reviews: each review is a record of its own.
+        const { reviews, ...rest } = pr;
+        records.push({ type: "pull_request", data: toJson(rest), context });
+        const reviewContext = { repo: ctx.scope, number: String(pr.number) };
+        const conn = z
+          .object({
+            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+            nodes: z.array(z.unknown()),
+          })
+          .nullish()
+          .parse(reviews);
+        for (const review of conn?.nodes ?? [])
+          records.push({ type: "review", data: toJson(review), context: reviewContext });
+        let after = conn?.pageInfo.hasNextPage ? (conn.pageInfo.endCursor ?? null) : null;
+        while (after !== null && !ctx.signal.aborted) {
+          const more = PullRequestReviewsPageSchema.parse(
+            await ctx.client.graphql(PULL_REQUEST_REVIEWS_QUERY, {
+              owner: ctx.owner,
+              name: ctx.name,
+              number: pr.number,
+              after,
+            }),
+          ).repository?.pullRequest?.reviews;
+          for (const review of more?.nodes ?? [])
+            records.push({ type: "review", data: toJson(review), context: reviewContext });
+          after = more?.pageInfo.hasNextPage ? (more.pageInfo.endCursor ?? null) : null;
+        }
+      }
+      if (reachedCursor || !pullRequests.pageInfo.hasNextPage) finish(state.pulls, seenNow.pulls);
+      else pass.after = pullRequests.pageInfo.endCursor ?? null;
+    }
+
+    if (state.deployments.pass && deployments) {
+      const pass = state.deployments.pass;
+      const since = state.deployments.since;
+      let reachedWindow = false;
+      for (const node of deployments.nodes) {
+        const d = GqlDeploymentSchema.parse(node);
+        if (since !== null && Date.parse(d.createdAt) < Date.parse(since) - DEPLOYMENT_STATUS_WINDOW_MS) {
+          reachedWindow = true;
+          continue;
+        }
+        const statuses = new Map<string, unknown>();
+        for (const s of [...(d.statuses?.nodes ?? []), d.latestStatus]) if (s) statuses.set(s.id, s);
+        const statusContext: Record<string, string> = {
+          repo: ctx.scope,
+          deploymentId: String(d.databaseId),
+          environment: d.environment ?? "",
+          ref: d.ref?.name ?? "",
+          sha: d.commitOid,
+          task: d.task ?? "",
+          pullRequests: (d.commit?.associatedPullRequests?.nodes ?? [])
+            .flatMap((p) => (p ? [String(p.number)] : []))
+            .join(","),
+        };
+        for (const [id, status] of statuses) {
+          const updatedAt = z.object({ updatedAt: z.string() }).parse(status).updatedAt;
+          if (since !== null && Date.parse(updatedAt) < Date.parse(since)) continue;
+          pass.high = later(pass.high, updatedAt);
+          seenNow.deployments.set(id, updatedAt);
+          if (!known(state.deployments, id, updatedAt)) {
+            records.push({ type: "deployment_status", data: toJson(status), context: statusContext });
+          }
+        }
+      }
+      if (reachedWindow || !deployments.pageInfo.hasNextPage) finish(state.deployments, seenNow.deployments);
+      else pass.after = deployments.pageInfo.endCursor ?? null;
+    }
+
+    const cursor = toJson(state);
+    if (records.length > 0 || JSON.stringify(cursor) !== committed) {
+      committed = JSON.stringify(cursor);
+      yield { stream: "repository", records, cursor };
+    }
+  }
+  return state;
+}
+
+/** Ends a connection's pass: the next starts a little before the newest change this one saw. */
+function finish(c: ConnectionCursor, seen: Map<string, string>): void {
+  const high = c.pass?.high ?? null;
+  c.since = high === null ? c.since : later(c.since, iso(Date.parse(high) - OVERLAP_MS));
+  c.pass = null;
+  c.seen = overlapOf(seen, c.since, c.seen);
+}
+
+/** The entries of `seen` the next pass reads again (changed at or after `since`); `previous` when none were read. */
+function overlapOf(
+  seen: Map<string, string>,
+  since: string | null,
+  previous: Record<string, string>,
+): Record<string, string> {
+  if (since === null) return {};
+  const from = Date.parse(since);
+  const entries = seen.size > 0 ? [...seen] : Object.entries(previous);
+  return Object.fromEntries(
+    entries.filter(([, at]) => Date.parse(at) >= from).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+/**
+ * A repository-wide REST comment list in `updated_at` order, each page continuing from the last change seen;
+ * the first request of a pass is conditional on the ETag of the last one when that was the whole answer.
+ */
+async function* pullListStream(
+  ctx: PullContext,
+  options: { stream: string; route: string; type: string; start: ListCursor; pullsSeen: string | null },
+): AsyncGenerator<Page, ListCursor> {
+  const { start } = options;
+  const state: ListCursor = structuredClone(start);
+  const fresh = state.pass === null;
+  let chainSince = state.pass?.since ?? state.since;
+  let pageNo = state.pass?.page ?? 1;
+  let high = state.pass?.high ?? null;
+  let first = true;
+  const emitted = new Map<string, string>();
+  let committed = JSON.stringify(start);
+
+  while (!ctx.signal.aborted) {
+    const res = await ctx.client.get(
+      options.route,
+      {
+        owner: ctx.owner,
+        repo: ctx.name,
+        sort: "updated",
+        direction: "asc",
+        per_page: PAGE_SIZE,
+        since: chainSince ?? undefined,
+        page: pageNo > 1 ? pageNo : undefined,
+      },
+      { etag: fresh && first ? state.etag : null },
+    );
+    first = false;
+    if (res.status === 304) {
+      const next: ListCursor = { ...state, checkedAt: ctx.now, pullsSeen: options.pullsSeen };
+      if (JSON.stringify(next) !== JSON.stringify(start))
+        yield { stream: options.stream, records: [], cursor: toJson(next) };
+      return next;
+    }
+    const items = z.array(z.unknown()).parse(res.data);
+    const records: RawRecord[] = [];
+    let last: string | null = null;
+    for (const item of items) {
+      const parsed = ListItemSchema.parse(item);
+      const id = String(parsed.id);
+      const updatedAt = parsed.updated_at;
+      last = updatedAt;
+      high = later(high, updatedAt);
+      // Pages overlap by the second they meet at, passes by `OVERLAP_MS`: what was taken as it is now is not repeated.
+      if (emitted.get(id) === updatedAt || (fresh && start.seen[id] === updatedAt)) {
+        emitted.set(id, updatedAt);
+        continue;
+      }
+      emitted.set(id, updatedAt);
+      records.push({ type: options.type, data: toJson(item), context: { repo: ctx.scope } });
+    }
+    if (items.length < PAGE_SIZE || last === null) {
+      // The list from `chainSince` fits in this one page. Keep asking from there (it is the address this
+      // answer's ETag belongs to, so the next pass is a free 304 until something changes) as long as that
+      // still starts the overlap before the newest change; otherwise move on to it.
+      const keep =
+        pageNo === 1 &&
+        (chainSince === null || high === null || Date.parse(chainSince) <= Date.parse(high) - OVERLAP_MS);
+      const since = keep
+        ? chainSince
+        : high === null
+          ? state.since
+          : later(state.since, iso(Date.parse(high) - OVERLAP_MS));
+      const next: ListCursor = {
+        v: 1,
+        since,
+        etag: keep ? res.etag : null,
+        pass: null,
+        checkedAt: ctx.now,
+        pullsSeen: options.pullsSeen,
+        seen: overlapOf(emitted, since, state.seen),
+      };
+      if (records.length > 0 || JSON.stringify(next) !== committed) {
+        yield { stream: options.stream, records, cursor: toJson(next) };
+      }
+      return next;
+    }
+    // `since` is documented as "updated after": go back a second, so a second's other changes are not lost.
+    const nextSince = iso(Date.parse(last) - 1000);
+    if (chainSince !== null && Date.parse(nextSince) <= Date.parse(chainSince)) pageNo++;
+    else {
+      chainSince = nextSince;
+      pageNo = 1;
+    }
+    state.pass = { since: chainSince, page: pageNo, high };
+    committed = JSON.stringify(state);
+    yield { stream: options.stream, records, cursor: toJson(state) };
+  }
+  return state;
+}
+
+const emptyConnection = (since: string | null): ConnectionCursor => ({ since, pass: null, seen: {} });
+
+/** Pages of one repository, from its committed cursors (see the top of this file). */
+export async function* pullGithubRepository(
+  request: PullRequest<GithubSettings>,
+  createClient: typeof createGithubClient = createGithubClient,
+): AsyncGenerator<Page> {
+  const { owner, name } = splitScope(request.scope);
+  const client = createClient({
+    settings: request.settings,
+    signal: request.signal,
+    report: request.report,
+    scope: request.scope,
+  });
+  const backfillSince = request.mode === "backfill" && request.since ? iso(request.since.getTime()) : null;
+  const ctx: PullContext = {
+    client,
+    scope: request.scope,
+    owner,
+    name,
+    signal: request.signal,
+    now: iso(request.now.getTime()),
+    incremental: request.mode === "sync",
+    estimate: (n) => request.report.estimate(n),
+  };
+
+  const repository = yield* pullRepositoryStream(
+    ctx,
+    parseCursor(RepositoryCursorSchema, request.cursors.repository) ?? {
+      v: 1,
+      issues: emptyConnection(backfillSince),
+      pulls: emptyConnection(backfillSince),
+      deployments: emptyConnection(backfillSince),
+    },
+  );
+  if (request.signal.aborted) return;
+
+  const freshList = (): ListCursor => ({
+    v: 1,
+    since: backfillSince,
+    etag: null,
+    pass: null,
+    checkedAt: null,
+    pullsSeen: null,
+    seen: {},
+  });
+  yield* pullListStream(ctx, {
+    stream: "comments",
+    route: "GET /repos/{owner}/{repo}/issues/comments",
+    type: "issue_comment",
+    start: parseCursor(ListCursorSchema, request.cursors.comments) ?? freshList(),
+    pullsSeen: null,
+  });
+  if (request.signal.aborted) return;
+
+  const reviewComments = parseCursor(ListCursorSchema, request.cursors.review_comments);
+  const pullsSince = repository.pulls.pass === null ? repository.pulls.since : null;
+  const due =
+    request.mode === "backfill" ||
+    reviewComments === null ||
+    reviewComments.pass !== null ||
+    reviewComments.pullsSeen !== pullsSince ||
+    reviewComments.checkedAt === null ||
+    request.now.getTime() - Date.parse(reviewComments.checkedAt) >= REVIEW_COMMENT_SWEEP_MS;
+  if (!due) return;
+  yield* pullListStream(ctx, {
+    stream: "review_comments",
+    route: "GET /repos/{owner}/{repo}/pulls/comments",
+    type: "review_comment",
+    start: reviewComments ?? freshList(),
+    pullsSeen: pullsSince,
+  });
+}
+
+/**
+ * The repositories to read: GITHUB_REPOS, else every repository the token can read
+ * (`GET /user/repos`, docs.github.com/en/rest/repos/repos#list-repositories-for-the-authenticated-user).
+ */
+export async function listGithubRepositories(
+  settings: GithubSettings,
+  request: ScopeRequest,
+  createClient: typeof createGithubClient = createGithubClient,
+): Promise<string[]> {
+  if (settings.repos.length > 0) return [...settings.repos];
+  const client = createClient({
+    settings,
+    signal: request.signal,
+    report: { requests: request.report.requests, waiting: request.report.waiting },
+  });
+  const repos: string[] = [];
+  for (let page = 1; !request.signal.aborted; page++) {
+    const res = await client.get("GET /user/repos", {
+      per_page: PAGE_SIZE,
+      page,
+      sort: "full_name",
+      affiliation: "owner,collaborator,organization_member",
+    });
+    const list = z.array(z.object({ full_name: z.string() })).parse(res.data);
+    repos.push(...list.map((r) => r.full_name));
+    if (list.length < PAGE_SIZE) break;
+  }
+  return repos;
+}

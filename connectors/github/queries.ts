@@ -1,0 +1,169 @@
+/**
+ * The GraphQL the connector sends (docs.github.com/en/graphql/reference). One query reads a page of a
+ * repository's issues, pull requests (each with up to 100 reviews and its review requests) and deployments
+ * (each with its statuses and the pull requests of its commit), so a pass costs one request per 100 of the
+ * largest of the three; `@include` drops a connection once it is read to the end.
+ *
+ * Nested page sizes set the point cost (GitHub counts `first` of every connection, per parent): labels 20,
+ * assignees 10, review requests 20, reviews 100, statuses 20, associated pull requests 5 — about 8 points a
+ * page of 100. Lists longer than those are cut, except reviews, which `PULL_REQUEST_REVIEWS_QUERY` pages on.
+ */
+
+const ACTOR = `
+fragment ThreadlineActor on Actor {
+  __typename
+  login
+  ... on User { name }
+}`;
+
+const REVIEW = `
+fragment ThreadlineReview on PullRequestReview {
+  databaseId
+  state
+  body
+  url
+  submittedAt
+  createdAt
+  author { ...ThreadlineActor }
+}`;
+
+const DEPLOYMENT_STATUS = `
+fragment ThreadlineDeploymentStatus on DeploymentStatus {
+  id
+  state
+  description
+  logUrl
+  environmentUrl
+  createdAt
+  updatedAt
+  creator { ...ThreadlineActor }
+}`;
+
+export const REPOSITORY_QUERY = `
+query ThreadlineRepository(
+  $owner: String!
+  $name: String!
+  $withIssues: Boolean!
+  $issuesFirst: Int!
+  $issuesAfter: String
+  $issuesSince: DateTime
+  $withPulls: Boolean!
+  $pullsFirst: Int!
+  $pullsAfter: String
+  $withDeployments: Boolean!
+  $deploymentsFirst: Int!
+  $deploymentsAfter: String
+) {
+  rateLimit { cost remaining resetAt }
+  repository(owner: $owner, name: $name) {
+    issues(
+      first: $issuesFirst
+      after: $issuesAfter
+      orderBy: { field: UPDATED_AT, direction: DESC }
+      filterBy: { since: $issuesSince }
+    ) @include(if: $withIssues) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number
+        title
+        body
+        state
+        stateReason
+        url
+        createdAt
+        updatedAt
+        closedAt
+        author { ...ThreadlineActor }
+        assignees(first: 10) { nodes { login name } }
+        labels(first: 20) { nodes { name } }
+        milestone { title dueOn }
+      }
+    }
+    pullRequests(
+      first: $pullsFirst
+      after: $pullsAfter
+      orderBy: { field: UPDATED_AT, direction: DESC }
+    ) @include(if: $withPulls) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number
+        title
+        body
+        state
+        isDraft
+        merged
+        mergedAt
+        url
+        createdAt
+        updatedAt
+        closedAt
+        headRefName
+        baseRefName
+        headRefOid
+        mergeCommit { oid }
+        author { ...ThreadlineActor }
+        mergedBy { ...ThreadlineActor }
+        assignees(first: 10) { nodes { login name } }
+        labels(first: 20) { nodes { name } }
+        milestone { title dueOn }
+        reviewRequests(first: 20) {
+          nodes {
+            requestedReviewer {
+              __typename
+              ... on User { login name }
+              ... on Bot { login }
+              ... on Mannequin { login }
+              ... on Team { slug }
+            }
+          }
+        }
+        reviews(first: 100) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { ...ThreadlineReview }
+        }
+      }
+    }
+    deployments(
+      first: $deploymentsFirst
+      after: $deploymentsAfter
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) @include(if: $withDeployments) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        databaseId
+        environment
+        description
+        task
+        createdAt
+        commitOid
+        ref { name }
+        creator { ...ThreadlineActor }
+        commit { associatedPullRequests(first: 5) { nodes { number } } }
+        latestStatus { ...ThreadlineDeploymentStatus }
+        statuses(first: 20) { nodes { ...ThreadlineDeploymentStatus } }
+      }
+    }
+  }
+}
+${ACTOR}
+${REVIEW}
+${DEPLOYMENT_STATUS}`;
+
+/** The rest of a pull request's reviews, past the first 100. */
+export const PULL_REQUEST_REVIEWS_QUERY = `
+query ThreadlinePullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviews(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...ThreadlineReview }
+      }
+    }
+  }
+}
+${ACTOR}
+${REVIEW}`;

@@ -1,0 +1,399 @@
+/**
+ * Pages of one Jira project (I/O). One stream, `issues`, whose cursor says how far the project has been read:
+ *
+ *   project = "KEY" AND updated >= <cursor − overlap, in epoch ms> ORDER BY updated ASC, key ASC
+ *
+ * JQL reads date literals in the API user's profile time zone and to the minute; an epoch-millisecond
+ * number means the same instant in every zone, and the lower bound is floored to the minute and moved back
+ * by `OVERLAP_MS` so that neither the minute resolution nor the search index's delay ("recent updates might
+ * not be immediately visible") skips a change. Issues read again in the overlap are recognised by their
+ * `updated` (kept in the cursor) and cost no further request.
+ *
+ * Each search page brings the issues with their first comments and newest change histories embedded
+ * (`fields=…,comment` and `expand=changelog`); an issue with more comments than embedded costs one
+ * comments request, one with more histories than embedded (and any newer than the cursor) its changelog
+ * pages. A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
+ */
+import { z } from "zod";
+import type { JsonValue, Page, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import { ConnectorError } from "../types.ts";
+import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryPolicy } from "./client.ts";
+import type { JiraDeployment, JiraSettings } from "./config.ts";
+import { isStatusChange, withoutSubPages } from "./map.ts";
+import {
+  JiraChangelogPageSchema,
+  JiraCommentsPageSchema,
+  JiraEnhancedSearchPageSchema,
+  JiraHistorySchema,
+  type JiraIssue,
+  JiraIssueRefSchema,
+  JiraIssueSchema,
+  JiraOffsetSearchPageSchema,
+} from "./schemas.ts";
+
+export const ISSUES_STREAM = "issues";
+
+/** What a search asks for each issue: what `map` reads, and the embedded comment page. */
+export const ISSUE_FIELDS = [
+  "summary",
+  "status",
+  "assignee",
+  "reporter",
+  "creator",
+  "labels",
+  "priority",
+  "issuelinks",
+  "fixVersions",
+  "issuetype",
+  "project",
+  "duedate",
+  "created",
+  "updated",
+  "description",
+  "comment",
+];
+
+/**
+ * Page sizes: the most each endpoint returns. Cloud's enhanced search gives at most 100 issues a page with
+ * fields and 5,000 with ids only; Data Center's search 1,000 (`jira.search.views.default.max`); comments
+ * 5,000 a page; the changelog 100.
+ */
+export const JIRA_PAGE_SIZES = {
+  cloudSearch: 100,
+  cloudIds: 5000,
+  dcSearch: 1000,
+  dcIds: 1000,
+  comments: 5000,
+  changelog: 100,
+} as const;
+
+type PageSizes = Record<keyof typeof JIRA_PAGE_SIZES, number>;
+
+/** How far before the cursor each incremental search starts. */
+export const OVERLAP_MS = 5 * 60_000;
+
+const floorMinute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+export const JiraCursorSchema = z.object({
+  v: z.literal(1),
+  deployment: z.enum(["cloud", "datacenter"]),
+  /** The newest `updated` pulled (epoch ms); null before the first issue. */
+  updatedMs: z.number().nullable(),
+  /** How far back the pulled history reaches: null for all of it, else the `since` of a partial backfill. */
+  fromMs: z.number().nullable(),
+  /** Issues pulled inside the overlap window: id → the `updated` pulled, so a repeat costs nothing. */
+  seen: z.record(z.string(), z.number()),
+  /** Every issue id of the project seen so far, as [first, last] ranges: what a deletion is found against. */
+  known: z.array(z.tuple([z.number(), z.number()])),
+});
+export type JiraCursor = z.infer<typeof JiraCursorSchema>;
+
+export function toRanges(ids: Iterable<number>): Array<[number, number]> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const id of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && id === last[1] + 1) last[1] = id;
+    else ranges.push([id, id]);
+  }
+  return ranges;
+}
+
+export function fromRanges(ranges: ReadonlyArray<readonly [number, number]>): Set<number> {
+  const out = new Set<number>();
+  for (const [first, last] of ranges) for (let id = first; id <= last; id++) out.add(id);
+  return out;
+}
+
+function parseOr<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConnectorError(
+    "jira",
+    "invalid",
+    `cannot read ${what}: ${issue ? `${issue.path.join(".")} ${issue.message}` : "unexpected shape"}`,
+  );
+}
+
+export interface JiraPullOptions {
+  retry?: Partial<JiraRetryPolicy>;
+  /** Smaller pages than Jira's maxima (tests use them to page through a few issues). */
+  pageSizes?: Partial<PageSizes>;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+interface Scope {
+  client: JiraClient;
+  pageSizes: PageSizes;
+  deployment: JiraDeployment;
+  project: string;
+  siteUrl: string;
+  signal: AbortSignal;
+}
+
+/** One search page, whichever API the site has, with how to ask for the next. */
+async function fetchSearchPage(
+  scope: Scope,
+  jql: string,
+  fields: string[],
+  expand: string | undefined,
+  position: { token?: string | undefined; startAt: number },
+  ids: boolean,
+): Promise<{ issues: JsonValue[]; next: { token?: string; startAt: number } | null }> {
+  if (scope.deployment === "cloud") {
+    const answer = await scope.client.searchEnhanced({
+      jql,
+      fields,
+      maxResults: ids ? scope.pageSizes.cloudIds : scope.pageSizes.cloudSearch,
+      ...(expand ? { expand } : {}),
+      nextPageToken: position.token,
+    });
+    const page = parseOr(JiraEnhancedSearchPageSchema, answer, "a search page (GET /rest/api/3/search/jql)");
+    // Sites before `isLast` existed end a search by leaving `nextPageToken` out.
+    const last = page.isLast ?? !page.nextPageToken;
+    return {
+      issues: page.issues,
+      next: last || !page.nextPageToken ? null : { token: page.nextPageToken, startAt: 0 },
+    };
+  }
+  const answer = await scope.client.searchOffset({
+    jql,
+    fields,
+    maxResults: ids ? scope.pageSizes.dcIds : scope.pageSizes.dcSearch,
+    startAt: position.startAt,
+    ...(expand ? { expand } : {}),
+  });
+  const page = parseOr(JiraOffsetSearchPageSchema, answer, "a search page (GET /rest/api/2/search)");
+  const nextStart = page.startAt + page.issues.length;
+  return {
+    issues: page.issues,
+    next: page.issues.length > 0 && nextStart < page.total ? { startAt: nextStart } : null,
+  };
+}
+
+/** Every comment of an issue, in pages of 5,000, oldest first. */
+async function fetchAllComments(scope: Scope, issueKey: string): Promise<JsonValue[]> {
+  const comments: JsonValue[] = [];
+  for (let startAt = 0; ; ) {
+    const answer = await scope.client.fetchComments(
+      scope.deployment,
+      issueKey,
+      startAt,
+      scope.pageSizes.comments,
+    );
+    const page = parseOr(JiraCommentsPageSchema, answer, `the comments of ${issueKey}`);
+    comments.push(...page.comments);
+    startAt += page.comments.length;
+    if (page.comments.length === 0 || startAt >= page.total) return comments;
+  }
+}
+
+/** Every change history of an issue (Cloud), oldest first. */
+async function fetchAllHistories(scope: Scope, issueKey: string): Promise<JsonValue[]> {
+  const histories: JsonValue[] = [];
+  for (let startAt = 0; ; ) {
+    const answer = await scope.client.fetchChangelog(issueKey, startAt, scope.pageSizes.changelog);
+    const page = parseOr(JiraChangelogPageSchema, answer, `the changelog of ${issueKey}`);
+    histories.push(...page.values);
+    startAt += page.values.length;
+    if (page.values.length === 0 || page.isLast === true || startAt >= page.total) return histories;
+  }
+}
+
+/** The records of one issue: itself, its comments, its status changes; fetching what the search left out. */
+async function toIssueRecords(
+  scope: Scope,
+  raw: JsonValue,
+  issue: JiraIssue,
+  lowerBound: number | null,
+): Promise<RawRecord[]> {
+  const context = { issueKey: issue.key, issueId: issue.id, siteUrl: scope.siteUrl };
+  const records: RawRecord[] = [
+    { type: "issue", data: withoutSubPages(raw), context: { siteUrl: scope.siteUrl } },
+  ];
+
+  const embedded = issue.fields.comment;
+  const comments =
+    embedded && embedded.total <= embedded.comments.length
+      ? embedded.comments
+      : await fetchAllComments(scope, issue.key);
+  for (const comment of comments) records.push({ type: "comment", data: comment, context });
+
+  const readHistories = (list: JsonValue[]) =>
+    list.map((data) => ({
+      data,
+      history: parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`),
+    }));
+  let histories = readHistories(issue.changelog?.histories ?? []);
+  if (scope.deployment === "cloud" && (issue.changelog?.total ?? 0) > histories.length) {
+    // Cloud embeds the newest histories. The older ones matter when this pull has no lower bound, or when
+    // even the oldest embedded one is newer than it (more changes since the cursor than were embedded).
+    const oldest = Math.min(...histories.map((h) => h.history.created.getTime()));
+    if (lowerBound === null || oldest >= lowerBound)
+      histories = readHistories(await fetchAllHistories(scope, issue.key));
+  }
+  for (const { data, history } of histories) {
+    if (isStatusChange(history)) records.push({ type: "history", data, context });
+  }
+  return records;
+}
+
+/** Ids of issues gone from the project since the cursor: deleted (a tombstone) or moved (just dropped). */
+async function findDeletions(
+  scope: Scope,
+  known: Set<number>,
+): Promise<{ listed: Set<number>; deletions: Tombstone[] }> {
+  const listed = new Set<number>();
+  const jql = `project = "${scope.project}"`;
+  let position: { token?: string | undefined; startAt: number } | null = { startAt: 0 };
+  while (position) {
+    const page = await fetchSearchPage(scope, jql, ["id"], undefined, position, true);
+    for (const raw of page.issues) {
+      const ref = parseOr(JiraIssueRefSchema, raw, "an issue id of a search page");
+      listed.add(Number(ref.id));
+    }
+    position = page.next;
+  }
+  const deletions: Tombstone[] = [];
+  for (const id of known) {
+    if (listed.has(id) || scope.signal.aborted) continue;
+    // Gone from the list: a 404 means deleted; an answer means moved to another project (or not yet in the
+    // search index), and its new project's pull has it.
+    try {
+      const ref = parseOr(
+        JiraIssueRefSchema,
+        await scope.client.fetchIssueProject(String(id)),
+        `issue ${id}`,
+      );
+      if (ref.fields?.project?.key === scope.project) listed.add(id);
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.kind !== "not_found") throw err;
+      // Jira does not say when: the sync's clock stands in.
+      deletions.push({ type: "task", externalId: String(id), at: null });
+    }
+  }
+  return { listed, deletions };
+}
+
+/**
+ * Pages of one project. Backfill and sync run the same search from the cursor; a backfill without a
+ * cursor starts at `since` (or at the beginning), a sync then also looks for deleted issues.
+ */
+export async function* pullJiraProject(
+  request: PullRequest<JiraSettings>,
+  options: JiraPullOptions = {},
+): AsyncGenerator<Page> {
+  const { settings, signal } = request;
+  const client = createJiraClient({
+    settings,
+    signal,
+    report: request.report,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  const stored = JiraCursorSchema.safeParse(request.cursors[ISSUES_STREAM]);
+  const previous = stored.success ? stored.data : null;
+  const deployment =
+    settings.deployment ?? previous?.deployment ?? (await fetchJiraDeployment(settings, client));
+  const scope: Scope = {
+    client,
+    pageSizes: { ...JIRA_PAGE_SIZES, ...options.pageSizes },
+    deployment,
+    project: request.scope,
+    siteUrl: settings.baseUrl,
+    signal,
+  };
+
+  const since = request.since ? request.since.getTime() : null;
+  let cursor: JiraCursor = previous
+    ? { ...previous, deployment }
+    : {
+        v: 1,
+        deployment,
+        updatedMs: null,
+        fromMs: request.mode === "backfill" ? since : null,
+        seen: {},
+        known: [],
+      };
+  // A backfill reaching further back than the history pulled so far reads again from there.
+  if (
+    previous &&
+    request.mode === "backfill" &&
+    previous.fromMs !== null &&
+    (since === null || since < previous.fromMs)
+  ) {
+    cursor = { ...cursor, updatedMs: null, fromMs: since };
+  }
+  const boundOf = (c: JiraCursor) =>
+    c.updatedMs !== null
+      ? floorMinute(c.updatedMs - OVERLAP_MS)
+      : c.fromMs === null
+        ? null
+        : floorMinute(c.fromMs);
+  const jqlFrom = (bound: number | null) =>
+    `project = "${scope.project}"${bound === null ? "" : ` AND updated >= ${bound}`} ORDER BY updated ASC, key ASC`;
+  let lowerBound = boundOf(cursor);
+  let jql = jqlFrom(lowerBound);
+
+  const known = fromRanges(cursor.known);
+  let position: { token?: string | undefined; startAt: number } | null = { startAt: 0 };
+  // Data Center pages by offset: an issue updated while the pages are read moves to the end of the order
+  // and shifts the rest back by one, which would skip one. Each next page therefore starts one issue early;
+  // when that issue is not the last one read, the list moved, and reading goes on from the cursor.
+  let expectFirst: string | null = null;
+  while (position && !signal.aborted) {
+    const page = await fetchSearchPage(scope, jql, ISSUE_FIELDS, "changelog", position, false);
+    let issues = page.issues;
+    if (expectFirst !== null) {
+      const first = JiraIssueRefSchema.safeParse(issues[0]);
+      if (!first.success || first.data.id !== expectFirst) {
+        lowerBound = boundOf(cursor);
+        jql = jqlFrom(lowerBound);
+        position = { startAt: 0 };
+        expectFirst = null;
+        continue;
+      }
+      issues = issues.slice(1);
+    }
+    const records: RawRecord[] = [];
+    const seen = { ...cursor.seen };
+    let updatedMs = cursor.updatedMs;
+    let lastId: string | null = null;
+    for (const raw of issues) {
+      const issue = parseOr(JiraIssueSchema, raw, "an issue of a search page");
+      const updated = issue.fields.updated.getTime();
+      known.add(Number(issue.id));
+      lastId = issue.id;
+      if (seen[issue.id] === updated) continue;
+      records.push(...(await toIssueRecords(scope, raw, issue, lowerBound)));
+      seen[issue.id] = updated;
+      updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
+    }
+    const keepFrom = updatedMs === null ? Number.NEGATIVE_INFINITY : floorMinute(updatedMs - OVERLAP_MS);
+    cursor = {
+      ...cursor,
+      updatedMs,
+      seen: Object.fromEntries(Object.entries(seen).filter(([, at]) => at >= keepFrom)),
+      known: toRanges(known),
+    };
+    yield { stream: ISSUES_STREAM, records, cursor };
+    const next: { token?: string; startAt: number } | null = page.next;
+    if (next && deployment === "datacenter" && lastId !== null) {
+      position = { startAt: next.startAt - 1 };
+      expectFirst = lastId;
+    } else {
+      position = next;
+      expectFirst = null;
+    }
+  }
+
+  if (request.mode === "sync" && previous && !signal.aborted) {
+    const { listed, deletions } = await findDeletions(scope, known);
+    const stillKnown = toRanges(listed);
+    if (deletions.length > 0 || JSON.stringify(stillKnown) !== JSON.stringify(cursor.known)) {
+      cursor = { ...cursor, known: stillKnown };
+      yield { stream: ISSUES_STREAM, records: [], deletions, cursor };
+    }
+  }
+}

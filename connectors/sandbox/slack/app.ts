@@ -1,0 +1,345 @@
+/**
+ * Slack's Web API over HTTP for the sandbox: the methods a sync client reads, at Slack's paths
+ * (`POST|GET /api/<method>`), taking arguments as a query string, a form body (what `@slack/web-api` sends)
+ * or a JSON body, with the token as `Authorization: Bearer …` or a `token` argument. Answers are Slack's:
+ * HTTP 200 with `{"ok": true, …}` or `{"ok": false, "error": "…"}` (`not_authed`, `invalid_auth`,
+ * `channel_not_found`, `not_in_channel`, `thread_not_found`, `user_not_found`, `invalid_cursor`,
+ * `missing_scope` with `needed`/`provided`), cursor pagination through `response_metadata.next_cursor`
+ * with each method's `limit` default and maximum, and HTTP 429 with `Retry-After` (seconds) and
+ * `{"ok": false, "error": "ratelimited"}`.
+ *
+ * "Limited app" mode plays what Slack does to commercially distributed apps outside the Marketplace since
+ * 29 May 2025: conversations.history and conversations.replies give at most 15 messages a page and answer
+ * one request a minute per method; anything sooner gets a 429. Tests shorten the minute (`windowMs`).
+ * https://docs.slack.dev/apis/web-api/rate-limits · https://docs.slack.dev/reference/methods/conversations.history
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { JsonValue } from "../../types.ts";
+import type { SandboxChannel, SandboxMessage, SlackDataset } from "./dataset.ts";
+import { renderChannel, renderMessage, renderUser } from "./render.ts";
+
+/**
+ * Page sizes as the method pages state them: conversations.history default 100, "a limit value under 1000"
+ * (999); conversations.replies default and maximum 1,000; users.conversations default 100, max 999;
+ * users.list "under 1000" (no limit: everything at once). Limited apps: 15 for history and replies.
+ */
+export const SLACK_SANDBOX_LIMITS = {
+  historyDefault: 100,
+  historyMax: 999,
+  repliesDefault: 1000,
+  repliesMax: 1000,
+  channelsDefault: 100,
+  channelsMax: 999,
+  usersMax: 999,
+  limitedPage: 15,
+} as const;
+
+/** Slack's body for a 429, for `faults.set([{ status: 429, body: SLACK_RATE_LIMIT_BODY }])`. */
+export const SLACK_RATE_LIMIT_BODY = { ok: false, error: "ratelimited" };
+
+export interface LimitedAppMode {
+  /** How long one request of a method holds the next one back (Slack: a minute). */
+  windowMs: number;
+  /** Messages a page at most (Slack: 15). */
+  pageMax: number;
+  /** The methods it applies to. */
+  methods: readonly string[];
+}
+
+export const LIMITED_APP: LimitedAppMode = {
+  windowMs: 60_000,
+  pageMax: SLACK_SANDBOX_LIMITS.limitedPage,
+  methods: ["conversations.history", "conversations.replies"],
+};
+
+/** What a test may change while the sandbox runs. */
+export interface SlackSandboxControl {
+  limited: LimitedAppMode | null;
+}
+
+type Params = Record<string, string>;
+type JsonObject = { [key: string]: JsonValue };
+
+class SlackApiError extends Error {
+  readonly extra: JsonObject;
+  constructor(code: string, extra: JsonObject = {}) {
+    super(code);
+    this.extra = extra;
+  }
+}
+
+const encodeCursor = (s: string) => Buffer.from(s, "utf8").toString("base64");
+function decodeCursor(cursor: string, prefix: string): string {
+  const decoded = Buffer.from(cursor, "base64").toString("utf8");
+  if (!decoded.startsWith(prefix)) throw new SlackApiError("invalid_cursor");
+  return decoded.slice(prefix.length);
+}
+
+/** `1512085950.000216` ↔ `1512085950000216`, as Slack's own `next_ts:` cursors write a ts. */
+const tsDigits = (ts: string) => ts.replace(".", "");
+const digitsTs = (d: string) => {
+  if (!/^\d{7,}$/.test(d)) throw new SlackApiError("invalid_cursor");
+  return `${d.slice(0, -6)}.${d.slice(-6)}`;
+};
+const micros = (ts: string) => {
+  const [s = "0", f = ""] = ts.split(".");
+  return BigInt(s) * 1_000_000n + BigInt(f.padEnd(6, "0").slice(0, 6) || "0");
+};
+
+function limitOf(params: Params, fallback: number, max: number): number {
+  const raw = params.limit;
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new SlackApiError("invalid_limit");
+  if (n === 0) return fallback;
+  return Math.min(n, max);
+}
+
+const truthy = (v: string | undefined) => v === "true" || v === "1";
+
+/** Which scope a method needs for a channel, Slack's way (public channels: channels:*, private: groups:*). */
+function needScope(data: SlackDataset, scope: string) {
+  if (!data.scopes.has(scope)) {
+    throw new SlackApiError("missing_scope", { needed: scope, provided: [...data.scopes].join(",") });
+  }
+}
+
+function readableChannel(data: SlackDataset, params: Params, kind: "history" | "read"): SandboxChannel {
+  const id = params.channel;
+  const channel = id ? data.findChannel(id) : undefined;
+  if (!channel) throw new SlackApiError("channel_not_found");
+  needScope(data, `${channel.isPrivate ? "groups" : "channels"}:${kind}`);
+  if (channel.isPrivate && !channel.members.has(data.bot.id)) throw new SlackApiError("channel_not_found");
+  return channel;
+}
+
+/** Binary search: the index of the first message with ts > `ts` (or ≥ when `inclusive`). */
+function indexAfter(list: readonly SandboxMessage[], ts: bigint, inclusive: boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const t = micros(list[mid]!.ts);
+    if (inclusive ? t < ts : t <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function history(data: SlackDataset, params: Params, pageMax: number | null): JsonObject {
+  const channel = readableChannel(data, params, "history");
+  if (!channel.members.has(data.bot.id)) throw new SlackApiError("not_in_channel");
+  const limit = limitOf(
+    params,
+    pageMax ?? SLACK_SANDBOX_LIMITS.historyDefault,
+    pageMax ?? SLACK_SANDBOX_LIMITS.historyMax,
+  );
+  const inclusive = truthy(params.inclusive);
+  const list = channel.messages;
+  // Newest first: walk down from just below `latest` (or the cursor's message) to just above `oldest`.
+  let start = list.length - 1;
+  if (params.cursor) {
+    const from = micros(digitsTs(decodeCursor(params.cursor, "next_ts:")));
+    start = indexAfter(list, from, false) - 1;
+  } else if (params.latest) {
+    start = indexAfter(list, micros(params.latest), !inclusive) - 1;
+  }
+  const oldest = params.oldest ? micros(params.oldest) : null;
+  const below = (m: SandboxMessage) =>
+    oldest === null || (inclusive ? micros(m.ts) >= oldest : micros(m.ts) > oldest);
+  const messages: JsonValue[] = [];
+  let next: SandboxMessage | null = null;
+  for (let i = start; i >= 0; i--) {
+    const m = list[i]!;
+    if (!below(m)) break;
+    const rendered = renderMessage(data, m);
+    if (!rendered) continue;
+    if (messages.length === limit) {
+      next = m;
+      break;
+    }
+    messages.push(rendered);
+  }
+  const out: JsonObject = {
+    ok: true,
+    messages,
+    has_more: next !== null,
+    pin_count: 0,
+    channel_actions_ts: null,
+    channel_actions_count: 0,
+  };
+  if (next) out.response_metadata = { next_cursor: encodeCursor(`next_ts:${tsDigits(next.ts)}`) };
+  return out;
+}
+
+function replies(data: SlackDataset, params: Params, pageMax: number | null): JsonObject {
+  const channel = readableChannel(data, params, "history");
+  if (!channel.members.has(data.bot.id)) throw new SlackApiError("not_in_channel");
+  if (!params.ts) throw new SlackApiError("thread_not_found");
+  let parent = channel.byTs.get(params.ts);
+  if (parent?.threadTs) parent = channel.byTs.get(parent.threadTs);
+  if (!parent || (parent.deleted && data.liveReplies(parent).length === 0))
+    throw new SlackApiError("thread_not_found");
+  const limit = limitOf(
+    params,
+    pageMax ?? SLACK_SANDBOX_LIMITS.repliesDefault,
+    pageMax ?? SLACK_SANDBOX_LIMITS.repliesMax,
+  );
+  const inclusive = truthy(params.inclusive);
+  const oldest = params.oldest ? micros(params.oldest) : null;
+  const latest = params.latest ? micros(params.latest) : null;
+  const from = params.cursor ? micros(digitsTs(decodeCursor(params.cursor, "next_ts:"))) : null;
+  const inRange = (m: SandboxMessage) => {
+    const t = micros(m.ts);
+    if (from !== null && t < from) return false;
+    if (oldest !== null && (inclusive ? t < oldest : t <= oldest)) return false;
+    if (latest !== null && (inclusive ? t > latest : t >= latest)) return false;
+    return true;
+  };
+  // Oldest first, the parent at the head of the first page.
+  const messages: JsonValue[] = [];
+  if (!params.cursor) {
+    const head = renderMessage(data, parent);
+    if (head) messages.push(head);
+  }
+  let next: SandboxMessage | null = null;
+  for (const r of parent.replies) {
+    if (r.deleted || !inRange(r)) continue;
+    if (messages.length >= limit) {
+      next = r;
+      break;
+    }
+    const rendered = renderMessage(data, r);
+    if (rendered) messages.push(rendered);
+  }
+  const out: JsonObject = { ok: true, messages, has_more: next !== null };
+  if (next) out.response_metadata = { next_cursor: encodeCursor(`next_ts:${tsDigits(next.ts)}`) };
+  return out;
+}
+
+function usersList(data: SlackDataset, params: Params): JsonObject {
+  needScope(data, "users:read");
+  const all = [...data.users.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const limit = limitOf(params, all.length, SLACK_SANDBOX_LIMITS.usersMax);
+  const from = params.cursor ? decodeCursor(params.cursor, "user:") : null;
+  const rest = from === null ? all : all.filter((u) => u.id >= from);
+  const page = rest.slice(0, limit);
+  const next = rest[limit];
+  return {
+    ok: true,
+    members: page.map((u) => renderUser(data, u)),
+    cache_ts: Math.floor(data.now / 1000),
+    response_metadata: { next_cursor: next ? encodeCursor(`user:${next.id}`) : "" },
+  };
+}
+
+function usersInfo(data: SlackDataset, params: Params): JsonObject {
+  needScope(data, "users:read");
+  const user = params.user ? data.userById(params.user) : undefined;
+  if (!user) throw new SlackApiError("user_not_found");
+  return { ok: true, user: renderUser(data, user) };
+}
+
+function usersConversations(data: SlackDataset, params: Params): JsonObject {
+  const types = new Set((params.types ?? "public_channel").split(",").map((t) => t.trim()));
+  if (types.has("public_channel")) needScope(data, "channels:read");
+  if (types.has("private_channel")) needScope(data, "groups:read");
+  const limit = limitOf(params, SLACK_SANDBOX_LIMITS.channelsDefault, SLACK_SANDBOX_LIMITS.channelsMax);
+  const all = [...data.channels.values()]
+    .filter((c) => c.members.has(data.bot.id))
+    .filter((c) => types.has(c.isPrivate ? "private_channel" : "public_channel"))
+    .filter((c) => !(truthy(params.exclude_archived) && c.isArchived))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const from = params.cursor ? decodeCursor(params.cursor, "channel:") : null;
+  const rest = from === null ? all : all.filter((c) => c.id >= from);
+  const next = rest[limit];
+  return {
+    ok: true,
+    channels: rest.slice(0, limit).map((c) => renderChannel(data, c, false)),
+    response_metadata: { next_cursor: next ? encodeCursor(`channel:${next.id}`) : "" },
+  };
+}
+
+function conversationsInfo(data: SlackDataset, params: Params): JsonObject {
+  const channel = readableChannel(data, params, "read");
+  return { ok: true, channel: renderChannel(data, channel, true) };
+}
+
+function authTest(data: SlackDataset): JsonObject {
+  return {
+    ok: true,
+    url: data.workspaceUrl,
+    team: data.team.name,
+    user: data.bot.name,
+    team_id: data.team.id,
+    user_id: data.bot.id,
+    bot_id: data.bot.botId,
+    is_enterprise_install: false,
+  };
+}
+
+const METHODS: Record<string, (data: SlackDataset, params: Params, pageMax: number | null) => JsonObject> = {
+  "auth.test": (data) => authTest(data),
+  "conversations.history": history,
+  "conversations.replies": replies,
+  "conversations.info": conversationsInfo,
+  "users.conversations": usersConversations,
+  "users.list": usersList,
+  "users.info": usersInfo,
+};
+
+async function readParams(c: Context): Promise<Params> {
+  const out: Params = { ...c.req.query() };
+  if (c.req.method !== "POST") return out;
+  const type = c.req.header("content-type") ?? "";
+  if (type.includes("application/json")) {
+    const body: unknown = await c.req.json().catch(() => null);
+    if (typeof body === "object" && body !== null) {
+      for (const [k, v] of Object.entries(body)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+  } else if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+    const body = await c.req.parseBody();
+    for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+/** The sandbox's Hono app over `data`; `control` may be changed by a test while it runs. */
+export function createSlackSandboxApp(
+  data: SlackDataset,
+  control: SlackSandboxControl = { limited: null },
+): Hono {
+  const app = new Hono();
+  const lastCall = new Map<string, number>();
+  app.all("/api/:method", async (c) => {
+    const method = c.req.param("method");
+    const headers = { "X-OAuth-Scopes": [...data.scopes].join(",") };
+    const handler = METHODS[method];
+    if (!handler) return c.json({ ok: false, error: "unknown_method" }, 200, headers);
+    const params = await readParams(c);
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const token = bearer ?? params.token;
+    if (!token) return c.json({ ok: false, error: "not_authed" }, 200, headers);
+    if (token !== data.botToken) return c.json({ ok: false, error: "invalid_auth" }, 200, headers);
+
+    const limited = control.limited?.methods.includes(method) ? control.limited : null;
+    if (limited) {
+      const now = Date.now();
+      const last = lastCall.get(method);
+      if (last !== undefined && now - last < limited.windowMs) {
+        const seconds = Math.max(1, Math.ceil((limited.windowMs - (now - last)) / 1000));
+        return c.json(SLACK_RATE_LIMIT_BODY, 429, { ...headers, "Retry-After": String(seconds) });
+      }
+      lastCall.set(method, now);
+    }
+    try {
+      return c.json(handler(data, params, limited?.pageMax ?? null), 200, headers);
+    } catch (err) {
+      if (err instanceof SlackApiError)
+        return c.json({ ok: false, error: err.message, ...err.extra }, 200, headers);
+      throw err;
+    }
+  });
+  return app;
+}

@@ -1,0 +1,154 @@
+/**
+ * The parts of Slack's Web API and Events API answers the connector reads, as zod schemas. Only the fields
+ * read are declared; the objects themselves are kept as they came (`RawRecord.data`).
+ *
+ * Shapes as documented with examples at https://docs.slack.dev/reference/methods/conversations.history ,
+ * …/conversations.replies , …/users.list , …/users.info , …/users.conversations , …/conversations.info ,
+ * …/auth.test , and https://docs.slack.dev/reference/events/message (with its subtypes message_changed and
+ * message_deleted), https://docs.slack.dev/apis/events-api/ (the `event_callback` envelope).
+ */
+import { z } from "zod";
+import { ConnectorError } from "../types.ts";
+
+/** A message timestamp, `1512085950.000216`: the message's id within its channel. */
+export const SlackTsSchema = z.string().regex(/^\d+\.\d+$/, "is not a Slack ts");
+
+/** `response_metadata.next_cursor`: absent or "" on the last page. */
+const ResponseMetadataSchema = z.object({ next_cursor: z.string().optional() }).optional();
+
+export const SlackReactionSchema = z.object({
+  name: z.string(),
+  count: z.number().int().nonnegative().optional(),
+  users: z.array(z.string()).optional(),
+});
+
+/** A message as conversations.history, conversations.replies and the message event give it. */
+export const SlackMessageSchema = z.object({
+  type: z.string().optional(),
+  subtype: z.string().optional(),
+  ts: SlackTsSchema,
+  user: z.string().optional(),
+  bot_id: z.string().nullish(),
+  username: z.string().optional(),
+  bot_profile: z.object({ name: z.string().optional() }).nullish(),
+  text: z.string().optional(),
+  thread_ts: SlackTsSchema.optional(),
+  parent_user_id: z.string().optional(),
+  reply_count: z.number().int().nonnegative().optional(),
+  latest_reply: z.string().optional(),
+  edited: z.object({ user: z.string().optional(), ts: SlackTsSchema }).optional(),
+  reactions: z.array(SlackReactionSchema).optional(),
+  blocks: z.array(z.json()).optional(),
+  attachments: z.array(z.json()).optional(),
+  files: z.array(z.json()).optional(),
+  hidden: z.boolean().optional(),
+});
+export type SlackMessage = z.infer<typeof SlackMessageSchema>;
+
+/** A user object (users.list `members[]`, users.info `user`). */
+export const SlackUserSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  real_name: z.string().optional(),
+  deleted: z.boolean().optional(),
+  is_bot: z.boolean().optional(),
+  is_app_user: z.boolean().optional(),
+  is_restricted: z.boolean().optional(),
+  is_ultra_restricted: z.boolean().optional(),
+  profile: z
+    .object({
+      real_name: z.string().nullish(),
+      display_name: z.string().nullish(),
+      email: z.string().nullish(),
+    })
+    .optional(),
+});
+export type SlackUser = z.infer<typeof SlackUserSchema>;
+
+/** conversations.history and conversations.replies. */
+export const SlackMessagesPageSchema = z.object({
+  messages: z.array(z.json()),
+  has_more: z.boolean().optional(),
+  response_metadata: ResponseMetadataSchema,
+});
+
+/** users.list. */
+export const SlackUsersPageSchema = z.object({
+  members: z.array(z.json()),
+  response_metadata: ResponseMetadataSchema,
+});
+
+/** users.info. */
+export const SlackUserInfoSchema = z.object({ user: z.json() });
+
+/** A conversation object, as far as it is read (conversations.info `channel`, users.conversations `channels[]`). */
+export const SlackConversationSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  created: z.number().optional(),
+  is_archived: z.boolean().optional(),
+});
+
+/** users.conversations. */
+export const SlackConversationsPageSchema = z.object({
+  channels: z.array(SlackConversationSchema),
+  response_metadata: ResponseMetadataSchema,
+});
+
+/** conversations.info. */
+export const SlackConversationInfoSchema = z.object({ channel: SlackConversationSchema });
+
+/** auth.test: `url` is the workspace's address, `https://subarachnoid.slack.com/`. */
+export const SlackAuthTestSchema = z.object({
+  url: z.string(),
+  team: z.string().optional(),
+  team_id: z.string().optional(),
+  user_id: z.string().optional(),
+});
+
+/** The Events API envelope of everything but `url_verification`. */
+export const SlackEventCallbackSchema = z.object({
+  type: z.literal("event_callback"),
+  team_id: z.string().optional(),
+  event_id: z.string().optional(),
+  event_time: z.number().optional(),
+  event: z.json(),
+});
+
+/** Every event has a type. */
+export const SlackEventTypeSchema = z.object({ type: z.string() });
+
+export const SlackUrlVerificationSchema = z.object({
+  type: z.literal("url_verification"),
+  challenge: z.string(),
+});
+
+/** The `event` of a `message` event, as far as the webhook reads it before `map`. */
+export const SlackMessageEventSchema = z.object({
+  type: z.literal("message"),
+  subtype: z.string().optional(),
+  channel: z.string(),
+  ts: SlackTsSchema.optional(),
+  event_ts: SlackTsSchema.optional(),
+  deleted_ts: SlackTsSchema.optional(),
+  message: z.json().optional(),
+  previous_message: z.json().optional(),
+});
+
+/** reaction_added / reaction_removed: only where the reaction is. */
+export const SlackReactionEventSchema = z.object({
+  type: z.enum(["reaction_added", "reaction_removed"]),
+  item: z.object({ type: z.string(), channel: z.string().optional(), ts: SlackTsSchema.optional() }),
+});
+
+/** An answer read with its schema, or a `ConnectorError` of kind `invalid` saying what did not fit. */
+export function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConnectorError(
+    "slack",
+    "invalid",
+    `cannot read ${what}: ${issue ? `${issue.path.join(".")} ${issue.message}` : "unexpected shape"}`,
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The Microsoft Teams connector: channel messages and their replies through Microsoft Graph
+ * (@microsoft/microsoft-graph-client, tokens from @azure/msal-node). See README.md in this folder for the app
+ * registration, the permissions and the limits.
+ */
+import type { Connector } from "../types.ts";
+import { defineConnector } from "../types.ts";
+import { TEAMS_ENV_VARS, type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
+import { mapTeamsRecord } from "./map.ts";
+import { pullTeamsChannel, type TeamsPullOptions } from "./pull.ts";
+import { teamsWebhook } from "./webhook.ts";
+
+export type { TeamsSettings } from "./config.ts";
+export { teamsClientState } from "./webhook.ts";
+
+/** A Teams connector; options change only how it retries and where its notices go (tests use both). */
+export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<"teams", TeamsSettings> {
+  return defineConnector({
+    id: "teams",
+    label: "Microsoft Teams",
+    envVars: TEAMS_ENV_VARS,
+    fromEnv: teamsSettingsFromEnv,
+    // The channels are named in TEAMS_CHANNELS: listing every team's channels would need more permissions
+    // (Team.ReadBasic.All, Channel.ReadBasic.All) than reading the chosen ones.
+    listScopes: async (settings) => settings.channels.map((c) => c.scope),
+    pull: (request) => pullTeamsChannel(request, options),
+    map: mapTeamsRecord,
+    webhook: teamsWebhook,
+  });
+}
+
+export const teamsConnector = createTeamsConnector();

@@ -1,0 +1,331 @@
+/**
+ * All the core knows of a source. A connector lives in one folder (`connectors/<source>/`), imports its SDK
+ * there and nowhere else, and never imports the store: it yields pages of raw API objects, and a pure `map`
+ * turns each raw object into model records. The sync engine saves a page and its cursor in one transaction;
+ * `threadline relink` replays `map` over the stored raw objects without asking any API.
+ */
+import type { z } from "zod";
+import { ConfigError } from "../src/config.ts";
+import type { ItemKind, SourceId, StatusCategory } from "../src/model/kinds.ts";
+
+/** Anything `JSON.stringify` keeps as it is: what jsonb columns (raw, meta, cursor) hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+// ---------------------------------------------------------------------------------------------------------
+// Raw first: what a source answered
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * One API object exactly as the source returned it, with what its request knew and the object does not
+ * (the channel of a Slack message, the issue of a Jira comment, the workspace URL). Stored as it is in the
+ * `raw` column of every row mapped from it, so `map` can be replayed over it.
+ */
+export interface RawRecord {
+  /** What the object is, in the connector's own words (`issue`, `comment`, `message`); `map` dispatches on it. */
+  type: string;
+  /** The API object, untouched. */
+  data: JsonValue;
+  /** Facts from the request, not the object: ids, URLs of the scope. */
+  context?: Record<string, string>;
+}
+
+/** A record the source says is gone. Its row keeps its content and links and gets `deleted_at`. */
+export interface Tombstone {
+  type: "task" | "item";
+  externalId: string;
+  /** When the source deleted it, if it says; otherwise the sync's clock. */
+  at: Date | null;
+}
+
+/**
+ * A slice of one stream of one scope. The engine commits the page's records and `cursor` in one
+ * transaction, so a pull killed at any moment resumes from the last committed page.
+ */
+export interface Page {
+  /** Which stream of the scope the cursor belongs to (`issues`, `comments`, `history`); one cursor a stream. */
+  stream: string;
+  records: RawRecord[];
+  deletions?: Tombstone[];
+  /** Where this stream continues after this page; handed back in `PullRequest.cursors[stream]`. */
+  cursor: JsonValue;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The model: what `map` produces
+// ---------------------------------------------------------------------------------------------------------
+
+/** How a record names a person: an account in one source. */
+export interface IdentityRef {
+  source: SourceId;
+  /** The source's stable id: Jira accountId, GitHub login id, Slack user id, an email address for Gmail. */
+  externalId: string;
+}
+
+/** How a person appears in one source. People are merged across sources by email (case-insensitive). */
+export interface Identity extends IdentityRef {
+  displayName: string | null;
+  email: string | null;
+  /** A Slack or Teams guest: a client or stakeholder whatever their email domain. */
+  isGuest: boolean;
+  isBot: boolean;
+  /** The user object as the source returned it, when the page had one. */
+  raw?: JsonValue;
+}
+
+/** A unit of work: a Jira issue (`PROJ-123`) or a GitHub issue or pull request (`owner/repo#12`). */
+export interface Task {
+  key: string;
+  externalId: string;
+  title: string;
+  status: string;
+  statusCategory: StatusCategory;
+  url: string;
+  assignee: IdentityRef | null;
+  reporter: IdentityRef | null;
+  labels: string[];
+  priority: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Set when the source reports the task deleted in the record itself. */
+  deletedAt?: Date | null;
+}
+
+/**
+ * Source-specific facts the rules and the linker read. The names below are shared by every connector; a
+ * connector may add its own (JSON only).
+ */
+export interface ItemMeta {
+  /** Review: `approved`, `changes_requested`, `commented`, `dismissed`. */
+  reviewState?: string;
+  /** Email headers: Message-ID, In-Reply-To, References (every id, including the In-Reply-To one). */
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  subject?: string;
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  reactions?: Array<{ name: string; count: number; users?: string[] }>;
+  /** Status change: the workflow states either side. */
+  statusFrom?: string;
+  statusTo?: string;
+  /** Deployment: `success`, `failure`, `in_progress`, and where to. */
+  deploymentState?: string;
+  environment?: string;
+  /** People mentioned, as external ids of the item's source. */
+  mentions?: string[];
+  /** Pull request facts the linker reads: head branch, repository `owner/name`, title, merged. */
+  branch?: string;
+  repo?: string;
+  title?: string;
+  merged?: boolean;
+  isBot?: boolean;
+  [key: string]: JsonValue | undefined;
+}
+
+/** Something that happened around a task: a comment, a review, an email, a chat message, a status change. */
+export interface Item {
+  externalId: string;
+  kind: ItemKind;
+  author: IdentityRef | null;
+  at: Date;
+  text: string;
+  url: string | null;
+  /**
+   * Chat thread (Slack thread_ts, Teams reply chain) or email thread (Gmail thread id), unique within the
+   * source (prefix the channel: `C024BE91L:1712.000100`). Items of one thread share its links (`thread`,
+   * `email_thread`); the root carries it too.
+   */
+  threadId: string | null;
+  meta: ItemMeta;
+  /** The task the source itself puts this item under: a Jira comment's issue, a review's pull request. */
+  parentTaskKey: string | null;
+  editedAt: Date | null;
+  /** Set when the record itself says it was deleted (a Teams message with `deletedDateTime`). */
+  deletedAt?: Date | null;
+}
+
+/** What one raw record maps to. Any part may be empty. */
+export interface Mapped {
+  tasks?: Task[];
+  items?: Item[];
+  identities?: Identity[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * - `auth`: the credentials are wrong or expired (the whole source stops);
+ * - `forbidden`: this scope can no longer be read with them (the scope is marked, its items kept);
+ * - `not_found`: the scope is gone;
+ * - `rate_limit`: wait until `retryAt`, then resume from the last committed page;
+ * - `transient`: a 5xx or a dropped connection, worth a retry;
+ * - `invalid`: the source answered something we cannot read (or a setting is wrong): a bug to report.
+ */
+export type ConnectorErrorKind = "auth" | "forbidden" | "not_found" | "rate_limit" | "transient" | "invalid";
+
+/**
+ * What a connector throws. The message says where and what to do:
+ * `[threadline] [jira] 401 from https://…/rest/api/3/search/jql: check JIRA_EMAIL and JIRA_API_TOKEN`.
+ */
+export class ConnectorError extends Error {
+  override name = "ConnectorError";
+  readonly source: SourceId;
+  readonly kind: ConnectorErrorKind;
+  readonly status: number | undefined;
+  /** For `rate_limit`: when the source accepts requests again. */
+  readonly retryAt: Date | undefined;
+
+  constructor(
+    source: SourceId,
+    kind: ConnectorErrorKind,
+    detail: string,
+    options: { status?: number; retryAt?: Date; cause?: unknown } = {},
+  ) {
+    super(`[threadline] [${source}] ${detail}`, { cause: options.cause });
+    this.source = source;
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAt = options.retryAt;
+  }
+
+  /** Whether resuming from the last committed page may succeed. */
+  get retryable(): boolean {
+    return this.kind === "rate_limit" || this.kind === "transient";
+  }
+}
+
+/** The error kind an HTTP status means, for connectors that classify an SDK's errors. */
+export function errorKindOfStatus(status: number): ConnectorErrorKind {
+  if (status === 401) return "auth";
+  if (status === 403) return "forbidden";
+  if (status === 404 || status === 410) return "not_found";
+  if (status === 429) return "rate_limit";
+  if (status >= 500 || status === 408) return "transient";
+  return "invalid";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pulling
+// ---------------------------------------------------------------------------------------------------------
+
+/** What the engine asks a connector to pull: one scope, from its cursors. */
+export interface PullRequest<Settings> {
+  settings: Settings;
+  /** One of `listScopes`' answers. */
+  scope: string;
+  /** `backfill` pulls history (from `since` when set); `sync` pulls what changed since the cursors. */
+  mode: "backfill" | "sync";
+  since: Date | null;
+  /** The committed cursor of each stream of this scope; a stream without one starts afresh. */
+  cursors: Readonly<Record<string, JsonValue>>;
+  /** When this run started: a connector computes windows from it, never from its own clock. */
+  now: Date;
+  /** Aborted when the run is stopped or the source failed elsewhere: stop requesting and return. */
+  signal: AbortSignal;
+  report: PullReporter;
+}
+
+/** How a connector tells the progress display what it knows. All optional to call. */
+export interface PullReporter {
+  /** About how many items this scope will yield in this run (for the progress bar and the time left). */
+  estimate(items: number): void;
+  /** The SDK is waiting for a rate limit to pass (null when it is no longer waiting). */
+  waiting(until: Date | null): void;
+  /** Count API requests made (from the SDK's request hook), for the summary. */
+  requests(count?: number): void;
+}
+
+/** What `listScopes` may use besides the settings. */
+export interface ScopeRequest {
+  signal: AbortSignal;
+  report: Pick<PullReporter, "requests" | "waiting">;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Webhooks
+// ---------------------------------------------------------------------------------------------------------
+
+/** A push as it reached `POST /webhooks/{source}`: the raw body, for the signature. Header names lower-case. */
+export interface WebhookRequest {
+  url: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  body: string;
+  now: Date;
+}
+
+export type WebhookResult =
+  /** A handshake the source expects an exact answer to (Slack `url_verification`, Graph `validationToken`). */
+  | { type: "reply"; status: number; contentType: string; body: string }
+  /** Records pushed in full: saved like a page, without moving any cursor. */
+  | {
+      type: "records";
+      scope: string;
+      records: RawRecord[];
+      deletions: Tombstone[];
+      deliveryId: string | null;
+    }
+  /** A notification that carries no data (Gmail's historyId, a Graph change): pull these scopes now. */
+  | { type: "sync"; scopes: string[] | null }
+  | { type: "ignore"; reason: string };
+
+export interface WebhookHandler<Settings> {
+  /** Whether the push is signed by the source (constant-time compare, Web Crypto so the Worker runs it). */
+  verify(request: WebhookRequest, settings: Settings): Promise<boolean>;
+  /** What a verified push means. Throws `ConnectorError` of kind `invalid` on a body it cannot read. */
+  parse(request: WebhookRequest, settings: Settings): WebhookResult;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The connector
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A source. Members are methods (not function properties) on purpose: that keeps
+ * `Connector<"jira", JiraSettings>` assignable to `Connector<"jira">`, so the registry can hold every source.
+ */
+export interface Connector<Id extends SourceId = SourceId, Settings = unknown> {
+  readonly id: Id;
+  /** As people write it: `Jira`, `GitHub`, `Microsoft Teams`. */
+  readonly label: string;
+  /** The variables that configure it, for messages (`set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN`). */
+  readonly envVars: readonly string[];
+  /** Its settings from the environment; null when the source is not configured. Throws `ConfigError`. */
+  fromEnv(env: Readonly<Record<string, string | undefined>>): Settings | null;
+  /** The scopes to read: the configured projects or channels, or those the token can see. */
+  listScopes(settings: Settings, request: ScopeRequest): Promise<string[]>;
+  /** Pages of one scope, from its cursors. Throws `ConnectorError`. */
+  pull(request: PullRequest<Settings>): AsyncIterable<Page>;
+  /** Pure: a raw record to model records. No I/O, no clock, no settings: replayed by `threadline relink`. */
+  map(record: RawRecord): Mapped;
+  readonly webhook: WebhookHandler<Settings>;
+}
+
+/** Lets TypeScript infer a connector's settings type from its members and check them in one place. */
+export function defineConnector<Id extends SourceId, Settings>(
+  connector: Connector<Id, Settings>,
+): Connector<Id, Settings> {
+  return connector;
+}
+
+/**
+ * A connector's settings from the environment through its zod schema: null when none of `enabledBy` is set,
+ * the parsed settings when the schema accepts them, otherwise a `ConfigError` naming the variable.
+ */
+export function settingsFromEnv<Schema extends z.ZodType>(
+  source: SourceId,
+  schema: Schema,
+  env: Readonly<Record<string, string | undefined>>,
+  enabledBy: readonly string[],
+): z.infer<Schema> | null {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  if (!enabledBy.some((name) => name in present)) return null;
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? "environment");
+  throw new ConfigError(`[threadline] [${source}] ${name} ${issue.message}`);
+}

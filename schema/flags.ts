@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { at } from "./columns.ts";
+import { people } from "./people.ts";
+
+/**
+ * A reason a task is stuck. `fingerprint` tells apart several flags of one kind on one task (two unanswered
+ * questions). `since` is when it was first seen; state changes record who made them and why.
+ */
+export const flags = pgTable(
+  "flags",
+  {
+    id: text("id").primaryKey(),
+    taskKey: text("task_key").notNull(),
+    kind: text("kind").notNull(),
+    fingerprint: text("fingerprint").notNull().default(""),
+    since: at("since").notNull(),
+    reason: text("reason").notNull(),
+    evidence: text("evidence").array().notNull().default(sql`'{}'::text[]`),
+    ownerId: text("owner_id").references(() => people.id),
+    state: text("state").notNull().default("open"),
+    snoozedUntil: at("snoozed_until"),
+    stateBy: text("state_by"),
+    stateReason: text("state_reason"),
+    stateAt: at("state_at"),
+    /** Time of the newest evidence item: a dismissed flag comes back when this moves past `stateAt`. */
+    lastEvidenceAt: at("last_evidence_at"),
+    resolvedAt: at("resolved_at"),
+    updatedAt: at("updated_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("flags_task_kind_fingerprint_key").on(t.taskKey, t.kind, t.fingerprint),
+    index("flags_kind_state_idx").on(t.kind, t.state, t.since),
+    index("flags_task_idx").on(t.taskKey),
+  ],
+);

@@ -1,0 +1,66 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { at } from "./columns.ts";
+import { people } from "./people.ts";
+import { sourceScopes } from "./sources.ts";
+
+/**
+ * Everything that happens around a task: comments, reviews, emails, chat messages, status changes, deployments.
+ * `id` is `<source>:<external id>`, so a repeated pull updates the same row. `raw` is the API object as it came,
+ * so mapping and linking can be replayed without asking the API again.
+ */
+export const items = pgTable(
+  "items",
+  {
+    id: text("id").primaryKey(),
+    source: text("source").notNull(),
+    externalId: text("external_id").notNull(),
+    scopeId: integer("scope_id").references(() => sourceScopes.id),
+    kind: text("kind").notNull(),
+    authorId: text("author_id").references(() => people.id),
+    at: at("at").notNull(),
+    text: text("text").notNull().default(""),
+    url: text("url"),
+    threadId: text("thread_id"),
+    /** Source-specific facts the rules read: review state, email headers, reactions, status from/to. */
+    meta: jsonb("meta").notNull().default(sql`'{}'::jsonb`),
+    raw: jsonb("raw"),
+    editedAt: at("edited_at"),
+    deletedAt: at("deleted_at"),
+    updatedAt: at("updated_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("items_source_external_key").on(t.source, t.externalId),
+    index("items_thread_idx").on(t.source, t.threadId),
+    index("items_at_idx").on(t.at),
+    // Email threading: a reply finds its ancestors by Message-ID, a late ancestor finds its replies by
+    // References, both while linking a page (src/store/item-links.ts).
+    index("items_message_id_idx").on(sql`(${t.meta}->>'messageId')`).where(sql`${t.meta} ? 'messageId'`),
+    index("items_references_idx")
+      .using("gin", sql`(${t.meta}->'references')`)
+      .where(sql`${t.meta} ? 'references'`),
+  ],
+);
+
+/**
+ * Which task an item belongs to, and the rule that decided it. A manual link (or a manual removal,
+ * `removed = true`) is a person's decision and survives every later sync and relink.
+ */
+export const itemLinks = pgTable(
+  "item_links",
+  {
+    itemId: text("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    taskKey: text("task_key").notNull(),
+    rule: text("rule").notNull(),
+    manual: boolean("manual").notNull().default(false),
+    removed: boolean("removed").notNull().default(false),
+    createdBy: text("created_by"),
+    createdAt: at("created_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.taskKey] }),
+    index("item_links_task_idx").on(t.taskKey, t.itemId),
+  ],
+);

@@ -1,0 +1,2 @@
+CREATE INDEX "items_message_id_idx" ON "items" USING btree (("meta"->>'messageId')) WHERE "items"."meta" ? 'messageId';--> statement-breakpoint
+CREATE INDEX "items_references_idx" ON "items" USING gin (("meta"->'references')) WHERE "items"."meta" ? 'references';

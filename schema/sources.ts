@@ -1,0 +1,35 @@
+import { sql } from "drizzle-orm";
+import { integer, jsonb, pgTable, primaryKey, serial, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { at } from "./columns.ts";
+
+/**
+ * One thing a source is read through: a Jira project, a repository, a mailbox, a channel.
+ * `status` records a scope the token can no longer read; its items are kept.
+ */
+export const sourceScopes = pgTable(
+  "source_scopes",
+  {
+    id: serial("id").primaryKey(),
+    source: text("source").notNull(),
+    scope: text("scope").notNull(),
+    status: text("status").notNull().default("active"),
+    statusReason: text("status_reason"),
+    lastSuccessAt: at("last_success_at"),
+    createdAt: at("created_at").notNull().default(sql`now()`),
+  },
+  (t) => [uniqueIndex("source_scopes_source_scope_key").on(t.source, t.scope)],
+);
+
+/** Where the next pull of one stream of a scope starts; written in the same transaction as the page it follows. */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    scopeId: integer("scope_id")
+      .notNull()
+      .references(() => sourceScopes.id, { onDelete: "cascade" }),
+    stream: text("stream").notNull(),
+    cursor: jsonb("cursor").notNull(),
+    updatedAt: at("updated_at").notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.stream] })],
+);

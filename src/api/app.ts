@@ -1,0 +1,83 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { Db } from "../store/db.ts";
+import { requireBearerToken } from "./auth.ts";
+import type { RouteDeps } from "./deps.ts";
+import { ApiError, errorBody } from "./errors.ts";
+import { createFlagRoutes } from "./routes/flags.ts";
+import { createItemRoutes } from "./routes/items.ts";
+import { createPeopleRoutes } from "./routes/people.ts";
+import { createTaskRoutes } from "./routes/tasks.ts";
+import { validationHook } from "./validation.ts";
+
+/** What the HTTP layer needs from its runtime; the Node server and the Worker each build one. */
+export interface AppDeps {
+  db: Db;
+  /** The bearer token `/api/*` requires. */
+  apiToken: string;
+  /** The clock, so tests and the rules see one `now`. */
+  now?: () => Date;
+  /** Where errors that are our fault are reported. */
+  logError?: (err: unknown, context: { method: string; path: string }) => void;
+  /**
+   * Called after a request changed which items or people a task has (a manual link or removal, a merge),
+   * once it is committed, so the flags of those tasks can be evaluated again. Its failure is logged; the
+   * request still succeeds, since its change is saved.
+   */
+  onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
+}
+
+export type App = OpenAPIHono;
+
+/** Builds the Hono app: `/healthz`, `/openapi.json` and the authenticated `/api`. No runtime is assumed. */
+export function createApp(deps: AppDeps): App {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  app.use("/api/*", requireBearerToken(deps.apiToken));
+
+  const routeDeps: RouteDeps = {
+    db: deps.db,
+    now: deps.now ?? (() => new Date()),
+    tasksChanged: async (taskKeys, request) => {
+      if (!deps.onTasksChanged || taskKeys.length === 0) return;
+      try {
+        await deps.onTasksChanged(taskKeys);
+      } catch (err) {
+        deps.logError?.(err, request);
+      }
+    },
+  };
+  app.route("/api", createTaskRoutes(routeDeps));
+  app.route("/api", createFlagRoutes(routeDeps));
+  app.route("/api", createItemRoutes(routeDeps));
+  app.route("/api", createPeopleRoutes(routeDeps));
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Threadline API",
+      version: "1",
+      description:
+        "Tasks, their unified timelines across Jira, GitHub, Gmail, Teams and Slack, and what is stuck.",
+    },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+    if (err instanceof HTTPException) {
+      // Hono's own 4xx (a body that is not JSON): the same code as our validation's.
+      const code = err.status === 400 ? "bad_request" : "http_error";
+      return c.json(errorBody(code, err.message || "Request failed."), err.status);
+    }
+    deps.logError?.(err, { method: c.req.method, path: c.req.path });
+    return c.json(errorBody("internal", "Something went wrong on our side; it has been logged."), 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,12 @@
+import type { Db } from "../store/db.ts";
+
+/** What the route modules get from `createApp`: the database, the clock, and who to tell about changes. */
+export interface RouteDeps {
+  db: Db;
+  now: () => Date;
+  /**
+   * Reports tasks whose items or people a request changed (a manual link, a merge), after the change is
+   * committed, so their flags can be evaluated again. Never throws: a failure is logged.
+   */
+  tasksChanged: (taskKeys: readonly string[], request: { method: string; path: string }) => Promise<void>;
+}

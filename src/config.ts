@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+/** A setting that is missing or malformed; the message names the variable and what it must be. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v), { message: `must be a URL (${what})` });
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The environment variables of the contract, as they are read once at each entry point. */
+export const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  THREADLINE_DATA_DIR: z.string().trim().min(1).default("./.threadline"),
+  THREADLINE_API_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  THREADLINE_PUBLIC_URL: url("the base of links in emails and the web view").default("http://localhost:8787"),
+  THREADLINE_TEAM_DOMAINS: list.pipe(
+    z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be email domains such as example.com")),
+  ),
+  THREADLINE_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" }),
+  THREADLINE_DIGEST_TIME: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, such as 07:00")
+    .default("07:00"),
+  THREADLINE_DIGEST_LEADS: list.pipe(z.array(z.email("must be email addresses"))),
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  apiToken: string | undefined;
+  publicUrl: string;
+  teamDomains: string[];
+  timeZone: string;
+  digestTime: string;
+  digestLeads: string[];
+  port: number | undefined;
+  /** The raw environment, for the connectors' own settings schemas. */
+  env: Record<string, string | undefined>;
+}
+
+/** Validates the environment once; the error is one line naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`[threadline] ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.THREADLINE_DATA_DIR,
+    apiToken: e.THREADLINE_API_TOKEN,
+    publicUrl: e.THREADLINE_PUBLIC_URL.replace(/\/+$/, ""),
+    teamDomains: e.THREADLINE_TEAM_DOMAINS.map((d) => d.toLowerCase()),
+    timeZone: e.THREADLINE_TIMEZONE,
+    digestTime: e.THREADLINE_DIGEST_TIME,
+    digestLeads: e.THREADLINE_DIGEST_LEADS.map((d) => d.toLowerCase()),
+    port: e.PORT,
+    env: present,
+  };
+}

@@ -1,0 +1,119 @@
+import { sql } from "drizzle-orm";
+import type { FlagSettings } from "../model/flag-settings.ts";
+import type { RaisedFlag } from "../model/raised-flag.ts";
+import { evaluateTaskFlags, toRuleContext } from "../rules/evaluate.ts";
+import type { Db } from "../store/db.ts";
+import { type SaveFlagsResult, saveFlags } from "../store/flag-store.ts";
+import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
+import { queryRows } from "../store/rows.ts";
+
+export interface RecomputeOptions {
+  /** The tasks that changed; all tasks when absent (streamed in batches). */
+  taskKeys?: readonly string[];
+  now: Date;
+  settings: FlagSettings;
+  /** Tasks per batch: one load, one evaluation and one save each. Default 1000. */
+  batchSize?: number;
+  /** Called after each batch is saved. */
+  onBatch?: (progress: { tasks: number; flags: number }) => void;
+}
+
+export interface RecomputeSummary extends SaveFlagsResult {
+  /** Tasks evaluated (deleted and unknown ones only have their flags resolved). */
+  tasks: number;
+  /** Flags the tasks raise now. */
+  raised: number;
+  ms: number;
+  /** Where the time went: waiting for snapshots (loads overlap with work), evaluating, saving. */
+  phases: { waitLoadMs: number; evaluateMs: number; saveMs: number };
+}
+
+/**
+ * Recomputes the flags of the tasks that changed (or of every task), and stores them with their lifecycle
+ * (see `saveFlags`). Batches are pipelined: the next one loads while the current one is evaluated and saved.
+ * A full recompute also resolves the flags of tasks that no longer exist.
+ */
+export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise<RecomputeSummary> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 1000;
+  const ctx = toRuleContext(options);
+  const summary: RecomputeSummary = {
+    tasks: 0,
+    raised: 0,
+    opened: 0,
+    reopened: 0,
+    updated: 0,
+    resolved: 0,
+    unchanged: 0,
+    ms: 0,
+    phases: { waitLoadMs: 0, evaluateMs: 0, saveMs: 0 },
+  };
+  const pages = options.taskKeys
+    ? givenPages([...new Set(options.taskKeys)], batchSize)
+    : allTaskPages(db, batchSize);
+  const load = async (keys: string[] | undefined) =>
+    keys ? { keys, snapshots: await loadTaskSnapshots(db, keys, options.settings) } : undefined;
+  let next = load((await pages.next()).value ?? undefined);
+  for (;;) {
+    let mark = performance.now();
+    const batch = await next;
+    summary.phases.waitLoadMs += performance.now() - mark;
+    if (!batch) break;
+    const following = pages.next().then((r) => (r.done ? undefined : r.value));
+    next = following.then(load);
+    // Surface a failed prefetch together with the batch's own failure, never as an unhandled rejection.
+    next.catch(() => {});
+    const flags: RaisedFlag[] = [];
+    mark = performance.now();
+    for (const snapshot of batch.snapshots) flags.push(...evaluateTaskFlags(snapshot, ctx));
+    summary.phases.evaluateMs += performance.now() - mark;
+    mark = performance.now();
+    const saved = await saveFlags(db, { taskKeys: batch.keys, flags, now: options.now });
+    summary.phases.saveMs += performance.now() - mark;
+    summary.tasks += batch.snapshots.length;
+    summary.raised += flags.length;
+    summary.opened += saved.opened;
+    summary.reopened += saved.reopened;
+    summary.updated += saved.updated;
+    summary.resolved += saved.resolved;
+    summary.unchanged += saved.unchanged;
+    options.onBatch?.({ tasks: summary.tasks, flags: summary.raised });
+  }
+  if (!options.taskKeys) {
+    const orphans = await queryRows<{ n: number }>(
+      db,
+      sql`with done as (
+            update flags f set state = 'resolved', resolved_at = ${options.now.toISOString()}::timestamptz,
+                   updated_at = ${options.now.toISOString()}::timestamptz
+            where f.state <> 'resolved' and not exists (select 1 from tasks t where t.key = f.task_key)
+            returning 1)
+          select count(*)::int as n from done`,
+    );
+    summary.resolved += orphans[0]?.n ?? 0;
+  }
+  summary.ms = performance.now() - started;
+  for (const k of ["waitLoadMs", "evaluateMs", "saveMs"] as const)
+    summary.phases[k] = Math.round(summary.phases[k]);
+  return summary;
+}
+
+async function* givenPages(keys: string[], size: number): AsyncGenerator<string[]> {
+  for (let i = 0; i < keys.length; i += size) yield keys.slice(i, i + size);
+}
+
+/** Every task key, deleted ones included (their flags get resolved), in key order. */
+async function* allTaskPages(db: Db, size: number): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  for (;;) {
+    const rows: Array<{ key: string }> = await queryRows<{ key: string }>(
+      db,
+      after === null
+        ? sql`select key from tasks order by key limit ${size}`
+        : sql`select key from tasks where key > ${after} order by key limit ${size}`,
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.key);
+    after = rows.at(-1)!.key;
+    if (rows.length < size) return;
+  }
+}

@@ -1,0 +1,29 @@
+import pino from "pino";
+
+/**
+ * The process's logger: JSON lines on stderr, so stdout stays for a command's own output (summaries, --json).
+ * Anything that could hold a secret is redacted by key name wherever it sits.
+ */
+export const log = pino(
+  {
+    level: process.env.THREADLINE_LOG_LEVEL ?? "info",
+    base: undefined,
+    redact: {
+      paths: [
+        "*.token",
+        "*.apiToken",
+        "*.password",
+        "*.secret",
+        "*.authorization",
+        "*.headers.authorization",
+        "*.headers.cookie",
+        "*.databaseUrl",
+        "*.url_with_credentials",
+      ],
+      censor: "[redacted]",
+    },
+  },
+  pino.destination(2),
+);
+
+export type Logger = typeof log;

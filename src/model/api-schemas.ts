@@ -1,0 +1,215 @@
+/**
+ * The HTTP API's shapes, as the contract states them (Task, Item, Flag, Person, the error body) and the
+ * queries and bodies each route takes. The routes declare them with `createRoute`, so `/openapi.json`
+ * documents exactly what is validated; tests parse answers with the same schemas.
+ */
+import { z } from "@hono/zod-openapi";
+import { FLAG_KINDS, ITEM_KINDS, SOURCES } from "./kinds.ts";
+
+const isoTime = (description: string) =>
+  z.iso
+    .datetime()
+    .openapi({ description: `${description} (ISO 8601, UTC)`, example: "2025-03-10T09:00:00.000Z" });
+
+export const PersonSchema = z
+  .object({
+    id: z.string().openapi({ example: "p_3f9a2c41d07be815" }),
+    name: z.string().openapi({ example: "Dana Whitfield" }),
+    email: z.string().nullable().openapi({ example: "dana@acme.dev" }),
+  })
+  .openapi("Person", {
+    description: "One person across every source. A person merged into another is shown as the survivor.",
+  });
+export type Person = z.infer<typeof PersonSchema>;
+
+// A union rather than `PersonSchema.nullable()`: zod-to-openapi would otherwise register the `Person`
+// component itself as nullable, wherever it is used.
+const PersonOrNull = z.union([PersonSchema, z.null()]);
+
+export const FlagSchema = z
+  .object({
+    id: z.string().openapi({ description: "Names the flag for snoozing or dismissing it." }),
+    kind: z.enum(FLAG_KINDS),
+    taskKey: z.string().openapi({ example: "FAL-12" }),
+    since: isoTime("When the problem was first seen"),
+    reason: z.string().openapi({ description: "One sentence a person can act on." }),
+    evidence: z.array(z.string()).openapi({ description: "Ids of the items that caused the flag." }),
+    owner: PersonOrNull,
+  })
+  .openapi("Flag", { description: "A reason a task is stuck." });
+export type Flag = z.infer<typeof FlagSchema>;
+
+export const TaskSchema = z
+  .object({
+    key: z
+      .string()
+      .openapi({ description: "`PROJ-123` (Jira) or `owner/repo#12` (GitHub)", example: "FAL-12" }),
+    title: z.string(),
+    status: z.string().openapi({ description: "The status as the source names it.", example: "In Review" }),
+    source: z.enum(SOURCES),
+    url: z.string(),
+    assignee: PersonOrNull,
+    updatedAt: isoTime("Last change of the task itself"),
+    lastActivityAt: isoTime("Newest activity on the task or anything linked to it"),
+    flags: z.array(FlagSchema).openapi({ description: "The task's open flags, oldest first." }),
+  })
+  .openapi("Task");
+export type Task = z.infer<typeof TaskSchema>;
+
+export const ItemSchema = z
+  .object({
+    id: z.string().openapi({ example: "slack:C024BE91L/1710061200.000100" }),
+    source: z.enum(SOURCES),
+    kind: z.enum(ITEM_KINDS),
+    taskKey: z
+      .string()
+      .nullable()
+      .openapi({ description: "The task whose timeline this is; null when unlinked." }),
+    author: PersonOrNull,
+    at: isoTime("When it happened"),
+    text: z.string(),
+    url: z.string().nullable(),
+    threadId: z.string().nullable(),
+  })
+  .openapi("Item", { description: "A comment, review, email, chat message, status change or deployment." });
+export type Item = z.infer<typeof ItemSchema>;
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "bad_request" }),
+      message: z.string().openapi({ example: "query limit: limit must be a whole number from 1 to 200" }),
+    }),
+  })
+  .openapi("Error");
+export type ErrorBody = z.infer<typeof ErrorSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------------------
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const limitParam = z.coerce
+  .number({ error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  .int({ error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  .min(1, { error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  .max(MAX_PAGE_SIZE, { error: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  .default(DEFAULT_PAGE_SIZE)
+  .openapi({
+    param: { name: "limit", in: "query" },
+    description: `How many a page holds (1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
+    type: "integer",
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  });
+
+const flagKindParam = (name: string) =>
+  z
+    .enum(FLAG_KINDS, { error: `${name} must be one of ${FLAG_KINDS.join(", ")}` })
+    .optional()
+    .openapi({ param: { name, in: "query" } });
+
+/**
+ * A page cursor: the opaque `nextCursor` of the previous page, checked by `isCursor` so a mangled one is a
+ * 400 naming `cursor` rather than a database error.
+ */
+export const cursorParam = (isCursor: (value: string) => boolean) =>
+  z
+    .string()
+    .refine(isCursor, {
+      error: "cursor is not one this API gave out: pass nextCursor from the previous page as it is",
+    })
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." });
+
+export const taskListQuerySchema = (isCursor: (value: string) => boolean) =>
+  z.object({
+    flag: flagKindParam("flag").openapi({ description: "Only tasks with an open flag of this kind." }),
+    q: z
+      .string()
+      .max(500, { error: "q must be at most 500 characters" })
+      .optional()
+      .openapi({
+        param: { name: "q", in: "query" },
+        description:
+          "Words to find in the task key, title or the text of its items (web-search syntax), or a key prefix such as `FAL-12`.",
+      }),
+    limit: limitParam,
+    cursor: cursorParam(isCursor),
+  });
+
+export const FlagListQuerySchema = z.object({
+  kind: flagKindParam("kind").openapi({ description: "Only flags of this kind." }),
+});
+
+export const itemListQuerySchema = (isCursor: (value: string) => boolean) =>
+  z.object({
+    unlinked: z
+      .literal("true", { error: "unlinked must be true: only items on no task are listed here" })
+      .openapi({
+        param: { name: "unlinked", in: "query" },
+        description: "`true`: items on no task (discussed but never put on a task), newest first.",
+      }),
+    limit: limitParam,
+    cursor: cursorParam(isCursor),
+  });
+
+export const TaskKeyParamsSchema = z.object({
+  key: z
+    .string()
+    .min(1)
+    .openapi({
+      param: { name: "key", in: "path" },
+      description: "The task key, URL-encoded: `owner/repo#12` is sent as `owner%2Frepo%2312`.",
+      example: "FAL-12",
+    }),
+});
+
+export const TaskItemParamsSchema = TaskKeyParamsSchema.extend({
+  itemId: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "itemId", in: "path" }, description: "The item id, URL-encoded." }),
+});
+
+const byField = z.string().trim().min(1).max(200).optional().openapi({
+  description: "Who decided, recorded with the change (default `api`).",
+  example: "dana@acme.dev",
+});
+
+export const LinkBodySchema = z
+  .object({ itemId: z.string().min(1, { error: "itemId is required" }), by: byField })
+  .openapi("LinkRequest");
+
+export const UnlinkQuerySchema = z.object({
+  by: byField.openapi({ param: { name: "by", in: "query" } }),
+});
+
+export const PersonParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "id", in: "path" }, description: "The person merged away." }),
+});
+
+export const MergeBodySchema = z
+  .object({ into: z.string().min(1, { error: "into is required" }) })
+  .openapi("MergeRequest", { description: "The person who survives the merge." });
+
+// ---------------------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------------------
+
+const nextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: "Pass as `cursor` for the next page; null on the last page." });
+
+export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), nextCursor }).openapi("TaskList");
+export const TimelineSchema = z.object({ task: TaskSchema, items: z.array(ItemSchema) }).openapi("Timeline");
+export const FlagListSchema = z.object({ flags: z.array(FlagSchema) }).openapi("FlagList");
+export const ItemListSchema = z.object({ items: z.array(ItemSchema), nextCursor }).openapi("ItemList");
+export const PersonAnswerSchema = z.object({ person: PersonSchema }).openapi("PersonAnswer");

@@ -1,0 +1,20 @@
+import type { FlagKind } from "./kinds.ts";
+
+/**
+ * A flag as a rule raises it. `fingerprint` tells apart several flags of one kind on one task (two unanswered
+ * questions); `since` is when the condition started (the question's time, the last activity); `owner` is the
+ * person id of who should act, null when nobody is known (the digest sends those to the leads).
+ */
+export interface RaisedFlag {
+  kind: FlagKind;
+  taskKey: string;
+  fingerprint: string;
+  since: Date;
+  /** One sentence a person can act on, with the facts. */
+  reason: string;
+  /** Ids of the items that caused the flag. */
+  evidence: string[];
+  owner: string | null;
+  /** Time of the newest evidence item (`since` when there is none): a dismissed flag returns when it moves. */
+  lastEvidenceAt: Date;
+}

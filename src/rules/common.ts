@@ -1,0 +1,146 @@
+import type { FlagSettings } from "../model/flag-settings.ts";
+import { toNameKey } from "../model/flag-settings.ts";
+import type { ItemKind } from "../model/kinds.ts";
+import type { RaisedFlag } from "../model/raised-flag.ts";
+import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { WorkingCalendar } from "./calendar.ts";
+import { textOf } from "./text/analysis.ts";
+
+/** What every rule is given besides the task. */
+export interface RuleContext {
+  now: Date;
+  settings: FlagSettings;
+  calendar: WorkingCalendar;
+}
+
+/** A flag before the evaluation adds the time of its newest evidence. */
+export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt">;
+
+/** A rule: a pure function of one task snapshot and the context. */
+export type Rule = (task: TaskSnapshot, ctx: RuleContext) => RuleFlag[];
+
+const CONVERSATION: ReadonlySet<ItemKind> = new Set([
+  "comment",
+  "review",
+  "review_comment",
+  "email",
+  "chat_message",
+]);
+
+/** Something a person said: a comment, review, email or chat message. */
+export const isConversation = (item: SnapshotItem) => CONVERSATION.has(item.kind);
+
+/** An item by a person, not by a bot, an automation rule or an auto-reply. */
+export function isHuman(item: SnapshotItem): item is SnapshotItem & { author: SnapshotPerson } {
+  return (
+    item.author !== null &&
+    !item.author.isBot &&
+    !item.facts.automated &&
+    !(item.kind === "email" && textOf(item).isAutoReply)
+  );
+}
+
+/** Whether a person is outside the team (a client, a stakeholder, a vendor). */
+export const isOutside = (person: SnapshotPerson) => !person.isTeam && !person.isBot;
+
+/** Whether a person is QA by the settings. */
+export function isQa(person: SnapshotPerson, settings: FlagSettings): boolean {
+  const qa = settings.roles.qa;
+  return (
+    (person.email !== null && qa.includes(person.email.toLowerCase())) ||
+    qa.includes(person.name.toLowerCase())
+  );
+}
+
+const listKeys = new WeakMap<readonly string[], Set<string>>();
+
+/** Whether a name (status, label) is in a settings list, ignoring case, spaces, dashes and underscores. */
+export function isListed(name: string, list: readonly string[]): boolean {
+  if (list.length === 0) return false;
+  let keys = listKeys.get(list);
+  if (!keys) {
+    keys = new Set(list.map(toNameKey));
+    listKeys.set(list, keys);
+  }
+  return keys.has(toNameKey(name));
+}
+
+export const hasListedLabel = (task: TaskSnapshot, list: string[]) =>
+  task.labels.some((l) => isListed(l, list));
+
+/** `Dana Ruiz`, or `someone` for an item without author. */
+export const nameOf = (person: SnapshotPerson | null) => person?.name ?? "someone";
+
+/** `Dana Ruiz (brightside.co)` for people outside the team, `Quinn Lee (QA)` for QA, the name otherwise. */
+export function describePerson(person: SnapshotPerson, settings: FlagSettings): string {
+  if (isOutside(person)) {
+    const domain = person.email?.split("@")[1];
+    return domain ? `${person.name} (${domain})` : `${person.name} (outside the team)`;
+  }
+  if (isQa(person, settings)) return `${person.name} (QA)`;
+  return person.name;
+}
+
+const SOURCE_PLACE: Record<string, string> = {
+  jira: "on Jira",
+  github: "on GitHub",
+  gmail: "by email",
+  slack: "in Slack",
+  teams: "in Teams",
+};
+
+/** Where an item was said: `by email`, `in Slack`, `on Jira`. */
+export const placeOf = (item: SnapshotItem) => SOURCE_PLACE[item.source] ?? `on ${item.source}`;
+
+/** `a comment by Anna Kowalski`, `an email from Dana Ruiz`, `a status change to Done by Ben Okafor`. */
+export function describeItem(item: SnapshotItem): string {
+  const who = nameOf(item.author);
+  switch (item.kind) {
+    case "comment":
+      return `a comment by ${who}`;
+    case "review":
+      return `a review by ${who}`;
+    case "review_comment":
+      return `a review comment by ${who}`;
+    case "email":
+      return `an email from ${who}`;
+    case "chat_message":
+      return `a ${item.source === "teams" ? "Teams" : "Slack"} message from ${who}`;
+    case "status_change":
+      return `a move to ${item.facts.statusTo ?? "another status"} by ${who}`;
+    case "pull_request":
+      return `a pull request by ${who}`;
+    case "deployment":
+      return "a deployment";
+    case "task_created":
+      return `its creation by ${who}`;
+  }
+}
+
+/** The owner when nobody more specific is known: the assignee, else the reporter if they are on the team. */
+export function defaultOwner(task: TaskSnapshot): string | null {
+  if (task.assignee) return task.assignee.id;
+  if (task.reporter?.isTeam) return task.reporter.id;
+  return null;
+}
+
+/** Whether the item's time is within `days` working days before now. */
+export function isRecent(item: SnapshotItem, days: number, ctx: RuleContext): boolean {
+  return item.at >= ctx.calendar.windowStart(ctx.now, days);
+}
+
+/** The latest status change into the task's current status, if the timeline has it. */
+export function enteredCurrentStatus(task: TaskSnapshot): SnapshotItem | null {
+  const key = toNameKey(task.status);
+  for (let i = task.items.length - 1; i >= 0; i--) {
+    const item = task.items[i]!;
+    if (
+      item.kind === "status_change" &&
+      item.facts.statusTo !== null &&
+      toNameKey(item.facts.statusTo) === key
+    ) {
+      return item;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,52 @@
+import type { FlagSettings } from "../model/flag-settings.ts";
+import type { FlagKind } from "../model/kinds.ts";
+import type { RaisedFlag } from "../model/raised-flag.ts";
+import type { TaskSnapshot } from "../model/task-snapshot.ts";
+import { evaluateBlockedExternal } from "./blocked-external.ts";
+import { toWorkingCalendar } from "./calendar.ts";
+import type { Rule, RuleContext } from "./common.ts";
+import { evaluateDoneNotDeployed } from "./done-not-deployed.ts";
+import { evaluateFeedbackOffBoard } from "./feedback-off-board.ts";
+import { evaluateMissingApproval } from "./missing-approval.ts";
+import { evaluateNoOwner } from "./no-owner.ts";
+import { evaluateStale } from "./stale.ts";
+import { evaluateUnansweredQuestion } from "./unanswered-question.ts";
+
+/** One rule per flag kind; the compiler checks that none is missing. */
+export const RULES: Record<FlagKind, Rule> = {
+  stale: evaluateStale,
+  missing_approval: evaluateMissingApproval,
+  unanswered_question: evaluateUnansweredQuestion,
+  feedback_off_board: evaluateFeedbackOffBoard,
+  done_not_deployed: evaluateDoneNotDeployed,
+  no_owner: evaluateNoOwner,
+  blocked_external: evaluateBlockedExternal,
+};
+
+const RULE_LIST = Object.values(RULES);
+
+export interface EvaluateOptions {
+  now: Date;
+  settings: FlagSettings;
+}
+
+/** The context rules share; the working calendar is built once per settings object. */
+export function toRuleContext({ now, settings }: EvaluateOptions): RuleContext {
+  return { now, settings, calendar: toWorkingCalendar(settings) };
+}
+
+/** Every flag a task raises as of `now`. Pure: the same snapshot, settings and time give the same flags. */
+export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions | RuleContext): RaisedFlag[] {
+  const ctx = "calendar" in options ? options : toRuleContext(options);
+  let times: Map<string, number> | undefined;
+  const flags: RaisedFlag[] = [];
+  for (const rule of RULE_LIST) {
+    for (const flag of rule(task, ctx)) {
+      times ??= new Map(task.items.map((i) => [i.id, i.at.getTime()]));
+      let last = flag.since.getTime();
+      for (const id of flag.evidence) last = Math.max(last, times.get(id) ?? last);
+      flags.push({ ...flag, lastEvidenceAt: new Date(last) });
+    }
+  }
+  return flags;
+}

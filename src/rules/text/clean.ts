@@ -1,0 +1,145 @@
+/**
+ * What a person actually wrote in a message: without the quoted history, forwarded messages, signatures,
+ * code and links, so that a question mark in a URL, a quoted question or a signature's "Need help?" is not
+ * taken for something they asked.
+ */
+
+const HISTORY_MARKERS: RegExp[] = [
+  // Gmail, Apple Mail: "On Mon, 10 Mar 2025 at 16:20, Anna <anna@acme.dev> wrote:" (sometimes over two lines)
+  /^[ \t]*On\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bwrote:[ \t]*$/im,
+  /^[ \t]*-{2,}[ \t]*(?:Original Message|Forwarded message)[ \t]*-{2,}/im,
+  /^[ \t]*Begin forwarded message:/im,
+  // Outlook's separator line, and its header block: "From: … Sent: … To: … Subject: …"
+  /^[ \t]*_{8,}[ \t]*$/m,
+  /^[ \t]*\*?From:\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date):\*?[ \t]+/im,
+];
+
+const SIGNATURE_MARKERS: RegExp[] = [
+  /^-- ?$/m,
+  /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|Galaxy|mobile)|Get Outlook for (?:iOS|Android))/im,
+];
+
+/** A closing line ("Thanks,", "Best regards") after which only the name and title follow. */
+const VALEDICTION =
+  /^[ \t]*(?:thanks|thank you|many thanks|thanks again|thx|cheers|best|best regards|kind regards|warm regards|regards|all the best|br|ta|speak soon)[ \t]*[,.!]*[ \t]*$/im;
+
+/** The new text of a message. */
+export function toNewText(text: string): string {
+  return text.length === 0 ? "" : clean(text);
+}
+
+/** A message's sentences as written (for quoting) and with plain apostrophes and dashes (for matching). */
+export interface Sentences {
+  original: string[];
+  plain: string[];
+}
+
+/** The sentences of a message's new text. */
+export function toSentenceSet(text: string): Sentences {
+  const original = toSentences(toNewText(text));
+  return { original, plain: original.map(toPlain) };
+}
+
+function clean(input: string): string {
+  // Each step runs only when its marker character is there: most chat messages skip them all.
+  let text = input.includes("\r") ? input.replace(/\r\n?/g, "\n") : input;
+  if (text.includes("<")) {
+    if (/<(?:p|br|div|span|at)\b[^>]*>/i.test(text)) text = fromHtml(text);
+    // Slack markup: <@U123|anna> <https://x|label> <!here>
+    text = text
+      .replace(/<@[A-Z0-9]+\|([^>]+)>/g, "@$1")
+      .replace(/<@[A-Z0-9]+>/g, "@someone")
+      .replace(/<!(?:here|channel|everyone)[^>]*>/g, "@here")
+      .replace(/<(?:https?|mailto):[^|>]+\|([^>]+)>/g, "$1")
+      .replace(/<(?:https?|mailto):[^>]+>/g, " ");
+  }
+  // Jira wiki mentions: [~Anna Kowalski], [~accountid:5b10…]
+  if (text.includes("[~"))
+    text = text.replace(/\[~accountid:[^\]]+\]/g, "@someone").replace(/\[~([^\]]+)\]/g, "@$1");
+  if (text.includes("\n")) {
+    text = cutAtFirst(text, HISTORY_MARKERS);
+    text = cutAtFirst(text, SIGNATURE_MARKERS);
+    if (text.includes(">")) {
+      text = text
+        .split("\n")
+        .filter((line) => !/^[ \t]*>/.test(line))
+        .join("\n");
+    }
+  } else if (/^[ \t]*>/.test(text)) return "";
+  // Code: fenced blocks, Jira's {code} and {noformat}, inline code.
+  if (text.includes("`")) text = text.replace(/```[\s\S]*?(?:```|$)/g, " ").replace(/`[^`\n]*`/g, " ");
+  if (text.includes("{")) text = text.replace(/\{(code|noformat)[^}]*\}[\s\S]*?(?:\{\1\}|$)/g, " ");
+  if (/https?:|www\./i.test(text)) text = text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, " ");
+  if (text.includes("@")) text = text.replace(/[^\s@]+@[^\s@]+\.\w+/g, " ");
+  if (text.includes("\n")) {
+    const lines = text.split("\n");
+    for (let i = 1; i < lines.length; i++) {
+      // A valediction near the end, after some content, starts the signature.
+      if (lines.length - i <= 8 && VALEDICTION.test(lines[i]!) && lines.slice(0, i).join("").trim()) {
+        text = lines.slice(0, i).join("\n");
+        break;
+      }
+    }
+  }
+  return text
+    .replace(/[ \t]+/g, " ")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function cutAtFirst(text: string, markers: RegExp[]): string {
+  let cut = text.length;
+  for (const re of markers) {
+    const m = re.exec(text);
+    if (m && m.index < cut) cut = m.index;
+  }
+  return text.slice(0, cut);
+}
+
+function fromHtml(html: string): string {
+  return html
+    .replace(/<blockquote[\s\S]*?<\/blockquote>/gi, "\n")
+    .replace(/<(?:br|\/p|\/div|\/li)[^>]*>/gi, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'");
+}
+
+/**
+ * The sentences of a text: split at line breaks and after `.`, `!`, `?` or `…`; each keeps its punctuation.
+ * Leading greetings ("Hi Anna,") stay with their sentence.
+ */
+export function toSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split("\n")) {
+    for (const part of line.split(/(?<=[.!?…])\s+(?=\S)/)) {
+      const s = part.trim();
+      if (s) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** A short quotation of a sentence for a reason: at most `max` characters, in curly quotes. */
+export function quote(sentence: string, max = 90): string {
+  const s = sentence.replace(/\s+/g, " ").trim();
+  return `“${s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s}”`;
+}
+
+/** Normalises apostrophes and dashes so patterns can be written with plain ones. */
+export function toPlain(text: string): string {
+  return text.replace(/[’‘`´]/g, "'").replace(/[–—]/g, " - ");
+}
+
+const GREETING =
+  /^(?:hi|hey|hello|dear|good (?:morning|afternoon|evening)|morning|hiya|yo)\b(?:\s+[\w.'-]+){0,3}\s*[,!.:]?$/i;
+
+/** The first sentence of a message that is not a greeting, for quoting in a reason. */
+export function toGist(text: string | Sentences): string {
+  const sentences = typeof text === "string" ? toSentences(toNewText(text)) : text.original;
+  return sentences.find((s) => !GREETING.test(s)) ?? sentences[0] ?? "";
+}

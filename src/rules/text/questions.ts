@@ -1,0 +1,102 @@
+import { isApprovalRequestSentence } from "./approvals.ts";
+import { type Sentences, toNewText, toPlain, toSentenceSet } from "./clean.ts";
+
+/**
+ * Questions that want an answer, as people write them: with or without a question mark ("can u send the url
+ * pls", "any update", "@anna the keys pls"), but not sarcasm ("great, another delay??"), rhetorical questions,
+ * questions the writer answers in the next breath, offers ("any questions, shout"), closers ("let me know if
+ * you have any questions") or review nits phrased as questions. Approval requests are left to the
+ * missing-approval rule.
+ */
+
+/** "Let me know if…", "any questions, shout": an offer to answer, not a question. */
+const CLOSERS: RegExp[] = [
+  /\b(?:let (?:me|us) know|lmk|shout|ping (?:me|us)|give (?:me|us) a shout|reach out|get in touch|feel free to)\b[^.!?]*\b(?:if|once|when|should|in case|whenever)\b/i,
+  /^(?:any (?:other |more |further )?questions|questions)\s*(?:[,?!.]|$)/i,
+  /\bany (?:other |more |further )?questions,? (?:just )?(?:shout|ask|let me know|ping)/i,
+  /\b(?:hope (?:this|that) helps|happy to help|anything else\s*\?)/i,
+];
+
+/** A reviewer's optional suggestion: "nit: maybe rename this?". */
+const SUGGESTION = /^(?:nit|nitpick|minor|optional|suggestion|tiny nit|style|fwiw|super nit)\b\s*[:(-]/i;
+
+/** "Great, another flaky test??", "Oh wonderful, broken again?". */
+const SARCASM_OPENER =
+  /^(?:oh,?\s+)?(?:great|wonderful|fantastic|perfect|lovely|awesome|brilliant|nice|cool|sure|yay|wow|classic|love it)\s*[,!.…]+/i;
+const SARCASM_TAIL = /\b(?:another|again|more|seriously|of course|as usual)\b/i;
+
+const RHETORICAL =
+  /^(?:who (?:decided|thought|knew|would(?:'ve| have) (?:thought|guessed)|needs|cares)\b|what could (?:possibly )?go wrong|how hard can it be|guess what|you know what|what else is new|am i right|amirite|right\s*\?+$)/i;
+
+/** The writer answers their own question in the next sentence. */
+const SELF_ANSWER =
+  /^(?:nope|no|yes|yep|yeah|yup|turns out|answer|because|found it|never ?mind|nvm|ignore (?:me|that)|scratch that|edit|update|ah|oh wait|ok found)\b/i;
+const NOT_AN_ANSWER = /^no (?:rush|worries|pressure|problem|hurry|stress|need)\b/i;
+
+/** Requests written without a question mark. */
+const REQUESTS: RegExp[] = [
+  /\b(?:can|could|would|will|cn|cld|can't|couldn't|won't)\s+(?:you|u|ya|someone|somebody|anyone|any1)\b/i,
+  /\b(?:please|pls|plz|plse|kindly)\b[^.!?]{0,40}?\b(?:confirm|send|share|provide|advise|clarify|let (?:me|us) know|tell|explain|answer|reply|respond|get back|forward|resend|verify|check|look|take a look|review)\b/i,
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|and|sorry|quick one|btw|guys|team)\b[\s,!.:-]*)*any (?:update|updates|updte|news|progress|eta|luck|word|feedback|thoughts)\b/i,
+  /\b(?:is there|are there|do (?:you|we) have|got) any (?:update|updates|news|progress|eta)\b/i,
+  /\b(?:what'?s|whats|what is|when'?s|whens|where'?s|wheres|how'?s|hows) (?:the|your|our|their) (?:eta|status|plan|timeline|latest|update|progress|deadline|date|url|link|password)\b/i,
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:did|do|does|have|has|are|is|can|could|will|would|should|shall) (?:you|u|we|they|anyone|someone|somebody)\b/i,
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:is|are) there (?:a|any) (?:reason|way|chance|plan|update|news|eta)\b/i,
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:why|how) (?:do|does|did|don't|doesn't|didn't|are|aren't|is|isn't|can|can't|should|would|will) (?:we|you|u|they|i|it|this|that)\b/i,
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*any (?:reason|idea|ideas|clue) (?:why|how|what|when|whether|if)\b/i,
+  /\b(?:thoughts|wdyt|what do you think|opinions|objections|any objections)\s*[.!]*$/i,
+  /\b(?:ptal|pls take a look|please take a look|can someone take a look)\b/i,
+  /\b(?:let (?:me|us) know|lmk)\b\s+(?:what|which|when|whether|how|your|by|asap)\b/i,
+  /\b(?:wondering|great|appreciate(?:d)?|grateful|helpful|nice) if (?:you|u|someone) (?:could|can|would)\b/i,
+  /\bneed (?:you|your) (?:to|input|answer|feedback|decision|help|confirmation)\b/i,
+  /\b(?:waiting|awaiting) (?:for|on) your (?:reply|answer|response|input|feedback|confirmation|decision)\b/i,
+  /\b(?:bumping|bump|following up|gentle reminder|friendly reminder|any chance)\b/i,
+];
+
+/** An @-mention with something asked of them: "@anna the keys pls". */
+const MENTION = /(?:^|\s)@[\w.-]+/;
+const MENTION_ASK = /\b(?:pls|please|plz|need|asap|when you|can|could|eta|thoughts)\b/i;
+
+/** Whether the sentence at `i` wants an answer. */
+function isAsking(sentences: string[], i: number): boolean {
+  const s = sentences[i]!;
+  if (isApprovalRequestSentence(s)) return false;
+  if (CLOSERS.some((re) => re.test(s)) || SUGGESTION.test(s)) return false;
+  if (/\?/.test(s)) {
+    if (SARCASM_OPENER.test(s) && SARCASM_TAIL.test(s)) return false;
+    if (RHETORICAL.test(s)) return false;
+    const next = sentences[i + 1];
+    if (next && SELF_ANSWER.test(next) && !NOT_AN_ANSWER.test(next)) return false;
+    return true;
+  }
+  if (REQUESTS.some((re) => re.test(s))) return true;
+  return MENTION.test(s) && MENTION_ASK.test(s);
+}
+
+/** The first sentence of a message that asks something of someone (as written), or null. */
+export function findQuestion(text: string | Sentences): string | null {
+  const { original, plain } = typeof text === "string" ? toSentenceSet(text) : text;
+  for (let i = 0; i < plain.length; i++) if (isAsking(plain, i)) return original[i]!;
+  return null;
+}
+
+/** Thanks, "looks great", "noted", emoji: a message with nothing in it to act on. */
+const ACKNOWLEDGEMENT =
+  /\b(?:thanks(?: so much| a lot| again| a ton)?|thank you(?: so much| very much)?|many thanks|much appreciated|appreciated|thx|ty|cheers|ta|noted|received|got it|will do|sounds (?:good|great)|looks (?:great|good|amazing|fantastic|perfect)|great|perfect|awesome|amazing|brilliant|lovely|wonderful|fantastic|super|nice|cool|ok|okay|all|everyone|team|guys|hi|hey|hello)\b/gi;
+
+/** Whether a message only acknowledges ("Thanks so much, looks great! 🙌"). */
+export function isAcknowledgementOnly(text: string | Sentences): boolean {
+  const plain = typeof text === "string" ? toPlain(toNewText(text)) : text.plain.join(" ");
+  if (plain.length > 200) return false;
+  const rest = plain
+    .replace(ACKNOWLEDGEMENT, " ")
+    .replace(/(?:[\p{P}\p{S}\p{Extended_Pictographic}\s]|\u200d|\ufe0f)+/gu, "");
+  return rest.length === 0;
+}
+
+/** Out-of-office and other automatic replies. */
+export function isAutoReply(text: string): boolean {
+  return /^(?:automatic reply|auto(?:matic)?[- ]?reply|out of (?:the )?office)\b|\bI(?:'m| am) (?:currently )?out of (?:the )?office\b|\bthis is an automated (?:message|response|reply)\b/i.test(
+    toPlain(text).trim(),
+  );
+}

@@ -1,0 +1,55 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "../api/app.ts";
+import type { Config } from "../config.ts";
+import { log } from "../log.ts";
+import { migrateDatabase } from "../store/migrate.ts";
+import { openDatabase } from "../store/open-database.ts";
+import { loadApiToken } from "./api-token.ts";
+
+/**
+ * Runs Threadline on Node: opens and migrates the database, serves the app, and shuts down cleanly on
+ * SIGINT/SIGTERM (in-flight requests finish, the database closes).
+ */
+export async function startServer(
+  config: Config,
+  options: { port: number },
+): Promise<{ close(): Promise<void> }> {
+  const database = await openDatabase(config);
+  await migrateDatabase(database);
+  const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
+  const app = createApp({
+    db: database.db,
+    apiToken: token,
+    logError: (err, context) => log.error({ err, ...context }, "request failed"),
+  });
+
+  const server = serve({ fetch: app.fetch, port: options.port, hostname: "0.0.0.0" });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
+  log.info(
+    {
+      url: `http://localhost:${options.port}`,
+      database: database.kind === "pglite" ? "embedded" : "postgres",
+      ...(file ? { apiTokenFile: file } : {}),
+    },
+    "threadline is serving",
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "shutting down");
+    void close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return { close };
+}

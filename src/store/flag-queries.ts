@@ -1,0 +1,66 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Flag } from "../model/api-schemas.ts";
+import type { FlagKind } from "../model/kinds.ts";
+import type { Db } from "./db.ts";
+import { survivorOf, toPerson } from "./people-queries.ts";
+import { queryRows } from "./rows.ts";
+import { isoUtc, jsonList } from "./sql-fragments.ts";
+
+/**
+ * Whether the flag row `alias` shows as of `now`: open, or snoozed until a time that has come. A snooze
+ * without an end stays hidden; dismissed and resolved flags never show.
+ */
+export const isFlagVisible = (alias: string, now: Date) => {
+  const f = sql.raw(alias);
+  return sql`(${f}.state = 'open' or (${f}.state = 'snoozed' and ${f}.snoozed_until <= ${now.toISOString()}::timestamptz))`;
+};
+
+export interface FlagFilter {
+  /** Only flags of this kind. */
+  kind?: FlagKind;
+  /** Only flags of these tasks. */
+  taskKeys?: readonly string[];
+  now: Date;
+}
+
+interface FlagRow {
+  id: string;
+  kind: FlagKind;
+  task_key: string;
+  since: string;
+  reason: string;
+  evidence: string[] | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+}
+
+/**
+ * The flags that show as of `now` (see `isFlagVisible`) of tasks that exist and are not deleted, oldest
+ * first, owners shown as the survivors of any merge. One query, whatever the number of tasks.
+ */
+export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag[]> {
+  if (filter.taskKeys && filter.taskKeys.length === 0) return [];
+  const where: SQL[] = [isFlagVisible("f", filter.now)];
+  if (filter.kind) where.push(sql`f.kind = ${filter.kind}`);
+  if (filter.taskKeys) where.push(sql`f.task_key in ${jsonList(filter.taskKeys)}`);
+  const rows = await queryRows<FlagRow>(
+    db,
+    sql`select f.id, f.kind, f.task_key, ${isoUtc(sql`f.since`)} as since, f.reason, f.evidence,
+               o.id as owner_id, o.name as owner_name, o.email as owner_email
+        from flags f
+        join tasks t on t.key = f.task_key and t.deleted_at is null
+        left join lateral ${survivorOf(sql`f.owner_id`)} o on true
+        where ${sql.join(where, sql` and `)}
+        order by f.since asc, f.id asc`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    taskKey: r.task_key,
+    since: r.since,
+    reason: r.reason,
+    evidence: r.evidence ?? [],
+    owner: toPerson(r.owner_id, r.owner_name, r.owner_email),
+  }));
+}

@@ -1,0 +1,266 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Identity, IdentityRef } from "../../connectors/types.ts";
+import { SOURCES } from "../model/kinds.ts";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
+
+/** `source:externalId`: how an identity is named in maps. */
+export const identityKey = (ref: IdentityRef): string => `${ref.source}:${ref.externalId}`;
+
+const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+/**
+ * The person an identity starts with when nobody has merged anyone: one per email address (case-insensitive),
+ * else one per identity. Deterministic, so two databases fed the same pages hold the same ids.
+ */
+export function toPersonId(identity: IdentityRef & { email: string | null }): string {
+  const email = identity.email?.trim().toLowerCase();
+  return `p_${shortHash(email ? `email:${email}` : `identity:${identityKey(identity)}`)}`;
+}
+
+const SOURCE_RANK = sql.raw(`array[${SOURCES.map((s) => `'${s}'`).join(",")}]::text[]`);
+
+/** One identity per key; later records fill what earlier ones lacked. */
+function mergeIdentities(identities: readonly Identity[]): Map<string, Identity> {
+  const byKey = new Map<string, Identity>();
+  for (const next of identities) {
+    const key = identityKey(next);
+    const prev = byKey.get(key);
+    byKey.set(
+      key,
+      prev
+        ? {
+            ...next,
+            displayName: next.displayName ?? prev.displayName,
+            email: next.email ?? prev.email,
+            raw: next.raw ?? prev.raw,
+          }
+        : next,
+    );
+  }
+  return byKey;
+}
+
+/**
+ * Saves the identities a page names and returns the person of each (`identityKey` → person id), for every
+ * identity given and every ref (an author named only by id gets a bare identity of its own).
+ *
+ * A new identity joins the person who holds its email (someone a person merged by hand keeps their
+ * survivor), else the person its id hashes to. An existing identity's person is never changed here: people
+ * are merged by hand, and a later sync must not undo that. Display names and emails are updated; a person's
+ * name is recomputed from all its identities in a fixed order, so it does not depend on which source came first.
+ */
+export async function saveIdentities(
+  db: Db,
+  identities: readonly Identity[],
+  refs: readonly IdentityRef[],
+  now: Date,
+): Promise<Map<string, string>> {
+  const full = mergeIdentities(identities);
+  const bare = new Map<string, IdentityRef>();
+  for (const ref of refs) {
+    const key = identityKey(ref);
+    if (!full.has(key)) bare.set(key, { source: ref.source, externalId: ref.externalId });
+  }
+  const keys = [...full.keys(), ...bare.keys()];
+  const persons = new Map<string, string>();
+  if (keys.length === 0) return persons;
+
+  // Which identities exist, with their person, and whether this page changes them: only new and changed
+  // ones are written (ON CONFLICT locks the row it meets even when it updates nothing, and every page names
+  // the same people, so concurrent pages would queue behind each other).
+  const all: IdentityRef[] = [...full.values(), ...bare.values()];
+  const probe = all.map((r) => {
+    const identity = full.get(identityKey(r));
+    return {
+      source: r.source,
+      external_id: r.externalId,
+      display_name: identity?.displayName ?? null,
+      email: identity?.email ?? null,
+      is_guest: identity?.isGuest ?? false,
+      is_bot: identity?.isBot ?? false,
+      raw: identity?.raw ?? null,
+      bare: identity === undefined,
+    };
+  });
+  const existing = await queryRows<{ source: string; external_id: string; person_id: string; same: boolean }>(
+    db,
+    sql`select i.source, i.external_id, i.person_id,
+               k.bare or (i.display_name, i.email, i.is_guest, i.is_bot, i.raw) is not distinct from
+                 (coalesce(k.display_name, i.display_name), coalesce(k.email, i.email), k.is_guest, k.is_bot,
+                  coalesce(k.raw, i.raw)) as same
+        from jsonb_to_recordset(${JSON.stringify(probe)}::jsonb) as k(source text, external_id text,
+             display_name text, email text, is_guest boolean, is_bot boolean, raw jsonb, bare boolean)
+        join identities i on i.source = k.source and i.external_id = k.external_id`,
+  );
+  const unchanged = new Set<string>();
+  const known = new Set<string>();
+  for (const row of existing) {
+    const key = `${row.source}:${row.external_id}`;
+    known.add(key);
+    persons.set(key, row.person_id);
+    if (row.same) unchanged.add(key);
+  }
+
+  // New identities: find or create their person.
+  const fresh = all.filter((r) => !persons.has(identityKey(r)));
+  if (fresh.length > 0) {
+    const emailOf = (r: IdentityRef) => full.get(identityKey(r))?.email?.trim().toLowerCase() ?? null;
+    const emails = [...new Set(fresh.map(emailOf).filter((e): e is string => e !== null))];
+    const holders = new Map<string, string>();
+    if (emails.length > 0) {
+      const rows = await queryRows<{ id: string; email: string }>(
+        db,
+        sql`select id, lower(email) as email from people
+            where merged_into is null and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
+      );
+      for (const row of rows) holders.set(row.email, row.id);
+    }
+    const wanted = new Map<string, string>(); // identity key → person id before following merges
+    for (const r of fresh) {
+      const email = emailOf(r);
+      wanted.set(identityKey(r), (email && holders.get(email)) || toPersonId({ ...r, email }));
+    }
+    // A person merged by hand keeps receiving what was theirs: follow merged_into to the survivor.
+    const ids = [...new Set(wanted.values())];
+    const resolved = new Map<string, string>();
+    const rows = await queryRows<{ id: string; final: string }>(
+      db,
+      sql`with recursive chain(id, cur, depth) as (
+            select p.id, p.id, 0 from people p where p.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+            union all
+            select c.id, p.merged_into, c.depth + 1 from chain c join people p on p.id = c.cur
+            where p.merged_into is not null and c.depth < 20
+          )
+          select distinct on (id) id, cur as final from chain order by id, depth desc`,
+    );
+    for (const row of rows) resolved.set(row.id, row.final);
+    const newPeople = new Map<string, { id: string; name: string; email: string | null; is_bot: boolean }>();
+    for (const r of fresh) {
+      const want = wanted.get(identityKey(r))!;
+      const id = resolved.get(want) ?? want;
+      persons.set(identityKey(r), id);
+      if (!resolved.has(want) && !newPeople.has(id)) {
+        const identity = full.get(identityKey(r));
+        const email = emailOf(r);
+        newPeople.set(id, {
+          id,
+          name: identity?.displayName ?? identity?.email ?? r.externalId,
+          email,
+          is_bot: identity?.isBot ?? false,
+        });
+      }
+    }
+    if (newPeople.size > 0) {
+      const list = [...newPeople.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      // No conflict target: a person created meanwhile (same id, or same email) is simply kept.
+      await db.execute(sql`
+        insert into people (id, name, email, is_bot, created_at, updated_at)
+        select x.id, x.name, x.email, x.is_bot, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as x(id text, name text, email text, is_bot boolean)
+        order by x.id
+        on conflict do nothing`);
+    }
+  }
+
+  const sorted = (list: Array<{ source: string; external_id: string }>) =>
+    list.sort((a, b) => (a.source + a.external_id < b.source + b.external_id ? -1 : 1));
+  const touched = new Set<string>();
+  const toWrite = [...full.entries()].filter(([key]) => !unchanged.has(key)).map(([, identity]) => identity);
+  if (toWrite.length > 0) {
+    const rows = sorted(
+      toWrite.map((i) => ({
+        source: i.source,
+        external_id: i.externalId,
+        person_id: persons.get(identityKey(i))!,
+        display_name: i.displayName,
+        email: i.email,
+        is_guest: i.isGuest,
+        is_bot: i.isBot,
+        raw: i.raw ?? null,
+      })),
+    );
+    const changed = await queryRows<{ person_id: string }>(
+      db,
+      sql`insert into identities as i (source, external_id, person_id, display_name, email, is_guest, is_bot, raw, updated_at)
+          select x.source, x.external_id, x.person_id, x.display_name, x.email, x.is_guest, x.is_bot, x.raw,
+                 ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(source text, external_id text, person_id text,
+               display_name text, email text, is_guest boolean, is_bot boolean, raw jsonb)
+          order by x.source, x.external_id
+          on conflict (source, external_id) do update set
+            display_name = coalesce(excluded.display_name, i.display_name),
+            email = coalesce(excluded.email, i.email),
+            is_guest = excluded.is_guest,
+            is_bot = excluded.is_bot,
+            raw = coalesce(excluded.raw, i.raw),
+            updated_at = excluded.updated_at
+          where (i.display_name, i.email, i.is_guest, i.is_bot, i.raw) is distinct from
+                (coalesce(excluded.display_name, i.display_name), coalesce(excluded.email, i.email),
+                 excluded.is_guest, excluded.is_bot, coalesce(excluded.raw, i.raw))
+          returning i.person_id`,
+    );
+    for (const row of changed) touched.add(row.person_id);
+  }
+  const bareNew = [...bare.values()].filter((r) => !known.has(identityKey(r)));
+  if (bareNew.length > 0) {
+    const rows = sorted(
+      bareNew.map((r) => ({
+        source: r.source,
+        external_id: r.externalId,
+        person_id: persons.get(identityKey(r))!,
+      })),
+    );
+    const inserted = await queryRows<{ person_id: string }>(
+      db,
+      sql`insert into identities (source, external_id, person_id, updated_at)
+          select x.source, x.external_id, x.person_id, ${now.toISOString()}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(source text, external_id text, person_id text)
+          order by x.source, x.external_id
+          on conflict (source, external_id) do nothing
+          returning person_id`,
+    );
+    for (const row of inserted) touched.add(row.person_id);
+  }
+
+  // Another transaction may have created one of these identities first: its person wins, so read them back.
+  const created = fresh.map((r) => ({ source: r.source, external_id: r.externalId }));
+  if (created.length > 0) {
+    const rows = await queryRows<{ source: string; external_id: string; person_id: string }>(
+      db,
+      sql`select i.source, i.external_id, i.person_id from identities i
+          join jsonb_to_recordset(${JSON.stringify(created)}::jsonb) as k(source text, external_id text)
+            on i.source = k.source and i.external_id = k.external_id`,
+    );
+    for (const row of rows) persons.set(`${row.source}:${row.external_id}`, row.person_id);
+  }
+
+  if (touched.size > 0) await refreshPeople(db, [...touched].sort(), now);
+  return persons;
+}
+
+/**
+ * A person's name and bot mark from their identities, whatever order they arrived in: a display name that is
+ * not an address first, then by source and id. A bot is a person all of whose identities are bots.
+ */
+async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<void> {
+  const ids = JSON.stringify(personIds);
+  // Lock first, in order: a concurrent page adding an identity to one of these people commits before the
+  // next statement's snapshot is taken, so its identity counts (READ COMMITTED).
+  await db.execute(sql`
+    select id from people where id in (select jsonb_array_elements_text(${ids}::jsonb)) order by id for update`);
+  await db.execute(sql`
+    update people p set name = x.name, is_bot = x.is_bot, updated_at = ${now.toISOString()}::timestamptz
+    from (
+      select person_id,
+             (array_agg(coalesce(display_name, email, external_id)
+                order by display_name is null, display_name like '%@%', array_position(${SOURCE_RANK}, source),
+                         external_id))[1] as name,
+             bool_and(is_bot) as is_bot
+      from identities
+      where person_id in (select jsonb_array_elements_text(${ids}::jsonb))
+      group by person_id
+    ) x
+    where p.id = x.person_id and (p.name, p.is_bot) is distinct from (x.name, x.is_bot)`);
+}

@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
+
+/**
+ * Sets `tasks.last_activity_at` to the newest of the task's own `updated_at` and the `at` of the items linked
+ * to it (not removed, not deleted), for the given tasks and the tasks the given items are linked to; returns
+ * the keys whose value moved. Bots count here: this is raw activity, and the stale rule decides what it
+ * ignores.
+ *
+ * A lock per key serialises two transactions that touch one task, so the second recomputes with the first's
+ * items committed and visible (READ COMMITTED takes a fresh snapshot per statement).
+ */
+export async function refreshLastActivity(
+  db: Db,
+  taskKeys: Iterable<string>,
+  itemIds: Iterable<string> = [],
+): Promise<string[]> {
+  const result = await refreshLastActivityOf(db, taskKeys, itemIds);
+  return result.changed;
+}
+
+/**
+ * `refreshLastActivity`, also answering every task it looked at (`touched`) and those it reached through
+ * the given items (`viaItems`), for the changed-task set.
+ */
+export async function refreshLastActivityOf(
+  db: Db,
+  taskKeys: Iterable<string>,
+  itemIds: Iterable<string> = [],
+): Promise<{ touched: string[]; viaItems: string[]; changed: string[] }> {
+  const locked = await lockTasksForActivity(db, taskKeys, itemIds);
+  return { ...locked, changed: await updateLastActivity(db, locked.touched) };
+}
+
+/**
+ * The first half of `refreshLastActivityOf`: takes the per-task locks (in key order) of the given tasks and
+ * of the tasks the given items are linked to, and answers which those are.
+ */
+export async function lockTasksForActivity(
+  db: Db,
+  taskKeys: Iterable<string>,
+  itemIds: Iterable<string> = [],
+): Promise<{ touched: string[]; viaItems: string[] }> {
+  const keys = [...new Set(taskKeys)];
+  const items = [...new Set(itemIds)];
+  if (keys.length === 0 && items.length === 0) return { touched: [], viaItems: [] };
+  const locked = await queryRows<{ key: string; via_items: boolean }>(
+    db,
+    sql`select k as key, via_items, pg_advisory_xact_lock(hashtextextended('task:' || k, 0)) from (
+          select k, bool_or(via_items) as via_items from (
+            select k, false as via_items from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as k
+            union all
+            select task_key, true from item_links
+            where not removed and item_id in (select jsonb_array_elements_text(${JSON.stringify(items)}::jsonb))
+          ) u(k, via_items)
+          group by k order by k
+        ) s`,
+  );
+  return { touched: locked.map((r) => r.key), viaItems: locked.filter((r) => r.via_items).map((r) => r.key) };
+}
+
+/**
+ * The second half: recomputes `last_activity_at` of locked tasks, in a statement of its own so that it reads
+ * what the transactions it waited for committed. Answers the keys whose value moved.
+ */
+export async function updateLastActivity(db: Db, lockedKeys: readonly string[]): Promise<string[]> {
+  if (lockedKeys.length === 0) return [];
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`update tasks t set last_activity_at = a.value
+        from (
+          select t2.key, greatest(t2.updated_at, (
+            select max(i.at) from item_links l join items i on i.id = l.item_id
+            where l.task_key = t2.key and not l.removed and i.deleted_at is null
+          )) as value
+          from tasks t2 where t2.key in (select jsonb_array_elements_text(${JSON.stringify(lockedKeys)}::jsonb))
+        ) a
+        where t.key = a.key and t.last_activity_at is distinct from a.value
+        returning t.key`,
+  );
+  return rows.map((r) => r.key);
+}

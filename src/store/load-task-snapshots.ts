@@ -1,0 +1,304 @@
+import { sql } from "drizzle-orm";
+import type { FlagSettings } from "../model/flag-settings.ts";
+import { toItemMetaFacts, toStatusCategory } from "../model/item-facts.ts";
+import type { ItemKind, SourceId, StatusCategory } from "../model/kinds.ts";
+import { type PersonRecord, toSnapshotPerson } from "../model/person-role.ts";
+import { toTaskRawFacts } from "../model/task-facts.ts";
+import type { ItemFacts, SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
+
+/** Times travel as epoch milliseconds: both drivers read a float8 as a number, whatever the session zone. */
+const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const texts = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
+
+interface TaskRow {
+  key: string;
+  source: SourceId;
+  title: string;
+  status: string;
+  status_category: StatusCategory;
+  labels: string[] | null;
+  assignee_id: string | null;
+  reporter_id: string | null;
+  due_at: number | null;
+  created_at: number;
+  updated_at: number;
+  facts: unknown;
+}
+
+interface ItemRow {
+  task_key: string;
+  id: string;
+  source: SourceId;
+  kind: ItemKind;
+  author_id: string | null;
+  at: number;
+  text: string;
+  thread_id: string | null;
+  meta: unknown;
+}
+
+interface PersonRow {
+  id: string;
+  name: string;
+  email: string | null;
+  is_bot: boolean;
+  merged_into: string | null;
+  sources: SourceId[] | null;
+  emails: string[] | null;
+  is_guest: boolean;
+  identity_is_bot: boolean;
+}
+
+interface HandleRow {
+  handle: string;
+  source: string | null;
+  person_id: string;
+}
+
+/**
+ * Only the parts of a task's raw payload the rules read (see `toTaskRawFacts`), so a 50 kB pull request
+ * object never leaves the database. `raw` is the stored RawRecord: the API object sits under `data`.
+ */
+const TASK_FACTS = sql.raw(`(
+  with r as (select coalesce(t.raw->'data', t.raw) as o)
+  select jsonb_build_object(
+    'isPr', (r.o ? 'pull_request' or r.o ? 'merged_at' or r.o ? 'mergedAt' or r.o ? 'head'
+             or r.o->>'__typename' = 'PullRequest'),
+    'draft', coalesce(r.o->'draft', r.o->'isDraft'),
+    'merged', r.o->'merged',
+    'mergedAt', coalesce(r.o->'merged_at', r.o->'mergedAt'),
+    'state', r.o->'state',
+    'stateReason', r.o->'state_reason',
+    'requestedReviewers', coalesce(r.o->'requested_reviewers', r.o#>'{reviewRequests,nodes}'),
+    'resolution', r.o#>'{fields,resolution,name}',
+    'issuelinks', r.o#>'{fields,issuelinks}'
+  ) from r)`);
+
+/**
+ * Everything the rules need for these tasks, in four queries whatever their number: the tasks (deleted ones
+ * are left out), their linked items (neither deleted nor unlinked) oldest first, the handles that items name
+ * (mentions, recipients, reactors, requested reviewers), and the people involved, each judged team or not
+ * by `toSnapshotPerson`. People merged into another are read as the one they were merged into.
+ */
+export async function loadTaskSnapshots(
+  db: Db,
+  taskKeys: readonly string[],
+  settings: FlagSettings,
+): Promise<TaskSnapshot[]> {
+  if (taskKeys.length === 0) return [];
+  const keys = texts(taskKeys);
+  const [taskRows, itemRows] = await Promise.all([
+    queryRows<TaskRow>(
+      db,
+      sql`select t.key, t.source, t.title, t.status, t.status_category, t.labels, t.assignee_id, t.reporter_id,
+                 ${ms("t.due_at")} as due_at, ${ms("t.created_at")} as created_at, ${ms("t.updated_at")} as updated_at,
+                 ${TASK_FACTS} as facts
+          from tasks t
+          where t.key = any(${keys}) and t.deleted_at is null`,
+    ),
+    queryRows<ItemRow>(
+      db,
+      sql`select l.task_key, i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta
+          from item_links l
+          join items i on i.id = l.item_id
+          where l.task_key = any(${keys}) and not l.removed and i.deleted_at is null
+          order by l.task_key, i.at, i.id`,
+    ),
+  ]);
+  if (taskRows.length === 0) return [];
+
+  // Item meta and task facts name people by handle; resolve them all at once.
+  const metaOf = new Map<ItemRow, ReturnType<typeof toItemMetaFacts>>();
+  const handles = new Set<string>();
+  for (const row of itemRows) {
+    const meta = toItemMetaFacts(row.kind, row.meta);
+    metaOf.set(row, meta);
+    for (const h of meta.mentions) handles.add(h);
+    for (const h of meta.to) handles.add(h);
+    for (const r of meta.reactions) for (const h of r.by) handles.add(h);
+  }
+  const rawFacts = new Map(taskRows.map((t) => [t.key, toTaskRawFacts(t.source, t.facts)]));
+  for (const f of rawFacts.values()) for (const h of f.pullRequest?.requestedReviewers ?? []) handles.add(h);
+
+  const handleRows =
+    handles.size === 0
+      ? []
+      : await queryRows<HandleRow>(
+          db,
+          sql`select external_id as handle, source, person_id from identities where external_id = any(${texts([...handles])})
+              union all
+              select lower(email), null, person_id from identities where lower(email) = any(${texts([...handles])})
+              union all
+              select lower(email), null, id from people where lower(email) = any(${texts([...handles])})
+              union all
+              select id, null, id from people where id = any(${texts([...handles])})`,
+        );
+  /** `source\0handle` for identities of a source, `\0handle` for emails and person ids. */
+  const personOfHandle = new Map<string, string>();
+  for (const h of handleRows) {
+    const key = `${h.source ?? ""}\u0000${h.handle}`;
+    if (!personOfHandle.has(key)) personOfHandle.set(key, h.person_id);
+  }
+  const resolveHandle = (source: string, handle: string) =>
+    personOfHandle.get(`${source}\u0000${handle}`) ??
+    personOfHandle.get(`\u0000${handle.toLowerCase()}`) ??
+    personOfHandle.get(`\u0000${handle}`) ??
+    null;
+
+  const personIds = new Set<string>(handleRows.map((h) => h.person_id));
+  for (const t of taskRows) {
+    if (t.assignee_id) personIds.add(t.assignee_id);
+    if (t.reporter_id) personIds.add(t.reporter_id);
+  }
+  for (const i of itemRows) if (i.author_id) personIds.add(i.author_id);
+  const people = await loadPeople(db, personIds, settings);
+  const person = (id: string | null) => (id ? (people.get(id) ?? null) : null);
+  const none: SnapshotPerson[] = [];
+  const persons = (ids: Array<string | null>) => {
+    if (ids.length === 0) return none;
+    const out = new Map<string, SnapshotPerson>();
+    for (const id of ids) {
+      const p = person(id);
+      if (p) out.set(p.id, p);
+    }
+    return [...out.values()];
+  };
+
+  const itemsByTask = new Map<string, ItemRow[]>();
+  for (const row of itemRows) {
+    const list = itemsByTask.get(row.task_key);
+    if (list) list.push(row);
+    else itemsByTask.set(row.task_key, [row]);
+  }
+
+  return taskRows.map((t): TaskSnapshot => {
+    const raw = rawFacts.get(t.key)!;
+    const items = (itemsByTask.get(t.key) ?? []).map((row): SnapshotItem => {
+      const m = metaOf.get(row)!;
+      const facts: ItemFacts = {
+        ...m,
+        // A status change names statuses; the move into the current status has the task's category.
+        statusToCategory:
+          m.statusToCategory ??
+          (m.statusTo !== null && m.statusTo.toLowerCase() === t.status.toLowerCase()
+            ? t.status_category
+            : toStatusCategory(m.statusTo)),
+        mentions:
+          m.mentions.length === 0 ? none : persons(m.mentions.map((h) => resolveHandle(row.source, h))),
+        to: m.to.length === 0 ? none : persons(m.to.map((h) => resolveHandle(row.source, h))),
+        reactions:
+          m.reactions.length === 0
+            ? m.reactions
+            : m.reactions.map((r) => ({
+                name: r.name,
+                by: r.by.map((h) => resolveHandle(row.source, h) ?? h),
+                count: r.count,
+              })),
+      };
+      return {
+        id: row.id,
+        source: row.source,
+        kind: row.kind,
+        at: new Date(row.at),
+        text: row.text ?? "",
+        threadId: row.thread_id,
+        author: person(row.author_id),
+        facts,
+      };
+    });
+    const repository = /^(.+)#\d+$/.exec(t.key)?.[1] ?? null;
+    const ownPr = items.findLast((i) => i.kind === "pull_request");
+    const pr = raw.pullRequest;
+    return {
+      key: t.key,
+      source: t.source,
+      title: t.title,
+      status: t.status,
+      statusCategory: t.status_category,
+      labels: t.labels ?? [],
+      assignee: person(t.assignee_id),
+      reporter: person(t.reporter_id),
+      dueAt: t.due_at === null ? null : new Date(t.due_at),
+      createdAt: new Date(t.created_at),
+      updatedAt: new Date(t.updated_at),
+      resolution: raw.resolution,
+      pullRequest:
+        pr && repository
+          ? {
+              repository,
+              draft: pr.draft || (ownPr?.facts.draft ?? false),
+              merged: pr.merged || (ownPr?.facts.merged ?? false),
+              mergedAt: pr.mergedAt ?? ownPr?.facts.mergedAt ?? null,
+              closedUnmerged: pr.closedUnmerged,
+              requestedReviewers: persons(pr.requestedReviewers.map((h) => resolveHandle("github", h))),
+            }
+          : null,
+      blockedBy: raw.blockedBy,
+      items,
+    };
+  });
+}
+
+/** People by id, with their identities summarised; a merged-away id maps to the person it became. */
+async function loadPeople(
+  db: Db,
+  ids: Set<string>,
+  settings: FlagSettings,
+): Promise<Map<string, SnapshotPerson>> {
+  const rows = new Map<string, PersonRow>();
+  let wanted = [...ids];
+  for (let round = 0; round < 4 && wanted.length > 0; round++) {
+    const found = await queryRows<PersonRow>(
+      db,
+      sql`select p.id, p.name, p.email, p.is_bot, p.merged_into,
+                 coalesce(array_agg(distinct i.source) filter (where i.source is not null), '{}') as sources,
+                 coalesce(array_agg(distinct lower(i.email)) filter (where i.email is not null), '{}') as emails,
+                 coalesce(bool_or(i.is_guest), false) as is_guest,
+                 coalesce(bool_or(i.is_bot), false) as identity_is_bot
+          from people p
+          left join identities i on i.person_id = p.id
+          where p.id = any(${texts(wanted)})
+          group by p.id`,
+    );
+    for (const r of found) rows.set(r.id, r);
+    wanted = found.map((r) => r.merged_into).filter((id): id is string => !!id && !rows.has(id));
+  }
+  const out = new Map<string, SnapshotPerson>();
+  const survivor = (id: string): PersonRow | undefined => {
+    let row = rows.get(id);
+    for (let hops = 0; row?.merged_into && rows.has(row.merged_into) && hops < 4; hops++) {
+      row = rows.get(row.merged_into);
+    }
+    return row;
+  };
+  for (const id of rows.keys()) {
+    const row = survivor(id)!;
+    const record: PersonRecord = {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      isBot: row.is_bot,
+      emails: row.emails ?? [],
+      sources: row.sources ?? [],
+      isGuest: row.is_guest,
+      identityIsBot: row.identity_is_bot,
+    };
+    out.set(id, toSnapshotPerson(record, settings));
+  }
+  return out;
+}
+
+/**
+ * The tasks an item is (or was) linked to, for recomputing after a sync changed those items; removed links
+ * count, so the task an item was taken away from is recomputed too.
+ */
+export async function loadTaskKeysOfItems(db: Db, itemIds: readonly string[]): Promise<string[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await queryRows<{ task_key: string }>(
+    db,
+    sql`select distinct task_key from item_links where item_id = any(${texts(itemIds)})`,
+  );
+  return rows.map((r) => r.task_key);
+}

@@ -1,0 +1,384 @@
+import { sql } from "drizzle-orm";
+import type {
+  Identity,
+  IdentityRef,
+  Item,
+  JsonValue,
+  RawRecord,
+  Task,
+  Tombstone,
+} from "../../connectors/types.ts";
+import type { SourceId } from "../model/kinds.ts";
+import { saveCursor } from "./cursors.ts";
+import type { Db } from "./db.ts";
+import { identityKey, saveIdentities } from "./identity.ts";
+import {
+  type LinkableItem,
+  type Linker,
+  type LinkTarget,
+  planItemLinks,
+  writeLinkPlan,
+} from "./item-links.ts";
+import { lockTasksForActivity, updateLastActivity } from "./last-activity.ts";
+import { queryRows } from "./rows.ts";
+
+/** What one page (or one webhook push, or one relink batch) writes. */
+export interface PageWrite {
+  source: SourceId;
+  /** The scope the rows were read through; null keeps each row's scope as it is (relink). */
+  scopeId: number | null;
+  tasks: Array<{ task: Task; raw: RawRecord }>;
+  items: Array<{ item: Item; raw: RawRecord }>;
+  identities: Identity[];
+  deletions: Tombstone[];
+  /** The cursor this page moves, committed with it. */
+  cursor?: { scopeId: number; stream: string; value: JsonValue };
+}
+
+export interface PageWriteOptions {
+  /** The sync's clock: every bookkeeping time written is this one. */
+  now: Date;
+  linker: Linker;
+}
+
+export interface PageWriteResult {
+  tasksNew: number;
+  tasksUpdated: number;
+  tasksDeleted: number;
+  itemsNew: number;
+  itemsUpdated: number;
+  itemsDeleted: number;
+  linksAdded: number;
+  linksRemoved: number;
+  /** Tasks whose row, items or links changed: the flag engine re-evaluates these. */
+  changedTaskKeys: string[];
+}
+
+/** Item ids are `<source>:<external id>`, so a repeated pull updates the same row. */
+export const itemId = (source: SourceId, externalId: string) => `${source}:${externalId}`;
+
+/** What the linker reads of an item. */
+export function toLinkable(source: SourceId, item: Item): LinkableItem {
+  const candidate: LinkableItem = { source, kind: item.kind, text: item.text };
+  const title = item.meta.subject ?? item.meta.title;
+  if (typeof title === "string") candidate.title = title;
+  if (item.url) candidate.url = item.url;
+  if (item.meta.branch) candidate.branch = item.meta.branch;
+  if (item.meta.repo) candidate.repo = item.meta.repo;
+  if (item.parentTaskKey) candidate.parentTaskKey = item.parentTaskKey;
+  return candidate;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const json = (value: unknown) => JSON.stringify(value);
+
+function lastBy<T>(list: readonly T[], key: (t: T) => string): T[] {
+  const map = new Map<string, T>();
+  for (const entry of list) {
+    const k = key(entry);
+    map.delete(k); // keep the last occurrence, in the order it came
+    map.set(k, entry);
+  }
+  return [...map.values()];
+}
+
+function emptyResult(): PageWriteResult {
+  return {
+    tasksNew: 0,
+    tasksUpdated: 0,
+    tasksDeleted: 0,
+    itemsNew: 0,
+    itemsUpdated: 0,
+    itemsDeleted: 0,
+    linksAdded: 0,
+    linksRemoved: 0,
+    changedTaskKeys: [],
+  };
+}
+
+const RETRYABLE_CODES = new Set(["40P01", "40001"]);
+
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+}
+
+/**
+ * Saves one page in one transaction: identities and people, tasks, items, tombstones, links (with thread
+ * inheritance), `last_activity_at`, and the cursor. Every statement is set-based over the whole page, with
+ * the rows as one jsonb parameter (no parameter limit). Idempotent: the same page again changes nothing,
+ * bookkeeping times included. A deadlock with a concurrent page is retried.
+ */
+export async function savePage(db: Db, page: PageWrite, options: PageWriteOptions): Promise<PageWriteResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => writePage(tx as unknown as Db, page, options));
+    } catch (err) {
+      if (attempt >= 5 || !RETRYABLE_CODES.has(sqlState(err) ?? "")) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
+    }
+  }
+}
+
+/** `savePage` inside a transaction the caller holds. */
+export async function writePage(
+  db: Db,
+  page: PageWrite,
+  options: PageWriteOptions,
+): Promise<PageWriteResult> {
+  const { source } = page;
+  const result = emptyResult();
+  const changed = new Set<string>();
+  const activity = new Set<string>();
+  const tasks = lastBy(page.tasks, (t) => t.task.externalId);
+  const items = lastBy(page.items, (i) => i.item.externalId);
+  const threads = [
+    ...new Set(items.map((i) => i.item.threadId).filter((t): t is string => t !== null)),
+  ].sort();
+  const refs: IdentityRef[] = [];
+  for (const { task } of tasks) {
+    if (task.assignee) refs.push(task.assignee);
+    if (task.reporter) refs.push(task.reporter);
+  }
+  for (const { item } of items) if (item.author) refs.push(item.author);
+
+  // Statements that do not wait for each other's answers are sent together: on one connection they run in
+  // order, but the page pays one round trip for them, not one each (postgres.js pipelines them).
+  const [, , persons, existingTasks] = await Promise.all([
+    // No waiting for the disk at commit: should the server crash, the last pages are lost together with
+    // the cursors that passed them, and the next run pulls them again (Threadline dying loses nothing
+    // committed). No JIT: a growing table's stale statistics make these short statements look costly
+    // enough to compile, which takes a second or more each.
+    db.execute(sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)`),
+    // The threads this page writes into, locked in order, so two pages of one thread link in turn.
+    threads.length > 0
+      ? db.execute(sql`
+          select pg_advisory_xact_lock(hashtextextended(${`thread:${source}:`} || k, 0))
+          from (select k from jsonb_array_elements_text(${json(threads)}::jsonb) as k order by k) s`)
+      : undefined,
+    saveIdentities(db, page.identities, refs, options.now),
+    tasks.length > 0
+      ? queryRows<{ key: string; external_id: string }>(
+          db,
+          sql`select key, external_id from tasks where source = ${source}
+              and external_id in (select jsonb_array_elements_text(${json(tasks.map((t) => t.task.externalId))}::jsonb))`,
+        )
+      : [],
+  ]);
+  const personOf = (ref: IdentityRef | null) => (ref ? (persons.get(identityKey(ref)) ?? null) : null);
+
+  const [taskWrite, itemWrite, goneItems, goneTasks] = await Promise.all([
+    writeTasks(db, page, tasks, existingTasks, personOf),
+    writeItems(db, page, items, personOf, options.now),
+    writeItemTombstones(db, page, options.now),
+    writeTaskTombstones(db, page, options.now),
+  ]);
+  result.tasksNew = taskWrite.inserted;
+  result.tasksUpdated = taskWrite.updated;
+  for (const key of taskWrite.changed) changed.add(key);
+  for (const { task } of tasks) activity.add(task.key);
+  result.itemsNew = itemWrite.created.size;
+  result.itemsUpdated = itemWrite.updated.length;
+  result.itemsDeleted = goneItems.length;
+  result.tasksDeleted = goneTasks.length;
+  for (const key of goneTasks) changed.add(key);
+  // Items that changed or went away count for the tasks they are on.
+  const touchedItems = [...itemWrite.updated, ...goneItems];
+
+  const targets: LinkTarget[] = items.map(({ item }) => ({
+    id: itemId(source, item.externalId),
+    candidate: toLinkable(source, item),
+    threadId: item.threadId,
+    messageId: item.meta.messageId ?? null,
+    parents: [...new Set([item.meta.inReplyTo, ...(item.meta.references ?? [])])].filter(
+      (p): p is string => typeof p === "string" && p !== "",
+    ),
+  }));
+  const plan = await planItemLinks(db, source, targets, options.linker, itemWrite.created);
+  for (const key of plan.taskKeys) {
+    changed.add(key);
+    activity.add(key);
+  }
+  // The link rows, then the locks of every task whose activity may have moved; then, in a statement of its
+  // own (it must see what the transactions it waited for committed), the recomputation, with the cursor.
+  const [links, locked] = await Promise.all([
+    writeLinkPlan(db, plan, options.now),
+    lockTasksForActivity(db, activity, touchedItems),
+  ]);
+  result.linksAdded = links.added;
+  result.linksRemoved = links.removed;
+  for (const key of locked.viaItems) changed.add(key);
+  const [moved] = await Promise.all([
+    updateLastActivity(db, locked.touched),
+    page.cursor
+      ? saveCursor(db, page.cursor.scopeId, page.cursor.stream, page.cursor.value, options.now)
+      : undefined,
+  ]);
+  for (const key of moved) changed.add(key);
+  result.changedTaskKeys = [...changed].sort();
+  return result;
+}
+
+type PersonOf = (ref: IdentityRef | null) => string | null;
+
+/** Upserts the page's tasks by (source, external id); a task moved to another project takes its links along. */
+async function writeTasks(
+  db: Db,
+  page: PageWrite,
+  tasks: PageWrite["tasks"],
+  existing: Array<{ key: string; external_id: string }>,
+  personOf: PersonOf,
+): Promise<{ inserted: number; updated: number; changed: string[] }> {
+  const out = { inserted: 0, updated: 0, changed: [] as string[] };
+  if (tasks.length === 0) return out;
+  const rows = tasks.map(({ task, raw }) => ({
+    key: task.key,
+    external_id: task.externalId,
+    title: task.title,
+    status: task.status,
+    status_category: task.statusCategory,
+    url: task.url,
+    assignee_id: personOf(task.assignee),
+    reporter_id: personOf(task.reporter),
+    labels: task.labels,
+    priority: task.priority,
+    due_at: iso(task.dueAt),
+    created_at: iso(task.createdAt),
+    updated_at: iso(task.updatedAt),
+    raw,
+    deleted_at: iso(task.deletedAt),
+  }));
+  const written = await queryRows<{ key: string; inserted: boolean }>(
+    db,
+    sql`insert into tasks as t (key, source, scope_id, external_id, title, status, status_category, url,
+          assignee_id, reporter_id, labels, priority, due_at, created_at, updated_at, last_activity_at, raw, deleted_at)
+        select x.key, ${page.source}, ${page.scopeId}::int, x.external_id, x.title, x.status, x.status_category,
+               x.url, x.assignee_id, x.reporter_id, coalesce(x.labels, '{}'), x.priority, x.due_at, x.created_at,
+               x.updated_at, x.updated_at, x.raw, x.deleted_at
+        from jsonb_to_recordset(${json(rows)}::jsonb) as x(key text, external_id text, title text, status text,
+             status_category text, url text, assignee_id text, reporter_id text, labels text[], priority text,
+             due_at timestamptz, created_at timestamptz, updated_at timestamptz, raw jsonb, deleted_at timestamptz)
+        order by x.external_id
+        on conflict (source, external_id) do update set
+          key = excluded.key, scope_id = coalesce(excluded.scope_id, t.scope_id), title = excluded.title,
+          status = excluded.status, status_category = excluded.status_category, url = excluded.url,
+          assignee_id = excluded.assignee_id, reporter_id = excluded.reporter_id, labels = excluded.labels,
+          priority = excluded.priority, due_at = excluded.due_at, created_at = excluded.created_at,
+          updated_at = excluded.updated_at, raw = excluded.raw, deleted_at = coalesce(excluded.deleted_at, t.deleted_at)
+        where (t.key, t.scope_id, t.title, t.status, t.status_category, t.url, t.assignee_id, t.reporter_id,
+               t.labels, t.priority, t.due_at, t.created_at, t.updated_at, t.raw, t.deleted_at)
+           is distinct from
+              (excluded.key, coalesce(excluded.scope_id, t.scope_id), excluded.title, excluded.status,
+               excluded.status_category, excluded.url, excluded.assignee_id, excluded.reporter_id, excluded.labels,
+               excluded.priority, excluded.due_at, excluded.created_at, excluded.updated_at, excluded.raw,
+               coalesce(excluded.deleted_at, t.deleted_at))
+        returning t.key, (t.xmax = 0) as inserted`,
+  );
+  for (const row of written) {
+    if (row.inserted) out.inserted++;
+    else out.updated++;
+    out.changed.push(row.key);
+  }
+  // A task moved to another project keeps its external id and gets a new key: its links follow it.
+  const newKey = new Map(tasks.map(({ task }) => [task.externalId, task.key]));
+  const moved = existing
+    .filter((e) => newKey.get(e.external_id) !== e.key)
+    .map((e) => ({ from: e.key, to: newKey.get(e.external_id)! }));
+  if (moved.length > 0) {
+    await db.execute(sql`
+      update item_links l set task_key = m.to
+      from jsonb_to_recordset(${json(moved)}::jsonb) as m("from" text, "to" text)
+      where l.task_key = m.from
+        and not exists (select 1 from item_links o where o.item_id = l.item_id and o.task_key = m.to)`);
+    for (const m of moved) out.changed.push(m.from);
+  }
+  return out;
+}
+
+/** Upserts the page's items by (source, external id); answers which it created and which it changed. */
+async function writeItems(
+  db: Db,
+  page: PageWrite,
+  items: PageWrite["items"],
+  personOf: PersonOf,
+  now: Date,
+): Promise<{ created: Set<string>; updated: string[] }> {
+  const out = { created: new Set<string>(), updated: [] as string[] };
+  if (items.length === 0) return out;
+  const rows = items.map(({ item, raw }) => ({
+    id: itemId(page.source, item.externalId),
+    external_id: item.externalId,
+    kind: item.kind,
+    author_id: personOf(item.author),
+    at: iso(item.at),
+    text: item.text,
+    url: item.url,
+    thread_id: item.threadId,
+    meta: item.meta,
+    raw,
+    edited_at: iso(item.editedAt),
+    deleted_at: iso(item.deletedAt),
+  }));
+  const written = await queryRows<{ id: string; inserted: boolean }>(
+    db,
+    sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
+          meta, raw, edited_at, deleted_at, updated_at)
+        select x.id, ${page.source}, x.external_id, ${page.scopeId}::int, x.kind, x.author_id, x.at, x.text, x.url,
+               x.thread_id, x.meta, x.raw, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json(rows)}::jsonb) as x(id text, external_id text, kind text, author_id text,
+             at timestamptz, text text, url text, thread_id text, meta jsonb, raw jsonb, edited_at timestamptz,
+             deleted_at timestamptz)
+        order by x.id
+        on conflict (source, external_id) do update set
+          scope_id = coalesce(excluded.scope_id, i.scope_id), kind = excluded.kind, author_id = excluded.author_id,
+          at = excluded.at, text = excluded.text, url = excluded.url, thread_id = excluded.thread_id,
+          meta = excluded.meta, raw = excluded.raw, edited_at = excluded.edited_at,
+          deleted_at = coalesce(excluded.deleted_at, i.deleted_at), updated_at = excluded.updated_at
+        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.edited_at,
+               i.deleted_at)
+           is distinct from
+              (coalesce(excluded.scope_id, i.scope_id), excluded.kind, excluded.author_id, excluded.at,
+               excluded.text, excluded.url, excluded.thread_id, excluded.meta, excluded.raw, excluded.edited_at,
+               coalesce(excluded.deleted_at, i.deleted_at))
+        returning i.id, (i.xmax = 0) as inserted`,
+  );
+  for (const row of written) {
+    if (row.inserted) out.created.add(row.id);
+    else out.updated.push(row.id);
+  }
+  return out;
+}
+
+// Tombstones: the row stays, with its links, and leaves timelines and activity. A tombstone is final: a record
+// pulled again (a backfill replaying history, a relink) does not bring the row back.
+
+async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  const gone = page.deletions.filter((d) => d.type === "item");
+  if (gone.length === 0) return [];
+  const rows = gone.map((d) => ({ external_id: d.externalId, at: iso(d.at) ?? iso(now) }));
+  const written = await queryRows<{ id: string }>(
+    db,
+    sql`update items i set deleted_at = d.at, updated_at = ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)
+        where i.source = ${page.source} and i.external_id = d.external_id and i.deleted_at is null
+        returning i.id`,
+  );
+  return written.map((r) => r.id);
+}
+
+async function writeTaskTombstones(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  const gone = page.deletions.filter((d) => d.type === "task");
+  if (gone.length === 0) return [];
+  const rows = gone.map((d) => ({ external_id: d.externalId, at: iso(d.at) ?? iso(now) }));
+  const written = await queryRows<{ key: string }>(
+    db,
+    sql`update tasks t set deleted_at = d.at
+        from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)
+        where t.source = ${page.source} and t.external_id = d.external_id and t.deleted_at is null
+        returning t.key`,
+  );
+  return written.map((r) => r.key);
+}

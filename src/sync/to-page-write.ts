@@ -1,0 +1,40 @@
+import type { Connector, Identity, Item, Page, RawRecord, Task, Tombstone } from "../../connectors/types.ts";
+import { ConnectorError } from "../../connectors/types.ts";
+import type { PageWrite } from "../store/save-page.ts";
+
+/** Runs a connector's pure `map` over raw records, keeping each model record beside the raw one it came from. */
+export function toPageWrite(
+  connector: Connector,
+  scopeId: number | null,
+  records: readonly RawRecord[],
+  deletions: readonly Tombstone[] = [],
+): PageWrite {
+  const tasks: Array<{ task: Task; raw: RawRecord }> = [];
+  const items: Array<{ item: Item; raw: RawRecord }> = [];
+  const identities: Identity[] = [];
+  for (const raw of records) {
+    let mapped: ReturnType<Connector["map"]>;
+    try {
+      mapped = connector.map(raw);
+    } catch (err) {
+      throw new ConnectorError(
+        connector.id,
+        "invalid",
+        `cannot map a "${raw.type}" record: ${err instanceof Error ? err.message : String(err)} (a mapper bug; the page was not saved and the cursor did not move)`,
+        { cause: err },
+      );
+    }
+    for (const task of mapped.tasks ?? []) tasks.push({ task, raw });
+    for (const item of mapped.items ?? []) items.push({ item, raw });
+    for (const identity of mapped.identities ?? []) identities.push(identity);
+  }
+  return { source: connector.id, scopeId, tasks, items, identities, deletions: [...deletions] };
+}
+
+/** A page as the engine saves it: mapped, with the cursor it moves. */
+export function toPageWriteWithCursor(connector: Connector, scopeId: number, page: Page): PageWrite {
+  return {
+    ...toPageWrite(connector, scopeId, page.records, page.deletions ?? []),
+    cursor: { scopeId, stream: page.stream, value: page.cursor },
+  };
+}

@@ -1,0 +1,110 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type Connector, ConnectorError } from "../../connectors/types.ts";
+import { errorBody } from "../api/errors.ts";
+import { SOURCES, type SourceId } from "../model/kinds.ts";
+import type { Db } from "../store/db.ts";
+import type { Linker } from "../store/item-links.ts";
+import { savePush } from "../sync/push.ts";
+
+/** A configured source that accepts pushes: its connector and the settings its webhook is verified with. */
+export interface WebhookSource {
+  connector: Connector;
+  settings: unknown;
+}
+
+export interface WebhookDeps {
+  db: Db;
+  /** The configured sources by id; a push for any other gets 404. */
+  sources: Partial<Record<SourceId, WebhookSource>>;
+  linker: Linker;
+  now: () => Date;
+  /** After a push is committed: the tasks it changed, for the flag engine. */
+  onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
+  /** A push that only says "something changed" (Gmail, Graph): pull these scopes (null: all) soon. */
+  requestSync?: (source: SourceId, scopes: string[] | null) => void;
+  logError?: (err: unknown, context: { method: string; path: string }) => void;
+  logInfo?: (message: string, context: Record<string, unknown>) => void;
+}
+
+// Jira, GitHub and Slack cap their payloads well below this (GitHub at 25 MB for a push with large diffs
+// we never read); anything larger is not a webhook of theirs.
+const MAX_BODY = 5 * 1024 * 1024;
+
+const isSource = (name: string): name is SourceId => (SOURCES as readonly string[]).includes(name);
+
+/**
+ * `POST /webhooks/{source}`: verify the signature against the raw body, then save what the push carries
+ * like a page (idempotent: a redelivery or a retry changes nothing more). A bad signature gets 401 and
+ * changes nothing; a body the connector cannot read gets 400.
+ */
+export function createWebhookRoutes(deps: WebhookDeps): Hono {
+  const app = new Hono();
+  app.post(
+    "/webhooks/:source",
+    bodyLimit({
+      maxSize: MAX_BODY,
+      onError: (c) => c.json(errorBody("payload_too_large", "Webhook bodies are limited to 5 MB."), 413),
+    }),
+    async (c) => {
+      const name = c.req.param("source");
+      const source = isSource(name) ? deps.sources[name] : undefined;
+      if (!source) {
+        return c.json(errorBody("not_found", `No configured source "${name}" takes webhooks here.`), 404);
+      }
+      const { connector, settings } = source;
+      const body = await c.req.text();
+      const headers: Record<string, string> = {};
+      c.req.raw.headers.forEach((value, key) => {
+        headers[key.toLowerCase()] = value;
+      });
+      const request = { url: c.req.url, headers, body, now: deps.now() };
+
+      if (!(await connector.webhook.verify(request, settings))) {
+        deps.logInfo?.("webhook rejected: bad signature", { source: name });
+        return c.json(
+          errorBody("unauthorized", `The ${connector.label} webhook signature does not match.`),
+          401,
+        );
+      }
+
+      let result: ReturnType<typeof connector.webhook.parse>;
+      try {
+        result = connector.webhook.parse(request, settings);
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === "invalid") {
+          deps.logInfo?.("webhook skipped: unreadable body", { source: name, reason: err.message });
+          return c.json(errorBody("bad_request", err.message), 400);
+        }
+        throw err;
+      }
+
+      switch (result.type) {
+        case "reply":
+          return c.body(result.body, result.status as 200, { "content-type": result.contentType });
+        case "ignore":
+          return c.json({ ok: true, ignored: result.reason });
+        case "sync":
+          deps.requestSync?.(connector.id, result.scopes);
+          return c.json({ ok: true, sync: "queued" }, 202);
+        case "records": {
+          const saved = await savePush(deps.db, connector, result, { linker: deps.linker, now: request.now });
+          if (saved.changedTaskKeys.length > 0 && deps.onTasksChanged) {
+            try {
+              await deps.onTasksChanged(saved.changedTaskKeys);
+            } catch (err) {
+              // The push is committed; flags catch up on the next sync.
+              deps.logError?.(err, { method: "POST", path: c.req.path });
+            }
+          }
+          return c.json({
+            ok: true,
+            items: saved.itemsNew + saved.itemsUpdated + saved.itemsDeleted,
+            tasks: saved.tasksNew + saved.tasksUpdated + saved.tasksDeleted,
+          });
+        }
+      }
+    },
+  );
+  return app;
+}

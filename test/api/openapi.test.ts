@@ -1,0 +1,117 @@
+import { compileErrors, validate } from "@readme/openapi-parser";
+import { expect, it } from "vitest";
+import { z } from "zod";
+import { describeEachDatabase } from "../helpers/databases.ts";
+import { apiOver } from "./harness.ts";
+
+/** What these tests read of the document; `validate` checks the rest. */
+const OperationSchema = z.object({
+  security: z.unknown(),
+  responses: z.record(
+    z.string(),
+    z.object({ content: z.record(z.string(), z.object({ schema: z.unknown() })).optional() }),
+  ),
+  parameters: z
+    .array(z.object({ name: z.string(), in: z.string(), schema: z.record(z.string(), z.unknown()) }))
+    .optional(),
+});
+const ComponentSchema = z.looseObject({
+  type: z.unknown().optional(),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+const DocumentSchema = z.object({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.record(z.string(), OperationSchema)),
+  components: z.object({
+    schemas: z.record(z.string(), ComponentSchema),
+    securitySchemes: z.record(z.string(), z.unknown()),
+  }),
+});
+
+describeEachDatabase("GET /openapi.json", (ctx) => {
+  const load = async () => {
+    const res = await apiOver(ctx.db).app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const raw: unknown = await res.json();
+    return { raw, doc: DocumentSchema.parse(raw) };
+  };
+
+  it("is a valid OpenAPI 3 document, served without a token", async () => {
+    const { raw, doc } = await load();
+    expect(doc.openapi).toMatch(/^3\./);
+    const result = await validate(structuredClone(raw) as Parameters<typeof validate>[0]);
+    expect(result.valid ? "" : compileErrors(result)).toBe("");
+  });
+
+  it("lists every /api route and its methods, each behind the bearer token with documented errors", async () => {
+    const { doc } = await load();
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        "GET /api/tasks",
+        "GET /api/tasks/{key}/timeline",
+        "GET /api/flags",
+        "GET /api/items",
+        "POST /api/tasks/{key}/links",
+        "DELETE /api/tasks/{key}/links/{itemId}",
+        "POST /api/people/{id}/merge",
+      ].sort(),
+    );
+    expect(doc.components.securitySchemes.bearer).toEqual({ type: "http", scheme: "bearer" });
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        expect(op.security, where).toEqual([{ bearer: [] }]);
+        expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(["400", "401"]));
+        expect(op.responses["401"]?.content?.["application/json"]?.schema, where).toEqual({
+          $ref: "#/components/schemas/Error",
+        });
+        if (path.includes("{")) expect(Object.keys(op.responses), where).toContain("404");
+      }
+    }
+    const schemas = doc.components.schemas;
+    for (const name of ["Task", "Item", "Flag", "Person", "Error"]) expect(schemas[name]).toBeTruthy();
+    expect(Object.keys(schemas.Task?.properties ?? {}).sort()).toEqual(
+      ["assignee", "flags", "key", "lastActivityAt", "source", "status", "title", "updatedAt", "url"].sort(),
+    );
+    expect(Object.keys(schemas.Item?.properties ?? {}).sort()).toEqual(
+      ["at", "author", "id", "kind", "source", "taskKey", "text", "threadId", "url"].sort(),
+    );
+    expect(Object.keys(schemas.Flag?.properties ?? {}).sort()).toEqual(
+      ["evidence", "id", "kind", "owner", "reason", "since", "taskKey"].sort(),
+    );
+    // Nullable where the contract says so, and only there.
+    expect(schemas.Person?.type).toBe("object");
+    const personOrNull = { anyOf: [{ $ref: "#/components/schemas/Person" }, { type: "null" }] };
+    expect(schemas.Task?.properties?.assignee).toEqual(personOrNull);
+    expect(schemas.Item?.properties?.author).toEqual(personOrNull);
+    expect(schemas.Flag?.properties?.owner).toEqual(personOrNull);
+    expect(schemas.PersonAnswer?.properties?.person).toEqual({ $ref: "#/components/schemas/Person" });
+
+    const params = (path: string, method: string) =>
+      (doc.paths[path]?.[method]?.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
+    expect(params("/api/tasks", "get")).toEqual(["query:cursor", "query:flag", "query:limit", "query:q"]);
+    expect(params("/api/flags", "get")).toEqual(["query:kind"]);
+    expect(params("/api/items", "get")).toEqual(["query:cursor", "query:limit", "query:unlinked"]);
+    expect(params("/api/tasks/{key}/timeline", "get")).toEqual(["path:key"]);
+    expect(params("/api/tasks/{key}/links/{itemId}", "delete")).toEqual([
+      "path:itemId",
+      "path:key",
+      "query:by",
+    ]);
+    expect(params("/api/people/{id}/merge", "post")).toEqual(["path:id"]);
+    const param = (name: string) => doc.paths["/api/tasks"]?.get?.parameters?.find((p) => p.name === name);
+    expect(param("limit")?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 200, default: 50 });
+    expect(param("flag")?.schema.enum).toEqual([
+      "stale",
+      "missing_approval",
+      "unanswered_question",
+      "feedback_off_board",
+      "done_not_deployed",
+      "no_owner",
+      "blocked_external",
+    ]);
+  });
+});

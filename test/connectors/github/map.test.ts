@@ -1,0 +1,132 @@
+/**
+ * `map.ts` on plain data. Golden cases: each file under golden/ holds a GitHub API object as the pull or a
+ * webhook stores it, where its shape comes from (the recorded responses of @octokit/fixtures and
+ * @octokit/webhooks-examples, or the published GraphQL schema), and the model it must become (times as ISO).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fromGraphqlActor, mapGithubRecord, toMentions, toStatus } from "../../../connectors/github/map.ts";
+import type { RawRecord } from "../../../connectors/types.ts";
+
+const dir = new URL("./golden/", import.meta.url);
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((file) => ({
+    file,
+    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
+      description: string;
+      source: string[];
+      record: RawRecord;
+      expected: unknown;
+    }),
+  }));
+
+describe("GitHub map: golden cases", () => {
+  it("has the cases it is meant to have", () => {
+    expect(cases.map((c) => c.file)).toEqual([
+      "graphql-deployment-status-success.json",
+      "graphql-issue-not-planned.json",
+      "graphql-issue.json",
+      "graphql-pull-request-draft.json",
+      "graphql-pull-request-merged.json",
+      "graphql-review-bot.json",
+      "graphql-review-changes-requested.json",
+      "rest-issue-list.json",
+      "webhook-issue-comment-created.json",
+      "webhook-issue-comment-edited.json",
+      "webhook-issue-opened.json",
+      "webhook-pull-request-closed.json",
+      "webhook-pull-request-opened.json",
+      "webhook-pull-request-review-comment-created.json",
+      "webhook-pull-request-review-dismissed.json",
+      "webhook-pull-request-review-submitted.json",
+    ]);
+  });
+
+  it.each(cases)("$file: $description", ({ record, expected }) => {
+    expect(JSON.parse(JSON.stringify(mapGithubRecord(record)))).toEqual(expected);
+  });
+});
+
+const graphql = cases.find((c) => c.file === "graphql-review-changes-requested.json")!.record;
+const data = graphql.data as Record<string, unknown>;
+
+describe("GitHub map: the same object through either API maps to the same model", () => {
+  it("a review from GraphQL and from a webhook", () => {
+    const rest: RawRecord = {
+      type: "rest_review",
+      context: graphql.context!,
+      data: {
+        id: data.databaseId as number,
+        user: { login: "kofi-m", id: 1003, type: "User" },
+        body: data.body as string,
+        state: "changes_requested",
+        html_url: data.url as string,
+        submitted_at: data.submittedAt as string,
+      },
+    };
+    expect(mapGithubRecord(rest).items).toEqual(mapGithubRecord(graphql).items);
+  });
+
+  it("a pending review is nobody's business yet", () => {
+    expect(mapGithubRecord({ ...graphql, data: { ...data, state: "PENDING", submittedAt: null } })).toEqual(
+      {},
+    );
+  });
+});
+
+describe("GitHub map: rules", () => {
+  it.each([
+    ["@anna please look", ["anna"]],
+    ["cc @ben, @kofi-m and @anna.", ["ben", "kofi-m", "anna"]],
+    ["mail anna@acme.dev", []],
+    ["ping @acme/qa", []],
+    ["`@not-a-mention` inside code? no: @real", ["real"]],
+    ["@-x @a--b @end-", []],
+  ])("mentions in %j", (text, expected) => {
+    expect(toMentions(text)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      { state: "open" as const, labels: [], pull: null },
+      { status: "open", category: "todo" },
+    ],
+    [
+      { state: "open" as const, labels: ["In Progress"], pull: null },
+      { status: "open", category: "in_progress" },
+    ],
+    [
+      { state: "open" as const, labels: ["status: doing"], pull: null },
+      { status: "open", category: "in_progress" },
+    ],
+    [
+      { state: "closed" as const, labels: [], pull: null },
+      { status: "closed", category: "done" },
+    ],
+  ])("an issue %j is %j", (facts, expected) => {
+    expect(toStatus(facts)).toEqual(expected);
+  });
+
+  it("Bot logins get back the [bot] suffix GraphQL drops; users keep theirs", () => {
+    expect(fromGraphqlActor({ __typename: "Bot", login: "github-actions" })).toMatchObject({
+      login: "github-actions[bot]",
+      isBot: true,
+    });
+    expect(fromGraphqlActor({ __typename: "User", login: "anna", name: "" })).toEqual({
+      login: "anna",
+      name: null,
+      email: null,
+      isBot: false,
+    });
+  });
+
+  it("refuses a record it cannot read, naming it", () => {
+    expect(() =>
+      mapGithubRecord({ type: "issue", data: { number: "x" }, context: { repo: "a/b" } }),
+    ).toThrow();
+    expect(() => mapGithubRecord({ type: "gist", data: {} })).toThrow(/unknown GitHub record type "gist"/);
+    expect(() => mapGithubRecord({ ...graphql, context: {} })).toThrow(/needs context\.repo/);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The GitHub connector's pull on its own (no database): the real Octokit over real HTTP against the sandbox.
+ * How many requests a backfill and an incremental pass make against the minimum GitHub's page sizes allow,
+ * resuming from committed cursors, typed errors, and rate-limit waits reported for the progress line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { githubConnector } from "../../../connectors/github/index.ts";
+import { generateRepository } from "../../../connectors/sandbox/github/generate.ts";
+import {
+  GithubDataset,
+  type GithubSandbox,
+  secondaryRateLimit,
+  startGithubSandbox,
+} from "../../../connectors/sandbox/github/index.ts";
+import { ConnectorError, type JsonValue } from "../../../connectors/types.ts";
+import { buildRepository, pullOnce, RUN_AT, settingsFor } from "./helpers.ts";
+
+const ISSUES = 250;
+const PULLS = 120;
+const COMMENTS = 1_050;
+
+describe("GitHub pull: request efficiency", () => {
+  let sb: GithubSandbox;
+  beforeAll(async () => {
+    const dataset = new GithubDataset();
+    generateRepository(dataset.repo("acme/web"), {
+      issues: ISSUES,
+      pulls: PULLS,
+      comments: COMMENTS,
+      reviewsPerPull: 2,
+      reviewCommentsPerPull: 1,
+      deployments: 12,
+    });
+    sb = await startGithubSandbox({ dataset });
+  });
+  afterAll(() => sb.close());
+  const cursors: Record<string, JsonValue> = {};
+
+  it("backfills within 1.1× the minimum GitHub's page sizes allow", async () => {
+    const run = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
+    // One GraphQL request a page of 100 issues, pull requests (with their reviews) and deployments together;
+    // one REST request a page of 100 comments, and of 100 review comments.
+    const minimum = Math.ceil(ISSUES / 100) + Math.ceil(COMMENTS / 100) + Math.ceil(PULLS / 100);
+    expect(sb.requests.count()).toBe(run.requests);
+    expect(run.requests).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    expect(sb.requests.count({ path: /^\/graphql/ })).toBe(Math.ceil(ISSUES / 100));
+    const byType = new Map<string, number>();
+    for (const page of run.pages)
+      for (const r of page.records) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    expect(Object.fromEntries(byType)).toEqual({
+      issue: ISSUES,
+      pull_request: PULLS,
+      review: PULLS * 3,
+      deployment_status: 12,
+      issue_comment: COMMENTS,
+      review_comment: PULLS,
+    });
+    expect(run.estimate).toBe(ISSUES + PULLS);
+  });
+
+  it("makes at most two requests, and hands on nothing, in an incremental pass with nothing new", async () => {
+    // The first pass after a backfill stores the comment list's ETag; from then on nothing new is a 304.
+    await pullOnce(settingsFor(sb), cursors);
+    sb.requests.clear();
+    const run = await pullOnce(settingsFor(sb), cursors);
+    expect(run.records).toBe(0);
+    expect(sb.requests.entries.map((e) => `${e.method} ${e.path.split("?")[0]} ${e.status}`)).toEqual([
+      "POST /graphql 200",
+      "GET /repos/acme/web/issues/comments 304",
+    ]);
+  });
+
+  it("reads only what changed in an incremental pass", async () => {
+    const web = sb.dataset.repo("acme/web");
+    sb.dataset.setNow("2025-03-20T09:00:00Z");
+    const issue = [...web.repo.issues.values()].find((i) => !i.pull)!;
+    web.comment(issue.number, { author: "anna", body: "Still failing?" });
+    const pr = [...web.repo.issues.values()].find((i) => i.pull)!;
+    web.review(pr.number, { author: "ben", state: "APPROVED" });
+    sb.requests.clear();
+    const run = await pullOnce(settingsFor(sb), cursors);
+    const types = run.pages.flatMap((p) => p.records.map((r) => r.type)).sort();
+    // The commented issue, the comment, the reviewed pull request with its reviews (2 + 1 with its review
+    // comment + the new one).
+    expect(types).toEqual(["issue", "issue_comment", "pull_request", "review", "review", "review", "review"]);
+    // The pull request changed, so its review comments are read (a 200 on a new `since`, then 304s).
+    expect(sb.requests.entries.map((e) => e.path.split("?")[0])).toEqual([
+      "/graphql",
+      "/repos/acme/web/issues/comments",
+      "/repos/acme/web/pulls/comments",
+    ]);
+  });
+});
+
+describe("GitHub pull: resuming and errors", () => {
+  let sb: GithubSandbox;
+  beforeAll(async () => {
+    const dataset = new GithubDataset();
+    buildRepository(dataset);
+    generateRepository(dataset.repo("acme/web"), {
+      issues: 20,
+      pulls: 5,
+      comments: 230,
+      start: "2025-02-01T08:00:00Z",
+      days: 20,
+    });
+    dataset.repo("acme/api");
+    sb = await startGithubSandbox({ dataset });
+  });
+  afterAll(() => sb.close());
+
+  it("resumes a stopped backfill from its committed cursors, losing and repeating nothing", async () => {
+    const cursors: Record<string, JsonValue> = {};
+    // Stop after the GraphQL page and the first page of comments.
+    const first = await pullOnce(settingsFor(sb), cursors, { mode: "backfill", stopAfter: 2 });
+    expect(first.pages.map((p) => p.stream)).toEqual(["repository", "comments"]);
+    expect(cursors.comments).toMatchObject({ pass: { page: 1 } });
+    const rest = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
+    const ids = (run: typeof first) =>
+      run.pages.flatMap((p) =>
+        p.records.filter((r) => r.type === "issue_comment").map((r) => (r.data as { id: number }).id),
+      );
+    const comments = [...ids(first), ...ids(rest)];
+    expect(new Set(comments).size).toBe(sb.dataset.repo("acme/web").repo.comments.size);
+    // Only the second a page ends on is read twice (pages continue from it, less a second).
+    expect(comments.length - new Set(comments).size).toBeLessThanOrEqual(1);
+  });
+
+  it("says which token or repository is wrong, with a typed error", async () => {
+    const cursors: Record<string, JsonValue> = {};
+    const auth = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_revoked" }), cursors).catch(
+      (e: unknown) => e,
+    );
+    expect(auth).toBeInstanceOf(ConnectorError);
+    expect(auth).toMatchObject({ kind: "auth", status: 401 });
+    expect((auth as Error).message).toMatch(
+      /^\[threadline\] \[github\] 401 from .*: the token was refused .*check GITHUB_TOKEN$/,
+    );
+
+    sb.dataset.token("ghp_web_only", { repos: ["acme/web"] });
+    const hidden = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_web_only" }), cursors, {
+      scope: "acme/api",
+    }).catch((e: unknown) => e);
+    expect(hidden).toMatchObject({ kind: "not_found" });
+    expect((hidden as Error).message).toMatch(
+      /Could not resolve to a Repository with the name 'acme\/api'.*check GITHUB_REPOS/,
+    );
+  });
+
+  it("hands a spent hourly budget to the engine as rate_limit with the reset time", async () => {
+    sb.dataset.token("ghp_spent");
+    sb.rates.exhaust("ghp_spent", "graphql", 600);
+    const error = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_spent" }), {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "rate_limit" });
+    const retryAt = (error as ConnectorError).retryAt!.getTime();
+    expect(retryAt).toBeGreaterThan(Date.now() + 590_000);
+    expect(retryAt).toBeLessThan(Date.now() + 610_000);
+  });
+
+  it("waits out a secondary rate limit in the client and says until when", async () => {
+    const cursors: Record<string, JsonValue> = {};
+    sb.faults.set([secondaryRateLimit({ path: /^\/graphql/, times: 1, retryAfterSeconds: 1 })]);
+    const started = Date.now();
+    const run = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
+    sb.faults.clear();
+    expect(run.waits).toHaveLength(2);
+    expect(run.waits[0]!.getTime()).toBeGreaterThanOrEqual(started + 900);
+    expect(run.waits[1]).toBeNull();
+    expect(run.records).toBeGreaterThan(0);
+  });
+
+  it("lists the repositories the token can read when GITHUB_REPOS is empty", async () => {
+    const settings = settingsFor(sb, { GITHUB_REPOS: "" });
+    const scopes = await githubConnector.listScopes(settings, {
+      signal: new AbortController().signal,
+      report: { requests: () => {}, waiting: () => {} },
+    });
+    expect(scopes).toEqual(["acme/web", "acme/api"]);
+  });
+
+  it("reads GitHub Enterprise Server at /api/v3 and /api/graphql, linking to the host's web address", async () => {
+    const settings = settingsFor(sb, { GITHUB_API_URL: `${sb.url}/api/v3` });
+    expect(settings.webUrl).toBe(sb.url);
+    sb.requests.clear();
+    const run = await pullOnce(settings, {}, { mode: "backfill", now: RUN_AT });
+    expect(run.records).toBeGreaterThan(0);
+    expect(new Set(sb.requests.entries.map((e) => e.path.split("?")[0]))).toEqual(
+      new Set([
+        "/api/graphql",
+        "/api/v3/repos/acme/web/issues/comments",
+        "/api/v3/repos/acme/web/pulls/comments",
+      ]),
+    );
+  });
+});

@@ -1,0 +1,278 @@
+/**
+ * The Jira connector's pull against the sandbox, over HTTP through jira.js, without the engine: the
+ * requests it makes, its cursor, and its errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJiraConnector } from "../../../connectors/jira/index.ts";
+import {
+  buildBulkJiraDataset,
+  JIRA_RATE_LIMIT_BODY,
+  type JiraSandbox,
+  startJiraSandbox,
+} from "../../../connectors/sandbox/jira/index.ts";
+import { ConnectorError } from "../../../connectors/types.ts";
+import { buildSite, pullAll, quickJira, recordingReporter, recordsOf, settingsFor } from "./helpers.ts";
+
+describe.each(["cloud", "datacenter"] as const)("Jira pull (%s)", (deployment) => {
+  let jira: JiraSandbox;
+  beforeAll(async () => {
+    jira = await startJiraSandbox(buildSite(deployment));
+  });
+  afterAll(() => jira.close());
+
+  it("backfills every issue, comment and status change with the fewest requests the page sizes allow", async () => {
+    jira.requests.clear();
+    const { pages, report } = await pullAll(settingsFor(jira), "PROJ");
+    const records = recordsOf(pages);
+    const byType = (t: string) => records.filter((r) => r.type === t);
+    expect(
+      byType("issue").map((r) => r.context?.issueKey ?? JSON.stringify(r.data).match(/"key":"([^"]+)"/)?.[1]),
+    ).toEqual(["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]);
+    expect(byType("comment")).toHaveLength(24 + 1);
+    // 1 + 44 + 1 + 1 status changes.
+    expect(byType("history")).toHaveLength(47);
+    const searches = jira.requests.count({ path: /\/search/ });
+    const serverInfo = jira.requests.count({ path: /serverInfo/ });
+    if (deployment === "cloud") {
+      // One search page, PROJ-1's comments (24 > 20 embedded), PROJ-2's changelog (44 > 40 embedded).
+      expect(searches).toBe(1);
+      expect(jira.requests.count({ path: /\/comment/ })).toBe(1);
+      expect(jira.requests.count({ path: /\/changelog/ })).toBe(1);
+    } else {
+      // Data Center embeds every comment and history.
+      expect(searches).toBe(1);
+      expect(jira.requests.count({ path: /\/(comment|changelog)/ })).toBe(0);
+    }
+    expect(report.requestCount).toBe(jira.requests.entries.length);
+    expect(serverInfo).toBeLessThanOrEqual(1);
+  });
+
+  it("asks twice at most in an incremental pass with nothing new, and yields nothing", async () => {
+    const settings = settingsFor(jira);
+    const first = await pullAll(settings, "PROJ");
+    jira.requests.clear();
+    const again = await pullAll(settings, "PROJ", { mode: "sync", cursor: first.cursor });
+    expect(recordsOf(again.pages)).toEqual([]);
+    expect(again.pages.flatMap((p) => p.deletions ?? [])).toEqual([]);
+    expect(jira.requests.entries.length).toBeLessThanOrEqual(2);
+  });
+
+  it("sends the lower bound in epoch milliseconds, ordered by updated then key", async () => {
+    const settings = settingsFor(jira);
+    const first = await pullAll(settings, "OPS");
+    jira.requests.clear();
+    await pullAll(settings, "OPS", { mode: "sync", cursor: first.cursor });
+    const search = jira.requests.entries.find(
+      (e) => /\/search/.test(e.path) && /updated/.test(decodeURIComponent(e.path)),
+    );
+    const jql = new URL(`http://x${search!.path}`).searchParams.get("jql");
+    expect(jql).toMatch(/^project = "OPS" AND updated >= \d{13} ORDER BY updated ASC, key ASC$/);
+  });
+
+  it("reports a project it cannot browse as not found, and bad credentials as auth", async () => {
+    const missing = pullAll(settingsFor(jira), "NOPE");
+    await expect(missing).rejects.toMatchObject({
+      kind: "not_found",
+      message: expect.stringMatching(/JIRA_PROJECTS/),
+    });
+    const wrong = pullAll(settingsFor(jira, { JIRA_API_TOKEN: "wrong" }), "PROJ");
+    await expect(wrong).rejects.toBeInstanceOf(ConnectorError);
+    await expect(wrong).rejects.toMatchObject({
+      kind: "auth",
+      message: expect.stringMatching(/JIRA_EMAIL and JIRA_API_TOKEN/),
+    });
+  });
+});
+
+describe("Jira pull cursors", () => {
+  it("backfills from --since, and reads further back when a later backfill asks", async () => {
+    const data = buildSite("cloud");
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira);
+      const since = new Date(data.issue("PROJ-3").updated - 1);
+      const recent = await pullAll(settings, "PROJ", { since });
+      const keysOf = (pages: Awaited<ReturnType<typeof pullAll>>["pages"]) =>
+        recordsOf(pages)
+          .filter((r) => r.type === "issue")
+          .map((r) => quickJira.map(r).tasks![0]!.key);
+      expect(keysOf(recent.pages)).toEqual(["PROJ-3", "PROJ-4"]);
+      // Read again from the start (what was read before may come again: the writes are idempotent).
+      const all = await pullAll(settings, "PROJ", { cursor: recent.cursor });
+      expect(keysOf(all.pages).slice(0, 2)).toEqual(["PROJ-1", "PROJ-2"]);
+      const resumed = await pullAll(settings, "PROJ", { cursor: all.cursor });
+      expect(keysOf(resumed.pages)).toEqual([]);
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it("drops an issue moved to another project without a tombstone; the other project brings it", async () => {
+    const data = buildSite("cloud");
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira);
+      const proj = await pullAll(settings, "PROJ");
+      const ops = await pullAll(settings, "OPS");
+      data.advance(60_000);
+      const moved = data.moveIssue("PROJ-4", "OPS", { by: "ana" });
+      data.advance(60_000);
+      data.deleteIssue("PROJ-3");
+      const projAgain = await pullAll(settings, "PROJ", { mode: "sync", cursor: proj.cursor });
+      expect(projAgain.pages.flatMap((p) => p.deletions ?? [])).toEqual([
+        { type: "task", externalId: data.deletions[0]!.id, at: null },
+      ]);
+      const opsAgain = await pullAll(settings, "OPS", { mode: "sync", cursor: ops.cursor });
+      const tasks = recordsOf(opsAgain.pages).flatMap((r) => quickJira.map(r).tasks ?? []);
+      expect(tasks.map((t) => [t.key, t.externalId])).toEqual([["OPS-2", moved.id]]);
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it.each(["cloud", "datacenter"] as const)(
+    "misses no issue when one already read is updated between two pages (%s)",
+    async (deployment) => {
+      const data = buildSite(deployment);
+      const jira = await startJiraSandbox(data);
+      try {
+        const connector = createJiraConnector({ pageSizes: { cloudSearch: 2, dcSearch: 2 } });
+        const keys: string[] = [];
+        let pages = 0;
+        for await (const page of connector.pull({
+          settings: settingsFor(jira),
+          scope: "PROJ",
+          mode: "backfill",
+          since: null,
+          cursors: {},
+          now: new Date(),
+          signal: new AbortController().signal,
+          report: recordingReporter(),
+        })) {
+          if (pages++ === 0) {
+            // PROJ-1 was on the first page; it now sorts last, and an offset page would skip PROJ-3.
+            data.advance(60_000);
+            data.addComment("PROJ-1", { author: "ana", body: "A late update while the pages are read." });
+          }
+          for (const r of page.records) if (r.type === "issue") keys.push(connector.map(r).tasks![0]!.key);
+        }
+        expect(new Set(keys)).toEqual(new Set(["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]));
+        expect(keys.filter((k) => k === "PROJ-3")).toHaveLength(1);
+      } finally {
+        await jira.close();
+      }
+    },
+  );
+
+  it("sends a Data Center personal access token as a bearer token", async () => {
+    const jira = await startJiraSandbox(buildSite("datacenter"));
+    try {
+      const settings = settingsFor(jira, { JIRA_EMAIL: "", JIRA_DEPLOYMENT: "datacenter" });
+      const { pages } = await pullAll(settings, "OPS");
+      expect(recordsOf(pages).filter((r) => r.type === "issue")).toHaveLength(1);
+      expect(jira.requests.count({ path: /serverInfo/ })).toBe(0);
+    } finally {
+      await jira.close();
+    }
+  });
+});
+
+describe("Jira pull and rate limits", () => {
+  let jira: JiraSandbox;
+  beforeAll(async () => {
+    jira = await startJiraSandbox(buildSite("cloud"));
+  });
+  afterAll(() => jira.close());
+
+  it("waits as long as Retry-After says, shows until when, then asks again", async () => {
+    const clean = recordsOf((await pullAll(settingsFor(jira), "PROJ")).pages);
+    jira.requests.clear();
+    jira.faults.set([
+      { status: 429, path: /search\/jql/, times: 1, retryAfterSeconds: 1, body: JIRA_RATE_LIMIT_BODY },
+    ]);
+    const started = Date.now();
+    const report = recordingReporter();
+    const { pages } = await pullAll(settingsFor(jira), "PROJ", { report });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(report.waits).toHaveLength(2);
+    expect(report.waits[0]!.getTime()).toBeGreaterThan(started + 900);
+    expect(report.waits[1]).toBeNull();
+    expect(jira.requests.count({ status: 429 })).toBe(1);
+    expect(recordsOf(pages)).toEqual(clean);
+  });
+
+  it("hands a long Retry-After to the engine as a rate_limit error with its time", async () => {
+    jira.faults.set([
+      { status: 429, path: /search\/jql/, times: 1, retryAfterSeconds: 3600, body: JIRA_RATE_LIMIT_BODY },
+    ]);
+    const started = Date.now();
+    const error = await pullAll(settingsFor(jira), "PROJ").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ kind: "rate_limit", status: 429 });
+    expect((error as ConnectorError).retryAt!.getTime()).toBeGreaterThan(started + 3_500_000);
+    jira.faults.clear();
+  });
+
+  it("retries 5xx answers and ends with the same records", async () => {
+    const clean = recordsOf((await pullAll(settingsFor(jira), "PROJ")).pages);
+    jira.faults.set([
+      { status: 503, times: 2 },
+      { status: 500, path: /comment/, times: 1 },
+    ]);
+    const { pages } = await pullAll(settingsFor(jira), "PROJ");
+    expect(recordsOf(pages)).toEqual(clean);
+  });
+
+  it("gives up on a 5xx that lasts, as a transient error", async () => {
+    jira.faults.set([{ status: 502, rate: 1 }]);
+    await expect(pullAll(settingsFor(jira), "PROJ")).rejects.toMatchObject({
+      kind: "transient",
+      status: 502,
+    });
+    jira.faults.clear();
+  });
+});
+
+describe("Jira request efficiency", () => {
+  it("backfills 400 issues with 4,000 comments within 1.1 times the minimum of requests", async () => {
+    const data = buildBulkJiraDataset({ issues: 400, comments: 4000 });
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira, { JIRA_PROJECTS: "BULK" });
+      const { pages } = await pullAll(settings, "BULK");
+      expect(recordsOf(pages).filter((r) => r.type === "comment")).toHaveLength(4000);
+      const issues = [...data.issues.values()];
+      const minimum =
+        Math.ceil(issues.length / 100) +
+        issues
+          .filter((i) => i.comments.length > 20)
+          .reduce((n, i) => n + Math.ceil(i.comments.length / 5000), 0) +
+        issues
+          .filter((i) => i.histories.length > 40)
+          .reduce((n, i) => n + Math.ceil(i.histories.length / 100), 0);
+      expect(jira.requests.entries.length).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    } finally {
+      await jira.close();
+    }
+  });
+});
+
+describe("Jira scopes", () => {
+  it("lists every project the account can browse when JIRA_PROJECTS is empty", async () => {
+    for (const deployment of ["cloud", "datacenter"] as const) {
+      const data = buildSite(deployment);
+      data.hiddenProjects.add("OPS");
+      const jira = await startJiraSandbox(data);
+      try {
+        const settings = settingsFor(jira, { JIRA_PROJECTS: "" });
+        const scopes = await quickJira.listScopes(settings, {
+          signal: new AbortController().signal,
+          report: recordingReporter(),
+        });
+        expect(scopes).toEqual(["PROJ"]);
+      } finally {
+        await jira.close();
+      }
+    }
+  });
+});

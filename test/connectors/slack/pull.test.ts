@@ -1,0 +1,462 @@
+/**
+ * The Slack connector's pull against the sandbox, over HTTP through @slack/web-api, without the engine: the
+ * requests it makes, what it yields, its cursor, its errors, and the limited-app pace.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addMalformedMessages,
+  buildBulkSlackDataset,
+  buildSlackWorkspace,
+  LIMITED_APP,
+  SLACK_RATE_LIMIT_BODY,
+  type SlackDataset,
+  type SlackSandbox,
+  startSlackSandbox,
+} from "../../../connectors/sandbox/slack/index.ts";
+import { createSlackConnector } from "../../../connectors/slack/index.ts";
+import { SLACK_PAGE_SIZES } from "../../../connectors/slack/pull.ts";
+import { ConnectorError, type Page } from "../../../connectors/types.ts";
+import {
+  deletionsOf,
+  itemsOf,
+  messagesOf,
+  pullAll,
+  QUICK_RETRY,
+  quickSlack,
+  recordingLog,
+  recordingReporter,
+  settingsFor,
+} from "./helpers.ts";
+
+const idsOf = (pages: Page[]) => itemsOf(pages).map((i) => i.externalId);
+const sorted = (list: string[]) => [...new Set(list)].sort();
+
+/** What a full read of a channel must find: every message a person or app said, replies included. */
+function expectedIds(data: SlackDataset, channel: string): string[] {
+  const c = data.channel(channel);
+  const ids: string[] = [];
+  for (const m of c.byTs.values()) {
+    if (m.deleted || m.omit.includes("ts") || m.omit.includes("user")) continue;
+    if (m.subtype === "channel_join" || m.subtype === "poll_vote") continue;
+    ids.push(`${c.id}:${m.ts}`);
+  }
+  return ids.sort();
+}
+
+describe("Slack pull", () => {
+  let slack: SlackSandbox;
+  beforeAll(async () => {
+    slack = await startSlackSandbox(buildSlackWorkspace());
+  });
+  afterAll(() => slack.close());
+
+  it("backfills every message, reply and person with the fewest requests the page sizes allow", async () => {
+    slack.requests.clear();
+    const channel = slack.data.channel("fal-dev");
+    const { pages, report } = await pullAll(settingsFor(slack), channel.id);
+    expect(sorted(idsOf(pages))).toEqual(expectedIds(slack.data, "fal-dev"));
+    expect(idsOf(pages)).toHaveLength(11);
+    // One history page, one replies page a thread: the minimum. Then once a run: the channel's name,
+    // the workspace's address and the people.
+    expect(slack.requests.count({ path: /conversations\.history/ })).toBe(1);
+    expect(slack.requests.count({ path: /conversations\.replies/ })).toBe(3);
+    expect(slack.requests.count({ path: /conversations\.info|auth\.test|users\.list/ })).toBe(3);
+    expect(report.requestCount).toBe(slack.requests.entries.length);
+    expect(report.estimates.at(-1)).toBe(11);
+
+    const items = itemsOf(pages);
+    const byText = (text: string) => items.find((i) => i.text.startsWith(text))!;
+    const pr = byText("PR for FAL-12");
+    expect(pr).toMatchObject({
+      kind: "chat_message",
+      author: { source: "slack", externalId: slack.data.user("ben").id },
+      text: "PR for FAL-12 is up: https://github.com/acme/portal/pull/42",
+      url: `https://acme.slack.com/archives/${channel.id}/p${pr.externalId.split(":")[1]!.replace(".", "")}`,
+      threadId: pr.externalId,
+      meta: { reactions: [{ name: "+1", count: 1 }], replyCount: 3, channelName: "fal-dev" },
+    });
+    const merged = byText("Merged");
+    expect(merged.threadId).toBe(pr.externalId);
+    expect(merged.url).toMatch(/\?thread_ts=\d+\.\d+&cid=C/);
+    expect(merged.meta.reactions).toEqual([
+      { name: "white_check_mark", count: 1, users: [slack.data.user("ana").id] },
+    ]);
+    expect(byText("@Ben is FAL-15").meta.mentions).toEqual([slack.data.user("ben").id]);
+    expect(byText("Deployed").text).toBe(
+      "Deployed acme/portal#42 (https://github.com/acme/portal/pull/42) to production for @Ben",
+    );
+    const people = pages.flatMap((p) => p.records).flatMap((r) => quickSlack.map(r).identities ?? []);
+    expect(people.find((p) => p.externalId === slack.data.user("ana").id)).toMatchObject({
+      displayName: "Ana Lima",
+      email: "ana@acme.dev",
+      isGuest: false,
+    });
+  });
+
+  it("reads the guest client's messages and marks the guest outside the team", async () => {
+    const { pages } = await pullAll(settingsFor(slack), slack.data.channel("client-acme").id);
+    const dana = pages
+      .flatMap((p) => p.records)
+      .flatMap((r) => quickSlack.map(r).identities ?? [])
+      .find((i) => i.email === "dana@client.example");
+    expect(dana).toMatchObject({ isGuest: true, displayName: "Dana Whitfield" });
+    const texts = itemsOf(pages).map((i) => i.text);
+    expect(texts).toContain(
+      "Hi team, SSO login still fails for our EU users & we have a demo on Thursday. Is there an ETA?",
+    );
+    // The reply also sent to the channel is read once.
+    expect(texts.filter((t) => t.startsWith("Also: could you send"))).toHaveLength(1);
+  });
+
+  it("asks once a channel in an incremental pass with nothing new, and yields nothing", async () => {
+    const settings = settingsFor(slack);
+    for (const name of ["fal-dev", "client-acme", "random"]) {
+      const id = slack.data.channel(name).id;
+      const first = await pullAll(settings, id);
+      slack.requests.clear();
+      const again = await pullAll(settings, id, { mode: "sync", cursor: first.cursor });
+      expect(again.pages.flatMap((p) => p.records)).toEqual([]);
+      expect(deletionsOf(again.pages)).toEqual([]);
+      expect(again.cursor).toEqual(first.cursor);
+      expect(slack.requests.entries.map((e) => e.path)).toEqual(["/api/conversations.history"]);
+    }
+  });
+
+  it("brings new messages, edits, reactions, new replies and deletions in an incremental pass", async () => {
+    const data = buildSlackWorkspace();
+    const local = await startSlackSandbox(data);
+    try {
+      const settings = settingsFor(local);
+      const channel = data.channel("fal-dev");
+      const first = await pullAll(settings, channel.id);
+      const items = itemsOf(first.pages);
+      const find = (prefix: string) =>
+        items.find((i) => i.text.startsWith(prefix))!.externalId.split(":")[1]!;
+      data.advance(3_600_000);
+      const kickoff = find("Kicking off");
+      data.edit("fal-dev", kickoff, "Kicking off the sprint: FAL-12 first, then FAL-15 and FAL-16", {
+        by: "ana",
+      });
+      data.react("fal-dev", find("Has anyone looked"), "eyes", "ben");
+      const newReply = data.reply("fal-dev", find("PR for FAL-12"), {
+        by: "cleo",
+        text: "Verified in production",
+      });
+      const blocked = find("@Ben is FAL-15");
+      const blockedReply = channel.byTs.get(blocked)!.replies[0]!;
+      data.delete("fal-dev", blockedReply.ts);
+      const github = find("Pull request opened");
+      data.delete("fal-dev", github);
+      const fresh = data.post("fal-dev", { by: "ben", text: "FAL-16 estimate: 3 days" });
+      local.requests.clear();
+
+      const next = await pullAll(settings, channel.id, { mode: "sync", cursor: first.cursor });
+      const changed = itemsOf(next.pages);
+      const text = (ts: string) => changed.find((i) => i.externalId === `${channel.id}:${ts}`);
+      expect(text(kickoff)).toMatchObject({
+        text: "Kicking off the sprint: FAL-12 first, then FAL-15 and FAL-16",
+        editedAt: expect.any(Date),
+      });
+      expect(text(find("Has anyone looked"))!.meta.reactions).toEqual([
+        { name: "eyes", count: 1, users: [data.user("ben").id] },
+      ]);
+      expect(text(newReply.ts)).toMatchObject({ text: "Verified in production" });
+      expect(text(fresh.ts)).toMatchObject({ text: "FAL-16 estimate: 3 days" });
+      expect(sorted(deletionsOf(next.pages).map((d) => d.externalId))).toEqual(
+        sorted([`${channel.id}:${blockedReply.ts}`, `${channel.id}:${github}`]),
+      );
+      // Nothing that did not change comes again.
+      expect(changed.map((i) => i.externalId).sort()).toEqual(
+        sorted([
+          kickoff,
+          find("Has anyone looked"),
+          find("PR for FAL-12"),
+          newReply.ts,
+          blocked,
+          fresh.ts,
+        ]).map((ts) => `${channel.id}:${ts}`),
+      );
+      // One history page, the two threads that moved (PR for FAL-12 and the one that lost its reply).
+      expect(local.requests.count({ path: /conversations\.history/ })).toBe(1);
+      expect(local.requests.count({ path: /conversations\.replies/ })).toBe(2);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("sees only new messages with SLACK_RESCAN_DAYS=0: edits of older ones wait for the webhook", async () => {
+    const data = buildSlackWorkspace();
+    const local = await startSlackSandbox(data);
+    try {
+      const settings = settingsFor(local, { extra: { SLACK_RESCAN_DAYS: "0" } });
+      const channel = data.channel("random");
+      const first = await pullAll(settings, channel.id);
+      const lunch = channel.messages[0]!;
+      data.advance(60_000);
+      data.edit("random", lunch.ts, "Lunch at 13:00?", { by: "ana" });
+      const fresh = data.post("random", { by: "ben", text: "Coffee?" });
+      const next = await pullAll(settings, channel.id, { mode: "sync", cursor: first.cursor });
+      expect(idsOf(next.pages)).toEqual([`${channel.id}:${fresh.ts}`]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("resumes from the cursor of any page and ends with the same messages", async () => {
+    const data = buildSlackWorkspace();
+    const local = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 0, pageMax: 2 } });
+    try {
+      const settings = settingsFor(local);
+      const channel = data.channel("fal-dev").id;
+      const tiny = createSlackConnector({ retry: QUICK_RETRY, log: recordingLog(), flushRecords: 1 });
+      const whole = await pullAll(settings, channel, { connector: tiny });
+      expect(whole.pages.length).toBeGreaterThan(5);
+      const all = sorted(idsOf(whole.pages));
+      for (let k = 0; k < whole.pages.length - 1; k++) {
+        const before = idsOf(whole.pages.slice(0, k + 1));
+        const rest = await pullAll(settings, channel, { connector: tiny, cursor: whole.pages[k]!.cursor });
+        expect(sorted([...before, ...idsOf(rest.pages)])).toEqual(all);
+        expect(rest.cursor).toEqual(whole.cursor);
+      }
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("stays correct at whatever page size the API gives", async () => {
+    const data = buildSlackWorkspace();
+    const local = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 0, pageMax: 1 } });
+    try {
+      const settings = settingsFor(local);
+      for (const name of ["fal-dev", "client-acme"]) {
+        const { pages } = await pullAll(settings, data.channel(name).id);
+        expect(sorted(idsOf(pages))).toEqual(expectedIds(data, name));
+      }
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe("Slack pull and rate limits", () => {
+  let slack: SlackSandbox;
+  beforeAll(async () => {
+    slack = await startSlackSandbox(buildSlackWorkspace());
+  });
+  afterAll(() => slack.close());
+
+  it("waits as long as Retry-After says, shows until when, then asks again", async () => {
+    const channel = slack.data.channel("fal-dev").id;
+    const clean = messagesOf((await pullAll(settingsFor(slack), channel)).pages);
+    slack.requests.clear();
+    slack.faults.set([
+      {
+        status: 429,
+        path: /conversations\.history/,
+        times: 1,
+        retryAfterSeconds: 1,
+        body: SLACK_RATE_LIMIT_BODY,
+      },
+    ]);
+    const started = Date.now();
+    const report = recordingReporter();
+    const { pages } = await pullAll(settingsFor(slack), channel, { report });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(report.waits).toHaveLength(2);
+    expect(report.waits[0]!.getTime()).toBeGreaterThan(started + 900);
+    expect(report.waits[1]).toBeNull();
+    expect(slack.requests.count({ status: 429 })).toBe(1);
+    expect(messagesOf(pages)).toEqual(clean);
+  });
+
+  it("hands a long Retry-After to the engine as a rate_limit error with its time", async () => {
+    slack.faults.set([{ status: 429, times: 1, retryAfterSeconds: 3600, body: SLACK_RATE_LIMIT_BODY }]);
+    const started = Date.now();
+    const error = await pullAll(settingsFor(slack), slack.data.channel("random").id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ kind: "rate_limit", status: 429 });
+    expect((error as ConnectorError).retryAt!.getTime()).toBeGreaterThan(started + 3_500_000);
+    slack.faults.clear();
+  });
+
+  it("retries 5xx answers and ends with the same records", async () => {
+    const channel = slack.data.channel("client-acme").id;
+    const clean = messagesOf((await pullAll(settingsFor(slack), channel)).pages);
+    slack.faults.set([
+      { status: 503, times: 2 },
+      { status: 500, path: /replies/, times: 1 },
+    ]);
+    const { pages } = await pullAll(settingsFor(slack), channel);
+    expect(messagesOf(pages)).toEqual(clean);
+    slack.faults.clear();
+  });
+
+  it("gives up on a 5xx that lasts, as a transient error", async () => {
+    slack.faults.set([{ status: 502, rate: 1 }]);
+    await expect(pullAll(settingsFor(slack), slack.data.channel("random").id)).rejects.toMatchObject({
+      kind: "transient",
+      status: 502,
+    });
+    slack.faults.clear();
+  });
+
+  it("reports a bad token as auth, a channel it is not in as forbidden, an unknown one as not found", async () => {
+    const wrong = pullAll(
+      settingsFor(slack, { extra: { SLACK_TOKEN: "xoxb-revoked" } }),
+      slack.data.channel("random").id,
+    );
+    await expect(wrong).rejects.toMatchObject({
+      kind: "auth",
+      message: expect.stringMatching(/check SLACK_TOKEN/),
+    });
+    const data = slack.data;
+    data.addChannel("outside", { members: ["ana"], withoutBot: true });
+    await expect(pullAll(settingsFor(slack), data.channel("outside").id)).rejects.toMatchObject({
+      kind: "forbidden",
+      message: expect.stringMatching(/invite the app/),
+    });
+    await expect(pullAll(settingsFor(slack), "C0GONE0000")).rejects.toMatchObject({
+      kind: "not_found",
+      message: expect.stringMatching(/SLACK_CHANNELS/),
+    });
+  });
+
+  it("reads a limited app's workspace completely at 15 a page and one request a second, with waits and an estimate", async () => {
+    const data = buildSlackWorkspace();
+    for (let i = 0; i < 40; i++) {
+      data.advance(60_000);
+      data.post("fal-dev", {
+        by: i % 2 ? "ana" : "ben",
+        text: `Standup note ${i + 1} for FAL-${20 + (i % 3)}`,
+      });
+    }
+    const long = data.post("fal-dev", { by: "cleo", text: "Release checklist for FAL-12" });
+    for (let i = 0; i < 20; i++)
+      data.reply("fal-dev", long.ts, { by: i % 2 ? "ben" : "ana", text: `Item ${i + 1} done` });
+    const clean = await startSlackSandbox(data);
+    const limited = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 1000 } });
+    try {
+      const channel = data.channel("fal-dev").id;
+      const reference = await pullAll(settingsFor(clean), channel);
+      const report = recordingReporter();
+      const { pages } = await pullAll(settingsFor(limited), channel, { report });
+      expect(sorted(idsOf(pages))).toEqual(sorted(idsOf(reference.pages)));
+      expect(sorted(idsOf(pages))).toEqual(expectedIds(data, "fal-dev"));
+      // 48 top-level messages at 15 a page; the long thread's 21 messages at 15 a page.
+      expect(limited.requests.count({ path: /conversations\.history/, status: 200 })).toBe(4);
+      expect(limited.requests.count({ path: /conversations\.replies/, status: 200 })).toBe(3 + 2);
+      expect(limited.requests.count({ status: 429 })).toBeGreaterThan(0);
+      expect(report.waits.filter((w) => w !== null).length).toBeGreaterThan(0);
+      expect(report.waits.at(-1)).toBeNull();
+      // The estimate follows what was read: never below what came, exact at the end.
+      const total = idsOf(pages).length;
+      expect(report.estimates.at(-1)).toBe(total);
+      expect(report.estimates[0]!).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([clean.close(), limited.close()]);
+    }
+  }, 30_000);
+});
+
+describe("Slack pull and what it cannot read", () => {
+  it("skips malformed messages with a logged reason and loses nothing else", async () => {
+    const data = buildSlackWorkspace();
+    const { unknownBlock } = addMalformedMessages(data, "fal-dev", "cleo");
+    const slack = await startSlackSandbox(data);
+    try {
+      const log = recordingLog();
+      const connector = createSlackConnector({ retry: QUICK_RETRY, log });
+      const channel = data.channel("fal-dev").id;
+      const { pages } = await pullAll(settingsFor(slack), channel, { connector });
+      expect(sorted(idsOf(pages))).toEqual(expectedIds(data, "fal-dev"));
+      expect(itemsOf(pages).find((i) => i.externalId === `${channel}:${unknownBlock}`)).toMatchObject({
+        text: "Status board updated for the release",
+      });
+      const warnings = log.lines.filter((l) => l.level === "warn");
+      expect(
+        warnings.map((w) => [w.msg, Reflect.get(w.obj, "reason") ?? Reflect.get(w.obj, "blockTypes")]),
+      ).toEqual(
+        expect.arrayContaining([
+          ["blocks of these types were not read; the message's text was kept", ["mystery_widget"]],
+          ["message skipped", "no user and no bot_id: nobody to attribute it to"],
+          ["message skipped", "subtype poll_vote is not one Threadline reads"],
+          ["message skipped", "unreadable message: ts Invalid input: expected string, received undefined"],
+        ]),
+      );
+      expect(warnings).toHaveLength(4);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
+describe("Slack pull without some scopes", () => {
+  it("reads messages without users:read (authors by id) and without channels:read (no channel name)", async () => {
+    const data = buildSlackWorkspace();
+    data.scopes.delete("users:read");
+    data.scopes.delete("channels:read");
+    const slack = await startSlackSandbox(data);
+    try {
+      const log = recordingLog();
+      const connector = createSlackConnector({ retry: QUICK_RETRY, log });
+      const channel = data.channel("random").id;
+      const { pages } = await pullAll(settingsFor(slack, { channels: ["random"] }), channel, { connector });
+      const [lunch] = itemsOf(pages);
+      expect(lunch).toMatchObject({
+        text: "Lunch at 12:30? :pizza:",
+        author: { externalId: data.user("ana").id },
+      });
+      expect(lunch!.meta.channelName).toBeUndefined();
+      expect(pages.flatMap((p) => p.records).filter((r) => r.type === "user")).toEqual([]);
+      expect(log.lines.filter((l) => l.level === "warn").map((l) => l.msg)).toEqual([
+        "channel name not read",
+        "people not read: messages keep their authors' ids only",
+      ]);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
+describe("Slack scopes", () => {
+  it("lists the channels the app is a member of, or those of SLACK_CHANNELS", async () => {
+    const slack = await startSlackSandbox(buildSlackWorkspace());
+    try {
+      const request = { signal: new AbortController().signal, report: recordingReporter() };
+      const ids = await quickSlack.listScopes(settingsFor(slack), request);
+      expect(ids.sort()).toEqual(
+        ["fal-dev", "client-acme", "random"].map((n) => slack.data.channel(n).id).sort(),
+      );
+      const only = await quickSlack.listScopes(settingsFor(slack, { channels: ["random"] }), request);
+      expect(only).toEqual([slack.data.channel("random").id]);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
+describe("Slack request efficiency", () => {
+  it("backfills 6,000 messages with threads within the minimum of requests plus one a channel and two a run", async () => {
+    const data = buildBulkSlackDataset({ messages: 6000, channels: 3, longThread: 1200 });
+    const slack = await startSlackSandbox(data);
+    try {
+      const settings = settingsFor(slack);
+      const run = new AbortController().signal;
+      let items = 0;
+      let minimum = 0;
+      for (const c of data.channels.values()) {
+        const { pages } = await pullAll(settings, c.id, { signal: run });
+        items += idsOf(pages).length;
+        const tops = c.messages.length;
+        minimum += Math.max(1, Math.ceil(tops / SLACK_PAGE_SIZES.history));
+        for (const m of c.messages)
+          if (m.replies.length > 0) minimum += Math.ceil((m.replies.length + 1) / SLACK_PAGE_SIZES.replies);
+      }
+      expect(items).toBe(6000);
+      // conversations.info a channel; auth.test and users.list once a run.
+      expect(slack.requests.entries.length).toBe(minimum + data.channels.size + 2);
+    } finally {
+      await slack.close();
+    }
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * The Slack sandbox answers as Slack's Web API documents: method paths, form or JSON arguments, the token
+ * check, cursor pagination with each method's limits, error shapes, and the limited-app mode.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildBulkSlackDataset,
+  buildSlackWorkspace,
+  LIMITED_APP,
+  type SlackSandbox,
+  startSlackSandbox,
+} from "../../../connectors/sandbox/slack/index.ts";
+
+type Answer = Record<string, unknown> & { ok: boolean };
+
+async function call(
+  slack: SlackSandbox,
+  method: string,
+  args: Record<string, string | number> = {},
+  options: { token?: string | null; json?: boolean } = {},
+): Promise<{ status: number; body: Answer; headers: Headers }> {
+  const token = options.token === undefined ? slack.data.botToken : options.token;
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string;
+  if (options.json) {
+    headers["content-type"] = "application/json; charset=utf-8";
+    body = JSON.stringify(args);
+  } else {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(
+      Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])),
+    ).toString();
+  }
+  const res = await fetch(`${slack.url}/api/${method}`, { method: "POST", headers, body });
+  return { status: res.status, body: (await res.json()) as Answer, headers: res.headers };
+}
+
+const messages = (a: Answer) => a.messages as Array<Record<string, unknown>>;
+const nextCursor = (a: Answer) =>
+  (a.response_metadata as { next_cursor?: string } | undefined)?.next_cursor ?? "";
+
+describe("Slack sandbox", () => {
+  let slack: SlackSandbox;
+  beforeAll(async () => {
+    slack = await startSlackSandbox(buildSlackWorkspace());
+  });
+  afterAll(() => slack.close());
+
+  it("checks the token the way Slack does: 200 with not_authed or invalid_auth", async () => {
+    expect((await call(slack, "auth.test", {}, { token: null })).body).toEqual({
+      ok: false,
+      error: "not_authed",
+    });
+    const wrong = await call(slack, "auth.test", {}, { token: "xoxb-wrong" });
+    expect(wrong.status).toBe(200);
+    expect(wrong.body).toEqual({ ok: false, error: "invalid_auth" });
+    expect((await call(slack, "auth.test")).body).toMatchObject({
+      ok: true,
+      url: "https://acme.slack.com/",
+      team: "Acme",
+      team_id: slack.data.team.id,
+      user_id: slack.data.bot.id,
+      bot_id: "B0THREADLN",
+    });
+  });
+
+  it("pages conversations.history newest first with next_cursor and has_more, JSON or form bodies", async () => {
+    const channel = slack.data.channel("fal-dev").id;
+    const first = await call(slack, "conversations.history", { channel, limit: 3 }, { json: true });
+    expect(first.body).toMatchObject({ ok: true, has_more: true, pin_count: 0 });
+    expect(Buffer.from(nextCursor(first.body), "base64").toString()).toMatch(/^next_ts:\d{16}$/);
+    const seen = messages(first.body).map((m) => m.ts as string);
+    let cursor = nextCursor(first.body);
+    while (cursor) {
+      const page = await call(slack, "conversations.history", { channel, limit: 3, cursor });
+      seen.push(...messages(page.body).map((m) => m.ts as string));
+      cursor = nextCursor(page.body);
+      if (!cursor) expect(page.body.has_more).toBe(false);
+    }
+    expect(seen).toEqual([...seen].sort().reverse());
+    expect(seen).toHaveLength(slack.data.channel("fal-dev").messages.length);
+    // oldest and latest are exclusive unless inclusive is set.
+    const middle = seen[3]!;
+    const below = await call(slack, "conversations.history", { channel, latest: middle });
+    expect(messages(below.body).map((m) => m.ts)).toEqual(seen.slice(4));
+    const above = await call(slack, "conversations.history", { channel, oldest: middle, inclusive: "true" });
+    expect(messages(above.body).map((m) => m.ts)).toEqual(seen.slice(0, 4));
+  });
+
+  it("renders threads, replies, edits, reactions and bot messages as the documented examples do", async () => {
+    const channel = slack.data.channel("fal-dev");
+    const history = messages((await call(slack, "conversations.history", { channel: channel.id })).body);
+    const parent = history.find((m) => m.reply_count === 3)!;
+    expect(parent).toMatchObject({
+      type: "message",
+      user: slack.data.user("ben").id,
+      thread_ts: parent.ts,
+      reply_users_count: 3,
+      is_locked: false,
+      subscribed: false,
+      reactions: [{ name: "+1", users: [slack.data.user("cleo").id], count: 1 }],
+    });
+    expect(history.find((m) => m.subtype === "bot_message")).toMatchObject({
+      bot_id: "B0GITHUBAP",
+      username: "GitHub",
+      icons: {},
+    });
+    const thread = await call(slack, "conversations.replies", {
+      channel: channel.id,
+      ts: String(parent.ts),
+      limit: 2,
+    });
+    expect(messages(thread.body)[0]).toEqual(parent);
+    expect(messages(thread.body)[1]).toMatchObject({ thread_ts: parent.ts, parent_user_id: parent.user });
+    expect(thread.body.has_more).toBe(true);
+    const rest = await call(slack, "conversations.replies", {
+      channel: channel.id,
+      ts: String(parent.ts),
+      cursor: nextCursor(thread.body),
+    });
+    // Continuation pages leave the parent out.
+    expect(messages(rest.body).map((m) => m.text)).toEqual([
+      "Great. Can we merge it today?",
+      "Merged, deploying after lunch",
+    ]);
+    const client = messages(
+      (await call(slack, "conversations.history", { channel: slack.data.channel("client-acme").id })).body,
+    );
+    expect(client.find((m) => m.edited)).toMatchObject({ edited: { user: slack.data.user("ben").id } });
+    expect(client.find((m) => m.subtype === "thread_broadcast")).toMatchObject({ root: { reply_count: 3 } });
+  });
+
+  it("answers Slack's errors for unknown channels, threads, users, cursors and channels the app is not in", async () => {
+    expect((await call(slack, "conversations.history", { channel: "C0NOPE" })).body).toEqual({
+      ok: false,
+      error: "channel_not_found",
+    });
+    const secret = slack.data.channel("people-ops").id;
+    expect((await call(slack, "conversations.history", { channel: secret })).body.error).toBe(
+      "channel_not_found",
+    );
+    const general = slack.data.channel("fal-dev").id;
+    expect(
+      (await call(slack, "conversations.replies", { channel: general, ts: "1.000001" })).body.error,
+    ).toBe("thread_not_found");
+    expect(
+      (await call(slack, "conversations.history", { channel: general, cursor: "bm9wZQ==" })).body.error,
+    ).toBe("invalid_cursor");
+    expect((await call(slack, "users.info", { user: "U0NOBODY" })).body.error).toBe("user_not_found");
+    expect((await call(slack, "no.such.method")).body.error).toBe("unknown_method");
+  });
+
+  it("lists users with cursors, guests flagged, emails only with users:read.email", async () => {
+    const first = await call(slack, "users.list", { limit: 4 });
+    const members = first.body.members as Array<Record<string, unknown>>;
+    expect(members).toHaveLength(4);
+    const all = [...members];
+    let cursor = nextCursor(first.body);
+    while (cursor) {
+      const page = await call(slack, "users.list", { limit: 4, cursor });
+      all.push(...(page.body.members as Array<Record<string, unknown>>));
+      cursor = nextCursor(page.body);
+    }
+    expect(all).toHaveLength(slack.data.users.size);
+    const dana = all.find((u) => u.name === "dana")!;
+    expect(dana).toMatchObject({
+      is_restricted: true,
+      is_ultra_restricted: false,
+      profile: { email: "dana@client.example" },
+    });
+    slack.data.scopes.delete("users:read.email");
+    try {
+      const info = await call(slack, "users.info", { user: String(dana.id) });
+      expect((info.body.user as { profile: Record<string, unknown> }).profile.email).toBeUndefined();
+    } finally {
+      slack.data.scopes.add("users:read.email");
+    }
+    slack.data.scopes.delete("users:read");
+    try {
+      expect((await call(slack, "users.list")).body).toMatchObject({
+        ok: false,
+        error: "missing_scope",
+        needed: "users:read",
+      });
+    } finally {
+      slack.data.scopes.add("users:read");
+    }
+  });
+
+  it("lists the channels the app is a member of", async () => {
+    const answer = await call(slack, "users.conversations", {
+      types: "public_channel,private_channel",
+      exclude_archived: "true",
+    });
+    expect((answer.body.channels as Array<{ name: string }>).map((c) => c.name).sort()).toEqual([
+      "client-acme",
+      "fal-dev",
+      "random",
+    ]);
+  });
+
+  it("caps limit at each method's maximum", async () => {
+    const bulk = await startSlackSandbox(
+      buildBulkSlackDataset({ messages: 4000, channels: 1, longThread: 1200 }),
+    );
+    try {
+      const channel = bulk.data.channel("bulk-1").id;
+      const page = await call(bulk, "conversations.history", { channel, limit: 5000 });
+      expect(messages(page.body)).toHaveLength(999);
+      expect((await call(bulk, "conversations.history", { channel })).body.messages).toHaveLength(100);
+      const long = bulk.data.channel("bulk-1").messages.find((m) => m.replies.length === 1200)!;
+      const replies = await call(bulk, "conversations.replies", { channel, ts: long.ts, limit: 5000 });
+      expect(messages(replies.body)).toHaveLength(1000);
+      expect(replies.body.has_more).toBe(true);
+    } finally {
+      await bulk.close();
+    }
+  });
+
+  it("plays a limited app: 15 messages a page and one request a window per method, else 429 with Retry-After", async () => {
+    slack.control.limited = { ...LIMITED_APP, windowMs: 60_000 };
+    try {
+      const channel = slack.data.channel("fal-dev").id;
+      const first = await call(slack, "conversations.history", { channel, limit: 999 });
+      expect(first.status).toBe(200);
+      expect(messages(first.body).length).toBeLessThanOrEqual(15);
+      const second = await call(slack, "conversations.history", { channel, limit: 999 });
+      expect(second.status).toBe(429);
+      expect(second.body).toEqual({ ok: false, error: "ratelimited" });
+      expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(50);
+      // Other methods are not limited.
+      expect((await call(slack, "users.list")).status).toBe(200);
+    } finally {
+      slack.control.limited = null;
+    }
+  });
+});

@@ -1,0 +1,328 @@
+/**
+ * The Teams connector through the sync engine into the database (PGlite, and PostgreSQL when
+ * TEST_DATABASE_URL is set), over HTTP against the sandbox: a full backfill, an incremental pass after
+ * changes, a fault run that ends where a clean run ends, malformed payloads, and change notifications.
+ */
+import { sql } from "drizzle-orm";
+import { beforeEach, expect, it } from "vitest";
+import {
+  GRAPH_SERVER_ERROR_BODY,
+  GRAPH_THROTTLED_BODY,
+  messageNotification,
+  notificationRequest,
+  startTeamsSandbox,
+} from "../../../connectors/sandbox/teams/index.ts";
+import type { TeamsSettings } from "../../../connectors/teams/config.ts";
+import { teamsClientState } from "../../../connectors/teams/index.ts";
+import type { Db } from "../../../src/store/db.ts";
+import { queryRows } from "../../../src/store/rows.ts";
+import { runSync, type SyncMode } from "../../../src/sync/engine.ts";
+import { createTestDatabase, describeEachDatabase } from "../../helpers/databases.ts";
+import { BOOKKEEPING, dumpDatabase } from "../../helpers/dump.ts";
+import { buildOrg, quickTeams, RUN_NOW, settingsFor, TEAMS_LINK_CONTEXT } from "./helpers.ts";
+
+const TABLES = "item_links, items, identities, tasks, flags, digests, people, sync_cursors, source_scopes";
+const EXPANDED = 5;
+
+function syncTeams(
+  db: Db,
+  settings: TeamsSettings,
+  mode: SyncMode = "backfill",
+  connector = quickTeams().connector,
+) {
+  return runSync({
+    db,
+    sources: [{ connector, settings }],
+    mode,
+    now: () => RUN_NOW,
+    linkContext: TEAMS_LINK_CONTEXT,
+    retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 8 },
+    sleep: async () => {},
+  });
+}
+
+const itemsOf = (db: Db) =>
+  queryRows<{
+    external_id: string;
+    text: string;
+    thread_id: string;
+    deleted_at: string | null;
+    links: string[] | null;
+  }>(
+    db,
+    sql`select i.external_id, i.text, i.thread_id, i.deleted_at,
+               (select array_agg(l.task_key || ' ' || l.rule order by l.task_key) from item_links l
+                 where l.item_id = i.id and not l.removed) as links
+        from items i where i.source = 'teams' order by i.at, i.external_id`,
+  );
+
+describeEachDatabase("Teams through the sync engine", (ctx) => {
+  beforeEach(async () => {
+    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+  });
+
+  it("backfills both channels: threads linked to the tasks they name, people with emails, guests marked", async () => {
+    const teams = await startTeamsSandbox(buildOrg(), { expandedReplies: EXPANDED });
+    try {
+      const report = await syncTeams(ctx.db, settingsFor(teams));
+      expect(report.ok).toBe(true);
+      const written = teams.data.messagesOf("dev").concat(teams.data.messagesOf("client"));
+      expect(report.sources[0]!.itemsNew).toBe(written.filter((m) => m.messageType === "message").length);
+
+      const items = await itemsOf(ctx.db);
+      const text = (fragment: string) => items.find((i) => i.text.includes(fragment))!;
+      // The post names FAL-12; its replies do not, and inherit it through the thread.
+      expect(text("SSO login fails").links).toEqual(["FAL-12 jira_key"]);
+      expect(text("no email attribute").links).toEqual(["FAL-12 thread"]);
+      expect(text("Okta settings").links).toEqual(["FAL-12 thread"]);
+      expect(text("Index for order history").links).toEqual(["acme/portal#41 github_url"]);
+      expect(text("Review note 7").links).toEqual(["acme/portal#41 thread"]);
+      expect(text("Merged acme/portal#41").links).toEqual(["acme/portal#41 github_ref"]);
+      expect(text("vault entry").links).toEqual(["FAL-15 thread"]);
+
+      const people = await queryRows<{
+        display_name: string;
+        email: string | null;
+        is_guest: boolean;
+        is_bot: boolean;
+      }>(
+        ctx.db,
+        sql`select display_name, email, is_guest, is_bot from identities where source = 'teams' order by display_name`,
+      );
+      expect(people).toEqual([
+        { display_name: "Ana Lima", email: "ana@contoso.com", is_guest: false, is_bot: false },
+        { display_name: "Ben Okafor", email: "ben.okafor@contoso.com", is_guest: false, is_bot: false },
+        { display_name: "Cleo Park", email: "cleo@contoso.com", is_guest: false, is_bot: false },
+        {
+          display_name: "Dan Miller (Acme)",
+          email: "dan.miller@acme-corp.example",
+          is_guest: true,
+          is_bot: false,
+        },
+        { display_name: "GitHub", email: null, is_guest: false, is_bot: true },
+        { display_name: "Priya Nair (Acme IT)", email: null, is_guest: true, is_bot: false },
+      ]);
+    } finally {
+      await teams.close();
+    }
+  });
+
+  it("an incremental pass brings edits, deletions and new messages, and a second one finds nothing", async () => {
+    const data = buildOrg();
+    const teams = await startTeamsSandbox(data, { expandedReplies: EXPANDED });
+    try {
+      const settings = settingsFor(teams);
+      await syncTeams(ctx.db, settings);
+      const [sso] = data.threads.get(data.channel("dev").id)!;
+      const [erp] = data.threads.get(data.channel("client").id)!;
+      data.advance(60_000);
+      data.edit(sso!.replies[0]!.id, "The SAML assertion has no email attribute; fixed in staging.");
+      data.delete(sso!.replies[1]!.id);
+      data.reply(erp!.root.id, { from: "dan", body: "Test orders are in as well." });
+      data.post("client", {
+        from: "dan",
+        body: "Feedback from sales: the CSV export needs the customer reference.",
+      });
+
+      teams.requests.clear();
+      const report = await syncTeams(ctx.db, settings, "sync");
+      expect(report.ok).toBe(true);
+      expect(report.sources[0]).toMatchObject({ itemsNew: 2, itemsUpdated: 1, itemsDeleted: 1 });
+      const items = await itemsOf(ctx.db);
+      const text = (fragment: string) => items.find((i) => i.text.includes(fragment))!;
+      expect(text("fixed in staging").links).toEqual(["FAL-12 thread"]);
+      // Deleted in Teams: the row keeps what it said and its link, and gets deleted_at.
+      expect(text("Okta settings")).toMatchObject({
+        deleted_at: expect.anything(),
+        links: ["FAL-12 thread"],
+      });
+      expect(text("Test orders are in").links).toEqual(["FAL-15 thread"]);
+      expect(text("CSV export").links).toBeNull();
+
+      const before = await dumpDatabase(ctx.db, { omit: BOOKKEEPING });
+      teams.requests.clear();
+      const again = await syncTeams(ctx.db, settings, "sync");
+      expect(again.sources[0]).toMatchObject({ itemsNew: 0, itemsUpdated: 0, itemsDeleted: 0 });
+      // One request a channel: its delta link.
+      expect(teams.requests.entries.filter((e) => e.path.startsWith("/v1.0/"))).toHaveLength(2);
+      expect(await dumpDatabase(ctx.db, { omit: BOOKKEEPING })).toEqual(before);
+    } finally {
+      await teams.close();
+    }
+  });
+
+  it("a run with 429s and 500s ends with the same database as a clean run", async () => {
+    const teams = await startTeamsSandbox(buildOrg(), { expandedReplies: EXPANDED, seed: 7 });
+    const faulty = await createTestDatabase(ctx.kind);
+    try {
+      const settings = settingsFor(teams);
+      expect((await syncTeams(ctx.db, settings)).ok).toBe(true);
+      const clean = await dumpDatabase(ctx.db, { omit: BOOKKEEPING });
+
+      teams.requests.clear();
+      teams.faults.set([
+        { status: 429, path: /^\/v1\.0\//, rate: 0.3, retryAfterSeconds: 0, body: GRAPH_THROTTLED_BODY },
+        { status: 500, path: /^\/v1\.0\//, rate: 0.2, body: GRAPH_SERVER_ERROR_BODY },
+      ]);
+      const report = await syncTeams(faulty.db, settings);
+      teams.faults.clear();
+      expect(report.ok).toBe(true);
+      expect(teams.requests.count({ status: 429 })).toBeGreaterThan(0);
+      expect(teams.requests.count({ status: 500 })).toBeGreaterThan(0);
+      expect(report.sources[0]!.retries).toBeGreaterThan(0);
+      expect(await dumpDatabase(faulty.db, { omit: BOOKKEEPING })).toEqual(clean);
+    } finally {
+      await faulty.close();
+      await teams.close();
+    }
+  });
+
+  it("skips or keeps malformed payloads with a logged reason, and loses nothing else", async () => {
+    const data = buildOrg();
+    const channel = data.channel("dev");
+    const base = (id: string, over: Record<string, unknown>) => ({
+      id,
+      replyToId: null,
+      messageType: "message",
+      createdDateTime: new Date(data.now).toISOString(),
+      lastModifiedDateTime: new Date(data.now).toISOString(),
+      deletedDateTime: null,
+      from: {
+        application: null,
+        device: null,
+        user: { id: data.user("ana").id, displayName: "Ana Lima", userIdentityType: "aadUser" },
+      },
+      body: { contentType: "html", content: "<p>ok</p>" },
+      channelIdentity: { teamId: channel.teamId, channelId: channel.id },
+      attachments: [],
+      mentions: [],
+      reactions: [],
+      ...over,
+    });
+    data.advance(60_000);
+    data.injectRaw(
+      "dev",
+      base("1900000000001", {
+        body: { contentType: "html", content: "<p>Whiteboard for FAL-40</p>" },
+        attachments: [
+          { id: "w", contentType: "application/vnd.example.whiteboard", content: "{}", name: "Sketch" },
+        ],
+      }),
+    );
+    data.advance(60_000);
+    data.injectRaw(
+      "dev",
+      base("1900000000002", { from: null, body: { contentType: "text", content: "Build failed: FAL-41" } }),
+    );
+    data.advance(60_000);
+    data.injectRaw(
+      "dev",
+      base("1900000000003", {
+        deletedDateTime: new Date(data.now).toISOString(),
+        body: { contentType: "html", content: "" },
+      }),
+    );
+    data.advance(60_000);
+    data.injectRaw(
+      "dev",
+      base("1900000000004", {
+        body: { contentType: "html", content: `${"<div>".repeat(5000)}Deep FAL-42${"</div>".repeat(5000)}` },
+      }),
+    );
+    data.advance(60_000);
+    // A post without an id and one without a date: unreadable, skipped; the first one's reply is kept.
+    const { id: _id, ...noId } = base("1900000000005", { body: { contentType: "text", content: "no id" } });
+    data.injectRaw("dev", noId, [
+      base("1900000000006", {
+        replyToId: "1900000000005",
+        body: { contentType: "text", content: "Reply to a post without id, FAL-43" },
+      }),
+    ]);
+    data.advance(60_000);
+    data.injectRaw(
+      "dev",
+      base("1900000000007", {
+        createdDateTime: "not a date",
+        body: { contentType: "text", content: "bad date" },
+      }),
+    );
+
+    const teams = await startTeamsSandbox(data, { expandedReplies: EXPANDED });
+    try {
+      const { connector, notices } = quickTeams();
+      const report = await syncTeams(ctx.db, settingsFor(teams, ["dev"]), "backfill", connector);
+      expect(report.ok).toBe(true);
+      const items = await itemsOf(ctx.db);
+      const ids = items.map((i) => i.external_id.split("/").pop());
+      expect(ids).toEqual(
+        expect.arrayContaining(["1900000000001", "1900000000002", "1900000000004", "1900000000006"]),
+      );
+      expect(ids).not.toContain("1900000000003");
+      expect(ids).not.toContain("1900000000007");
+      // Everything the ordinary threads hold is there too.
+      const ordinary = data.messagesOf("dev").filter((m) => !m.raw && m.messageType === "message");
+      expect(ids).toEqual(expect.arrayContaining(ordinary.map((m) => m.id)));
+      expect(items.find((i) => i.text === "Deep FAL-42")?.links).toEqual(["FAL-42 jira_key"]);
+      expect(items.find((i) => i.text.startsWith("Reply to a post without id"))?.links).toEqual([
+        "FAL-43 jira_key",
+      ]);
+
+      const warned = notices.filter((n) => n.level === "warn").map((n) => `${n.messageId}: ${n.reason}`);
+      expect(warned).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^1900000000001: unknown attachment content type "application\/vnd\.example\.whiteboard"/,
+          ),
+          expect.stringMatching(/^1900000000002: no sender/),
+          expect.stringMatching(/^1900000000004: the HTML body could not be read/),
+          expect.stringMatching(/^null: a root post without an id/),
+          expect.stringMatching(/^1900000000007: unreadable message \(createdDateTime/),
+        ]),
+      );
+    } finally {
+      await teams.close();
+    }
+  });
+
+  it("a change notification syncs its channel, and the same notification again changes nothing", async () => {
+    const data = buildOrg();
+    const teams = await startTeamsSandbox(data, { expandedReplies: EXPANDED });
+    try {
+      const settings = settingsFor(teams);
+      const { connector } = quickTeams();
+      await syncTeams(ctx.db, settings, "backfill", connector);
+      const [erp] = data.threads.get(data.channel("client").id)!;
+      data.advance(60_000);
+      const reply = data.reply(erp!.root.id, {
+        from: "dan",
+        body: "Sandbox credentials rotated, new ones in the vault.",
+      });
+      const push = notificationRequest([
+        messageNotification(data, reply, { clientState: await teamsClientState(settings) }),
+      ]);
+
+      const deliver = async () => {
+        expect(await connector.webhook.verify(push, settings)).toBe(true);
+        const result = connector.webhook.parse(push, settings);
+        expect(result).toEqual({ type: "sync", scopes: [data.scopeOf("client")] });
+        if (result.type !== "sync") return;
+        // What the webhook route does with it: an incremental pass of those channels.
+        const only = {
+          ...settings,
+          channels: settings.channels.filter((c) => result.scopes?.includes(c.scope)),
+        };
+        return syncTeams(ctx.db, only, "sync", connector);
+      };
+      const first = await deliver();
+      expect(first?.sources[0]).toMatchObject({ itemsNew: 1 });
+      const items = await itemsOf(ctx.db);
+      expect(items.find((i) => i.text.includes("credentials rotated"))?.links).toEqual(["FAL-15 thread"]);
+      const after = await dumpDatabase(ctx.db, { omit: BOOKKEEPING });
+      const repeat = await deliver();
+      expect(repeat?.sources[0]).toMatchObject({ itemsNew: 0, itemsUpdated: 0 });
+      expect(await dumpDatabase(ctx.db, { omit: BOOKKEEPING })).toEqual(after);
+    } finally {
+      await teams.close();
+    }
+  });
+});

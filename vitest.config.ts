@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "connectors/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: more workers than that only adds PGlite start-ups that compete for them.
+    maxWorkers: 2,
+    reporters: ["default", "./test/helpers/closing-line-reporter.ts"],
+  },
+});
