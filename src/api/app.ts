@@ -1,12 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { Db } from "../store/db.ts";
+import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
 import { requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
 import { createItemRoutes } from "./routes/items.ts";
 import { createPeopleRoutes } from "./routes/people.ts";
+import { createSyncRoutes, type SyncStarter } from "./routes/sync.ts";
 import { createTaskRoutes } from "./routes/tasks.ts";
 import { validationHook } from "./validation.ts";
 
@@ -25,6 +27,10 @@ export interface AppDeps {
    * request still succeeds, since its change is saved.
    */
   onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
+  /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
+  sync?: SyncStarter;
+  /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
+  webhooks?: Omit<WebhookDeps, "db" | "now" | "logError" | "onTasksChanged">;
 }
 
 export type App = OpenAPIHono;
@@ -53,6 +59,29 @@ export function createApp(deps: AppDeps): App {
   app.route("/api", createFlagRoutes(routeDeps));
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
+  app.route(
+    "/api",
+    createSyncRoutes(
+      deps.sync ?? {
+        request: () => {
+          throw new ApiError(503, "sync_unavailable", "This deployment has no sync runner configured.");
+        },
+      },
+    ),
+  );
+
+  if (deps.webhooks) {
+    app.route(
+      "/",
+      createWebhookRoutes({
+        db: deps.db,
+        now: routeDeps.now,
+        ...deps.webhooks,
+        ...(deps.logError ? { logError: deps.logError } : {}),
+        ...(deps.onTasksChanged ? { onTasksChanged: deps.onTasksChanged } : {}),
+      }),
+    );
+  }
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type Connector, ConnectorError } from "../../connectors/types.ts";
 import { errorBody } from "../api/errors.ts";
@@ -25,11 +25,31 @@ export interface WebhookDeps {
   requestSync?: (source: SourceId, scopes: string[] | null) => void;
   logError?: (err: unknown, context: { method: string; path: string }) => void;
   logInfo?: (message: string, context: Record<string, unknown>) => void;
+  /** How long a push may take before it is answered and saved after the answer (default 2 s). */
+  ackWithinMs?: number;
 }
 
 // Jira, GitHub and Slack cap their payloads well below this (GitHub at 25 MB for a push with large diffs
 // we never read); anything larger is not a webhook of theirs.
 const MAX_BODY = 5 * 1024 * 1024;
+
+// Well inside Slack's three seconds, counting the round trip.
+const ACK_WITHIN_MS = 2_000;
+
+const delay = (ms: number) =>
+  new Promise<undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref?.();
+  });
+
+/** On Workers the runtime must be told to wait for work after the answer; Node keeps running anyway. */
+function keepAlive(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context: a Node server, where the promise runs on.
+  }
+}
 
 const isSource = (name: string): name is SourceId => (SOURCES as readonly string[]).includes(name);
 
@@ -88,14 +108,28 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
           deps.requestSync?.(connector.id, result.scopes);
           return c.json({ ok: true, sync: "queued" }, 202);
         case "records": {
-          const saved = await savePush(deps.db, connector, result, { linker: deps.linker, now: request.now });
-          if (saved.changedTaskKeys.length > 0 && deps.onTasksChanged) {
-            try {
-              await deps.onTasksChanged(saved.changedTaskKeys);
-            } catch (err) {
-              // The push is committed; flags catch up on the next sync.
-              deps.logError?.(err, { method: "POST", path: c.req.path });
+          const work = (async () => {
+            const saved = await savePush(deps.db, connector, result, {
+              linker: deps.linker,
+              now: request.now,
+            });
+            if (saved.changedTaskKeys.length > 0 && deps.onTasksChanged) {
+              try {
+                await deps.onTasksChanged(saved.changedTaskKeys);
+              } catch (err) {
+                // The push is committed; flags catch up on the next sync.
+                deps.logError?.(err, { method: "POST", path: c.req.path });
+              }
             }
+            return saved;
+          })();
+          const saved = await Promise.race([work, delay(deps.ackWithinMs ?? ACK_WITHIN_MS)]);
+          if (!saved) {
+            // Slack retries a push it has no answer to within 3 s, and GitHub marks it failed after 10 s:
+            // answer now and let the save finish (the upsert makes a retry that still comes harmless).
+            const rest = work.catch((err) => deps.logError?.(err, { method: "POST", path: c.req.path }));
+            keepAlive(c, rest);
+            return c.json({ ok: true, saving: true }, 202);
           }
           return c.json({
             ok: true,

@@ -29,7 +29,7 @@ describe("threadline serve", () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  }, 60_000);
+  }, 120_000);
 
   it("answers /api with the configured token", async () => {
     const cwd = await tempDir();
@@ -51,7 +51,7 @@ describe("threadline serve", () => {
     } finally {
       await server.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("stops at start with one line naming a malformed setting", async () => {
     const cwd = await tempDir();
@@ -77,7 +77,7 @@ describe("threadline migrate", () => {
     expect(first.stdout).toContain("Migrations applied (embedded database)");
     const second = await runCli(["migrate"], { cwd, env });
     expect(second.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it.runIf(process.env.TEST_DATABASE_URL)(
     "applies the migrations to PostgreSQL from DATABASE_URL",

@@ -24,7 +24,7 @@ import { TSX_LOADER } from "../helpers/tsx-loader.ts";
 
 const CHILD = fileURLToPath(new URL("../helpers/sync-child.ts", import.meta.url));
 const SEED = 11;
-const KILLS = 10;
+const KILLS = 6;
 
 /** Runs the child; with `killAfterPages`, SIGKILLs it that many committed pages (plus a few ms) in. */
 function runChild(
@@ -70,7 +70,7 @@ async function openMemoryPglite(): Promise<Database & { dumpDataDir(): Promise<B
 }
 
 for (const kind of TEST_DATABASE_KINDS) {
-  it(`a backfill SIGKILLed ten times at random points ends equal to an uninterrupted one [${kind}]`, async () => {
+  it(`a backfill SIGKILLed six times at random points ends equal to an uninterrupted one [${kind}]`, async () => {
     // The uninterrupted run, in process. PGlite's migrated but empty files also seed the database on disk,
     // which saves its slow first start (initdb).
     let template: Blob | undefined;

@@ -1,0 +1,46 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { SOURCES } from "../../model/kinds.ts";
+import { bearer, errorResponses } from "../openapi.ts";
+import { validationHook } from "../validation.ts";
+
+const SyncStartedSchema = z
+  .object({
+    ok: z.literal(true),
+    startedNow: z.boolean().openapi({
+      description: "False when a pass was already running: another one follows it, so nothing is missed.",
+    }),
+    sources: z.array(z.enum(SOURCES)).openapi({ description: "The configured sources the pass covers." }),
+  })
+  .openapi("SyncStarted");
+
+const startSync = createRoute({
+  method: "post",
+  path: "/sync",
+  tags: ["sync"],
+  summary: "Start an incremental sync of every configured source",
+  description:
+    "Answers at once; the pass runs in the background, and the flags of the tasks it changed are evaluated again when it ends.",
+  security: bearer,
+  responses: {
+    202: {
+      description: "The pass is started or queued.",
+      content: { "application/json": { schema: SyncStartedSchema } },
+    },
+    ...errorResponses(401),
+  },
+});
+
+/** Whatever runs syncs where the app is served (the Node server's `SyncService`, the Worker's `waitUntil`). */
+export interface SyncStarter {
+  request(): { startedNow: boolean; sources: Array<(typeof SOURCES)[number]> };
+}
+
+/** `POST /sync`. */
+export function createSyncRoutes(sync: SyncStarter) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.openapi(startSync, (c) => {
+    const { startedNow, sources } = sync.request();
+    return c.json({ ok: true as const, startedNow, sources }, 202);
+  });
+  return app;
+}
