@@ -5,8 +5,8 @@ import type {
   Request as WorkerRequest,
   Response as WorkerResponse,
 } from "@cloudflare/workers-types";
-import { createApp } from "./api/app.ts";
 import { parseConfig } from "./config.ts";
+import { wireApp } from "./server/wire-app.ts";
 import { openPostgres } from "./store/open-postgres.ts";
 
 /** The Worker's bindings: the contract's variables as vars and secrets, and optionally a Hyperdrive binding. */
@@ -32,25 +32,30 @@ function openFor(env: WorkerEnv) {
   return { config, apiToken: config.apiToken, database };
 }
 
+const consoleLog = {
+  info: (message: string, context: Record<string, unknown>) => console.log("[threadline]", message, context),
+  error: (message: string, err: unknown, context: Record<string, unknown>) =>
+    console.error("[threadline]", message, context, err),
+};
+
 export default {
   async fetch(request: WorkerRequest, env: WorkerEnv, ctx: ExecutionContext): Promise<WorkerResponse> {
-    const { apiToken, database } = openFor(env);
-    const app = createApp({
-      db: database.db,
-      apiToken,
-      logError: (err, context) => console.error("[threadline] request failed", context, err),
-    });
+    const { config, apiToken, database } = openFor(env);
+    const { app, sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
     try {
       // The Workers and DOM Request/Response types differ only in declarations; at run time they are one class.
       return (await app.fetch(request as unknown as Request, env, ctx)) as unknown as WorkerResponse;
     } finally {
-      ctx.waitUntil(database.close());
+      // A sync that `POST /api/sync` or a push started goes on after the answer; the pool closes after it.
+      ctx.waitUntil(sync.idle().finally(() => database.close()));
     }
   },
 
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    const { database } = openFor(env);
-    // Sync and the digest join here with their issues; the handler already proves the database is reachable.
-    ctx.waitUntil(database.close());
+    const { config, apiToken, database } = openFor(env);
+    const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+    // The cron in wrangler.toml: one incremental pass over every configured source, flags after it.
+    sync.request();
+    ctx.waitUntil(sync.idle().finally(() => database.close()));
   },
 } satisfies ExportedHandler<WorkerEnv>;

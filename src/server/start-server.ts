@@ -1,13 +1,10 @@
 import { serve } from "@hono/node-server";
-import { createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
-import { recomputeFlags } from "../flags/recompute.ts";
 import { log } from "../log.ts";
-import { parseFlagSettings } from "../model/flag-settings.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
-import { SyncService } from "./sync-service.ts";
+import { wireApp } from "./wire-app.ts";
 
 /**
  * Runs Threadline on Node: opens and migrates the database, serves the app, and shuts down cleanly on
@@ -20,36 +17,13 @@ export async function startServer(
   const database = await openDatabase(config);
   await migrateDatabase(database);
   const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
-  const settings = parseFlagSettings(undefined, config.env);
-  const onTasksChanged = async (taskKeys: readonly string[]) => {
-    const summary = await recomputeFlags(database.db, { taskKeys, now: new Date(), settings });
-    log.debug(
-      { tasks: summary.tasks, opened: summary.opened, resolved: summary.resolved },
-      "flags recomputed",
-    );
-  };
-  const sync = new SyncService({
+  const { app, sync } = wireApp({
     db: database.db,
-    env: config.env,
-    onTasksChanged,
-    onSyncFinished: (report) =>
-      log.info(
-        { ok: report.ok, ms: report.durationMs, changedTasks: report.changedTaskKeys.size },
-        "incremental sync finished",
-      ),
-    onError: (err, context) => log.error({ err, ...context }, "sync failed"),
-  });
-  const app = createApp({
-    db: database.db,
+    config,
     apiToken: token,
-    logError: (err, context) => log.error({ err, ...context }, "request failed"),
-    onTasksChanged,
-    sync,
-    webhooks: {
-      sources: sync.webhookSources(),
-      linker: sync.linker,
-      requestSync: () => sync.request(),
-      logInfo: (message, context) => log.info(context, message),
+    log: {
+      info: (message, context) => log.info(context, message),
+      error: (message, err, context) => log.error({ err, ...context }, message),
     },
   });
 
