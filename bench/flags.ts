@@ -1,5 +1,5 @@
 /**
- * `npm run bench:flags [-- --tasks N --items N]`: the flag engine at scale, on the local PostgreSQL.
+ * `npm run bench:flags [-- --tasks N --items N --keep]`: the flag engine at scale, on the local PostgreSQL.
  *
  * Creates a database of its own (dropped at the end), fills it with COPY (default 50,000 tasks and 1,000,000
  * items: Jira issues and GitHub pull requests with comments, emails, chat, reviews, status changes and
@@ -24,7 +24,12 @@ import { migrateDatabase } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/open-postgres.ts";
 
 const { values: args } = parseArgs({
-  options: { tasks: { type: "string", default: "50000" }, items: { type: "string", default: "1000000" } },
+  options: {
+    tasks: { type: "string", default: "50000" },
+    items: { type: "string", default: "1000000" },
+    /** Leave the database behind (its name is printed) to look into a slow query. */
+    keep: { type: "boolean", default: false },
+  },
 });
 const TASKS = Number(args.tasks);
 const ITEMS = Number(args.items);
@@ -466,7 +471,8 @@ async function main() {
     console.log(JSON.stringify(result));
   } finally {
     await database.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    if (args.keep) process.stderr.write(`[bench:flags] kept the database ${name}\n`);
+    else await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }

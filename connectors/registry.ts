@@ -10,6 +10,7 @@
  */
 import { SOURCES, type SourceId } from "../src/model/kinds.ts";
 import { githubConnector } from "./github/index.ts";
+import { gmailConnector } from "./gmail/index.ts";
 import { jiraConnector } from "./jira/index.ts";
 import { slackConnector } from "./slack/index.ts";
 import { teamsConnector } from "./teams/index.ts";
@@ -21,6 +22,7 @@ export type ConnectorRegistry = { readonly [Id in SourceId]?: Connector<Id> };
 export const CONNECTORS = {
   jira: jiraConnector,
   github: githubConnector,
+  gmail: gmailConnector,
   teams: teamsConnector,
   slack: slackConnector,
 } satisfies ConnectorRegistry;

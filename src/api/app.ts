@@ -17,6 +17,8 @@ export interface AppDeps {
   db: Db;
   /** The bearer token `/api/*` requires. */
   apiToken: string;
+  /** The team's IANA time zone: a snooze `until` a day means that day there (default UTC). */
+  timeZone?: string;
   /** The clock, so tests and the rules see one `now`. */
   now?: () => Date;
   /** Where errors that are our fault are reported. */
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): App {
     },
   };
   app.route("/api", createTaskRoutes(routeDeps));
-  app.route("/api", createFlagRoutes(routeDeps));
+  app.route("/api", createFlagRoutes(routeDeps, deps.timeZone ? { timeZone: deps.timeZone } : {}));
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
   app.route(

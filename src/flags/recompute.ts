@@ -117,3 +117,21 @@ async function* allTaskPages(db: Db, size: number): AsyncGenerator<string[]> {
     if (rows.length < size) return;
   }
 }
+
+/**
+ * Brings the flags of the tasks a change touched up to date: call it after anything saved items, tasks or
+ * links (a sync run, a webhook push, a manual link or merge) with the task keys that change reports
+ * (`SyncReport.changedTaskKeys`, `PageWriteResult.changedTaskKeys`). Only those tasks are loaded and evaluated;
+ * the flags they no longer raise are resolved, snoozes and dismissals are kept (see `saveFlags`). Nothing is
+ * done, and null returned, when no task changed. `settings` come from `loadFlagSettings` once at start-up.
+ */
+export async function recomputeAfterChange(
+  db: Db,
+  taskKeys: Iterable<string>,
+  settings: FlagSettings,
+  now: Date,
+): Promise<RecomputeSummary | null> {
+  const keys = [...new Set(taskKeys)];
+  if (keys.length === 0) return null;
+  return recomputeFlags(db, { taskKeys: keys, now, settings });
+}

@@ -145,6 +145,68 @@ export const FlagListQuerySchema = z.object({
   kind: flagKindParam("kind").openapi({ description: "Only flags of this kind." }),
 });
 
+const byField = z.string().trim().min(1).max(200).optional().openapi({
+  description: "Who decided, recorded with the change (default `api`).",
+  example: "dana@acme.dev",
+});
+
+export const FlagParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({
+      param: { name: "id", in: "path" },
+      description: "The flag's `id`.",
+      example: "f_Qm3t0pXv1aZcR8yL",
+    }),
+});
+
+/** `2025-03-20` (the start of that day in the team's time zone) or an ISO 8601 time with its offset. */
+const SNOOZE_UNTIL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** A real date or time: `Date` would read 2025-02-30 as 2 March. */
+function isSnoozeUntil(v: string): boolean {
+  if (!SNOOZE_UNTIL.test(v)) return false;
+  const day = v.slice(0, 10);
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return (
+    !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day) && !Number.isNaN(Date.parse(v))
+  );
+}
+
+export const SnoozeBodySchema = z
+  .object({
+    until: z
+      .string({ error: "until is required: a date (YYYY-MM-DD) or an ISO 8601 time" })
+      .trim()
+      .refine(isSnoozeUntil, {
+        error:
+          "until must be a date (YYYY-MM-DD) or an ISO 8601 time with its offset, such as 2025-03-20T09:00:00Z",
+      })
+      .openapi({
+        description:
+          "When the flag shows again (if it is still raised then): a date, meaning the start of that day in the team's time zone (`THREADLINE_TIMEZONE`), or an ISO 8601 time. Must be in the future.",
+        example: "2025-03-20",
+      }),
+    by: byField,
+  })
+  .openapi("SnoozeRequest");
+
+export const DismissBodySchema = z
+  .object({
+    reason: z
+      .string({ error: "reason is required: say why the flag does not apply" })
+      .trim()
+      .min(1, { error: "reason is required: say why the flag does not apply" })
+      .max(1000, { error: "reason must be at most 1000 characters" })
+      .openapi({
+        description: "Why the flag does not apply.",
+        example: "Client confirmed by phone; no reply needed.",
+      }),
+    by: byField,
+  })
+  .openapi("DismissRequest");
+
 export const itemListQuerySchema = (isCursor: (value: string) => boolean) =>
   z.object({
     unlinked: z
@@ -173,11 +235,6 @@ export const TaskItemParamsSchema = TaskKeyParamsSchema.extend({
     .string()
     .min(1)
     .openapi({ param: { name: "itemId", in: "path" }, description: "The item id, URL-encoded." }),
-});
-
-const byField = z.string().trim().min(1).max(200).optional().openapi({
-  description: "Who decided, recorded with the change (default `api`).",
-  example: "dana@acme.dev",
 });
 
 export const LinkBodySchema = z
@@ -211,5 +268,21 @@ const nextCursor = z
 export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), nextCursor }).openapi("TaskList");
 export const TimelineSchema = z.object({ task: TaskSchema, items: z.array(ItemSchema) }).openapi("Timeline");
 export const FlagListSchema = z.object({ flags: z.array(FlagSchema) }).openapi("FlagList");
+export const FlagStateSchema = z
+  .object({
+    flag: FlagSchema,
+    state: z.enum(["snoozed", "dismissed"]),
+    snoozedUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: "When a snoozed flag shows again (ISO 8601, UTC)." }),
+    by: z.string().openapi({ description: "Who snoozed or dismissed it." }),
+    reason: z.string().nullable().openapi({ description: "Why it was dismissed." }),
+    at: z.string().openapi({ description: "When it was snoozed or dismissed (ISO 8601, UTC)." }),
+  })
+  .openapi("FlagStateChange", {
+    description:
+      "A flag after a snooze or dismissal. A snoozed flag shows again when its snooze ends; a dismissed one when evidence newer than the dismissal arrives.",
+  });
 export const ItemListSchema = z.object({ items: z.array(ItemSchema), nextCursor }).openapi("ItemList");
 export const PersonAnswerSchema = z.object({ person: PersonSchema }).openapi("PersonAnswer");

@@ -59,18 +59,30 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
       evidence: [],
     });
   }
-  const waits = new Map<WaitTopic, { items: HumanItem[]; sentence: string }>();
+  const waits = new Map<WaitTopic, { items: HumanItem[]; sentence: string; topics: Set<WaitTopic> }>();
   for (const item of task.items) {
     if (!isHuman(item) || !isConversation(item)) continue;
     for (const signal of textOf(item).blockerSignals) {
       if (signal.type === "resolved") {
         if (signal.topic === null) waits.clear();
-        else waits.delete(signal.topic);
+        // Over when the resolution names anything the wait named: "Connect is now enabled on the sandbox"
+        // ends "waiting on Stripe to enable Connect on our sandbox".
+        else
+          for (const [topic, wait] of waits)
+            if (signal.topics.some((t) => wait.topics.has(t)) || topic === signal.topic) waits.delete(topic);
         continue;
       }
       const wait = waits.get(signal.topic);
-      if (!wait) waits.set(signal.topic, { items: [item], sentence: signal.sentence });
-      else if (wait.items.at(-1) !== item) wait.items.push(item);
+      if (!wait)
+        waits.set(signal.topic, {
+          items: [item],
+          sentence: signal.sentence,
+          topics: new Set([signal.topic, ...signal.topics]),
+        });
+      else {
+        if (wait.items.at(-1) !== item) wait.items.push(item);
+        for (const t of signal.topics) wait.topics.add(t);
+      }
     }
   }
   for (const [topic, { items, sentence }] of waits) {

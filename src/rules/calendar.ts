@@ -21,6 +21,8 @@ export interface WorkingCalendar {
   windowStart(to: Date, days: number): Date;
   /** The local calendar date of an instant, `YYYY-MM-DD`. */
   localDate(at: Date): string;
+  /** The instant a local calendar date (`YYYY-MM-DD`) starts. */
+  startOfDate(date: string): Date;
   /** Whether the local day of an instant is a working day. */
   isWorkingDay(at: Date): boolean;
   /** `today`, `yesterday`, `on Tue` (within the week), `on Tue 4 Mar`, or `on 4 Mar 2024` (another year). */
@@ -172,6 +174,7 @@ function createCalendar(settings: CalendarSettings): WorkingCalendar {
     workingDaysBetween,
     windowStart,
     localDate: (at) => new Date(localDay(at.getTime()) * DAY).toISOString().slice(0, 10),
+    startOfDate: (date) => new Date(dayStart(Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY))),
     isWorkingDay: (at) => isWorking(localDay(at.getTime())),
     describeDay: (at, now) => {
       const p = partsOf(at.getTime());

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import type { Config } from "../config.ts";
+import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { log } from "../log.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
@@ -21,6 +22,7 @@ export async function startServer(
     db: database.db,
     config,
     apiToken: token,
+    settings: loadFlagSettings(config.env),
     log: {
       info: (message, context) => log.info(context, message),
       error: (message, err, context) => log.error({ err, ...context }, message),

@@ -1,6 +1,6 @@
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
-import { recomputeFlags } from "../flags/recompute.ts";
+import { recomputeAfterChange } from "../flags/recompute.ts";
 import { type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
 import { SyncService } from "./sync-service.ts";
@@ -29,12 +29,14 @@ export function wireApp(options: {
   const { db, config, log } = options;
   const settings = options.settings ?? parseFlagSettings(undefined, config.env);
   const onTasksChanged = async (taskKeys: readonly string[]) => {
-    const summary = await recomputeFlags(db, { taskKeys, now: new Date(), settings });
-    log.info("flags recomputed", {
-      tasks: summary.tasks,
-      opened: summary.opened,
-      resolved: summary.resolved,
-    });
+    const summary = await recomputeAfterChange(db, taskKeys, settings, new Date());
+    if (summary) {
+      log.info("flags recomputed", {
+        tasks: summary.tasks,
+        opened: summary.opened,
+        resolved: summary.resolved,
+      });
+    }
   };
   const sync = new SyncService({
     db,
@@ -51,6 +53,7 @@ export function wireApp(options: {
   const app = createApp({
     db,
     apiToken: options.apiToken,
+    timeZone: config.timeZone,
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,
     sync,

@@ -20,6 +20,8 @@ export interface FlagFilter {
   kind?: FlagKind;
   /** Only flags of these tasks. */
   taskKeys?: readonly string[];
+  /** Only these flags, whatever their state and whether their task still exists (for answering a snooze). */
+  ids?: readonly string[];
   now: Date;
 }
 
@@ -37,11 +39,14 @@ interface FlagRow {
 
 /**
  * The flags that show as of `now` (see `isFlagVisible`) of tasks that exist and are not deleted, oldest
- * first, owners shown as the survivors of any merge. One query, whatever the number of tasks.
+ * first, owners shown as the survivors of any merge (with `ids`: those flags, as they are). One query,
+ * whatever the number of tasks.
  */
 export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag[]> {
-  if (filter.taskKeys && filter.taskKeys.length === 0) return [];
-  const where: SQL[] = [isFlagVisible("f", filter.now)];
+  if (filter.taskKeys?.length === 0 || filter.ids?.length === 0) return [];
+  const where: SQL[] = filter.ids
+    ? [sql`f.id in ${jsonList(filter.ids)}`]
+    : [isFlagVisible("f", filter.now), sql`t.key is not null`];
   if (filter.kind) where.push(sql`f.kind = ${filter.kind}`);
   if (filter.taskKeys) where.push(sql`f.task_key in ${jsonList(filter.taskKeys)}`);
   const rows = await queryRows<FlagRow>(
@@ -49,7 +54,7 @@ export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag
     sql`select f.id, f.kind, f.task_key, ${isoUtc(sql`f.since`)} as since, f.reason, f.evidence,
                o.id as owner_id, o.name as owner_name, o.email as owner_email
         from flags f
-        join tasks t on t.key = f.task_key and t.deleted_at is null
+        left join tasks t on t.key = f.task_key and t.deleted_at is null
         left join lateral ${survivorOf(sql`f.owner_id`)} o on true
         where ${sql.join(where, sql` and `)}
         order by f.since asc, f.id asc`,

@@ -1,6 +1,8 @@
 import type { Connector, ConnectorErrorKind, JsonValue, Page, PullReporter } from "../../connectors/types.ts";
 import { ConnectorError } from "../../connectors/types.ts";
+import { type RecomputeSummary, recomputeAfterChange } from "../flags/recompute.ts";
 import type { LinkContext } from "../linking/index.ts";
+import type { FlagSettings } from "../model/flag-settings.ts";
 import type { SourceId } from "../model/kinds.ts";
 import { loadCursors } from "../store/cursors.ts";
 import type { Db } from "../store/db.ts";
@@ -84,6 +86,11 @@ export interface SyncReport {
   sources: SourceReport[];
   /** Tasks whose row, items or links changed in this run: what the flag engine re-evaluates. */
   changedTaskKeys: Set<string>;
+  /**
+   * The flags of the changed tasks evaluated again at the end of the run (when `flagSettings` was given and
+   * a task changed): what it did, or why it failed (the saved pages stand; the next run catches up).
+   */
+  flags?: { ok: true; summary: RecomputeSummary } | { ok: false; error: string };
 }
 
 export interface RetryPolicy {
@@ -120,6 +127,12 @@ export interface RunSyncOptions {
   writeConcurrency?: number;
   /** How the engine waits (tests make it instant). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * When given, the run ends by evaluating the flags of the tasks it changed (`recomputeAfterChange`), so a
+   * backfill or sync leaves them up to date. A caller that recomputes on its own (the server's
+   * `onTasksChanged`) leaves it out.
+   */
+  flagSettings?: FlagSettings;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000 };
@@ -213,14 +226,29 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }),
     ),
   );
-  return {
+  const report: SyncReport = {
     mode: options.mode,
     ok: reports.every((r) => r.ok),
     startedAt,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: 0,
     sources: reports,
     changedTaskKeys,
   };
+  // Also after a stopped or partly failed run: every page it committed is on the timelines.
+  if (options.flagSettings && changedTaskKeys.size > 0) {
+    try {
+      const summary = await recomputeAfterChange(options.db, changedTaskKeys, options.flagSettings, now());
+      if (summary) report.flags = { ok: true, summary };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      report.flags = {
+        ok: false,
+        error: `[threadline] [flags] could not evaluate the changed tasks: ${message}`,
+      };
+    }
+  }
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
 }
 
 export function emptyLinkContext(): LinkContext {

@@ -88,5 +88,19 @@ export function toSummaryJson(report: SyncReport) {
       scopes: s.scopes,
       errors: s.errors,
     })),
+    ...(report.flags
+      ? {
+          flags: report.flags.ok
+            ? {
+                ok: true,
+                tasks: report.flags.summary.tasks,
+                raised: report.flags.summary.raised,
+                opened: report.flags.summary.opened,
+                reopened: report.flags.summary.reopened,
+                resolved: report.flags.summary.resolved,
+              }
+            : { ok: false, error: report.flags.error },
+        }
+      : {}),
   };
 }

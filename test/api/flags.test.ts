@@ -1,5 +1,8 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { beforeAll, expect, it } from "vitest";
-import { FlagListSchema, TaskListSchema } from "../../src/model/api-schemas.ts";
+import { createFlagRoutes } from "../../src/api/routes/flags.ts";
+import { FlagListSchema, FlagStateSchema, TaskListSchema } from "../../src/model/api-schemas.ts";
+import { loadFlag } from "../../src/store/flag-store.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures, minutesAfter } from "../helpers/fixtures.ts";
 import { apiOver, NOW } from "./harness.ts";
@@ -103,5 +106,135 @@ describeEachDatabase("GET /api/flags", (ctx) => {
     expect(body.flags.map((f) => f.id)).toEqual(["f_snooze_over", "f_snooze_on"]);
     const before = FlagListSchema.parse((await api.get("/api/flags?kind=blocked_external")).body);
     expect(before.flags.map((f) => f.id)).toEqual(["f_snooze_over"]);
+  });
+});
+
+describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
+  let api: ReturnType<typeof apiOver>;
+  const shown = async (path = "/api/flags") =>
+    FlagListSchema.parse((await api.get(path)).body).flags.map((f) => f.id);
+
+  beforeAll(async () => {
+    api = apiOver(ctx.db);
+    const f = fixtures(ctx.db);
+    await f.person({ id: "p_lu", name: "Lu Chen", email: "lu@acme.dev" });
+    await f.task({ key: "OPS-1" });
+    await f.flag({ id: "f_snooze_me", taskKey: "OPS-1", kind: "unanswered_question", ownerId: "p_lu" });
+    await f.flag({
+      id: "f_snooze_date",
+      taskKey: "OPS-1",
+      kind: "blocked_external",
+      fingerprint: "wait:access",
+    });
+    await f.flag({ id: "f_dismiss_me", taskKey: "OPS-1", kind: "no_owner" });
+    await f.flag({ id: "f_gone", taskKey: "OPS-1", kind: "stale", state: "resolved" });
+  });
+
+  it("snoozes a flag until a time, records who did it, and shows it again when the time comes", async () => {
+    const res = await api.post(`/api/flags/f_snooze_me/snooze`, {
+      until: "2025-03-12T09:00:00Z",
+      by: "lu@acme.dev",
+    });
+    expect(res.status).toBe(200);
+    const body = FlagStateSchema.parse(res.body);
+    expect(body).toMatchObject({
+      state: "snoozed",
+      snoozedUntil: "2025-03-12T09:00:00.000Z",
+      by: "lu@acme.dev",
+      reason: null,
+      at: NOW.toISOString(),
+    });
+    expect(body.flag).toMatchObject({ id: "f_snooze_me", kind: "unanswered_question", taskKey: "OPS-1" });
+    expect(body.flag.owner).toEqual({ id: "p_lu", name: "Lu Chen", email: "lu@acme.dev" });
+    expect(await shown("/api/flags?kind=unanswered_question")).toEqual([]);
+    const tasks = TaskListSchema.parse((await api.get("/api/tasks?flag=unanswered_question")).body).tasks;
+    expect(tasks.map((t) => t.key)).not.toContain("OPS-1");
+
+    const later = apiOver(ctx.db, { now: new Date("2025-03-12T09:00:00Z") });
+    const again = FlagListSchema.parse((await later.get("/api/flags?kind=unanswered_question")).body);
+    expect(again.flags.map((f) => f.id)).toEqual(["f_snooze_me"]);
+    const tasksLater = TaskListSchema.parse((await later.get("/api/tasks?flag=unanswered_question")).body);
+    expect(tasksLater.tasks.map((t) => t.key)).toEqual(["OPS-1"]);
+    const stored = await loadFlag(ctx.db, "f_snooze_me");
+    expect(stored).toMatchObject({ state: "snoozed", stateBy: "lu@acme.dev", stateAt: NOW });
+  });
+
+  it("takes a date as the start of that day, and names the API when nobody is given", async () => {
+    const res = await api.post(`/api/flags/f_snooze_date/snooze`, { until: "2025-03-14" });
+    expect(res.status).toBe(200);
+    expect(FlagStateSchema.parse(res.body)).toMatchObject({
+      snoozedUntil: "2025-03-14T00:00:00.000Z",
+      by: "api",
+    });
+  });
+
+  it("takes a date in the team's time zone when the routes are told it", async () => {
+    const app = new OpenAPIHono();
+    app.route(
+      "/api",
+      createFlagRoutes(
+        { db: ctx.db, now: () => NOW, tasksChanged: async () => {} },
+        { timeZone: "America/New_York" },
+      ),
+    );
+    const res = await app.request("/api/flags/f_snooze_date/snooze", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ until: "2025-03-14" }),
+    });
+    expect(res.status).toBe(200);
+    expect(FlagStateSchema.parse(await res.json()).snoozedUntil).toBe("2025-03-14T04:00:00.000Z");
+  });
+
+  it("dismisses a flag with a reason and who did it", async () => {
+    const res = await api.post(`/api/flags/f_dismiss_me/dismiss`, {
+      reason: "Intake queue: triaged every Monday.",
+      by: "Maya Patel",
+    });
+    expect(res.status).toBe(200);
+    expect(FlagStateSchema.parse(res.body)).toMatchObject({
+      state: "dismissed",
+      snoozedUntil: null,
+      by: "Maya Patel",
+      reason: "Intake queue: triaged every Monday.",
+    });
+    expect(await shown()).not.toContain("f_dismiss_me");
+    expect(await loadFlag(ctx.db, "f_dismiss_me")).toMatchObject({
+      state: "dismissed",
+      stateBy: "Maya Patel",
+      stateReason: "Intake queue: triaged every Monday.",
+      stateAt: NOW,
+    });
+  });
+
+  it("answers 404 for an unknown flag and 409 for a resolved one", async () => {
+    const missing = await api.post(`/api/flags/f_nope/dismiss`, { reason: "x" });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: "not_found" } });
+    const resolved = await api.post(`/api/flags/f_gone/snooze`, { until: "2025-04-01" });
+    expect(resolved.status).toBe(409);
+    expect(resolved.body).toMatchObject({
+      error: { code: "conflict", message: expect.stringMatching(/resolved/) },
+    });
+  });
+
+  it("validates the body and names what is wrong", async () => {
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["snooze", {}, /until is required/],
+      ["snooze", { until: "next week" }, /until must be a date/],
+      ["snooze", { until: "2025-02-30" }, /until must be a date/],
+      ["snooze", { until: "2025-03-01" }, /has passed/],
+      ["dismiss", {}, /reason is required/],
+      ["dismiss", { reason: "   " }, /reason is required/],
+      ["dismiss", { reason: "ok", by: "" }, /by/],
+    ];
+    for (const [action, body, message] of cases) {
+      const res = await api.post(`/api/flags/f_snooze_me/${action}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: "bad_request", message: expect.stringMatching(message) },
+      });
+    }
+    expect(api.errors).toEqual([]);
   });
 });

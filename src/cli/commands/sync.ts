@@ -1,13 +1,15 @@
 import type { Command } from "commander";
 import { CONNECTORS, type ConnectorSet } from "../../../connectors/registry.ts";
 import { parseConfig } from "../../config.ts";
+import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
+import type { RecomputeSummary } from "../../flags/recompute.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { runSync, type SyncMode, type SyncObserver } from "../../sync/engine.ts";
 import { toLinkContext } from "../../sync/link-context.ts";
 import { createProgressBars } from "../../sync/progress-bars.ts";
 import { configureSources } from "../../sync/sources.ts";
-import { toSummaryJson, toSummaryTable } from "../../sync/summary.ts";
+import { formatDuration, toSummaryJson, toSummaryTable } from "../../sync/summary.ts";
 import { loadConfig } from "../env.ts";
 
 export interface SyncCommandOptions {
@@ -25,6 +27,8 @@ export interface SyncCommandIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   now?: () => Date;
   signal?: AbortSignal;
+  /** Where `threadline.config.json` is looked for (default: the working directory). */
+  cwd?: string;
 }
 
 /**
@@ -34,6 +38,7 @@ export interface SyncCommandIo {
  */
 export async function runSyncCommand(options: SyncCommandOptions, io: SyncCommandIo): Promise<number> {
   const config = parseConfig(io.env);
+  const flagSettings = loadFlagSettings(config.env, io.cwd);
   const sources = configureSources(config.env, options.sources ?? [], io.connectors ?? CONNECTORS);
   const verb = options.mode === "backfill" ? "Backfill" : "Sync";
   if (sources.length === 0) {
@@ -60,16 +65,25 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
       since: options.since ?? null,
       linkContext: toLinkContext(config.env),
       observer,
+      flagSettings,
       ...(io.now ? { now: io.now } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     bars?.stop();
     io.stdout.write(options.json ? `${JSON.stringify(toSummaryJson(report))}\n` : toSummaryTable(report));
-    return report.ok ? 0 : 1;
+    if (report.flags && !report.flags.ok) io.stderr.write(`${report.flags.error}\n`);
+    else if (report.flags && !options.json)
+      io.stderr.write(`${describeFlagRecompute(report.flags.summary)}\n`);
+    return report.ok && report.flags?.ok !== false ? 0 : 1;
   } finally {
     bars?.stop();
     await database.close();
   }
+}
+
+/** `Flags: 120 tasks evaluated in 0.4s; 12 new, 3 back, 5 resolved.` */
+function describeFlagRecompute(s: RecomputeSummary): string {
+  return `Flags: ${s.tasks} changed task${s.tasks === 1 ? "" : "s"} evaluated in ${formatDuration(s.ms)}; ${s.opened} new, ${s.reopened} back, ${s.resolved} resolved.`;
 }
 
 /** Stops the run on the first Ctrl-C after the pages in flight are saved; a second one ends the process. */

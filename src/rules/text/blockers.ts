@@ -2,7 +2,7 @@ import { type Sentences, toSentenceSet } from "./clean.ts";
 
 /** Words without which a sentence says nothing about waiting: a cheap test before the patterns. */
 const BLOCKER_HINT =
-  /wait|pending|held up|block|stuck|hold|park|paus|depend|rely|reliant|\bno\b|n't|not|lack|missing|without|need|down|unavailable|offline|broken|reviewing|checking|looking|evaluating|got|received|sent|arriv|came|grant|provision|enabl|work|sort|back|here (?:are|is)|attached|shared|wat|waitng|unable|never|finally|have|live|\bup\b|whitelist|allowlist|all set|all good/i;
+  /wait|pending|held up|block|blok|blcok|stuck|hold|park|paus|depend|rely|reliant|\bno\b|n't|not|lack|missing|without|need|down|unavailable|offline|broken|reviewing|checking|looking|evaluating|got|received|sent|arriv|came|grant|provision|enabl|work|sort|back|here (?:are|is)|attached|shared|wat|waitng|unable|never|finally|have|live|\bup\b|whitelist|allowlist|all set|all good/i;
 
 /** What a task can wait on outside the team. */
 export const WAIT_TOPICS = ["credentials", "access", "test_data", "sandbox", "third_party"] as const;
@@ -10,8 +10,8 @@ export type WaitTopic = (typeof WAIT_TOPICS)[number];
 
 /** What a sentence says about a wait: it starts (or goes on), or it is over (for one topic, or for all). */
 export type BlockerSignal =
-  | { type: "wait"; topic: WaitTopic; sentence: string }
-  | { type: "resolved"; topic: WaitTopic | null; sentence: string };
+  | { type: "wait"; topic: WaitTopic; topics: WaitTopic[]; sentence: string }
+  | { type: "resolved"; topic: WaitTopic | null; topics: WaitTopic[]; sentence: string };
 
 const TOPIC_WORDS: Array<[WaitTopic, RegExp]> = [
   [
@@ -42,7 +42,7 @@ const INTERNAL =
 
 /** A frame that says the work waits: "waiting on X", "blocked by X", "still no X", "can't … until X". */
 const WAIT_FRAMES: RegExp[] = [
-  /\b(?:still )?(?:waiting|wating|waitng|awaiting|pending|held up|blocked|stuck|on hold|parked|paused|dependent|depends|depending|relying|reliant)\b(?:\s*[:,-])?\s*(?:(?:on|for|by|until|till|pending|from)\s+)?(.{0,90})/i,
+  /\b(?:still )?(?:waiting|wating|waitng|awaiting|pending|held up|blocked|blokced|bloked|blcoked|blocekd|stuck|on hold|parked|paused|dependent|depends|depending|relying|reliant)\b(?:\s*[:,-])?\s*(?:(?:on|for|by|until|till|pending|from)\s+)?(.{0,90})/i,
   /\b(?:still\s+)?(?:no|don't have|do not have|haven't (?:got|gotten|received|had)|have not (?:got|gotten|received)|didn't get|never got|lack|missing|without)\s+(?:the\s+|any\s+|our\s+|their\s+|an?\s+)?(.{0,70})/i,
   /\bneeds?\s+(.{0,80}?)\s+(?:from|before (?:i|we) can)\b/i,
   /\b(?:can't|cannot|unable to|can not|couldn't)\s+.{0,60}?\b(?:until|without)\s+(.{0,60})/i,
@@ -63,6 +63,14 @@ const RESOLVED_ALL =
   /\b(?:no longer|not) (?:blocked|waiting)\b|\bunblocked\b|\ball (?:sorted|set|good now)\b|\bblocker (?:is )?(?:gone|resolved|cleared)\b/i;
 const RESOLVED_VERB =
   /\b(?:got|received|finally (?:got|have)|now have|we have|sent(?: us| over| through)?|arrived|came through|granted|provisioned|enabled|(?:is|are) (?:now )?(?:enabled|working|live|up|back)|works now|working now|sorted|is back|are back|back up|here (?:are|is)|attached (?:are|is)|in the attached|shared|whitelisted|allowlisted)\b/i;
+
+/**
+ * Every topic a sentence names: a wait for "Stripe to enable Connect on our sandbox" is over when a message
+ * says the sandbox is enabled, though the wait was filed under the third party named first.
+ */
+function topicsIn(sentence: string): WaitTopic[] {
+  return TOPIC_WORDS.filter(([, re]) => re.test(sentence)).map(([topic]) => topic);
+}
 
 /** The topic named first in a phrase ("no access to their sandbox" is about access). */
 function topicOf(phrase: string, allowed: readonly WaitTopic[] = WAIT_TOPICS): WaitTopic | null {
@@ -113,18 +121,18 @@ export function toBlockerSignals(text: string | Sentences): BlockerSignal[] {
     const sentence = original[i]!;
     if (s.includes("?") || !BLOCKER_HINT.test(s)) continue;
     if (RESOLVED_ALL.test(s)) {
-      signals.push({ type: "resolved", topic: null, sentence });
+      signals.push({ type: "resolved", topic: null, topics: [], sentence });
       continue;
     }
     if (HYPOTHETICAL.test(s)) continue;
     const topic = waitIn(s);
     if (topic) {
-      signals.push({ type: "wait", topic, sentence });
+      signals.push({ type: "wait", topic, topics: topicsIn(s), sentence });
       continue;
     }
     if (RESOLVED_VERB.test(s)) {
       const t = topicOf(s);
-      if (t) signals.push({ type: "resolved", topic: t, sentence });
+      if (t) signals.push({ type: "resolved", topic: t, topics: topicsIn(s), sentence });
     }
   }
   return signals;

@@ -23,7 +23,7 @@ const SUGGESTION = /^(?:nit|nitpick|minor|optional|suggestion|tiny nit|style|fwi
 /** "Great, another flaky test??", "Oh wonderful, broken again?". */
 const SARCASM_OPENER =
   /^(?:oh,?\s+)?(?:great|wonderful|fantastic|perfect|lovely|awesome|brilliant|nice|cool|sure|yay|wow|classic|love it)\s*[,!.…]+/i;
-const SARCASM_TAIL = /\b(?:another|again|more|seriously|of course|as usual)\b/i;
+const SARCASM_TAIL = /\b(?:another|again|more|seriously|of course|as usual|because|never)\b/i;
 
 const RHETORICAL =
   /^(?:who (?:decided|thought|knew|would(?:'ve| have) (?:thought|guessed)|needs|cares)\b|what could (?:possibly )?go wrong|how hard can it be|guess what|you know what|what else is new|am i right|amirite|right\s*\?+$)/i;
@@ -41,6 +41,13 @@ const REQUESTS: RegExp[] = [
   /\b(?:is there|are there|do (?:you|we) have|got) any (?:update|updates|news|progress|eta)\b/i,
   /\b(?:what'?s|whats|what is|when'?s|whens|where'?s|wheres|how'?s|hows) (?:the|your|our|their) (?:eta|status|plan|timeline|latest|update|progress|deadline|date|url|link|password)\b/i,
   /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:did|do|does|have|has|are|is|can|could|will|would|should|shall) (?:you|u|we|they|anyone|someone|somebody)\b/i,
+  // The same after a clause, as chat runs on: "it still times out, is someone on it".
+  /[,;:]\s+(?:and\s+|so\s+)?(?:is|are|has|have|can|could|will|would|did|does) (?:anyone|someone|somebody|any1|anybody)\b/i,
+  // A wh-question without its question mark, the verb before the subject: "where did it go",
+  // "@anna which env var holds the host again". Only a sentence's (or a mention's) opening: after a comma
+  // "which" and "where" begin relative clauses.
+  /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw|quick one)\b[\s,!.:-]*)*(?:@[\w.-]+[\s,:]+)?(?:where|what|when|how|who|which \w+(?: \w+)?) (?:did|do|does|is|are|was|were|should|can|will|would|has|have|holds?|goes|went)\b/i,
+  /[,;:]\s+(?:so\s+)?(?:where|when|how) (?:did|do|does|is|are|was|were|should|can|will|would|has|have) (?:it|this|that|they|we|you|u|the)\b[^,.;!]{0,40}$/i,
   /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:is|are) there (?:a|any) (?:reason|way|chance|plan|update|news|eta)\b/i,
   /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*(?:why|how) (?:do|does|did|don't|doesn't|didn't|are|aren't|is|isn't|can|can't|should|would|will) (?:we|you|u|they|i|it|this|that)\b/i,
   /^(?:(?:hi|hey|hello|so|also|ok|okay|sorry|btw)\b[\s,!.:-]*)*any (?:reason|idea|ideas|clue) (?:why|how|what|when|whether|if)\b/i,
@@ -65,7 +72,11 @@ function isAsking(sentences: string[], i: number): boolean {
   if (/\?/.test(s)) {
     if (SARCASM_OPENER.test(s) && SARCASM_TAIL.test(s)) return false;
     if (RHETORICAL.test(s)) return false;
-    const next = sentences[i + 1];
+    // The writer answers it themselves, maybe after more questions of the same kind: "Ship it? With last
+    // year's prices? No thanks."
+    let j = i + 1;
+    while (j < sentences.length && sentences[j]!.includes("?")) j++;
+    const next = sentences[j];
     if (next && SELF_ANSWER.test(next) && !NOT_AN_ANSWER.test(next)) return false;
     return true;
   }

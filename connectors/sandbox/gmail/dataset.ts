@@ -1,0 +1,354 @@
+/**
+ * A mailbox as the Gmail sandbox serves it: messages stored as Gmail's `Message` resource (the MIME tree in
+ * `payload`, bodies in base64url), the mailbox's history records, and the OAuth client that may read it.
+ * Messages are written from a short spec (who, to whom, subject, text, HTML, attachments, charset) the way
+ * mail clients write them: a reply quotes its parent under "On … wrote:", carries In-Reply-To and References,
+ * and joins its thread. Deterministic: ids and times come from counters and the dataset's clock.
+ *
+ *   const data = new GmailDataset({ mailbox: "maya@demo.threadline.dev", now: "2026-03-02T08:00:00Z" });
+ *   const first = data.send({ from: dan, to: [maya], subject: "ACME-3 credentials", text: "…" });
+ *   data.advance(3_600_000);
+ *   data.reply(first, { from: maya, text: "Thanks!" });
+ */
+import type { JsonValue } from "../../types.ts";
+
+export interface Mailbox {
+  name: string | null;
+  address: string;
+}
+
+export interface AttachmentSpec {
+  filename: string;
+  mimeType: string;
+  size?: number;
+}
+
+export interface MessageSpec {
+  from: Mailbox;
+  to?: Mailbox[];
+  cc?: Mailbox[];
+  /** A reply's default: "Re: " and the parent's subject. */
+  subject?: string;
+  /** The text/plain body (for a reply: the new text; the quote is added unless `quote` is false). */
+  text?: string;
+  /** A text/html alternative. */
+  html?: string;
+  attachments?: AttachmentSpec[];
+  /** Default utf-8. */
+  charset?: string;
+  /** Leave the text quoted-printable in `body.data`, as some relayed messages come. */
+  quotedPrintable?: boolean;
+  labels?: string[];
+  /** For replies: quote the parent (default true), and in which style. */
+  quote?: boolean;
+  quoteStyle?: "gmail" | "outlook";
+  /** Extra or replacing headers. */
+  headers?: Record<string, string | null>;
+}
+
+export interface StoredMessage {
+  id: string;
+  threadId: string;
+  internalDate: number;
+  labelIds: string[];
+  historyId: number;
+  /** The Gmail `Message` resource as served (format=full). */
+  resource: { [key: string]: JsonValue };
+  /** The text it was written with (for quoting), and headers replies need. */
+  text: string;
+  subject: string;
+  messageIdHeader: string | null;
+  references: string[];
+  from: Mailbox;
+  /** Written as raw JSON by a test (malformed payloads). */
+  raw: boolean;
+}
+
+export interface HistoryRecord {
+  id: number;
+  type: "messageAdded" | "messageDeleted";
+  message: { id: string; threadId: string; labelIds: string[] };
+}
+
+export const formatMailbox = (m: Mailbox) =>
+  m.name
+    ? `${/[",.()<>@:;]/.test(m.name) ? `"${m.name.replace(/"/g, '\\"')}"` : m.name} <${m.address}>`
+    : m.address;
+
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+
+/** Text in a charset's bytes (UTF-8 or Latin-1, what the sandbox writes). */
+function encodeText(text: string, charset: string): Buffer {
+  return /^(iso-8859-1|latin1|windows-1252)$/i.test(charset)
+    ? Buffer.from(text, "latin1")
+    : Buffer.from(text, "utf8");
+}
+
+/** Quoted-printable encoding of bytes (RFC 2045 §6.7), lines of at most 76 characters. */
+export function encodeQuotedPrintable(bytes: Uint8Array): string {
+  let out = "";
+  let line = "";
+  for (const byte of bytes) {
+    if (byte === 0x0a) {
+      out += `${line}\r\n`;
+      line = "";
+      continue;
+    }
+    if (byte === 0x0d) continue;
+    const piece =
+      (byte >= 33 && byte <= 126 && byte !== 61) || byte === 32
+        ? String.fromCharCode(byte)
+        : `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    if (line.length + piece.length > 75) {
+      out += `${line}=\r\n`;
+      line = "";
+    }
+    line += piece;
+  }
+  return out + line;
+}
+
+const rfc2822Date = (ms: number) => new Date(ms).toUTCString().replace("GMT", "+0000");
+
+export class GmailDataset {
+  readonly mailbox: string;
+  now: number;
+  readonly clientId = "1234567890-sandbox.apps.googleusercontent.com";
+  readonly clientSecret = "GOCSPX-sandbox-client-secret";
+  readonly refreshToken = "1//sandbox-refresh-token";
+  readonly staticToken = "ya29.sandbox-static-access-token";
+  readonly messages = new Map<string, StoredMessage>();
+  readonly history: HistoryRecord[] = [];
+  historyId = 1000;
+  /** History records before this id are gone: a start before it answers 404. */
+  oldestHistoryId = 0;
+  private counter = 0;
+
+  constructor(options: { mailbox: string; now?: string | number }) {
+    this.mailbox = options.mailbox;
+    this.now =
+      options.now === undefined ? Date.parse("2026-01-05T08:00:00Z") : new Date(options.now).getTime();
+  }
+
+  advance(ms: number): this {
+    this.now += ms;
+    return this;
+  }
+
+  private nextId(): string {
+    this.counter++;
+    // Gmail's ids are 16 hex digits that grow with time.
+    return (0x18c0000000000000n + BigInt(this.now) * 4096n + BigInt(this.counter)).toString(16).slice(-16);
+  }
+
+  private record(type: HistoryRecord["type"], m: StoredMessage): void {
+    this.historyId += 1 + (this.counter % 3);
+    this.history.push({
+      id: this.historyId,
+      type,
+      message: { id: m.id, threadId: m.threadId, labelIds: m.labelIds },
+    });
+    m.historyId = this.historyId;
+    if (m.resource) m.resource.historyId = String(this.historyId);
+  }
+
+  /** A new message (a new thread unless `parent` is given). */
+  send(spec: MessageSpec, parent?: StoredMessage): StoredMessage {
+    const id = this.nextId();
+    const threadId = parent ? parent.threadId : id;
+    const subject =
+      spec.subject ?? (parent ? `Re: ${parent.subject.replace(/^(re:\s*)+/i, "")}` : "(no subject)");
+    const domain = spec.from.address.split("@")[1] ?? "mail.example";
+    const messageIdHeader = `<${id}.${this.counter}@${domain}>`;
+    const references = parent
+      ? [...parent.references, ...(parent.messageIdHeader ? [parent.messageIdHeader] : [])]
+      : [];
+    let text = spec.text ?? "";
+    if (parent && spec.quote !== false && spec.text !== undefined) {
+      const quoted = parent.text
+        .split("\n")
+        .map((l) => `> ${l}`.trimEnd())
+        .join("\n");
+      text =
+        spec.quoteStyle === "outlook"
+          ? `${text}\n\n________________________________\nFrom: ${formatMailbox(parent.from)}\nSent: ${rfc2822Date(parent.internalDate)}\nTo: ${formatMailbox({ name: null, address: this.mailbox })}\nSubject: ${parent.subject}\n\n${parent.text}`
+          : `${text}\n\nOn ${rfc2822Date(parent.internalDate)}, ${formatMailbox(parent.from)} wrote:\n${quoted}`;
+    }
+    const headers: Array<[string, string]> = [
+      ["Delivered-To", this.mailbox],
+      ["MIME-Version", "1.0"],
+      ["Date", rfc2822Date(this.now)],
+      ["Message-ID", messageIdHeader],
+      ...(parent?.messageIdHeader
+        ? ([["In-Reply-To", parent.messageIdHeader]] as Array<[string, string]>)
+        : []),
+      ...(references.length > 0 ? ([["References", references.join(" ")]] as Array<[string, string]>) : []),
+      ["Subject", subject],
+      ["From", formatMailbox(spec.from)],
+      ["To", (spec.to ?? []).map(formatMailbox).join(", ")],
+      ...(spec.cc && spec.cc.length > 0
+        ? ([["Cc", spec.cc.map(formatMailbox).join(", ")]] as Array<[string, string]>)
+        : []),
+    ];
+    for (const [name, value] of Object.entries(spec.headers ?? {})) {
+      const at = headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
+      if (value === null) {
+        if (at >= 0) headers.splice(at, 1);
+      } else if (at >= 0) headers[at] = [name, value];
+      else headers.push([name, value]);
+    }
+    const payload = this.buildPayload(text, spec);
+    const root = payload as { headers: JsonValue[] };
+    root.headers = [...headers.map(([name, value]) => ({ name, value })), ...root.headers];
+    const fromTeam = spec.from.address.toLowerCase() === this.mailbox.toLowerCase();
+    const labelIds = spec.labels ?? (fromTeam ? ["SENT"] : ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]);
+    const stored: StoredMessage = {
+      id,
+      threadId,
+      internalDate: this.now,
+      labelIds,
+      historyId: 0,
+      resource: {
+        id,
+        threadId,
+        labelIds,
+        snippet: text.replace(/\s+/g, " ").slice(0, 100),
+        sizeEstimate: text.length + 1200,
+        historyId: "0",
+        internalDate: String(this.now),
+        payload,
+      },
+      text,
+      subject,
+      messageIdHeader,
+      references,
+      from: spec.from,
+      raw: false,
+    };
+    this.messages.set(id, stored);
+    this.record("messageAdded", stored);
+    return stored;
+  }
+
+  reply(parent: StoredMessage, spec: MessageSpec): StoredMessage {
+    return this.send(spec, parent);
+  }
+
+  private textPart(
+    partId: string,
+    mimeType: string,
+    content: string,
+    spec: MessageSpec,
+  ): { [key: string]: JsonValue } {
+    const charset = spec.charset ?? "UTF-8";
+    const bytes = encodeText(content, charset);
+    const qp = spec.quotedPrintable === true;
+    const data = qp ? Buffer.from(encodeQuotedPrintable(bytes), "latin1") : bytes;
+    return {
+      partId,
+      mimeType,
+      filename: "",
+      headers: [
+        { name: "Content-Type", value: `${mimeType}; charset="${charset}"` },
+        {
+          name: "Content-Transfer-Encoding",
+          value: qp ? "quoted-printable" : charset === "UTF-8" ? "base64" : "8bit",
+        },
+      ],
+      body: { size: data.length, data: b64url(data) },
+    };
+  }
+
+  private buildPayload(text: string, spec: MessageSpec): { [key: string]: JsonValue } {
+    const attachments = spec.attachments ?? [];
+    const alternative = spec.html !== undefined;
+    const bodyPart = (partId: string): { [key: string]: JsonValue } => {
+      if (!alternative) return this.textPart(partId, "text/plain", text, spec);
+      const boundary = `000000000000${this.counter.toString(16).padStart(12, "0")}a`;
+      const child = (n: number) => (partId === "" ? String(n) : `${partId}.${n}`);
+      return {
+        partId,
+        mimeType: "multipart/alternative",
+        filename: "",
+        headers: [{ name: "Content-Type", value: `multipart/alternative; boundary="${boundary}"` }],
+        body: { size: 0 },
+        parts: [
+          this.textPart(child(0), "text/plain", text, spec),
+          this.textPart(child(1), "text/html", spec.html!, spec),
+        ],
+      };
+    };
+    if (attachments.length === 0) return bodyPart("");
+    const boundary = `000000000000${this.counter.toString(16).padStart(12, "0")}m`;
+    return {
+      partId: "",
+      mimeType: "multipart/mixed",
+      filename: "",
+      headers: [{ name: "Content-Type", value: `multipart/mixed; boundary="${boundary}"` }],
+      body: { size: 0 },
+      parts: [
+        bodyPart("0"),
+        ...attachments.map((a, i) => ({
+          partId: String(i + 1),
+          mimeType: a.mimeType,
+          filename: a.filename,
+          headers: [
+            { name: "Content-Type", value: `${a.mimeType}; name="${a.filename}"` },
+            { name: "Content-Disposition", value: `attachment; filename="${a.filename}"` },
+            { name: "Content-Transfer-Encoding", value: "base64" },
+          ],
+          body: {
+            attachmentId: `ANGjdJ8${Buffer.from(`${this.counter}:${i}`).toString("base64url")}`,
+            size: a.size ?? 24_576,
+          },
+        })),
+      ],
+    };
+  }
+
+  /** A message resource written as it is (malformed payloads); counts as added to the mailbox. */
+  injectRaw(
+    resource: { [key: string]: JsonValue },
+    ids: { id?: string; threadId?: string } = {},
+  ): StoredMessage {
+    const id = ids.id ?? (typeof resource.id === "string" ? resource.id : this.nextId());
+    const threadId = ids.threadId ?? (typeof resource.threadId === "string" ? resource.threadId : id);
+    const stored: StoredMessage = {
+      id,
+      threadId,
+      internalDate: this.now,
+      labelIds: Array.isArray(resource.labelIds) ? resource.labelIds.map(String) : ["INBOX"],
+      historyId: 0,
+      resource,
+      text: "",
+      subject: "",
+      messageIdHeader: null,
+      references: [],
+      from: { name: null, address: "unknown@invalid" },
+      raw: true,
+    };
+    this.messages.set(id, stored);
+    this.record("messageAdded", stored);
+    return stored;
+  }
+
+  /** Deletes a message for good (not to the trash): a `messageDeleted` history record. */
+  delete(id: string): void {
+    const m = this.messages.get(id);
+    if (!m) throw new Error(`no message ${id}`);
+    this.messages.delete(id);
+    this.record("messageDeleted", m);
+  }
+
+  /** Gmail drops old history: every history id before the mailbox's current one becomes too old to start from. */
+  expireHistory(): void {
+    this.oldestHistoryId = this.historyId;
+  }
+
+  /** Messages newest first, as Gmail lists them. */
+  listed(): StoredMessage[] {
+    return [...this.messages.values()].sort(
+      (a, b) => b.internalDate - a.internalDate || (a.id < b.id ? 1 : -1),
+    );
+  }
+}

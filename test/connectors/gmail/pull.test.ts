@@ -1,0 +1,206 @@
+/**
+ * The Gmail connector's pull without the engine, over HTTP against the sandbox with the real SDK: requests
+ * per page size, resuming from a cursor, GMAIL_QUERY, `--since`, credentials, long waits handed to the
+ * engine, and the demo mailbox.
+ */
+import { describe, expect, it } from "vitest";
+import { GMAIL_BATCH_SIZE } from "../../../connectors/gmail/client.ts";
+import { mapGmailRecord } from "../../../connectors/gmail/map.ts";
+import { GMAIL_PAGE_SIZES, MESSAGES_STREAM } from "../../../connectors/gmail/pull.ts";
+import {
+  buildBulkGmailDataset,
+  buildGmailDemoDataset,
+  GMAIL_RATE_LIMIT_BODY,
+  startGmailSandbox,
+} from "../../../connectors/sandbox/gmail/index.ts";
+import { ConnectorError, type Page } from "../../../connectors/types.ts";
+import { findLinks } from "../../../src/linking/index.ts";
+import {
+  buildMailbox,
+  idsOf,
+  PEOPLE,
+  pullAll,
+  quickGmail,
+  RUN_NOW,
+  recordingReporter,
+  settingsFor,
+} from "./helpers.ts";
+
+describe("Gmail pull", () => {
+  it("backfills 1,200 messages in the fewest requests the page sizes allow, and resumes from any page", async () => {
+    const { data } = buildBulkGmailDataset({ messages: 1200 });
+    const gmail = await startGmailSandbox(data);
+    try {
+      const settings = settingsFor(gmail);
+      const full = await pullAll(settings);
+      expect(new Set(idsOf(full.pages)).size).toBe(1200);
+      const paths = gmail.requests.entries.map((e) => e.path.replace(/\?.*/, ""));
+      const count = (p: string) => paths.filter((x) => x === p).length;
+      expect(count("/token")).toBe(1);
+      expect(count("/gmail/v1/users/me/profile")).toBe(1);
+      expect(count("/gmail/v1/users/me/messages")).toBe(Math.ceil(1200 / GMAIL_PAGE_SIZES.list));
+      expect(count("/batch/gmail/v1")).toBe(Math.ceil(1200 / GMAIL_BATCH_SIZE));
+      expect(count("/gmail/v1/users/me/history")).toBe(1);
+      expect(full.report.requestCount).toBe(gmail.requests.entries.length);
+      expect(full.report.estimates).toEqual([1200]);
+
+      // A pull stopped after its first page resumes from that page's cursor: the rest, and nothing lost.
+      const connector = quickGmail().connector;
+      const first: Page[] = [];
+      for await (const page of connector.pull({
+        settings,
+        scope: "me",
+        mode: "backfill",
+        since: null,
+        cursors: {},
+        now: RUN_NOW,
+        signal: new AbortController().signal,
+        report: recordingReporter(),
+      })) {
+        first.push(page);
+        break;
+      }
+      const rest = await pullAll(settings, { cursor: first[0]!.cursor });
+      const ids = new Set([...idsOf(first), ...idsOf(rest.pages)]);
+      expect(ids.size).toBe(1200);
+      expect(idsOf(first).length).toBe(GMAIL_PAGE_SIZES.list);
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("reads only what GMAIL_QUERY selects, in the backfill and in the history", async () => {
+    const data = buildMailbox();
+    const gmail = await startGmailSandbox(data);
+    try {
+      const settings = settingsFor(gmail, { extra: { GMAIL_QUERY: "from:acme-corp.example -from:news" } });
+      const backfill = await pullAll(settings);
+      const senders = (pages: Page[]) =>
+        pages
+          .flatMap((p) => p.records.flatMap((r) => mapGmailRecord(r).items ?? []))
+          .map((i) => i.author?.externalId);
+      expect(new Set(senders(backfill.pages))).toEqual(
+        new Set(["dan.miller@acme-corp.example", "priya@acme-corp.example"]),
+      );
+
+      data.advance(60_000);
+      data.send({ from: PEOPLE.ben, to: [PEOPLE.ana], subject: "internal", text: "not for the timeline" });
+      data.send({ from: PEOPLE.dan, to: [PEOPLE.ana], subject: "FAL-30", text: "from the client" });
+      const sync = await pullAll(settings, { mode: "sync", cursor: backfill.cursor });
+      expect(senders(sync.pages)).toEqual(["dan.miller@acme-corp.example"]);
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("backfills from --since with an after: query, and reads further back when a later backfill asks", async () => {
+    const data = buildMailbox();
+    const gmail = await startGmailSandbox(data);
+    try {
+      const settings = settingsFor(gmail, { token: true });
+      const since = new Date(data.listed()[2]!.internalDate);
+      const recent = await pullAll(settings, { since });
+      expect(idsOf(recent.pages)).toEqual(
+        data
+          .listed()
+          .slice(0, 3)
+          .map((m) => m.id),
+      );
+      expect(
+        gmail.requests.entries.some((e) =>
+          decodeURIComponent(e.path).includes(`q=after:${since.getTime() / 1000}`),
+        ),
+      ).toBe(true);
+      // No token endpoint with GMAIL_ACCESS_TOKEN.
+      expect(gmail.requests.count({ path: /^\/token/ })).toBe(0);
+      const all = await pullAll(settings, { cursor: recent.cursor });
+      expect(idsOf(all.pages)).toHaveLength(data.messages.size);
+      const again = await pullAll(settings, { cursor: all.cursor, mode: "backfill" });
+      expect(idsOf(again.pages)).toEqual([]);
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("says which variables to check when the credentials are refused", async () => {
+    const gmail = await startGmailSandbox(buildMailbox());
+    try {
+      const badToken = settingsFor(gmail, { token: true, extra: { GMAIL_ACCESS_TOKEN: "ya29.expired" } });
+      await expect(pullAll(badToken)).rejects.toMatchObject({
+        kind: "auth",
+        message: expect.stringMatching(/^\[threadline\] \[gmail\] 401 from .*check GMAIL_ACCESS_TOKEN/),
+      });
+      const badRefresh = settingsFor(gmail, { extra: { GMAIL_REFRESH_TOKEN: "1//revoked" } });
+      await expect(pullAll(badRefresh)).rejects.toMatchObject({
+        kind: "auth",
+        message: expect.stringMatching(/token endpoint .* refused the refresh token .*GMAIL_REFRESH_TOKEN/),
+      });
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("waits out short rate limits in the SDK and hands long ones to the engine with their time", async () => {
+    const gmail = await startGmailSandbox(buildMailbox());
+    try {
+      const settings = settingsFor(gmail);
+      gmail.faults.set([
+        { status: 429, path: /\/messages\?/, times: 2, retryAfterSeconds: 0, body: GMAIL_RATE_LIMIT_BODY },
+      ]);
+      const short = await pullAll(settings);
+      expect(idsOf(short.pages)).toHaveLength(gmail.data.messages.size);
+      expect(short.report.waits.filter((w) => w !== null)).toHaveLength(2);
+
+      gmail.faults.set([
+        { status: 429, path: /\/profile/, times: 1, retryAfterSeconds: 3600, body: GMAIL_RATE_LIMIT_BODY },
+      ]);
+      const error = await pullAll(settings).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect(error).toMatchObject({ kind: "rate_limit", status: 429 });
+      const retryAt = (error as ConnectorError).retryAt!.getTime();
+      expect(retryAt - Date.now()).toBeGreaterThan(3_500_000);
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("the demo mailbox names the demo's tasks the way people do", async () => {
+    const data = buildGmailDemoDataset(RUN_NOW);
+    const gmail = await startGmailSandbox(data);
+    try {
+      const { pages } = await pullAll(settingsFor(gmail));
+      const items = pages.flatMap((p) => p.records.flatMap((r) => mapGmailRecord(r).items ?? []));
+      expect(items).toHaveLength(data.messages.size);
+      const context = {
+        jiraProjects: ["ACME"],
+        jiraSiteUrls: [],
+        githubRepos: ["acme/portal"],
+        githubWebUrls: ["https://github.com"],
+      };
+      const keys = new Set(
+        items.flatMap((i) =>
+          findLinks(
+            { source: "gmail", kind: "email", text: i.text, title: i.meta.subject ?? null },
+            context,
+          ).map((l) => l.taskKey),
+        ),
+      );
+      expect(keys).toEqual(
+        new Set(["ACME-1", "ACME-3", "ACME-4", "ACME-6", "ACME-7", "ACME-11", "ACME-13", "acme/portal#41"]),
+      );
+      // Replies without a key share their thread with one that has it.
+      const noKey = items.filter(
+        (i) => !/ACME-\d+/.test(`${i.meta.subject} ${i.text}`) && i.threadId !== i.externalId,
+      );
+      expect(noKey.length).toBeGreaterThan(0);
+      expect(items.every((i) => i.at.getTime() <= RUN_NOW.getTime())).toBe(true);
+      expect(items.find((i) => i.author?.externalId === "zoe.lefevre@acme-corp.example")?.text).toContain(
+        "Comptabilité",
+      );
+      expect(pages.at(-1)?.cursor).toMatchObject({ mailbox: "maya@demo.threadline.dev" });
+      expect(MESSAGES_STREAM).toBe(pages[0]!.stream);
+    } finally {
+      await gmail.close();
+    }
+  });
+});
