@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import type { Config } from "../config.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { log } from "../log.ts";
+import type { Database } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
@@ -13,9 +14,13 @@ import { wireApp } from "./wire-app.ts";
  */
 export async function startServer(
   config: Config,
-  options: { port: number },
+  options: {
+    port: number;
+    /** A database already open (the demo's); it is closed with the server. */
+    database?: Database;
+  },
 ): Promise<{ close(): Promise<void> }> {
-  const database = await openDatabase(config);
+  const database = options.database ?? (await openDatabase(config));
   await migrateDatabase(database);
   const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
   const { app, sync } = wireApp({

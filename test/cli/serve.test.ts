@@ -10,7 +10,8 @@ describe("threadline serve", () => {
     const port = await freePort();
     const server = await startCli(["serve", "--port", String(port)], {
       cwd,
-      env: {},
+      // A workspace of its own, not the demo (test/demo covers that).
+      env: { THREADLINE_DEMO: "0" },
       readyUrl: `http://127.0.0.1:${port}/healthz`,
       timeoutMs: 45_000,
     });
@@ -37,7 +38,7 @@ describe("threadline serve", () => {
     const token = "a-test-token-of-some-length";
     const server = await startCli(["serve", "--port", String(port)], {
       cwd,
-      env: { THREADLINE_API_TOKEN: token, THREADLINE_DATA_DIR: join(cwd, "data") },
+      env: { THREADLINE_API_TOKEN: token, THREADLINE_DATA_DIR: join(cwd, "data"), THREADLINE_DEMO: "0" },
       readyUrl: `http://127.0.0.1:${port}/healthz`,
       timeoutMs: 45_000,
     });

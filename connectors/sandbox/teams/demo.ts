@@ -35,7 +35,8 @@ interface Thread {
 }
 
 const key = (n: number) => `${JIRA_DEMO_PROJECT}-${n}`;
-const pr = (n: number) => `https://github.com/${TEAMS_DEMO_REPO}/pull/${n}`;
+/** A pull request's web address under `web`, the GitHub web root (the demo workspace passes its sandbox's). */
+const prOf = (web: string) => (n: number) => `${web}/${TEAMS_DEMO_REPO}/pull/${n}`;
 const at = (who: Person) => ({ mention: who });
 
 const card = (title: string, text: string) => ({
@@ -55,7 +56,7 @@ const card = (title: string, text: string) => ({
   teamsAppId: null,
 });
 
-const THREADS: Thread[] = [
+const threadsOf = (pr: (n: number) => string): Thread[] => [
   {
     channel: "team",
     by: "tom",
@@ -185,7 +186,8 @@ const CARDS: Record<string, Array<Record<string, string | null>>> = {
 };
 
 /** The demo's Teams organisation, its last messages before `now`. */
-export function buildTeamsDemoDataset(options: { now?: Date } = {}): TeamsDataset {
+export function buildTeamsDemoDataset(options: { now?: Date; githubWebUrl?: string } = {}): TeamsDataset {
+  const pr = prOf((options.githubWebUrl ?? "https://github.com").replace(/\/+$/, ""));
   const now = (options.now ?? new Date()).getTime();
   const data = new TeamsDataset({
     now: new Date(now - 45 * DAY).toISOString(),
@@ -215,7 +217,7 @@ export function buildTeamsDemoDataset(options: { now?: Date } = {}): TeamsDatase
 
   const events: Array<{ at: number; run: () => void }> = [];
   const roots = new Map<number, string>();
-  THREADS.forEach((thread, index) => {
+  threadsOf(pr).forEach((thread, index) => {
     const postedAt = now - thread.daysAgo * DAY + (index % 5) * 3_600_000;
     events.push({
       at: postedAt,

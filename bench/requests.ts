@@ -1,0 +1,385 @@
+/**
+ * `npm run bench:requests -- [--source NAME]... [--scale F] [--url postgres://…]`: how many API requests each
+ * connector makes, against the fewest the API's page sizes allow.
+ *
+ * Per source, a sandbox of the size the connector issues name (Jira and GitHub: 5,000 issues with 50,000
+ * comments; Gmail: 50,000 emails; Teams and Slack: 100,000 channel messages with threads) is backfilled by
+ * the sync engine through the real SDK over HTTP into a fresh database, then an incremental pass with nothing
+ * new runs (and a second one: some APIs answer the first with a fresh validator, the second from it). Every
+ * request the sandbox answered counts; sign-in requests to a token endpoint are counted apart. Goals: a
+ * backfill within 1.1 times the minimum, an incremental pass with nothing new within 2 requests a scope
+ * (project, repository, mailbox, channel).
+ *
+ * The database is a fresh in-memory PGlite per source, or with `--url` (or DATABASE_URL) a fresh database on
+ * that PostgreSQL server, dropped afterwards. `--scale 0.1` runs a tenth of every size, for a quick look. A
+ * table goes to stdout, and as the last line one JSON object with the figures per source.
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { GMAIL_PAGE_SIZES } from "../connectors/gmail/pull.ts";
+import { createGithubApi } from "../connectors/sandbox/github/app.ts";
+import { GithubDataset } from "../connectors/sandbox/github/dataset.ts";
+import { generateRepository } from "../connectors/sandbox/github/generate.ts";
+import {
+  buildBulkGmailDataset,
+  createGmailSandboxApp,
+  gmailSandboxEnv,
+} from "../connectors/sandbox/gmail/index.ts";
+import { type Sandbox, startSandbox } from "../connectors/sandbox/harness.ts";
+import {
+  buildBulkJiraDataset,
+  createJiraSandboxApp,
+  JIRA_SANDBOX_LIMITS,
+  jiraSandboxEnv,
+} from "../connectors/sandbox/jira/index.ts";
+import { buildBulkSlackDataset, createSlackSandboxApp } from "../connectors/sandbox/slack/index.ts";
+import {
+  BULK_CHANNEL,
+  buildBulkTeamsDataset,
+  createTeamsSandboxApp,
+  teamsSandboxEnv,
+} from "../connectors/sandbox/teams/index.ts";
+import { USERS_PAGE_SIZE } from "../connectors/slack/directory.ts";
+import { SLACK_PAGE_SIZES } from "../connectors/slack/pull.ts";
+import { TEAMS_PAGE_SIZES } from "../connectors/teams/pull.ts";
+import type { Database } from "../src/store/db.ts";
+import { migrateDatabase } from "../src/store/migrate.ts";
+import { openPglite } from "../src/store/open-pglite.ts";
+import { openPostgres } from "../src/store/open-postgres.ts";
+import { runSync, type SourceReport } from "../src/sync/engine.ts";
+import { toLinkContext } from "../src/sync/link-context.ts";
+import { configureSources } from "../src/sync/sources.ts";
+
+const BENCH_SOURCES = ["jira", "github", "gmail", "teams", "slack"] as const;
+type BenchSourceId = (typeof BENCH_SOURCES)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    source: { type: "string", multiple: true },
+    scale: { type: "string", default: "1" },
+    url: { type: "string" },
+  },
+});
+const SCALE = Number(args.scale);
+if (!(SCALE > 0)) throw new Error("--scale must be a positive number");
+for (const s of args.source ?? []) {
+  if (!(BENCH_SOURCES as readonly string[]).includes(s)) {
+    throw new Error(`--source ${s}: use one of ${BENCH_SOURCES.join(", ")}`);
+  }
+}
+const SELECTED = BENCH_SOURCES.filter((s) => !args.source || args.source.includes(s));
+const DATABASE_URL = args.url ?? process.env.DATABASE_URL;
+const sized = (n: number) => Math.max(1, Math.round(n * SCALE));
+
+/** A sandbox ready to be synced, and what the fewest requests for its data would be. */
+interface Prepared {
+  sandbox: Sandbox;
+  env: Record<string, string>;
+  /** What the data set holds, in words, for the table. */
+  size: string;
+  scopes: number;
+  /** The fewest requests a backfill needs, in parts that add up. */
+  minimum: Record<string, number>;
+  /** Requests to a sign-in endpoint rather than the API: counted apart. */
+  isTokenRequest?: (path: string) => boolean;
+  /** Requests the connector makes besides the data (a scope's name, the workspace address): shown apart. */
+  isOverhead?: (path: string) => boolean;
+  notes?: Record<string, number>;
+}
+
+const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
+  /** The minimum: one search page of 100 issues (comments up to 20 and changes up to 40 embedded), one comment page (5,000) for each issue with more, one changelog page (100) for each issue with more. */
+  async jira() {
+    const data = buildBulkJiraDataset({ issues: sized(5_000), comments: sized(50_000) });
+    const sandbox = await startSandbox(createJiraSandboxApp(data));
+    const issues = [...data.issues.values()];
+    const L = JIRA_SANDBOX_LIMITS;
+    return {
+      sandbox,
+      env: jiraSandboxEnv(sandbox, data, ["BULK"]),
+      size: `${issues.length} issues, ${issues.reduce((n, i) => n + i.comments.length, 0)} comments`,
+      scopes: 1,
+      minimum: {
+        search: Math.ceil(issues.length / L.searchMax),
+        comments: issues
+          .filter((i) => i.comments.length > L.embeddedComments)
+          .reduce((n, i) => n + Math.ceil(i.comments.length / L.commentsMax), 0),
+        changelog: issues
+          .filter((i) => i.histories.length > L.embeddedHistories)
+          .reduce((n, i) => n + Math.ceil(i.histories.length / L.changelogMax), 0),
+      },
+    };
+  },
+
+  /** The minimum: GraphQL pages of 100 issues, pull requests (with their reviews) and deployments read side by side; REST pages of 100 issue comments and of 100 review comments. */
+  async github() {
+    const dataset = new GithubDataset();
+    const issues = sized(4_000);
+    const pulls = sized(1_000);
+    const comments = sized(50_000);
+    const deployments = sized(50);
+    generateRepository(dataset.repo("bulk/portal"), {
+      issues,
+      pulls,
+      comments,
+      reviewsPerPull: 2,
+      reviewCommentsPerPull: 1,
+      deployments,
+    });
+    const token = "ghp_bench00000000000000000000000000000";
+    dataset.token(token);
+    // The request count is what is measured: a budget large enough that no run waits for its reset.
+    const { app } = createGithubApi(dataset, { rateLimit: { core: 1_000_000, graphql: 1_000_000 } });
+    const sandbox = await startSandbox(app);
+    return {
+      sandbox,
+      env: { GITHUB_TOKEN: token, GITHUB_REPOS: "bulk/portal", GITHUB_API_URL: sandbox.url },
+      size: `${issues} issues + ${pulls} pull requests, ${comments} comments`,
+      scopes: 1,
+      minimum: {
+        graphql: Math.ceil(Math.max(issues, pulls, deployments) / 100),
+        comments: Math.ceil(comments / 100),
+        reviewComments: Math.ceil(pulls / 100),
+      },
+    };
+  },
+
+  /** The minimum: the profile (the history id to start from), one list page of 500 ids, one batch of 100 messages, one history read to close the pass. */
+  async gmail() {
+    const { data } = buildBulkGmailDataset({ messages: sized(50_000) });
+    const control = { userRateLimited: 0, batches: 0, batchCalls: 0, faults: null };
+    const sandbox = await startSandbox(createGmailSandboxApp(data, control));
+    const messages = data.messages.size;
+    return {
+      sandbox,
+      env: gmailSandboxEnv({ url: sandbox.url, data }),
+      size: `${messages} emails`,
+      scopes: 1,
+      minimum: {
+        profile: 1,
+        list: Math.ceil(messages / GMAIL_PAGE_SIZES.list),
+        batches: Math.ceil(messages / GMAIL_PAGE_SIZES.batchMax),
+        history: 1,
+      },
+      isTokenRequest: (path) => path.startsWith("/token"),
+      // Google recommends batches of 50 ("larger batch sizes are likely to trigger rate limiting").
+      notes: { minimumAtRecommendedBatchOf50: 2 + Math.ceil(messages / 500) + Math.ceil(messages / 50) },
+    };
+  },
+
+  /** The minimum: the channel once, one list page of 50 root posts (replies expanded up to 1,000), one page of 50 for the replies past those, one directory lookup per 15 authors, one delta request for the next pass's link. */
+  async teams() {
+    const messages = sized(100_000);
+    const { data, roots, repliesPerRoot } = buildBulkTeamsDataset({ messages });
+    const sandbox = await startSandbox(createTeamsSandboxApp(data));
+    const inDirectory = [...data.users.values()].filter((u) => u.userType !== null).length;
+    return {
+      sandbox,
+      env: teamsSandboxEnv({ url: sandbox.url, data }, [BULK_CHANNEL]),
+      size: `${messages} messages, ${roots} threads`,
+      scopes: 1,
+      minimum: {
+        channel: 1,
+        messagePages: Math.ceil(roots / TEAMS_PAGE_SIZES.messages),
+        replyPages: repliesPerRoot.reduce(
+          (n, r) =>
+            n + Math.ceil(Math.max(0, r - TEAMS_PAGE_SIZES.expandedReplies) / TEAMS_PAGE_SIZES.replies),
+          0,
+        ),
+        directory: Math.ceil(inDirectory / TEAMS_PAGE_SIZES.users),
+        deltaLink: 1,
+      },
+      isTokenRequest: (path) => /\/oauth2\/v2\.0\/token/.test(path),
+    };
+  },
+
+  /** The minimum: per channel one history page of 999 top-level messages (at least one), per thread one replies page of 1,000, the people once per 999. */
+  async slack() {
+    const data = buildBulkSlackDataset({ messages: sized(100_000), channels: 10 });
+    const sandbox = await startSandbox(createSlackSandboxApp(data, { limited: null }));
+    let history = 0;
+    let replies = 0;
+    let threads = 0;
+    for (const c of data.channels.values()) {
+      history += Math.max(1, Math.ceil(c.messages.length / SLACK_PAGE_SIZES.history));
+      for (const m of c.messages) {
+        if (m.replies.length === 0) continue;
+        threads++;
+        replies += Math.ceil((m.replies.length + 1) / SLACK_PAGE_SIZES.replies);
+      }
+    }
+    return {
+      sandbox,
+      env: {
+        SLACK_TOKEN: data.botToken,
+        SLACK_API_URL: `${sandbox.url}/api/`,
+        SLACK_SIGNING_SECRET: data.signingSecret,
+      },
+      size: `${data.countMessages()} messages, ${threads} threads, ${data.channels.size} channels`,
+      scopes: data.channels.size,
+      minimum: { history, replies, users: Math.ceil(data.users.size / USERS_PAGE_SIZE) },
+      isOverhead: (path) => /conversations\.info|auth\.test/.test(path),
+    };
+  },
+};
+
+/** A fresh database: PGlite in memory, or a database of its own on the PostgreSQL server (dropped on close). */
+async function freshDatabase(): Promise<Database> {
+  if (!DATABASE_URL) {
+    const database = await openPglite(undefined);
+    await migrateDatabase(database);
+    return database;
+  }
+  const name = `threadline_bench_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString());
+  await migrateDatabase(database);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      const dropper = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+interface PassFigures {
+  requests: number;
+  tokenRequests: number;
+  overheadRequests: number;
+  reportedRequests: number;
+  items: number;
+  ms: number;
+  ok: boolean;
+  errors: string[];
+}
+
+async function benchSource(id: BenchSourceId) {
+  const built = performance.now();
+  const prepared = await BUILDERS[id]();
+  const buildMs = Math.round(performance.now() - built);
+  const database = await freshDatabase();
+  const sources = configureSources(prepared.env, [id]);
+  const linkContext = toLinkContext(prepared.env);
+  const pass = async (mode: "backfill" | "sync"): Promise<PassFigures> => {
+    prepared.sandbox.requests.clear();
+    const started = performance.now();
+    const report = await runSync({ db: database.db, sources, mode, linkContext });
+    const ms = Math.round(performance.now() - started);
+    const source = report.sources[0] as SourceReport;
+    const paths = prepared.sandbox.requests.entries.map((e) => e.path);
+    const tokenRequests = paths.filter((p) => prepared.isTokenRequest?.(p) ?? false).length;
+    return {
+      requests: paths.length - tokenRequests,
+      tokenRequests,
+      overheadRequests: paths.filter((p) => prepared.isOverhead?.(p) ?? false).length,
+      reportedRequests: source.requests,
+      items: source.itemsNew + source.itemsUpdated,
+      ms,
+      ok: report.ok,
+      errors: source.errors.map((e) => e.message),
+    };
+  };
+  try {
+    const backfill = await pass("backfill");
+    const incremental = await pass("sync");
+    const steady = await pass("sync");
+    const minimum = Object.values(prepared.minimum).reduce((a, b) => a + b, 0);
+    const incrementalGoal = 2 * prepared.scopes;
+    return {
+      source: id,
+      size: prepared.size,
+      scopes: prepared.scopes,
+      buildMs,
+      backfillRequests: backfill.requests,
+      backfillMinimumRequests: minimum,
+      backfillMinimum: prepared.minimum,
+      backfillRatio: Number((backfill.requests / minimum).toFixed(3)),
+      backfillDataRatio: Number(((backfill.requests - backfill.overheadRequests) / minimum).toFixed(3)),
+      backfillOverheadRequests: backfill.overheadRequests,
+      backfillTokenRequests: backfill.tokenRequests,
+      backfillReportedRequests: backfill.reportedRequests,
+      backfillItems: backfill.items,
+      backfillMs: backfill.ms,
+      backfillOk: backfill.ok,
+      incrementalRequests: incremental.requests,
+      incrementalRequestsPerScope: Number((incremental.requests / prepared.scopes).toFixed(2)),
+      incrementalItems: incremental.items,
+      incrementalMs: incremental.ms,
+      secondIncrementalRequests: steady.requests,
+      incrementalGoal,
+      meetsBackfillGoal: backfill.requests <= Math.floor(minimum * 1.1),
+      meetsIncrementalGoal: incremental.requests <= incrementalGoal,
+      ...(prepared.notes ?? {}),
+      errors: [...backfill.errors, ...incremental.errors, ...steady.errors],
+    };
+  } finally {
+    await database.close();
+    await prepared.sandbox.close();
+  }
+}
+
+type Figures = Awaited<ReturnType<typeof benchSource>>;
+
+function toTable(rows: Figures[]): string {
+  const header = [
+    "source",
+    "data set",
+    "backfill req",
+    "minimum",
+    "ratio",
+    "≤1.1×",
+    "incr. req",
+    "per scope",
+    "≤2/scope",
+    "2nd incr.",
+    "backfill time",
+  ];
+  const lines = rows.map((r) => [
+    r.source,
+    r.size,
+    String(r.backfillRequests),
+    String(r.backfillMinimumRequests),
+    r.backfillRatio.toFixed(3),
+    r.meetsBackfillGoal ? "yes" : "NO",
+    String(r.incrementalRequests),
+    r.incrementalRequestsPerScope.toFixed(2),
+    r.meetsIncrementalGoal ? "yes" : "NO",
+    String(r.secondIncrementalRequests),
+    `${(r.backfillMs / 1000).toFixed(1)} s`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  return [row(header), row(widths.map((w) => "-".repeat(w))), ...lines.map(row)].join("\n");
+}
+
+const results: Figures[] = [];
+for (const id of SELECTED) {
+  process.stderr.write(`[bench] ${id}: building and backfilling…\n`);
+  const figures = await benchSource(id);
+  results.push(figures);
+  process.stderr.write(
+    `[bench] ${id}: ${figures.backfillRequests} requests (minimum ${figures.backfillMinimumRequests}) in ${(figures.backfillMs / 1000).toFixed(1)} s; incremental ${figures.incrementalRequests}\n`,
+  );
+  for (const error of figures.errors) process.stderr.write(`[bench] ${id}: ${error}\n`);
+}
+console.log(toTable(results));
+for (const r of results) {
+  console.log(
+    `${r.source}: minimum ${JSON.stringify(r.backfillMinimum)}; overhead ${r.backfillOverheadRequests}, sign-in ${r.backfillTokenRequests}; engine counted ${r.backfillReportedRequests}`,
+  );
+}
+console.log(
+  JSON.stringify({
+    scale: SCALE,
+    database: DATABASE_URL ? "postgres" : "pglite",
+    sources: Object.fromEntries(results.map(({ source, ...figures }) => [source, figures])),
+  }),
+);
