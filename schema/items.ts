@@ -1,13 +1,16 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at } from "./columns.ts";
-import { people } from "./people.ts";
-import { sourceScopes } from "./sources.ts";
 
 /**
  * Everything that happens around a task: comments, reviews, emails, chat messages, status changes, deployments.
  * `id` is `<source>:<external id>`, so a repeated pull updates the same row. `raw` is the API object as it came,
  * so mapping and linking can be replayed without asking the API again.
+ *
+ * `scope_id` and `author_id` carry no foreign key: the page that writes an item writes its scope and author
+ * first, in the same transaction, and neither scopes nor people are ever deleted (a merge keeps the merged
+ * person). A key's check locks the parent row for every item written (the same few hundred people and a
+ * handful of scopes for every concurrent page), which cost about as much as the insert itself.
  */
 export const items = pgTable(
   "items",
@@ -15,9 +18,9 @@ export const items = pgTable(
     id: text("id").primaryKey(),
     source: text("source").notNull(),
     externalId: text("external_id").notNull(),
-    scopeId: integer("scope_id").references(() => sourceScopes.id),
+    scopeId: integer("scope_id"),
     kind: text("kind").notNull(),
-    authorId: text("author_id").references(() => people.id),
+    authorId: text("author_id"),
     at: at("at").notNull(),
     text: text("text").notNull().default(""),
     url: text("url"),
@@ -45,13 +48,14 @@ export const items = pgTable(
 /**
  * Which task an item belongs to, and the rule that decided it. A manual link (or a manual removal,
  * `removed = true`) is a person's decision and survives every later sync and relink.
+ *
+ * No foreign key to `items`, for the same reason as there: links are written with their items in one
+ * transaction (a manual link checks the item exists), and items are tombstoned, never deleted.
  */
 export const itemLinks = pgTable(
   "item_links",
   {
-    itemId: text("item_id")
-      .notNull()
-      .references(() => items.id, { onDelete: "cascade" }),
+    itemId: text("item_id").notNull(),
     taskKey: text("task_key").notNull(),
     rule: text("rule").notNull(),
     manual: boolean("manual").notNull().default(false),

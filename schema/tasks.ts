@@ -1,23 +1,24 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, tsvector } from "./columns.ts";
-import { people } from "./people.ts";
-import { sourceScopes } from "./sources.ts";
 
-/** A unit of work: a Jira issue (`PROJ-123`) or a GitHub issue or pull request (`owner/repo#12`). */
+/**
+ * A unit of work: a Jira issue (`PROJ-123`) or a GitHub issue or pull request (`owner/repo#12`). Scope and
+ * people columns carry no foreign key, as on `items` (see there).
+ */
 export const tasks = pgTable(
   "tasks",
   {
     key: text("key").primaryKey(),
     source: text("source").notNull(),
-    scopeId: integer("scope_id").references(() => sourceScopes.id),
+    scopeId: integer("scope_id"),
     externalId: text("external_id").notNull(),
     title: text("title").notNull(),
     status: text("status").notNull(),
     statusCategory: text("status_category").notNull(),
     url: text("url").notNull(),
-    assigneeId: text("assignee_id").references(() => people.id),
-    reporterId: text("reporter_id").references(() => people.id),
+    assigneeId: text("assignee_id"),
+    reporterId: text("reporter_id"),
     labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
     priority: text("priority"),
     dueAt: at("due_at"),

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { JsonValue } from "../../connectors/types.ts";
 import type { Db } from "./db.ts";
-import { queryRows } from "./rows.ts";
+import { pageRows } from "./page-rows.ts";
 
 /** The committed cursor of each stream of a scope. */
 export async function loadCursors(db: Db, scopeId: number): Promise<Record<string, JsonValue>> {
-  const rows = await queryRows<{ stream: string; cursor: JsonValue }>(
+  const rows = await pageRows<{ stream: string; cursor: JsonValue }>(
     db,
     sql`select stream, cursor from sync_cursors where scope_id = ${scopeId} order by stream`,
   );
@@ -23,9 +23,12 @@ export async function saveCursor(
   cursor: JsonValue,
   now: Date,
 ): Promise<void> {
-  await db.execute(sql`
+  await pageRows(
+    db,
+    sql`
     insert into sync_cursors (scope_id, stream, cursor, updated_at)
     values (${scopeId}, ${stream}, ${JSON.stringify(cursor)}::jsonb, ${now.toISOString()}::timestamptz)
     on conflict (scope_id, stream) do update set cursor = excluded.cursor, updated_at = excluded.updated_at
-    where sync_cursors.cursor is distinct from excluded.cursor`);
+    where sync_cursors.cursor is distinct from excluded.cursor`,
+  );
 }

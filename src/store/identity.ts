@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import type { Identity, IdentityRef } from "../../connectors/types.ts";
 import { SOURCES } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { queryRows } from "./rows.ts";
+import { pageRows } from "./page-rows.ts";
+import { arrayParam } from "./sql-arrays.ts";
 
 /** `source:externalId`: how an identity is named in maps. */
 export const identityKey = (ref: IdentityRef): string => `${ref.source}:${ref.externalId}`;
@@ -71,27 +72,23 @@ export async function saveIdentities(
   // ones are written (ON CONFLICT locks the row it meets even when it updates nothing, and every page names
   // the same people, so concurrent pages would queue behind each other).
   const all: IdentityRef[] = [...full.values(), ...bare.values()];
-  const probe = all.map((r) => {
-    const identity = full.get(identityKey(r));
-    return {
-      source: r.source,
-      external_id: r.externalId,
-      display_name: identity?.displayName ?? null,
-      email: identity?.email ?? null,
-      is_guest: identity?.isGuest ?? false,
-      is_bot: identity?.isBot ?? false,
-      raw: identity?.raw ?? null,
-      bare: identity === undefined,
-    };
-  });
-  const existing = await queryRows<{ source: string; external_id: string; person_id: string; same: boolean }>(
+  const probe = all.map((r) => full.get(identityKey(r)));
+  const column = (value: (r: IdentityRef, identity: Identity | undefined) => string | null) =>
+    arrayParam(all.map((r, n) => value(r, probe[n])));
+  const flag = (on: boolean) => (on ? "t" : "f");
+  const existing = await pageRows<{ source: string; external_id: string; person_id: string; same: boolean }>(
     db,
     sql`select i.source, i.external_id, i.person_id,
                k.bare or (i.display_name, i.email, i.is_guest, i.is_bot, i.raw) is not distinct from
                  (coalesce(k.display_name, i.display_name), coalesce(k.email, i.email), k.is_guest, k.is_bot,
                   coalesce(k.raw, i.raw)) as same
-        from jsonb_to_recordset(${JSON.stringify(probe)}::jsonb) as k(source text, external_id text,
-             display_name text, email text, is_guest boolean, is_bot boolean, raw jsonb, bare boolean)
+        from unnest(${column((r) => r.source)}::text[], ${column((r) => r.externalId)}::text[],
+                    ${column((_, i) => i?.displayName ?? null)}::text[], ${column((_, i) => i?.email ?? null)}::text[],
+                    ${column((_, i) => flag(i?.isGuest ?? false))}::boolean[],
+                    ${column((_, i) => flag(i?.isBot ?? false))}::boolean[],
+                    ${column((_, i) => (i?.raw === undefined || i.raw === null ? null : JSON.stringify(i.raw)))}::jsonb[],
+                    ${column((_, i) => flag(i === undefined))}::boolean[])
+             as k(source, external_id, display_name, email, is_guest, is_bot, raw, bare)
         join identities i on i.source = k.source and i.external_id = k.external_id`,
   );
   const unchanged = new Set<string>();
@@ -110,7 +107,7 @@ export async function saveIdentities(
     const emails = [...new Set(fresh.map(emailOf).filter((e): e is string => e !== null))];
     const holders = new Map<string, string>();
     if (emails.length > 0) {
-      const rows = await queryRows<{ id: string; email: string }>(
+      const rows = await pageRows<{ id: string; email: string }>(
         db,
         sql`select id, lower(email) as email from people
             where merged_into is null and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
@@ -125,7 +122,7 @@ export async function saveIdentities(
     // A person merged by hand keeps receiving what was theirs: follow merged_into to the survivor.
     const ids = [...new Set(wanted.values())];
     const resolved = new Map<string, string>();
-    const rows = await queryRows<{ id: string; final: string }>(
+    const rows = await pageRows<{ id: string; final: string }>(
       db,
       sql`with recursive chain(id, cur, depth) as (
             select p.id, p.id, 0 from people p where p.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
@@ -155,12 +152,15 @@ export async function saveIdentities(
     if (newPeople.size > 0) {
       const list = [...newPeople.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
       // No conflict target: a person created meanwhile (same id, or same email) is simply kept.
-      await db.execute(sql`
+      await pageRows(
+        db,
+        sql`
         insert into people (id, name, email, is_bot, created_at, updated_at)
         select x.id, x.name, x.email, x.is_bot, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as x(id text, name text, email text, is_bot boolean)
         order by x.id
-        on conflict do nothing`);
+        on conflict do nothing`,
+      );
     }
   }
 
@@ -181,7 +181,7 @@ export async function saveIdentities(
         raw: i.raw ?? null,
       })),
     );
-    const changed = await queryRows<{ person_id: string }>(
+    const changed = await pageRows<{ person_id: string }>(
       db,
       sql`insert into identities as i (source, external_id, person_id, display_name, email, is_guest, is_bot, raw, updated_at)
           select x.source, x.external_id, x.person_id, x.display_name, x.email, x.is_guest, x.is_bot, x.raw,
@@ -212,7 +212,7 @@ export async function saveIdentities(
         person_id: persons.get(identityKey(r))!,
       })),
     );
-    const inserted = await queryRows<{ person_id: string }>(
+    const inserted = await pageRows<{ person_id: string }>(
       db,
       sql`insert into identities (source, external_id, person_id, updated_at)
           select x.source, x.external_id, x.person_id, ${now.toISOString()}::timestamptz
@@ -227,7 +227,7 @@ export async function saveIdentities(
   // Another transaction may have created one of these identities first: its person wins, so read them back.
   const created = fresh.map((r) => ({ source: r.source, external_id: r.externalId }));
   if (created.length > 0) {
-    const rows = await queryRows<{ source: string; external_id: string; person_id: string }>(
+    const rows = await pageRows<{ source: string; external_id: string; person_id: string }>(
       db,
       sql`select i.source, i.external_id, i.person_id from identities i
           join jsonb_to_recordset(${JSON.stringify(created)}::jsonb) as k(source text, external_id text)
@@ -248,9 +248,14 @@ async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<vo
   const ids = JSON.stringify(personIds);
   // Lock first, in order: a concurrent page adding an identity to one of these people commits before the
   // next statement's snapshot is taken, so its identity counts (READ COMMITTED).
-  await db.execute(sql`
-    select id from people where id in (select jsonb_array_elements_text(${ids}::jsonb)) order by id for update`);
-  await db.execute(sql`
+  await pageRows(
+    db,
+    sql`
+    select id from people where id in (select jsonb_array_elements_text(${ids}::jsonb)) order by id for update`,
+  );
+  await pageRows(
+    db,
+    sql`
     update people p set name = x.name, is_bot = x.is_bot, updated_at = ${now.toISOString()}::timestamptz
     from (
       select person_id,
@@ -262,5 +267,6 @@ async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<vo
       where person_id in (select jsonb_array_elements_text(${ids}::jsonb))
       group by person_id
     ) x
-    where p.id = x.person_id and (p.name, p.is_bot) is distinct from (x.name, x.is_bot)`);
+    where p.id = x.person_id and (p.name, p.is_bot) is distinct from (x.name, x.is_bot)`,
+  );
 }

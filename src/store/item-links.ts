@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { ItemKind, LinkRule, SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { queryRows } from "./rows.ts";
+import { pageRows } from "./page-rows.ts";
+import { arrayParam } from "./sql-arrays.ts";
 
 /** A task an item belongs to and the rule that decided it. */
 export interface LinkDecision {
@@ -76,7 +77,7 @@ interface LinkRow {
 const json = (value: unknown) => JSON.stringify(value);
 
 async function loadMembers(db: Db, where: ReturnType<typeof sql>): Promise<Member[]> {
-  const rows = await queryRows<{
+  const rows = await pageRows<{
     id: string;
     kind: ItemKind;
     thread_id: string | null;
@@ -215,7 +216,7 @@ export async function planItemLinks(
   const rows =
     withRows.length === 0
       ? []
-      : await queryRows<LinkRow>(
+      : await pageRows<LinkRow>(
           db,
           sql`select item_id, task_key, rule, manual, removed from item_links
               where item_id in (select jsonb_array_elements_text(${json(withRows)}::jsonb))`,
@@ -305,20 +306,23 @@ export async function writeLinkPlan(
   const [deleted, written] = await Promise.all([
     plan.toDelete.length === 0
       ? []
-      : queryRows<{ item_id: string }>(
+      : pageRows<{ item_id: string }>(
           db,
           sql`delete from item_links l
-              using jsonb_to_recordset(${json(plan.toDelete)}::jsonb) as d(item_id text, task_key text)
+              using unnest(${arrayParam(plan.toDelete.map((d) => d.item_id))}::text[],
+                           ${arrayParam(plan.toDelete.map((d) => d.task_key))}::text[]) as d(item_id, task_key)
               where l.item_id = d.item_id and l.task_key = d.task_key and not l.manual
               returning l.item_id`,
         ),
     plan.toUpsert.length === 0
       ? []
-      : queryRows<{ inserted: boolean }>(
+      : pageRows<{ inserted: boolean }>(
           db,
           sql`insert into item_links as l (item_id, task_key, rule, manual, removed, created_at)
               select x.item_id, x.task_key, x.rule, false, false, ${now.toISOString()}::timestamptz
-              from jsonb_to_recordset(${json(plan.toUpsert)}::jsonb) as x(item_id text, task_key text, rule text)
+              from unnest(${arrayParam(plan.toUpsert.map((u) => u.item_id))}::text[],
+                          ${arrayParam(plan.toUpsert.map((u) => u.task_key))}::text[],
+                          ${arrayParam(plan.toUpsert.map((u) => u.rule))}::text[]) as x(item_id, task_key, rule)
               order by x.item_id, x.task_key
               on conflict (item_id, task_key) do update set rule = excluded.rule
               where not l.manual and l.rule <> excluded.rule

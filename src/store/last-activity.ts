@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
-import { queryRows } from "./rows.ts";
+import { pageRows } from "./page-rows.ts";
+import { arrayParam } from "./sql-arrays.ts";
 
 /**
  * Sets `tasks.last_activity_at` to the newest of the task's own `updated_at` and the `at` of the items linked
@@ -45,7 +46,7 @@ export async function lockTasksForActivity(
   const keys = [...new Set(taskKeys)];
   const items = [...new Set(itemIds)];
   if (keys.length === 0 && items.length === 0) return { touched: [], viaItems: [] };
-  const locked = await queryRows<{ key: string; via_items: boolean }>(
+  const locked = await pageRows<{ key: string; via_items: boolean }>(
     db,
     sql`select k as key, via_items, pg_advisory_xact_lock(hashtextextended('task:' || k, 0)) from (
           select k, bool_or(via_items) as via_items from (
@@ -66,16 +67,21 @@ export async function lockTasksForActivity(
  */
 export async function updateLastActivity(db: Db, lockedKeys: readonly string[]): Promise<string[]> {
   if (lockedKeys.length === 0) return [];
-  const rows = await queryRows<{ key: string }>(
+  const rows = await pageRows<{ key: string }>(
     db,
-    sql`update tasks t set last_activity_at = a.value
-        from (
-          select t2.key, greatest(t2.updated_at, (
-            select max(i.at) from item_links l join items i on i.id = l.item_id
-            where l.task_key = t2.key and not l.removed and i.deleted_at is null
-          )) as value
-          from tasks t2 where t2.key in (select jsonb_array_elements_text(${JSON.stringify(lockedKeys)}::jsonb))
-        ) a
+    // Driven by the key list, each task found by primary key and its newest item computed once (the CTE is
+    // materialized: the value is used twice). Joining the tasks table to `in (…)` let the planner hash the
+    // whole table on every page, which it does with a growing table's stale statistics.
+    sql`with a as materialized (
+          select t2.key, greatest(t2.updated_at, m.at) as value
+          from unnest(${arrayParam(lockedKeys)}::text[]) as k(key)
+          join tasks t2 on t2.key = k.key
+          cross join lateral (
+            select max(i.at) as at from item_links l join items i on i.id = l.item_id
+            where l.task_key = k.key and not l.removed and i.deleted_at is null
+          ) m
+        )
+        update tasks t set last_activity_at = a.value from a
         where t.key = a.key and t.last_activity_at is distinct from a.value
         returning t.key`,
   );

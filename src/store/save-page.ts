@@ -20,7 +20,8 @@ import {
   writeLinkPlan,
 } from "./item-links.ts";
 import { lockTasksForActivity, updateLastActivity } from "./last-activity.ts";
-import { queryRows } from "./rows.ts";
+import { pageRows } from "./page-rows.ts";
+import { arrayParam } from "./sql-arrays.ts";
 
 /** What one page (or one webhook push, or one relink batch) writes. */
 export interface PageWrite {
@@ -151,17 +152,25 @@ export async function writePage(
     // No waiting for the disk at commit: should the server crash, the last pages are lost together with
     // the cursors that passed them, and the next run pulls them again (Threadline dying loses nothing
     // committed). No JIT: a growing table's stale statistics make these short statements look costly
-    // enough to compile, which takes a second or more each.
-    db.execute(sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)`),
+    // enough to compile, which takes a second or more each. Custom plans: the statements are prepared
+    // (`pageRows`), and a generic plan, blind to how few keys a page looks up, may scan a whole table.
+    pageRows(
+      db,
+      sql`select set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true),
+                 set_config('plan_cache_mode', 'force_custom_plan', true)`,
+    ),
     // The threads this page writes into, locked in order, so two pages of one thread link in turn.
     threads.length > 0
-      ? db.execute(sql`
+      ? pageRows(
+          db,
+          sql`
           select pg_advisory_xact_lock(hashtextextended(${`thread:${source}:`} || k, 0))
-          from (select k from jsonb_array_elements_text(${json(threads)}::jsonb) as k order by k) s`)
+          from (select k from jsonb_array_elements_text(${json(threads)}::jsonb) as k order by k) s`,
+        )
       : undefined,
     saveIdentities(db, page.identities, refs, options.now),
     tasks.length > 0
-      ? queryRows<{ key: string; external_id: string }>(
+      ? pageRows<{ key: string; external_id: string }>(
           db,
           sql`select key, external_id from tasks where source = ${source}
               and external_id in (select jsonb_array_elements_text(${json(tasks.map((t) => t.task.externalId))}::jsonb))`,
@@ -170,8 +179,17 @@ export async function writePage(
   ]);
   const personOf = (ref: IdentityRef | null) => (ref ? (persons.get(identityKey(ref)) ?? null) : null);
 
+  // A new task's first activity, as far as this page tells: its own items usually come with it, and a task
+  // inserted with the value the recomputation below arrives at is not written a second time.
+  const newestOf = new Map<string, number>();
+  for (const { item } of items) {
+    if (!item.parentTaskKey || item.deletedAt) continue;
+    const at = item.at.getTime();
+    if (at > (newestOf.get(item.parentTaskKey) ?? Number.NEGATIVE_INFINITY))
+      newestOf.set(item.parentTaskKey, at);
+  }
   const [taskWrite, itemWrite, goneItems, goneTasks] = await Promise.all([
-    writeTasks(db, page, tasks, existingTasks, personOf),
+    writeTasks(db, page, tasks, existingTasks, personOf, newestOf),
     writeItems(db, page, items, personOf, options.now),
     writeItemTombstones(db, page, options.now),
     writeTaskTombstones(db, page, options.now),
@@ -231,6 +249,8 @@ async function writeTasks(
   tasks: PageWrite["tasks"],
   existing: Array<{ key: string; external_id: string }>,
   personOf: PersonOf,
+  /** The newest item time of each task key in the page, as epoch ms: the first `last_activity_at`. */
+  newestOf: ReadonlyMap<string, number>,
 ): Promise<{ inserted: number; updated: number; changed: string[] }> {
   const out = { inserted: 0, updated: 0, changed: [] as string[] };
   if (tasks.length === 0) return out;
@@ -248,19 +268,23 @@ async function writeTasks(
     due_at: iso(task.dueAt),
     created_at: iso(task.createdAt),
     updated_at: iso(task.updatedAt),
+    last_activity_at: new Date(
+      Math.max(task.updatedAt.getTime(), newestOf.get(task.key) ?? Number.NEGATIVE_INFINITY),
+    ).toISOString(),
     raw,
     deleted_at: iso(task.deletedAt),
   }));
-  const written = await queryRows<{ key: string; inserted: boolean }>(
+  const written = await pageRows<{ key: string; inserted: boolean }>(
     db,
     sql`insert into tasks as t (key, source, scope_id, external_id, title, status, status_category, url,
           assignee_id, reporter_id, labels, priority, due_at, created_at, updated_at, last_activity_at, raw, deleted_at)
         select x.key, ${page.source}, ${page.scopeId}::int, x.external_id, x.title, x.status, x.status_category,
                x.url, x.assignee_id, x.reporter_id, coalesce(x.labels, '{}'), x.priority, x.due_at, x.created_at,
-               x.updated_at, x.updated_at, x.raw, x.deleted_at
+               x.updated_at, x.last_activity_at, x.raw, x.deleted_at
         from jsonb_to_recordset(${json(rows)}::jsonb) as x(key text, external_id text, title text, status text,
              status_category text, url text, assignee_id text, reporter_id text, labels text[], priority text,
-             due_at timestamptz, created_at timestamptz, updated_at timestamptz, raw jsonb, deleted_at timestamptz)
+             due_at timestamptz, created_at timestamptz, updated_at timestamptz, last_activity_at timestamptz,
+             raw jsonb, deleted_at timestamptz)
         order by x.external_id
         on conflict (source, external_id) do update set
           key = excluded.key, scope_id = coalesce(excluded.scope_id, t.scope_id), title = excluded.title,
@@ -288,11 +312,14 @@ async function writeTasks(
     .filter((e) => newKey.get(e.external_id) !== e.key)
     .map((e) => ({ from: e.key, to: newKey.get(e.external_id)! }));
   if (moved.length > 0) {
-    await db.execute(sql`
+    await pageRows(
+      db,
+      sql`
       update item_links l set task_key = m.to
       from jsonb_to_recordset(${json(moved)}::jsonb) as m("from" text, "to" text)
       where l.task_key = m.from
-        and not exists (select 1 from item_links o where o.item_id = l.item_id and o.task_key = m.to)`);
+        and not exists (select 1 from item_links o where o.item_id = l.item_id and o.task_key = m.to)`,
+    );
     for (const m of moved) out.changed.push(m.from);
   }
   return out;
@@ -308,30 +335,25 @@ async function writeItems(
 ): Promise<{ created: Set<string>; updated: string[] }> {
   const out = { created: new Set<string>(), updated: [] as string[] };
   if (items.length === 0) return out;
-  const rows = items.map(({ item, raw }) => ({
-    id: itemId(page.source, item.externalId),
-    external_id: item.externalId,
-    kind: item.kind,
-    author_id: personOf(item.author),
-    at: iso(item.at),
-    text: item.text,
-    url: item.url,
-    thread_id: item.threadId,
-    meta: item.meta,
-    raw,
-    edited_at: iso(item.editedAt),
-    deleted_at: iso(item.deletedAt),
-  }));
-  const written = await queryRows<{ id: string; inserted: boolean }>(
+  // One array per column (see `arrayParam`), in id order: concurrent pages lock rows in one order.
+  const sorted = items
+    .map((entry) => ({ id: itemId(page.source, entry.item.externalId), ...entry }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const column = (value: (entry: (typeof sorted)[number]) => string | null) => arrayParam(sorted.map(value));
+  const written = await pageRows<{ id: string; inserted: boolean }>(
     db,
     sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
           meta, raw, edited_at, deleted_at, updated_at)
         select x.id, ${page.source}, x.external_id, ${page.scopeId}::int, x.kind, x.author_id, x.at, x.text, x.url,
                x.thread_id, x.meta, x.raw, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
-        from jsonb_to_recordset(${json(rows)}::jsonb) as x(id text, external_id text, kind text, author_id text,
-             at timestamptz, text text, url text, thread_id text, meta jsonb, raw jsonb, edited_at timestamptz,
-             deleted_at timestamptz)
-        order by x.id
+        from unnest(${column((e) => e.id)}::text[], ${column((e) => e.item.externalId)}::text[],
+                    ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
+                    ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
+                    ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
+                    ${column((e) => json(e.item.meta))}::jsonb[], ${column((e) => json(e.raw))}::jsonb[],
+                    ${column((e) => iso(e.item.editedAt))}::timestamptz[],
+                    ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
+             as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, edited_at, deleted_at)
         on conflict (source, external_id) do update set
           scope_id = coalesce(excluded.scope_id, i.scope_id), kind = excluded.kind, author_id = excluded.author_id,
           at = excluded.at, text = excluded.text, url = excluded.url, thread_id = excluded.thread_id,
@@ -359,7 +381,7 @@ async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<
   const gone = page.deletions.filter((d) => d.type === "item");
   if (gone.length === 0) return [];
   const rows = gone.map((d) => ({ external_id: d.externalId, at: iso(d.at) ?? iso(now) }));
-  const written = await queryRows<{ id: string }>(
+  const written = await pageRows<{ id: string }>(
     db,
     sql`update items i set deleted_at = d.at, updated_at = ${iso(now)}::timestamptz
         from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)
@@ -373,7 +395,7 @@ async function writeTaskTombstones(db: Db, page: PageWrite, now: Date): Promise<
   const gone = page.deletions.filter((d) => d.type === "task");
   if (gone.length === 0) return [];
   const rows = gone.map((d) => ({ external_id: d.externalId, at: iso(d.at) ?? iso(now) }));
-  const written = await queryRows<{ key: string }>(
+  const written = await pageRows<{ key: string }>(
     db,
     sql`update tasks t set deleted_at = d.at
         from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)

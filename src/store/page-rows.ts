@@ -1,0 +1,34 @@
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
+
+const dialect = new PgDialect();
+
+/** What this module uses of a postgres.js `sql` (the pool's, or a transaction's). */
+interface PostgresJsClient {
+  unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
+}
+
+function postgresJsClientOf(db: Db): PostgresJsClient | null {
+  // drizzle keeps the driver's client on its session: postgres.js's `sql` has `unsafe`, PGlite's does not.
+  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  return typeof (client as Partial<PostgresJsClient> | undefined)?.unsafe === "function"
+    ? (client as PostgresJsClient)
+    : null;
+}
+
+/**
+ * `queryRows` for the statements every saved page runs. On postgres.js they run as named prepared
+ * statements: drizzle's `execute` sends each one unnamed, which postgres.js first asks the server to
+ * describe and only then binds, so every statement costs two round trips and a parse, and statements sent
+ * together wait for each other instead of being pipelined. A prepared one is parsed and described once per
+ * connection. The SQL of these statements is fixed (values are parameters), so each connection keeps a few
+ * dozen. On PGlite, which has no round trips to save, it is `queryRows`.
+ */
+export async function pageRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const client = postgresJsClientOf(db);
+  if (!client) return queryRows<T>(db, query);
+  const { sql, params } = dialect.sqlToQuery(query);
+  return (await client.unsafe(sql, params, { prepare: true })) as T[];
+}
