@@ -1,5 +1,6 @@
 export * from "./digests.ts";
 export * from "./flags.ts";
+export * from "./inbox.ts";
 export * from "./items.ts";
 export * from "./people.ts";
 export * from "./sources.ts";

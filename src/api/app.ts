@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { Db } from "../store/db.ts";
+import { createWebRoutes } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
 import { requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps): App {
       },
     ),
   );
+
+  app.route("/", createWebRoutes({ ...routeDeps, apiToken: deps.apiToken, timeZone: deps.timeZone }));
 
   if (deps.webhooks) {
     app.route(

@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import { index, pgTable, serial, text } from "drizzle-orm/pg-core";
+import { at } from "./columns.ts";
+
+/**
+ * What people decided about a task in the web inbox. A muted task stays out of the inbox until it is
+ * unmuted; a task marked done stays out until activity newer than `done_at` arrives (the store keeps
+ * `tasks.last_activity_at`, so no write is needed to bring it back). No foreign key to `tasks`, as on
+ * `item_links`: tasks are tombstoned, never deleted.
+ */
+export const inboxTaskStates = pgTable("inbox_task_states", {
+  taskKey: text("task_key").primaryKey(),
+  mutedAt: at("muted_at"),
+  mutedBy: text("muted_by"),
+  doneAt: at("done_at"),
+  doneBy: text("done_by"),
+  updatedAt: at("updated_at").notNull().default(sql`now()`),
+});
+
+/** A named inbox query (`kind:stale project:FAL`), shared by everyone who signs in to this deployment. */
+export const savedSearches = pgTable(
+  "saved_searches",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    createdBy: text("created_by"),
+    createdAt: at("created_at").notNull().default(sql`now()`),
+  },
+  (t) => [index("saved_searches_name_idx").on(t.name)],
+);

@@ -1,0 +1,424 @@
+/**
+ * The web inbox, served by the same Hono app as the API at `/`: server-rendered pages (Hono JSX), plain
+ * forms for every action, a small script for the keyboard. Every page but sign-in needs a session; every
+ * POST needs the session's CSRF token and a same-origin request.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
+import type { RouteDeps } from "../api/deps.ts";
+import type { FlagKind } from "../model/kinds.ts";
+import { toWorkingCalendar } from "../rules/calendar.ts";
+import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
+import {
+  type InboxFilter,
+  loadInbox,
+  loadInboxCounts,
+  loadOtherMatchingTasks,
+  loadPeople,
+  loadPersonFlags,
+  loadTaskFlags,
+  loadTaskState,
+  loadTimelineEntries,
+} from "../store/inbox-queries.ts";
+import {
+  deleteSavedSearch,
+  hasTask,
+  loadSavedSearches,
+  saveSearch,
+  saveTaskDone,
+  saveTaskMuted,
+} from "../store/inbox-state.ts";
+import { saveManualLink } from "../store/manual-links.ts";
+import { mergePeople } from "../store/people-merge.ts";
+import { loadPerson } from "../store/people-queries.ts";
+import { loadTask, loadUnlinkedItems } from "../store/task-queries.ts";
+import { APP_CSS, APP_JS, CSS_PATH, JS_PATH } from "./assets.ts";
+import type { PageContext } from "./components.tsx";
+import {
+  InboxPage,
+  NotFoundPage,
+  PeoplePage,
+  PersonPage,
+  SigninPage,
+  TaskPage,
+  UnlinkedPage,
+} from "./pages.tsx";
+import { parseInboxSearch } from "./search-syntax.ts";
+import {
+  clearSessionCookie,
+  ensureSigninToken,
+  isSameOriginPost,
+  readSessionCookie,
+  readSessionValue,
+  readSigninCookie,
+  type Session,
+  type SessionKeys,
+  sessionKeys,
+  setSessionCookie,
+  toLocalPath,
+  toSessionValue,
+} from "./session.ts";
+import { toThreadTree } from "./thread-tree.ts";
+
+export interface WebDeps extends RouteDeps {
+  /** The API token: what signs in, and what the session key is derived from. */
+  apiToken: string;
+  /** The team's IANA time zone: times are shown, and snooze dates end, there. */
+  timeZone?: string;
+}
+
+/** Who the store records for changes made here. */
+const ACTOR = "web";
+/** Rows per kind on the inbox overview, and per page when one kind is shown. */
+const OVERVIEW_PER_KIND = 10;
+const KIND_PAGE_SIZE = 50;
+/**
+ * How long the inbox's counts per kind are reused for the same filter. Counting is the one part of the page
+ * that reads every visible flag (about 50 ms at 50,000 tasks); a count a few seconds old is fine beside a
+ * list that is exact, and every action taken here clears it, so your own snooze shows at once.
+ */
+const COUNTS_TTL_MS = 5_000;
+
+/** What an action's redirect says, chosen by code: no user text reaches the notice. */
+const NOTICES = {
+  snoozed: {
+    text: "Snoozed. The flag comes back on its date, or sooner if there is new activity.",
+    error: false,
+  },
+  dismissed: { text: "Dismissed. The flag comes back only if new evidence arrives.", error: false },
+  muted: { text: "Muted. The task stays out of the inbox until you unmute it.", error: false },
+  unmuted: { text: "Unmuted. The task's flags are back in the inbox.", error: false },
+  done: { text: "Marked done. The task comes back when there is new activity.", error: false },
+  undone: { text: "The task is back in the inbox.", error: false },
+  linked: { text: "Linked. The item is on the task's timeline now.", error: false },
+  merged: { text: "Merged. Both accounts are one person now.", error: false },
+  saved: { text: "Search saved.", error: false },
+  deleted: { text: "Saved search deleted.", error: false },
+  bad_date: { text: "Pick a date in the future to snooze until.", error: true },
+  bad_reason: { text: "Say why the flag does not apply (up to 500 characters).", error: true },
+  flag_gone: { text: "That flag is resolved or gone: nothing to change.", error: true },
+  no_task: { text: "There is no such task.", error: true },
+  no_item: { text: "There is no such item.", error: true },
+  bad_merge: { text: "Those two people cannot be merged.", error: true },
+  bad_search: { text: "A saved search needs a name (up to 80 characters) and a query.", error: true },
+} as const;
+type NoticeCode = keyof typeof NOTICES;
+const isNotice = (v: string | undefined): v is NoticeCode => v !== undefined && Object.hasOwn(NOTICES, v);
+
+/** Security headers of every page (per route: a `use` here would reach `/api` too once mounted at `/`): nothing inline runs, nothing frames us, no referrer leaves the site. */
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // Email images load only when the reader clicks "Load remote images".
+  "img-src 'self' https: data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+].join("; ");
+
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header("Content-Security-Policy", CSP);
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("X-Frame-Options", "DENY");
+  c.header("Referrer-Policy", "same-origin");
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+};
+
+type Env = { Variables: { session: Session } };
+
+/** The web routes; `createApp` mounts them at `/`. */
+export function createWebRoutes(deps: WebDeps) {
+  const web = new Hono<Env>();
+  const keys: SessionKeys = sessionKeys(deps.apiToken);
+  const timeZone = deps.timeZone ?? "UTC";
+  const calendar = toWorkingCalendar({ timeZone, workingDays: [1, 2, 3, 4, 5], holidays: [] });
+  const countsCache = new Map<string, { at: number; counts: Promise<Record<FlagKind, number>> }>();
+  const countsFor = (filter: InboxFilter, now: Date) => {
+    const key = JSON.stringify({ ...filter, kinds: [] });
+    const hit = countsCache.get(key);
+    const clock = Date.now();
+    if (hit && clock - hit.at < COUNTS_TTL_MS) return hit.counts;
+    if (countsCache.size > 200) countsCache.clear();
+    const counts = loadInboxCounts(deps.db, filter, now);
+    countsCache.set(key, { at: clock, counts });
+    counts.catch(() => countsCache.delete(key));
+    return counts;
+  };
+
+  const render = (c: Context, page: JSX.Element, status: 200 | 403 | 404 = 200) =>
+    c.html(html`<!doctype html>${page}`, status);
+
+  const pageContext = (c: Context<Env>, csrf: string): PageContext => {
+    const url = new URL(c.req.url);
+    const notice = c.req.query("notice");
+    url.searchParams.delete("notice");
+    return {
+      now: deps.now(),
+      timeZone,
+      csrf,
+      here: `${url.pathname}${url.search}`,
+      q: c.req.query("q") ?? "",
+      notice: isNotice(notice) ? NOTICES[notice] : undefined,
+    };
+  };
+
+  /** A page needs a session: without one, to the sign-in page and back here afterwards. */
+  const signedIn: MiddlewareHandler<Env> = async (c, next) => {
+    const session = await readSessionValue(keys, readSessionCookie(c), deps.now());
+    if (!session) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/signin?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 303);
+    }
+    c.set("session", session);
+    await next();
+  };
+
+  /** An action needs a session, its CSRF token in the form, and a same-origin request. */
+  const action: MiddlewareHandler<Env> = async (c, next) => {
+    const session = await readSessionValue(keys, readSessionCookie(c), deps.now());
+    const form = await c.req.parseBody();
+    const given = typeof form._csrf === "string" ? form._csrf : "";
+    if (!session || !given || !(await timingSafeEqual(given, session.csrf)) || !isSameOriginPost(c)) {
+      return render(
+        c,
+        <NotFoundPage
+          ctx={pageContext(c, session?.csrf ?? "")}
+          what="This form has expired or did not come from this site. Reload the page and try again."
+        />,
+        403,
+      );
+    }
+    c.set("session", session);
+    countsCache.clear();
+    await next();
+  };
+
+  /** Back to where the form was, with a notice. */
+  const back = async (c: Context<Env>, notice: NoticeCode) => {
+    const form = await c.req.parseBody();
+    const target = new URL(toLocalPath(typeof form.return === "string" ? form.return : "/"), "http://x");
+    target.searchParams.set("notice", notice);
+    return c.redirect(`${target.pathname}${target.search}${target.hash}`, 303);
+  };
+
+  const field = async (c: Context<Env>, name: string) => {
+    const value = (await c.req.parseBody())[name];
+    return typeof value === "string" ? value.trim() : "";
+  };
+
+  // ---- assets ----------------------------------------------------------------------------------------
+  const asset = (body: string, type: string) => (c: Context) => {
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(body, 200, { "Content-Type": type });
+  };
+  web.get(CSS_PATH, asset(APP_CSS, "text/css; charset=utf-8"));
+  web.get(JS_PATH, asset(APP_JS, "text/javascript; charset=utf-8"));
+
+  // ---- sign-in -----------------------------------------------------------------------------------------
+  web.get("/signin", securityHeaders, async (c) => {
+    const next = toLocalPath(c.req.query("next"));
+    if (await readSessionValue(keys, readSessionCookie(c), deps.now())) return c.redirect(next, 303);
+    const token = ensureSigninToken(c);
+    return render(
+      c,
+      <SigninPage
+        ctx={pageContext(c, "")}
+        token={token}
+        next={next}
+        failed={c.req.query("failed") === "1"}
+      />,
+    );
+  });
+
+  web.post("/signin", securityHeaders, async (c) => {
+    const form = await c.req.parseBody();
+    const next = toLocalPath(typeof form.next === "string" ? form.next : "/");
+    const formToken = typeof form._signin === "string" ? form._signin : "";
+    const cookieToken = readSigninCookie(c) ?? "";
+    if (!isSameOriginPost(c) || !formToken || !(await timingSafeEqual(formToken, cookieToken))) {
+      return render(
+        c,
+        <NotFoundPage ctx={pageContext(c, "")} what="The sign-in form expired. Reload it and try again." />,
+        403,
+      );
+    }
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    if (!token || !(await timingSafeEqual(token, deps.apiToken))) {
+      return c.redirect(`/signin?failed=1&next=${encodeURIComponent(next)}`, 303);
+    }
+    setSessionCookie(c, await toSessionValue(keys, deps.now()));
+    return c.redirect(next, 303);
+  });
+
+  web.post("/signout", securityHeaders, action, (c) => {
+    clearSessionCookie(c);
+    return c.redirect("/signin", 303);
+  });
+
+  // ---- inbox -------------------------------------------------------------------------------------------
+  web.get("/", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const search = parseInboxSearch(ctx.q);
+    const filter: InboxFilter = {
+      kinds: search.kinds,
+      people: search.people,
+      sources: search.sources,
+      projects: search.projects,
+      text: search.text,
+      is: search.is,
+    };
+    const single = search.kinds.length === 1;
+    const perKind = single ? KIND_PAGE_SIZE : OVERVIEW_PER_KIND;
+    const page = single
+      ? Math.min(Math.max(0, Number.parseInt(c.req.query("page") ?? "0", 10) || 0), 10_000)
+      : 0;
+    const [inbox, saved, others] = await Promise.all([
+      countsFor(filter, ctx.now).then((counts) =>
+        loadInbox(deps.db, { filter, now: ctx.now, perKind, offset: page * perKind, counts }),
+      ),
+      loadSavedSearches(deps.db),
+      search.text && search.is.length === 0
+        ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20 })
+        : Promise.resolve([]),
+    ]);
+    return render(c, <InboxPage ctx={ctx} data={{ search, inbox, others, saved, perKind, page }} />);
+  });
+
+  // ---- task page ---------------------------------------------------------------------------------------
+  web.get("/tasks/:key", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const key = c.req.param("key");
+    const task = await loadTask(deps.db, key, ctx.now);
+    if (!task) return render(c, <NotFoundPage ctx={ctx} what={`There is no task ${key}.`} />, 404);
+    const [flags, entries, state] = await Promise.all([
+      loadTaskFlags(deps.db, key, ctx.now),
+      loadTimelineEntries(deps.db, key),
+      loadTaskState(deps.db, key),
+    ]);
+    return render(c, <TaskPage ctx={ctx} data={{ task, flags, timeline: toThreadTree(entries), state }} />);
+  });
+
+  const taskAction = (change: (key: string, now: Date) => Promise<void>, notice: NoticeCode) =>
+    web.post(
+      `/tasks/:key/${notice === "muted" ? "mute" : notice === "unmuted" ? "unmute" : notice}`,
+      securityHeaders,
+      action,
+      async (c) => {
+        const key = c.req.param("key");
+        if (!(await hasTask(deps.db, key))) return back(c, "no_task");
+        await change(key, deps.now());
+        return back(c, notice);
+      },
+    );
+  taskAction((taskKey, now) => saveTaskMuted(deps.db, { taskKey, muted: true, by: ACTOR, now }), "muted");
+  taskAction((taskKey, now) => saveTaskMuted(deps.db, { taskKey, muted: false, by: ACTOR, now }), "unmuted");
+  taskAction((taskKey, now) => saveTaskDone(deps.db, { taskKey, done: true, by: ACTOR, now }), "done");
+  taskAction((taskKey, now) => saveTaskDone(deps.db, { taskKey, done: false, by: ACTOR, now }), "undone");
+
+  // ---- flags -------------------------------------------------------------------------------------------
+  const flagChange = async (c: Context<Env>, work: () => Promise<unknown>, notice: NoticeCode) => {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof FlagStateError) return back(c, "flag_gone");
+      throw err;
+    }
+    return back(c, notice);
+  };
+
+  web.post("/flags/:id/snooze", securityHeaders, action, async (c) => {
+    const until = await field(c, "until");
+    const now = deps.now();
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(`${until}T00:00:00Z`))) {
+      return back(c, "bad_date");
+    }
+    const end = calendar.startOfDate(until);
+    if (!(end > now)) return back(c, "bad_date");
+    return flagChange(c, () => snoozeFlag(deps.db, c.req.param("id"), end, ACTOR, now), "snoozed");
+  });
+
+  web.post("/flags/:id/dismiss", securityHeaders, action, async (c) => {
+    const reason = await field(c, "reason");
+    if (reason === "" || reason.length > 500) return back(c, "bad_reason");
+    return flagChange(
+      c,
+      () => dismissFlag(deps.db, c.req.param("id"), reason, ACTOR, deps.now()),
+      "dismissed",
+    );
+  });
+
+  // ---- unlinked items ----------------------------------------------------------------------------------
+  web.get("/items", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const cursor = c.req.query("cursor");
+    const after = cursor ? (decodeItemCursor(cursor) ?? undefined) : undefined;
+    const page = await loadUnlinkedItems(deps.db, { limit: 50, after });
+    return render(
+      c,
+      <UnlinkedPage ctx={ctx} items={page.rows} next={page.next ? encodeItemCursor(page.next) : null} />,
+    );
+  });
+
+  web.post("/items/:id/link", securityHeaders, action, async (c) => {
+    const taskKey = await field(c, "taskKey");
+    const itemId = c.req.param("id");
+    if (!taskKey) return back(c, "no_task");
+    const result = await saveManualLink(deps.db, { taskKey, itemId, by: ACTOR, now: deps.now() });
+    if (result.status === "task_not_found") return back(c, "no_task");
+    if (result.status !== "linked") return back(c, "no_item");
+    await deps.tasksChanged([taskKey], { method: c.req.method, path: c.req.path });
+    return back(c, "linked");
+  });
+
+  // ---- people ------------------------------------------------------------------------------------------
+  web.get("/people", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    return render(c, <PeoplePage ctx={ctx} people={await loadPeople(deps.db, 500)} />);
+  });
+
+  web.get("/people/:id", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const person = await loadPerson(deps.db, c.req.param("id"));
+    if (!person) return render(c, <NotFoundPage ctx={ctx} what="There is no such person." />, 404);
+    if (person.id !== c.req.param("id")) return c.redirect(`/people/${encodeURIComponent(person.id)}`, 303);
+    const [{ owes, waitsOn }, people] = await Promise.all([
+      loadPersonFlags(deps.db, { personId: person.id, now: ctx.now, limit: 100 }),
+      loadPeople(deps.db, 500),
+    ]);
+    const others = people.filter((p) => p.id !== person.id);
+    return render(c, <PersonPage ctx={ctx} person={person} owes={owes} waitsOn={waitsOn} others={others} />);
+  });
+
+  web.post("/people/:id/merge", securityHeaders, action, async (c) => {
+    const into = await field(c, "into");
+    if (!into) return back(c, "bad_merge");
+    const result = await mergePeople(deps.db, { from: c.req.param("id"), into, now: deps.now() });
+    if (result.status !== "merged") return back(c, "bad_merge");
+    await deps.tasksChanged(result.taskKeys, { method: c.req.method, path: c.req.path });
+    return c.redirect(`/people/${encodeURIComponent(result.person.id)}?notice=merged`, 303);
+  });
+
+  // ---- saved searches ----------------------------------------------------------------------------------
+  web.post("/searches", securityHeaders, action, async (c) => {
+    const name = await field(c, "name");
+    const query = await field(c, "query");
+    if (!name || name.length > 80 || !query || query.length > 500) return back(c, "bad_search");
+    await saveSearch(deps.db, { name, query, by: ACTOR, now: deps.now() });
+    return back(c, "saved");
+  });
+
+  web.post("/searches/:id/delete", securityHeaders, action, async (c) => {
+    const id = Number.parseInt(c.req.param("id"), 10);
+    if (Number.isSafeInteger(id)) await deleteSavedSearch(deps.db, id);
+    return back(c, "deleted");
+  });
+
+  return web;
+}

@@ -1,0 +1,152 @@
+/**
+ * The inbox's queries on both databases: grouping and order, filters, and what hides a task or flag (mute,
+ * done until new activity, snooze until its date or new activity).
+ */
+import { beforeAll, expect, it } from "vitest";
+import { snoozeFlag } from "../../src/store/flag-store.ts";
+import { loadInbox, loadPersonFlags } from "../../src/store/inbox-queries.ts";
+import { saveTaskDone, saveTaskMuted } from "../../src/store/inbox-state.ts";
+import { describeEachDatabase } from "../helpers/databases.ts";
+import { FIXTURE_TIME, fixtures, minutesAfter } from "../helpers/fixtures.ts";
+
+const NOW = new Date("2025-03-10T12:00:00.000Z");
+const days = (n: number) => new Date(FIXTURE_TIME.getTime() - n * 86_400_000);
+
+describeEachDatabase("inbox queries", (ctx) => {
+  const keysOf = async (filter: Parameters<typeof loadInbox>[1]["filter"], now = NOW) => {
+    const inbox = await loadInbox(ctx.db, { filter, now, perKind: 50 });
+    return inbox.groups.flatMap((g) => g.rows.map((r) => `${r.kind}:${r.taskKey}`));
+  };
+  let ana = "";
+  let bob = "";
+
+  beforeAll(async () => {
+    const f = fixtures(ctx.db);
+    ana = (await f.person({ name: "Ana Lima", email: "ana@acme.dev" })).id;
+    bob = (await f.person({ name: "Bob Stone", email: "bob@acme.dev" })).id;
+    await f.task({ key: "FAL-1", title: "Checkout crashes", assigneeId: ana });
+    await f.task({ key: "FAL-2", title: "Refund flow", assigneeId: bob });
+    await f.task({ key: "OPS-1", title: "Rotate keys" });
+    await f.task({ key: "acme/api#3", title: "Add rate limit", source: "github" });
+    await f.item({
+      source: "slack",
+      text: "the invoice totals are off",
+      linkTo: "FAL-2",
+      at: minutesAfter(1),
+    });
+    await f.item({ source: "gmail", text: "any news?", linkTo: "OPS-1", at: minutesAfter(2) });
+    await f.refreshActivity(["FAL-1", "FAL-2", "OPS-1", "acme/api#3"]);
+    await f.flag({ id: "fl-1", taskKey: "FAL-1", kind: "stale", since: days(3) });
+    await f.flag({ id: "fl-2", taskKey: "FAL-2", kind: "stale", since: days(9) });
+    await f.flag({ id: "fl-3", taskKey: "OPS-1", kind: "no_owner", since: days(1) });
+    await f.flag({
+      id: "fl-4",
+      taskKey: "acme/api#3",
+      kind: "missing_approval",
+      since: days(2),
+      ownerId: ana,
+    });
+    await f.flag({
+      id: "fl-5",
+      taskKey: "FAL-1",
+      kind: "blocked_external",
+      state: "dismissed",
+      since: days(2),
+    });
+  });
+
+  it("groups by kind in the contract's order, longest stuck first, with counts", async () => {
+    const inbox = await loadInbox(ctx.db, { filter: {}, now: NOW, perKind: 1 });
+    expect(inbox.groups.map((g) => [g.kind, g.total, g.rows.map((r) => r.taskKey)])).toEqual([
+      ["stale", 2, ["FAL-2"]],
+      ["missing_approval", 1, ["acme/api#3"]],
+      ["no_owner", 1, ["OPS-1"]],
+    ]);
+    expect(inbox.counts).toMatchObject({ stale: 2, missing_approval: 1, no_owner: 1, blocked_external: 0 });
+    const row = inbox.groups[0]!.rows[0]!;
+    expect(row.owner?.name).toBe("Bob Stone");
+    expect(row.sources).toEqual(["jira", "slack"]);
+  });
+
+  it("filters by kind, person, source, project and words", async () => {
+    expect(await keysOf({ kinds: ["stale"] })).toEqual(["stale:FAL-2", "stale:FAL-1"]);
+    expect(await keysOf({ people: ["ana"] })).toEqual(["stale:FAL-1", "missing_approval:acme/api#3"]);
+    expect(await keysOf({ people: [bob] })).toEqual(["stale:FAL-2"]);
+    expect(await keysOf({ sources: ["gmail"] })).toEqual(["no_owner:OPS-1"]);
+    expect(await keysOf({ sources: ["github"] })).toEqual(["missing_approval:acme/api#3"]);
+    expect(await keysOf({ projects: ["fal"] })).toEqual(["stale:FAL-2", "stale:FAL-1"]);
+    expect(await keysOf({ projects: ["acme/api"] })).toEqual(["missing_approval:acme/api#3"]);
+    expect(await keysOf({ text: "checkout" })).toEqual(["stale:FAL-1"]);
+    expect(await keysOf({ text: "invoice" })).toEqual(["stale:FAL-2"]);
+    expect(await keysOf({ text: "OPS-1" })).toEqual(["no_owner:OPS-1"]);
+    // The counts of every kind follow the other filters, not the kind picked.
+    const inbox = await loadInbox(ctx.db, {
+      filter: { kinds: ["no_owner"], projects: ["FAL"] },
+      now: NOW,
+      perKind: 5,
+    });
+    expect(inbox.counts.stale).toBe(2);
+    expect(inbox.groups).toEqual([]);
+  });
+
+  it("hides a muted task until it is unmuted, and shows it under is:muted", async () => {
+    await saveTaskMuted(ctx.db, { taskKey: "OPS-1", muted: true, by: "web", now: NOW });
+    expect(await keysOf({})).not.toContain("no_owner:OPS-1");
+    expect(await keysOf({ is: ["muted"] })).toEqual(["no_owner:OPS-1"]);
+    await saveTaskMuted(ctx.db, { taskKey: "OPS-1", muted: false, by: "web", now: NOW });
+    expect(await keysOf({})).toContain("no_owner:OPS-1");
+  });
+
+  it("hides a task marked done until newer activity arrives", async () => {
+    await saveTaskDone(ctx.db, { taskKey: "FAL-2", done: true, by: "web", now: NOW });
+    expect(await keysOf({})).not.toContain("stale:FAL-2");
+    expect(await keysOf({ is: ["done"] })).toEqual(["stale:FAL-2"]);
+    const f = fixtures(ctx.db);
+    await f.item({
+      source: "slack",
+      text: "reopening this",
+      linkTo: "FAL-2",
+      at: new Date(NOW.getTime() + 60_000),
+    });
+    await f.refreshActivity(["FAL-2"]);
+    expect(await keysOf({})).toContain("stale:FAL-2");
+  });
+
+  it("hides a snoozed flag until its date, or until the task has newer activity", async () => {
+    await snoozeFlag(ctx.db, "fl-1", new Date("2025-03-20T00:00:00Z"), "web", NOW);
+    expect(await keysOf({})).not.toContain("stale:FAL-1");
+    expect(await keysOf({ is: ["snoozed"] })).toEqual(["stale:FAL-1"]);
+    expect(await keysOf({}, new Date("2025-03-21T00:00:00Z"))).toContain("stale:FAL-1");
+    const f = fixtures(ctx.db);
+    await f.item({
+      source: "jira",
+      text: "an update",
+      linkTo: "FAL-1",
+      at: new Date(NOW.getTime() + 120_000),
+    });
+    await f.refreshActivity(["FAL-1"]);
+    expect(await keysOf({})).toContain("stale:FAL-1");
+  });
+
+  it("tells what a person owes and what they wait on", async () => {
+    const f = fixtures(ctx.db);
+    const question = await f.item({
+      source: "slack",
+      authorId: bob,
+      text: "Ana, can you review?",
+      linkTo: "acme/api#3",
+    });
+    await f.flag({
+      id: "fl-6",
+      taskKey: "acme/api#3",
+      kind: "unanswered_question",
+      ownerId: ana,
+      evidence: [question.id],
+    });
+    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10 });
+    expect(anaView.owes.map((r) => r.flagId).sort()).toEqual(["fl-1", "fl-4", "fl-6"]);
+    const bobView = await loadPersonFlags(ctx.db, { personId: bob, now: NOW, limit: 10 });
+    expect(bobView.waitsOn.map((r) => r.flagId)).toEqual(["fl-6"]);
+    expect(bobView.owes.map((r) => r.flagId)).toEqual(["fl-2"]);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The whole app (API and web view) served over HTTP on a free port, as `threadline serve` serves it, for the
+ * browser tests. `@hono/node-server` serves `app.fetch`, the same path the Node server takes.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "../../src/api/app.ts";
+import type { Db } from "../../src/store/db.ts";
+
+export const WEB_TOKEN = "web-test-token-8d3f1a6c0b2e";
+
+export interface ServedApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveApp(db: Db, now: () => Date): Promise<ServedApp> {
+  const app = createApp({ db, apiToken: WEB_TOKEN, now, logError: (err) => console.error(err) });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
