@@ -30,6 +30,13 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+/** `a@b.co` or `Name <a@b.co>`: what a From header holds. */
+const isMailbox = (v: string) => {
+  const m = /^(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))$/.exec(v);
+  const address = m?.[1] ?? m?.[2];
+  return address !== undefined && z.email().safeParse(address).success;
+};
+
 /** The environment variables of the contract, as they are read once at each entry point. */
 export const EnvSchema = z.object({
   DATABASE_URL: z
@@ -54,6 +61,22 @@ export const EnvSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, such as 07:00")
     .default("07:00"),
   THREADLINE_DIGEST_LEADS: list.pipe(z.array(z.email("must be email addresses"))),
+  // The message never echoes the value: it may hold the SMTP password.
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^/?#]/i.test(v) && URL.canParse(v), {
+      message: "must be smtp://[user:password@]host[:port] or smtps://…",
+    })
+    .optional(),
+  DIGEST_FROM: z
+    .string()
+    .trim()
+    .refine(isMailbox, {
+      message: "must be an address or Name <address>, such as Threadline <threadline@example.com>",
+    })
+    .optional(),
+  DIGEST_TO: list.pipe(z.array(z.email("must be email addresses"))),
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
@@ -68,6 +91,12 @@ export interface Config {
   timeZone: string;
   digestTime: string;
   digestLeads: string[];
+  /** How the digest is sent; undefined: it can only be written (`--out`) or shown (`--dry-run`). */
+  smtpUrl: string | undefined;
+  /** The digest's From: as configured, else `threadline@<first team domain>` (`threadline@localhost` without one). */
+  digestFrom: string;
+  /** Addresses that get every digest instead of its recipient (for trials); empty: each to its recipient. */
+  digestTo: string[];
   port: number | undefined;
   /** The raw environment, for the connectors' own settings schemas. */
   env: Record<string, string | undefined>;
@@ -92,6 +121,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     timeZone: e.THREADLINE_TIMEZONE,
     digestTime: e.THREADLINE_DIGEST_TIME,
     digestLeads: e.THREADLINE_DIGEST_LEADS.map((d) => d.toLowerCase()),
+    smtpUrl: e.SMTP_URL,
+    digestFrom: e.DIGEST_FROM ?? `threadline@${e.THREADLINE_TEAM_DOMAINS[0]?.toLowerCase() ?? "localhost"}`,
+    digestTo: e.DIGEST_TO,
     port: e.PORT,
     env: present,
   };

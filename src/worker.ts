@@ -5,8 +5,12 @@ import type {
   Request as WorkerRequest,
   Response as WorkerResponse,
 } from "@cloudflare/workers-types";
-import { parseConfig } from "./config.ts";
+import { type Config, parseConfig } from "./config.ts";
+import { runDigest } from "./digest/run-digest.ts";
+import { dueDigestDay } from "./digest/schedule.ts";
+import { parseFlagSettings } from "./model/flag-settings.ts";
 import { wireApp } from "./server/wire-app.ts";
+import type { Db } from "./store/db.ts";
 import { openPostgres } from "./store/open-postgres.ts";
 
 /** The Worker's bindings: the contract's variables as vars and secrets, and optionally a Hyperdrive binding. */
@@ -38,6 +42,25 @@ const consoleLog = {
     console.error("[threadline]", message, context, err),
 };
 
+/** How long after the send time a cron tick still sends: four ticks of the quarter-hour cron, so one missed tick loses nothing. */
+const DIGEST_WINDOW_MS = 60 * 60_000;
+
+/** The daily digest, when SMTP_URL is set and this tick falls in the send window (the claims stop repeats). */
+async function sendDigestIfDue(db: Db, config: Config, tick: Date): Promise<void> {
+  if (!config.smtpUrl) return;
+  const flagSettings = parseFlagSettings(undefined, config.env);
+  const day = dueDigestDay(tick, { ...flagSettings, digestTime: config.digestTime }, DIGEST_WINDOW_MS);
+  if (!day) return;
+  const result = await runDigest({ db, config, flagSettings, mode: "send", day, now: new Date() });
+  const failed = result.recipients.filter((r) => r.status === "failed" || r.status === "interrupted");
+  consoleLog.info("digest run finished", {
+    day,
+    recipients: result.recipients.length,
+    failed: failed.length,
+  });
+  for (const r of failed) consoleLog.error("digest not sent", r.error, { recipient: r.recipient, day });
+}
+
 export default {
   async fetch(request: WorkerRequest, env: WorkerEnv, ctx: ExecutionContext): Promise<WorkerResponse> {
     const { config, apiToken, database } = openFor(env);
@@ -51,11 +74,19 @@ export default {
     }
   },
 
-  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const { config, apiToken, database } = openFor(env);
     const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
-    // The cron in wrangler.toml: one incremental pass over every configured source, flags after it.
+    // The cron in wrangler.toml: one incremental pass over every configured source, flags after it, then the
+    // digest when its time has come (judged on fresh flags).
     sync.request();
-    ctx.waitUntil(sync.idle().finally(() => database.close()));
+    const tick = new Date(controller.scheduledTime);
+    ctx.waitUntil(
+      sync
+        .idle()
+        .then(() => sendDigestIfDue(database.db, config, tick))
+        .catch((err: unknown) => consoleLog.error("digest run failed", err, {}))
+        .finally(() => database.close()),
+    );
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   sync: async () => (await import("./commands/sync.ts")).registerSync,
   relink: async () => (await import("./commands/relink.ts")).registerRelink,
   migrate: async () => (await import("./commands/migrate.ts")).registerMigrate,
+  digest: async () => (await import("./commands/digest.ts")).registerDigest,
 };
 
 const program = new Command("threadline")

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import type { Config } from "../config.ts";
+import { startDigestSchedule } from "../digest/schedule.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { log } from "../log.ts";
 import type { Database } from "../store/db.ts";
@@ -23,11 +24,12 @@ export async function startServer(
   const database = options.database ?? (await openDatabase(config));
   await migrateDatabase(database);
   const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
+  const settings = loadFlagSettings(config.env);
   const { app, sync } = wireApp({
     db: database.db,
     config,
     apiToken: token,
-    settings: loadFlagSettings(config.env),
+    settings,
     log: {
       info: (message, context) => log.info(context, message),
       error: (message, err, context) => log.error({ err, ...context }, message),
@@ -48,10 +50,43 @@ export async function startServer(
     "threadline is serving",
   );
 
+  // The daily digest, when there is a way to send it. Never from the demo (the one caller that brings its own
+  // database): its people are made up, and an SMTP_URL in the environment is meant for the real workspace.
+  const digest =
+    config.smtpUrl && !options.database
+      ? startDigestSchedule({
+          settings: { ...settings, digestTime: config.digestTime },
+          run: async (day) => {
+            const { runDigest } = await import("../digest/run-digest.ts");
+            const { loadDigestSettings } = await import("../digest/digest-settings.ts");
+            const result = await runDigest({
+              db: database.db,
+              config,
+              flagSettings: settings,
+              digestSettings: loadDigestSettings(),
+              mode: "send",
+              day,
+              now: new Date(),
+            });
+            const failed = result.recipients.filter(
+              (r) => r.status === "failed" || r.status === "interrupted",
+            );
+            log.info(
+              { day, recipients: result.recipients.length, failed: failed.length },
+              "digest run finished",
+            );
+            for (const r of failed)
+              log.error({ recipient: r.recipient, day, error: r.error }, "digest not sent");
+          },
+          onError: (err, day) => log.error({ err, day }, "digest run failed"),
+        })
+      : undefined;
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await digest?.stop();
       await sync.stop();
       await database.close();
     })();

@@ -1,0 +1,233 @@
+import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
+import type {
+  Digest,
+  DigestEntry,
+  DigestFlag,
+  DigestInput,
+  DigestOptions,
+  DigestPerson,
+  DigestSummary,
+  DigestTask,
+  LeadSection,
+  SummaryFlag,
+  WaitingFor,
+} from "./digest-model.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Whether an address is in one of the team's domains (or a subdomain of one), as the flag rules judge it. */
+export function isTeamEmail(email: string, teamDomains: readonly string[]): boolean {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return teamDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/** `$THREADLINE_PUBLIC_URL/tasks/<key>`; the key is encoded, as `acme/portal#41` holds a slash and a hash. */
+export function toThreadlineUrl(publicUrl: string, taskKey: string): string {
+  return `${publicUrl}/tasks/${encodeURIComponent(taskKey)}`;
+}
+
+function toWaitingFor(flag: DigestFlag): WaitingFor {
+  if (flag.kind === "unanswered_question") return "question";
+  if (flag.kind === "missing_approval") return flag.fingerprint.startsWith("pr-") ? "review" : "approval";
+  return "action";
+}
+
+/** Item ids are `<source>:<external id>`. */
+const sourceOfItem = (id: string): SourceId | null => {
+  const prefix = id.slice(0, id.indexOf(":"));
+  return (SOURCES as readonly string[]).includes(prefix) ? (prefix as SourceId) : null;
+};
+
+function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): DigestEntry {
+  const link = flag.evidence.find((e) => e.url);
+  return {
+    flagId: flag.id,
+    kind: flag.kind,
+    taskKey: task.key,
+    taskTitle: task.title,
+    taskStatus: task.status,
+    source: task.source,
+    reason: flag.reason,
+    since: flag.since,
+    stuckDays: Math.max(0, Math.floor((options.now.getTime() - flag.since.getTime()) / DAY_MS)),
+    threadlineUrl: toThreadlineUrl(options.publicUrl, task.key),
+    sourceUrl: link?.url ?? task.url,
+    linkSource: (link && sourceOfItem(link.id)) ?? task.source,
+    owner: flag.owner ?? task.assignee,
+  };
+}
+
+/** Longest stuck first; ties by task and flag, so a digest reads the same on every run. */
+const byLongestStuck = (a: DigestEntry, b: DigestEntry) =>
+  a.since.getTime() - b.since.getTime() ||
+  a.taskKey.localeCompare(b.taskKey) ||
+  a.flagId.localeCompare(b.flagId);
+
+const emailOf = (p: DigestPerson | null) => p?.email?.trim().toLowerCase() || null;
+
+export interface ComposedDigests {
+  digests: Digest[];
+  /** Leads who get nothing, and why (an address outside the team domains). */
+  skipped: Array<{ email: string; why: string }>;
+}
+
+/**
+ * Who gets which digest today. Each team member (an address in the team domains) gets the flags of the tasks
+ * assigned to them ("yours") and the flags that wait on them on others' tasks ("waiting on you": questions put
+ * to them, reviews and approvals asked of them, flags the rules made theirs); each lead gets the whole
+ * project as well: counts per kind, what changed since their last digest, and the flags nobody in the team
+ * gets. Nobody outside the team domains gets anything, and a person with nothing stuck gets nothing unless
+ * `sendWhenEmpty`. Pure: everything comes in `input` and `options`.
+ */
+export function composeDigests(input: DigestInput, options: DigestOptions): ComposedDigests {
+  const isTeam = (email: string | null): email is string =>
+    email !== null && isTeamEmail(email, options.teamDomains);
+  const people = new Map<string, { name: string; owned: DigestEntry[]; waiting: DigestEntry[] }>();
+  const personFor = (email: string, name: string) => {
+    let p = people.get(email);
+    if (!p) {
+      p = { name, owned: [], waiting: [] };
+      people.set(email, p);
+    }
+    return p;
+  };
+  if (options.sendWhenEmpty) {
+    for (const p of input.people) {
+      const email = emailOf(p);
+      if (isTeam(email)) personFor(email, p.name);
+    }
+  }
+
+  const all: DigestEntry[] = [];
+  const unowned: DigestEntry[] = [];
+  for (const flag of input.flags) {
+    const task = input.tasks.get(flag.taskKey);
+    if (!task) continue;
+    const entry = toEntry(flag, task, options);
+    all.push(entry);
+    let reached = false;
+    const assignee = emailOf(task.assignee);
+    if (isTeam(assignee)) {
+      personFor(assignee, task.assignee!.name).owned.push(entry);
+      reached = true;
+    }
+    const waitingFor = toWaitingFor(flag);
+    const seen = new Set(assignee ? [assignee] : []);
+    for (const person of [flag.owner, ...flag.asked]) {
+      const email = emailOf(person);
+      if (!isTeam(email) || seen.has(email)) continue;
+      seen.add(email);
+      personFor(email, person!.name).waiting.push({ ...entry, waitingFor });
+      reached = true;
+    }
+    // A task nobody is assigned to is the leads' to hand out, whoever the rule asked to act.
+    if (!reached || !task.assignee) unowned.push(entry);
+  }
+  all.sort(byLongestStuck);
+  unowned.sort(byLongestStuck);
+
+  const digests = new Map<string, Digest>();
+  for (const [email, p] of people) {
+    if (p.owned.length + p.waiting.length === 0 && !options.sendWhenEmpty) continue;
+    digests.set(email, {
+      recipient: { email, name: p.name },
+      day: options.day,
+      owned: p.owned.sort(byLongestStuck),
+      waiting: p.waiting.sort(byLongestStuck),
+      lead: null,
+    });
+  }
+
+  const skipped: ComposedDigests["skipped"] = [];
+  const names = new Map<string, string>();
+  for (const p of input.people) {
+    const email = emailOf(p);
+    if (email) names.set(email, p.name);
+  }
+  for (const lead of new Set(options.leads.map((l) => l.toLowerCase()))) {
+    if (!isTeam(lead)) {
+      skipped.push({
+        email: lead,
+        why: "not in THREADLINE_TEAM_DOMAINS: nobody outside the team gets a digest",
+      });
+      continue;
+    }
+    const section = toLeadSection(all, unowned, input, options, lead);
+    const quiet = section.total === 0 && section.changes.resolved.length === 0;
+    const existing = digests.get(lead);
+    if (quiet && !existing && !options.sendWhenEmpty) continue;
+    digests.set(lead, {
+      recipient: existing?.recipient ?? {
+        email: lead,
+        name: names.get(lead) ?? people.get(lead)?.name ?? lead.slice(0, lead.indexOf("@")),
+      },
+      day: options.day,
+      owned: existing?.owned ?? [],
+      waiting: existing?.waiting ?? [],
+      lead: section,
+    });
+  }
+  return {
+    digests: [...digests.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email)),
+    skipped,
+  };
+}
+
+function toLeadSection(
+  all: DigestEntry[],
+  unowned: DigestEntry[],
+  input: DigestInput,
+  options: DigestOptions,
+  lead: string,
+): LeadSection {
+  const counts = Object.fromEntries(FLAG_KINDS.map((k) => [k, 0])) as Record<FlagKind, number>;
+  for (const e of all) counts[e.kind]++;
+  const previous = input.previous.get(lead);
+  let changes: LeadSection["changes"];
+  if (previous) {
+    // What this lead was told last time is the truest "yesterday": flags are first raised when a threshold
+    // passes, long after the `since` they carry.
+    const before = new Set(previous.flags.map((f) => f.id));
+    const now = new Set(all.map((e) => e.flagId));
+    const added = all.filter((e) => !before.has(e.flagId));
+    changes = {
+      since: { day: previous.day },
+      added,
+      resolved: previous.flags.filter((f) => !now.has(f.id)),
+      stillStuck: all.length - added.length,
+    };
+  } else {
+    const added = all.filter((e) => e.since >= options.changesSince);
+    changes = {
+      since: { at: options.changesSince },
+      added,
+      resolved: input.resolved.map(({ id, kind, taskKey, title, reason }) => ({
+        id,
+        kind,
+        taskKey,
+        title,
+        reason,
+      })),
+      stillStuck: all.length - added.length,
+    };
+  }
+  return { total: all.length, counts, entries: all, unowned, changes };
+}
+
+/** What is stored with the claim: the counts, and the flags the digest named (a lead's: the whole project). */
+export function toDigestSummary(digest: Digest): DigestSummary {
+  const entries = digest.lead?.entries ?? [...digest.owned, ...digest.waiting];
+  const seen = new Set<string>();
+  const flags: SummaryFlag[] = [];
+  for (const e of entries) {
+    if (seen.has(e.flagId)) continue;
+    seen.add(e.flagId);
+    flags.push({ id: e.flagId, kind: e.kind, taskKey: e.taskKey, title: e.taskTitle, reason: e.reason });
+  }
+  return {
+    owned: digest.owned.length,
+    waiting: digest.waiting.length,
+    project: digest.lead?.total ?? null,
+    flags,
+  };
+}

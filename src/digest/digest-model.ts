@@ -1,0 +1,149 @@
+import type { FlagKind, SourceId } from "../model/kinds.ts";
+
+/** A person as the digest knows them. */
+export interface DigestPerson {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+/** A task that has a flag (or had one since the last digest). */
+export interface DigestTask {
+  key: string;
+  title: string;
+  status: string;
+  source: SourceId;
+  /** The task in its source (the Jira issue, the pull request). */
+  url: string;
+  assignee: DigestPerson | null;
+}
+
+/** Why a flag waits on someone who does not own the task. */
+export type WaitingFor = "question" | "review" | "approval" | "action";
+
+/** A flag that shows now, with what the digest needs to route and link it. */
+export interface DigestFlag {
+  id: string;
+  kind: FlagKind;
+  /** Tells apart a pull request's review (`pr-…`), an approval asked for (`request:…`), a sign-off (`signoff:…`). */
+  fingerprint: string;
+  taskKey: string;
+  since: Date;
+  reason: string;
+  /** Who should act, as the rule decided (see RaisedFlag.owner). */
+  owner: DigestPerson | null;
+  /** The evidence items, in the flag's order, with their links in the source when known. */
+  evidence: Array<{ id: string; url: string | null }>;
+  /** Others the evidence asks: the people a question or approval request names, the reviewers requested. */
+  asked: DigestPerson[];
+}
+
+/** A flag that was resolved inside the changes window (for the leads' "what changed"). */
+export interface ResolvedFlag {
+  id: string;
+  kind: FlagKind;
+  taskKey: string;
+  title: string;
+  reason: string;
+  resolvedAt: Date;
+}
+
+/** What a lead's digest said last time, as kept in `digests.summary`: the ground for "what changed". */
+export interface PreviousDigest {
+  day: string;
+  flags: SummaryFlag[];
+}
+
+export interface SummaryFlag {
+  id: string;
+  kind: FlagKind;
+  taskKey: string;
+  title: string;
+  reason: string;
+}
+
+/** Everything composition reads: plain data, loaded by `loadDigestInput`. */
+export interface DigestInput {
+  flags: DigestFlag[];
+  tasks: ReadonlyMap<string, DigestTask>;
+  /** Flags resolved since `changesSince` (used when a lead has no earlier digest to compare with). */
+  resolved: ResolvedFlag[];
+  /** Team people known to the store: the ones a `sendWhenEmpty` digest goes to. */
+  people: DigestPerson[];
+  /** Each lead's latest earlier digest, by lower-case email. */
+  previous: ReadonlyMap<string, PreviousDigest>;
+}
+
+export interface DigestOptions {
+  now: Date;
+  /** The day the digest is for, `YYYY-MM-DD` in the team's time zone. */
+  day: string;
+  /** Base of the links to Threadline, without a trailing slash. */
+  publicUrl: string;
+  teamDomains: readonly string[];
+  /** Lower-case emails of the leads. */
+  leads: readonly string[];
+  /** Send a digest that says "nothing is stuck" to every team member rather than nothing. */
+  sendWhenEmpty: boolean;
+  /** Start of "since yesterday" when a lead has no earlier digest: the previous day's digest time. */
+  changesSince: Date;
+}
+
+/** One line of a digest: a flag, why, for how long, and where to act on it. */
+export interface DigestEntry {
+  flagId: string;
+  kind: FlagKind;
+  taskKey: string;
+  taskTitle: string;
+  taskStatus: string;
+  source: SourceId;
+  reason: string;
+  since: Date;
+  /** Whole days between `since` and now. */
+  stuckDays: number;
+  /** `$THREADLINE_PUBLIC_URL/tasks/<key>`. */
+  threadlineUrl: string;
+  /** The most specific link in the source: the first evidence item's, else the task's. */
+  sourceUrl: string;
+  /** The source `sourceUrl` is in (an email's evidence links to Gmail though the task is in Jira). */
+  linkSource: SourceId;
+  owner: DigestPerson | null;
+  /** Set on entries that wait on the recipient without being theirs. */
+  waitingFor?: WaitingFor;
+}
+
+export interface LeadSection {
+  total: number;
+  counts: Record<FlagKind, number>;
+  /** Every stuck entry of the project, longest stuck first. */
+  entries: DigestEntry[];
+  /** Entries no team member gets: no owner, or an owner the digest cannot reach. */
+  unowned: DigestEntry[];
+  changes: {
+    /** What "since" meant: the previous digest's day, or the instant of the fallback window. */
+    since: { day: string } | { at: Date };
+    added: DigestEntry[];
+    resolved: SummaryFlag[];
+    stillStuck: number;
+  };
+}
+
+/** One person's digest for one day. */
+export interface Digest {
+  recipient: { email: string; name: string };
+  day: string;
+  /** Flags on tasks the recipient is assigned to. */
+  owned: DigestEntry[];
+  /** Flags that wait on the recipient on other people's tasks. */
+  waiting: DigestEntry[];
+  /** For leads: the whole project. */
+  lead: LeadSection | null;
+}
+
+/** What is kept in `digests.summary`: enough for the next day's "what changed" and for people to audit. */
+export interface DigestSummary {
+  owned: number;
+  waiting: number;
+  project: number | null;
+  flags: SummaryFlag[];
+}

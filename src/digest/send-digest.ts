@@ -1,0 +1,111 @@
+import nodemailer from "nodemailer";
+
+/** One digest as a message. */
+export interface DigestMessage {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** The team member the digest is for, which differs from `to` when `DIGEST_TO` redirects it. */
+  recipient: string;
+  day: string;
+}
+
+/** Where digests go: SMTP in production; tests may bring their own. */
+export interface DigestMailer {
+  send(message: DigestMessage): Promise<{ messageId: string | null }>;
+  close(): void;
+}
+
+/** A send that failed: `permanent` when the server refused for good (5xx), so retrying now is pointless. */
+export class DigestSendError extends Error {
+  override name = "DigestSendError";
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function toMailOptions(message: DigestMessage) {
+  return {
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: {
+      // RFC 3834: vacation responders stay quiet, and Threadline's own Gmail sync reads it as automated.
+      "Auto-Submitted": "auto-generated",
+      "X-Threadline-Digest": `${message.recipient}; day=${message.day}`,
+    },
+  };
+}
+
+/**
+ * A mailer over `SMTP_URL` (`smtp://` upgrades with STARTTLS when the server offers it; `smtps://` is TLS
+ * from the start; credentials in the URL). One connection per message, so a server that drops a session
+ * fails one digest, not the rest. https://nodemailer.com/smtp/
+ */
+export function createSmtpMailer(smtpUrl: string): DigestMailer {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
+  const secrets = secretsOf(smtpUrl);
+  return {
+    async send(message) {
+      try {
+        const info = await transport.sendMail(toMailOptions(message));
+        return { messageId: typeof info.messageId === "string" ? info.messageId : null };
+      } catch (err) {
+        throw toSendError(err, secrets);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** The user name and password of an SMTP URL, to be blanked out of any message that echoes them. */
+function secretsOf(smtpUrl: string): string[] {
+  try {
+    const url = new URL(smtpUrl);
+    return [url.password, decodeURIComponent(url.password)].filter((s) => s.length >= 3);
+  } catch {
+    return [];
+  }
+}
+
+const HINTS: Record<string, string> = {
+  EAUTH: "check the credentials in SMTP_URL",
+  ECONNECTION: "check the host and port of SMTP_URL",
+  ETIMEDOUT: "check the host and port of SMTP_URL, and that the network lets SMTP out",
+  ESOCKET: "check the host and port of SMTP_URL, and smtp:// against smtps://",
+  EDNS: "check the host of SMTP_URL",
+  ETLS: "the TLS handshake failed: check smtp:// against smtps:// and the server's certificate",
+  EENVELOPE: "the server refused a sender or recipient: check DIGEST_FROM and the recipient",
+};
+
+function toSendError(err: unknown, secrets: string[]): DigestSendError {
+  const e = err as { message?: unknown; code?: unknown; responseCode?: unknown };
+  const code = typeof e.code === "string" ? e.code : undefined;
+  const status = typeof e.responseCode === "number" ? e.responseCode : undefined;
+  let text = typeof e.message === "string" ? e.message : String(err);
+  for (const s of secrets) text = text.split(s).join("***");
+  const hint = code ? HINTS[code] : undefined;
+  const permanent = status !== undefined && status >= 500 && status < 600;
+  return new DigestSendError(`${code ? `${code} ` : ""}${text}${hint ? `: ${hint}` : ""}`, permanent);
+}
+
+/** The message as an RFC 5322 file (CRLF lines, multipart/alternative text + HTML), for `--out`. */
+export async function toEml(message: DigestMessage): Promise<Buffer> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const info = await transport.sendMail(toMailOptions(message));
+  // `buffer: true` answers a Buffer; the type also allows the stream of the unbuffered mode.
+  if (!Buffer.isBuffer(info.message)) throw new Error("[threadline] [digest] nodemailer answered a stream");
+  return info.message;
+}

@@ -1,0 +1,324 @@
+/** Who gets which digest, on plain data: no database, no clock. */
+import { describe, expect, it } from "vitest";
+import { toAskedPeople } from "../../src/digest/compose-asked.ts";
+import { composeDigests, isTeamEmail, toDigestSummary } from "../../src/digest/compose-digests.ts";
+import type {
+  DigestFlag,
+  DigestInput,
+  DigestOptions,
+  DigestPerson,
+  DigestTask,
+} from "../../src/digest/digest-model.ts";
+import { renderDigest } from "../../src/digest/render-digest.ts";
+import { NO_FACTS, type SnapshotPerson, type TaskSnapshot } from "../../src/model/task-snapshot.ts";
+
+const NOW = new Date("2026-03-04T15:00:00Z");
+const maya: DigestPerson = { id: "p_maya", name: "Maya Chen", email: "maya@team.example" };
+const raj: DigestPerson = { id: "p_raj", name: "Raj Patel", email: "Raj@Team.example" };
+const tom: DigestPerson = { id: "p_tom", name: "Tom Okoro", email: "tom@eu.team.example" };
+const dan: DigestPerson = { id: "p_dan", name: "Dan Miller", email: "dan@client.example" };
+const ghOnly: DigestPerson = { id: "p_gh", name: "lena-gh", email: null };
+
+const task = (key: string, assignee: DigestPerson | null, title = `Task ${key}`): DigestTask => ({
+  key,
+  title,
+  status: "In Progress",
+  source: key.includes("#") ? "github" : "jira",
+  url: `https://src.example/${key}`,
+  assignee,
+});
+
+const flag = (
+  id: string,
+  taskKey: string,
+  kind: DigestFlag["kind"],
+  since: string,
+  owner: DigestPerson | null,
+  extra: Partial<DigestFlag> = {},
+): DigestFlag => ({
+  id,
+  kind,
+  fingerprint: "",
+  taskKey,
+  since: new Date(since),
+  reason: `Reason of ${id}.`,
+  owner,
+  evidence: [],
+  asked: [],
+  ...extra,
+});
+
+const TASKS = [
+  task("T-1", maya, "Checkout <rounding> & totals"),
+  task("T-2", dan),
+  task("T-3", null),
+  task("acme/web#5", tom),
+  task("T-4", ghOnly),
+];
+
+const FLAGS: DigestFlag[] = [
+  flag("f_q", "T-1", "unanswered_question", "2026-02-27T10:00:00Z", raj, {
+    evidence: [{ id: "slack:C1/1", url: "https://slack.example/p1" }],
+    asked: [raj, tom],
+  }),
+  flag("f_stale", "T-1", "stale", "2026-02-20T09:00:00Z", maya),
+  flag("f_fob", "T-2", "feedback_off_board", "2026-02-25T10:00:00Z", dan),
+  flag("f_owner", "T-3", "no_owner", "2026-03-01T10:00:00Z", null),
+  flag("f_pr", "acme/web#5", "missing_approval", "2026-03-02T13:00:00Z", raj, { fingerprint: "pr-review" }),
+  flag("f_dnd", "T-4", "done_not_deployed", "2026-02-24T16:00:00Z", ghOnly),
+  flag("f_new", "T-3", "stale", "2026-03-04T09:00:00Z", null),
+];
+
+const input = (extra: Partial<DigestInput> = {}): DigestInput => ({
+  flags: FLAGS,
+  tasks: new Map(TASKS.map((t) => [t.key, t])),
+  resolved: [],
+  people: [maya, raj, tom, dan, { id: "p_quiet", name: "Quinn", email: "quinn@team.example" }],
+  previous: new Map(),
+  ...extra,
+});
+
+const OPTIONS: DigestOptions = {
+  now: NOW,
+  day: "2026-03-04",
+  publicUrl: "https://tl.example",
+  teamDomains: ["team.example"],
+  leads: ["lead@team.example", "boss@client.example"],
+  sendWhenEmpty: false,
+  changesSince: new Date("2026-03-03T07:00:00Z"),
+};
+
+const byEmail = (result: ReturnType<typeof composeDigests>) =>
+  new Map(result.digests.map((d) => [d.recipient.email, d]));
+const ids = (entries: Array<{ flagId: string }>) => entries.map((e) => e.flagId);
+
+describe("composeDigests", () => {
+  const result = composeDigests(input(), OPTIONS);
+  const digests = byEmail(result);
+
+  it("sends only to addresses in the team domains (subdomains too), and to the leads among them", () => {
+    expect([...digests.keys()]).toEqual([
+      "lead@team.example",
+      "maya@team.example",
+      "raj@team.example",
+      "tom@eu.team.example",
+    ]);
+    expect(result.skipped).toEqual([
+      { email: "boss@client.example", why: expect.stringMatching(/THREADLINE_TEAM_DOMAINS/) },
+    ]);
+    expect(isTeamEmail("x@evil-team.example", ["team.example"])).toBe(false);
+  });
+
+  it("gives the assignee their task's flags, longest stuck first", () => {
+    expect(ids(digests.get("maya@team.example")!.owned)).toEqual(["f_stale", "f_q"]);
+    expect(digests.get("maya@team.example")!.waiting).toEqual([]);
+    expect(ids(digests.get("tom@eu.team.example")!.owned)).toEqual(["f_pr"]);
+  });
+
+  it("gives what waits on someone to them: the question put to them, the review requested of them", () => {
+    const rajs = digests.get("raj@team.example")!;
+    expect(rajs.owned).toEqual([]);
+    expect(rajs.waiting.map((e) => [e.flagId, e.waitingFor])).toEqual([
+      ["f_q", "question"],
+      ["f_pr", "review"],
+    ]);
+    // Tom is named in the question too: it waits on him as well as on Raj.
+    expect(digests.get("tom@eu.team.example")!.waiting.map((e) => [e.flagId, e.waitingFor])).toEqual([
+      ["f_q", "question"],
+    ]);
+  });
+
+  it("links each entry to Threadline and to the most specific place in the source", () => {
+    const q = digests.get("raj@team.example")!.waiting[0]!;
+    expect(q.threadlineUrl).toBe("https://tl.example/tasks/T-1");
+    expect(q.sourceUrl).toBe("https://slack.example/p1");
+    expect(q.linkSource).toBe("slack");
+    const pr = digests.get("tom@eu.team.example")!.owned[0]!;
+    expect(pr.threadlineUrl).toBe("https://tl.example/tasks/acme%2Fweb%235");
+    expect(pr.sourceUrl).toBe("https://src.example/acme/web#5");
+    expect(q.stuckDays).toBe(5);
+  });
+
+  it("gives the leads the whole project, counts per kind, and what nobody in the team gets", () => {
+    const lead = digests.get("lead@team.example")!.lead!;
+    expect(lead.total).toBe(7);
+    expect(lead.counts).toMatchObject({
+      stale: 2,
+      unanswered_question: 1,
+      no_owner: 1,
+      missing_approval: 1,
+      feedback_off_board: 1,
+      done_not_deployed: 1,
+      blocked_external: 0,
+    });
+    expect(ids(lead.entries)).toEqual(["f_stale", "f_dnd", "f_fob", "f_q", "f_owner", "f_pr", "f_new"]);
+    // The client's task, the task with no assignee, the account with no address.
+    expect(ids(lead.unowned)).toEqual(["f_dnd", "f_fob", "f_owner", "f_new"]);
+    expect(digests.get("lead@team.example")!.recipient.name).toBe("lead");
+  });
+
+  it("never gives a person outside the team anything, though they own flags", () => {
+    expect(digests.has("dan@client.example")).toBe(false);
+    expect(result.digests.every((d) => isTeamEmail(d.recipient.email, ["team.example"]))).toBe(true);
+  });
+
+  it("tells a lead what changed since the last digest they got", () => {
+    const previous = new Map([
+      [
+        "lead@team.example",
+        {
+          day: "2026-03-03",
+          flags: [
+            ...["f_stale", "f_dnd", "f_fob", "f_q"].map((id) => ({
+              id,
+              kind: "stale" as const,
+              taskKey: "T-1",
+              title: "x",
+              reason: "r",
+            })),
+            { id: "f_fixed", kind: "blocked_external" as const, taskKey: "T-9", title: "Fixed", reason: "r" },
+          ],
+        },
+      ],
+    ]);
+    const lead = byEmail(composeDigests(input({ previous }), OPTIONS)).get("lead@team.example")!.lead!;
+    expect(lead.changes.since).toEqual({ day: "2026-03-03" });
+    expect(ids(lead.changes.added)).toEqual(["f_owner", "f_pr", "f_new"]);
+    expect(lead.changes.resolved.map((f) => f.id)).toEqual(["f_fixed"]);
+    expect(lead.changes.stillStuck).toBe(4);
+  });
+
+  it("without an earlier digest, judges what changed from the flags' times", () => {
+    const resolved = [
+      {
+        id: "f_gone",
+        kind: "blocked_external" as const,
+        taskKey: "T-1",
+        title: "T",
+        reason: "r",
+        resolvedAt: new Date("2026-03-04T10:00:00Z"),
+      },
+    ];
+    const lead = byEmail(composeDigests(input({ resolved }), OPTIONS)).get("lead@team.example")!.lead!;
+    expect(ids(lead.changes.added)).toEqual(["f_new"]);
+    expect(lead.changes.resolved.map((f) => f.id)).toEqual(["f_gone"]);
+    expect(lead.changes.stillStuck).toBe(6);
+  });
+
+  it("sends nothing to a person with nothing stuck, unless the settings ask", () => {
+    expect(digests.has("quinn@team.example")).toBe(false);
+    const all = byEmail(composeDigests(input(), { ...OPTIONS, sendWhenEmpty: true }));
+    expect(all.get("quinn@team.example")).toMatchObject({ owned: [], waiting: [], lead: null });
+    expect(all.has("dan@client.example")).toBe(false);
+  });
+
+  it("keeps what a digest named in its summary, for the next day's comparison", () => {
+    const summary = toDigestSummary(digests.get("raj@team.example")!);
+    expect(summary).toMatchObject({ owned: 0, waiting: 2, project: null });
+    expect(summary.flags.map((f) => f.id)).toEqual(["f_q", "f_pr"]);
+    expect(toDigestSummary(digests.get("lead@team.example")!).flags).toHaveLength(7);
+  });
+});
+
+describe("renderDigest", () => {
+  const digests = byEmail(composeDigests(input(), OPTIONS));
+
+  it("puts the counts in the subject", () => {
+    expect(renderDigest(digests.get("maya@team.example")!, "https://tl.example").subject).toBe(
+      "Threadline Wed 4 Mar: 2 of yours stuck",
+    );
+    expect(renderDigest(digests.get("raj@team.example")!, "https://tl.example").subject).toBe(
+      "Threadline Wed 4 Mar: 2 waiting on you",
+    );
+    expect(renderDigest(digests.get("lead@team.example")!, "https://tl.example").subject).toBe(
+      "Threadline Wed 4 Mar: 7 stuck in the project (1 new, 0 resolved)",
+    );
+  });
+
+  it("escapes what people wrote in the HTML and keeps it as it is in the text", () => {
+    const { html, text } = renderDigest(digests.get("maya@team.example")!, "https://tl.example");
+    expect(html).toContain("Checkout &lt;rounding&gt; &amp; totals");
+    expect(html).not.toContain("<rounding>");
+    expect(text).toContain("T-1 Checkout <rounding> & totals");
+    expect(text).toContain("Threadline: https://tl.example/tasks/T-1");
+    expect(html).toContain('href="https://tl.example/tasks/T-1"');
+    expect(html).toMatch(/<table role="presentation"/);
+    expect(html).not.toMatch(/<style|display:\s*flex|class=/);
+  });
+});
+
+describe("toAskedPeople", () => {
+  const person = (id: string, isTeam: boolean): SnapshotPerson => ({
+    id,
+    name: id,
+    email: `${id}@x.example`,
+    isTeam,
+    isBot: false,
+  });
+  const asker = person("maya", true);
+  const snapshot = (items: TaskSnapshot["items"], requested: SnapshotPerson[] = []): TaskSnapshot => ({
+    key: "T-1",
+    source: "jira",
+    title: "t",
+    status: "In Progress",
+    statusCategory: "in_progress",
+    labels: [],
+    assignee: asker,
+    reporter: asker,
+    dueAt: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    resolution: null,
+    pullRequest: {
+      repository: "acme/web",
+      draft: false,
+      merged: false,
+      mergedAt: null,
+      closedUnmerged: false,
+      requestedReviewers: requested,
+    },
+    blockedBy: [],
+    items,
+  });
+  const message = (
+    id: string,
+    author: SnapshotPerson,
+    mentions: SnapshotPerson[],
+    extra: Partial<TaskSnapshot["items"][number]> = {},
+  ) => ({
+    id,
+    source: "slack" as const,
+    kind: "chat_message" as const,
+    at: NOW,
+    text: "?",
+    threadId: null,
+    author,
+    facts: { ...NO_FACTS, mentions },
+    ...extra,
+  });
+
+  it("is every team member a question names, not the asker and not a client", () => {
+    const s = snapshot([
+      message("q", asker, [person("raj", true), person("dan", false), asker, person("tom", true)]),
+    ]);
+    const asked = toAskedPeople(
+      { kind: "unanswered_question", fingerprint: "q", evidence: [{ id: "q", url: null }] },
+      s,
+    );
+    expect(asked.map((p) => p.id)).toEqual(["raj", "tom"]);
+    expect(toAskedPeople({ kind: "stale", fingerprint: "", evidence: [{ id: "q", url: null }] }, s)).toEqual(
+      [],
+    );
+  });
+
+  it("is the requested reviewers who have not approved, for a pull request's review", () => {
+    const lena = person("lena", true);
+    const s = snapshot(
+      [message("r", lena, [], { kind: "review", facts: { ...NO_FACTS, reviewState: "approved" } })],
+      [lena, person("tom", true)],
+    );
+    expect(
+      toAskedPeople({ kind: "missing_approval", fingerprint: "pr-review", evidence: [] }, s).map((p) => p.id),
+    ).toEqual(["tom"]);
+  });
+});
