@@ -157,12 +157,9 @@ interface RowData {
   last_activity_at: string;
   muted: boolean;
   done: boolean;
-  owner_id: string | null;
-  owner_name: string | null;
-  owner_email: string | null;
-  assignee_id: string | null;
-  assignee_name: string | null;
-  assignee_email: string | null;
+  /** As stored: maybe merged away since; `toRows` resolves every person of the page in one query. */
+  raw_owner: string | null;
+  raw_assignee: string | null;
 }
 
 const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is null`;
@@ -177,17 +174,42 @@ const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence,
   f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee,
   ${taskMuted} as muted, ${taskDone} as done`;
 
-/** People and times of the rows of `page` (a subquery of ROW_COLUMNS): only those rows, after their limit. */
+/** The times of the rows of `page` (a subquery of ROW_COLUMNS): only those rows, after their limit. */
 const withPeople = (page: SQL, order: SQL) => sql`
   select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
          ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
          page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at, page.muted, page.done,
-         o.id as owner_id, o.name as owner_name, o.email as owner_email,
-         a.id as assignee_id, a.name as assignee_name, a.email as assignee_email
+         page.raw_owner, page.raw_assignee
   from ${page} page
-  left join lateral ${survivorOf(sql`page.raw_owner`)} o on true
-  left join lateral ${survivorOf(sql`page.raw_assignee`)} a on true
   order by ${order}`;
+
+/** `survivorOf`'s longest chain of merges followed (people-queries.ts's MAX_MERGE_DEPTH). */
+const MAX_MERGE_DEPTH = 32;
+
+/**
+ * The survivor of each of `ids` (following `merged_into` as `survivorOf` does: the last person of the chain
+ * reached), all in one query rather than one lookup per row. Unknown ids are left out.
+ */
+async function loadSurvivors(db: Db, ids: readonly string[]): Promise<Map<string, Person>> {
+  const out = new Map<string, Person>();
+  if (ids.length === 0) return out;
+  const rows = await queryRows<{ start: string; id: string; name: string; email: string | null }>(
+    db,
+    sql`with recursive chain(start, id, name, email, merged_into, depth) as (
+          select p.id, p.id, p.name, p.email, p.merged_into, 0 from people p where p.id in ${jsonList(ids)}
+          union all
+          select c.start, p.id, p.name, p.email, p.merged_into, c.depth + 1
+          from chain c join people p on p.id = c.merged_into
+          where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
+        )
+        select distinct on (start) start, id, name, email from chain order by start, depth desc`,
+  );
+  for (const r of rows) {
+    const person = toPerson(r.id, r.name, r.email);
+    if (person) out.set(r.start, person);
+  }
+  return out;
+}
 
 /** The sources of each task's timeline: the task's own, then the others in the contract's order. */
 async function loadTaskSources(db: Db, keys: readonly string[]): Promise<Map<string, SourceId[]>> {
@@ -205,9 +227,18 @@ async function loadTaskSources(db: Db, keys: readonly string[]): Promise<Map<str
 }
 
 async function toRows(db: Db, data: RowData[]): Promise<InboxRow[]> {
-  const sources = await loadTaskSources(db, [...new Set(data.map((r) => r.key))]);
+  const ids = new Set<string>();
+  for (const r of data) {
+    if (r.raw_owner) ids.add(r.raw_owner);
+    if (r.raw_assignee) ids.add(r.raw_assignee);
+  }
+  const [sources, people] = await Promise.all([
+    loadTaskSources(db, [...new Set(data.map((r) => r.key))]),
+    loadSurvivors(db, [...ids]),
+  ]);
+  const person = (id: string | null) => (id ? (people.get(id) ?? null) : null);
   return data.map((r) => {
-    const assignee = toPerson(r.assignee_id, r.assignee_name, r.assignee_email);
+    const assignee = person(r.raw_assignee);
     const linked = sources.get(r.key) ?? [];
     return {
       flagId: r.id,
@@ -223,7 +254,7 @@ async function toRows(db: Db, data: RowData[]): Promise<InboxRow[]> {
       taskSource: r.source,
       taskUrl: r.url,
       lastActivityAt: r.last_activity_at,
-      owner: toPerson(r.owner_id, r.owner_name, r.owner_email) ?? assignee,
+      owner: person(r.raw_owner) ?? assignee,
       assignee,
       muted: r.muted === true,
       done: r.done === true,

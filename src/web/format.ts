@@ -67,8 +67,17 @@ export function toWhen(at: string, timeZone: string): string {
 
 /** `YYYY-MM-DD` of `now` plus some days, in UTC: the snooze form's default and minimum. */
 export function toDateInput(now: Date, plusDays: number): string {
-  return new Date(now.getTime() + plusDays * 86_400_000).toISOString().slice(0, 10);
+  const at = now.getTime() + plusDays * 86_400_000;
+  // Every row of a page asks for the same two dates: remember the few last asked.
+  let text = dateInputs.get(at);
+  if (text === undefined) {
+    if (dateInputs.size >= 16) dateInputs.clear();
+    text = new Date(at).toISOString().slice(0, 10);
+    dateInputs.set(at, text);
+  }
+  return text;
 }
+const dateInputs = new Map<number, string>();
 
 /** An HTML id for an item id (`slack:C1/17.0001`): letters, digits, `-` and `_` only, one to one. */
 export function toItemAnchor(itemId: string): string {
