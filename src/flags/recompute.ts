@@ -3,7 +3,7 @@ import type { FlagSettings } from "../model/flag-settings.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
 import { evaluateTaskFlags, toRuleContext } from "../rules/evaluate.ts";
 import type { Db } from "../store/db.ts";
-import { type SaveFlagsResult, saveFlags } from "../store/flag-store.ts";
+import { loadFlagsOfTasks, type SaveFlagsResult, saveFlags } from "../store/flag-store.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
 import { queryRows } from "../store/rows.ts";
 
@@ -52,7 +52,11 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     ? givenPages([...new Set(options.taskKeys)], batchSize)
     : allTaskPages(db, batchSize);
   const load = async (keys: string[] | undefined) =>
-    keys ? { keys, snapshots: await loadTaskSnapshots(db, keys, options.settings) } : undefined;
+    keys
+      ? await Promise.all([loadTaskSnapshots(db, keys, options.settings), loadFlagsOfTasks(db, keys)]).then(
+          ([snapshots, existing]) => ({ keys, snapshots, existing }),
+        )
+      : undefined;
   let next = load((await pages.next()).value ?? undefined);
   for (;;) {
     let mark = performance.now();
@@ -68,7 +72,12 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     for (const snapshot of batch.snapshots) flags.push(...evaluateTaskFlags(snapshot, ctx));
     summary.phases.evaluateMs += performance.now() - mark;
     mark = performance.now();
-    const saved = await saveFlags(db, { taskKeys: batch.keys, flags, now: options.now });
+    const saved = await saveFlags(db, {
+      taskKeys: batch.keys,
+      flags,
+      now: options.now,
+      existing: batch.existing,
+    });
     summary.phases.saveMs += performance.now() - mark;
     summary.tasks += batch.snapshots.length;
     summary.raised += flags.length;

@@ -163,14 +163,23 @@ const REOPEN = (now: Date) => sql`(
  */
 export async function saveFlags(
   db: Db,
-  input: { taskKeys: readonly string[]; flags: readonly RaisedFlag[]; now: Date },
+  input: {
+    taskKeys: readonly string[];
+    flags: readonly RaisedFlag[];
+    now: Date;
+    /** The stored flags of `taskKeys` (`loadFlagsOfTasks`), when read ahead of time; read here otherwise. */
+    existing?: readonly StoredFlag[];
+  },
 ): Promise<SaveFlagsResult> {
   const { now } = input;
   const result: SaveFlagsResult = { opened: 0, reopened: 0, updated: 0, resolved: 0, unchanged: 0 };
   const keys = new Set(input.taskKeys);
+  const given = keys.size;
   for (const f of input.flags) keys.add(f.taskKey);
   if (keys.size === 0) return result;
-  const existing = new Map((await loadFlagsOfTasks(db, [...keys])).map((r) => [r.id, r]));
+  const stored =
+    input.existing && keys.size === given ? input.existing : await loadFlagsOfTasks(db, [...keys]);
+  const existing = new Map(stored.map((r) => [r.id, r]));
   const writes: Array<{ id: string; flag: RaisedFlag }> = [];
   const raisedIds = new Set<string>();
   for (const flag of input.flags) {
@@ -200,20 +209,18 @@ export async function saveFlags(
   result.resolved = resolve.length;
   if (writes.length === 0 && resolve.length === 0) return result;
 
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < writes.length; i += 500)
-      await upsert(tx as unknown as Db, writes.slice(i, i + 500), now);
-    if (resolve.length > 0) {
-      await tx.execute(
-        sql`update flags set state = 'resolved', resolved_at = ${time(now)}, updated_at = ${time(now)}
-            where id = any(${texts(resolve)}) and state <> 'resolved'`,
-      );
-    }
-  });
+  // One statement: the upsert and the resolutions commit together, in a single round trip.
+  await db.execute(sql`
+    with ${upsert(writes, now)}, resolved as (
+      update flags set state = 'resolved', resolved_at = ${time(now)}, updated_at = ${time(now)}
+      where id = any(${texts(resolve)}) and state <> 'resolved'
+      returning 1)
+    select (select count(*) from upserted) as upserted, (select count(*) from resolved) as resolved`);
   return result;
 }
 
-async function upsert(db: Db, writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): Promise<void> {
+/** The upsert of `writes` as a `upserted` CTE (nothing when there are none). */
+function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL {
   // One jsonb parameter for the whole batch: cheaper to build and to parse than a VALUES list of thousands.
   const rows = JSON.stringify(
     writes.map(({ id, flag }) => ({
@@ -229,7 +236,7 @@ async function upsert(db: Db, writes: Array<{ id: string; flag: RaisedFlag }>, n
     })),
   );
   const reopen: SQL = REOPEN(now);
-  await db.execute(sql`
+  return sql`upserted as (
     insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, state, last_evidence_at, updated_at)
     select x.id, x.task_key, x.kind, x.fingerprint, x.since, x.reason,
            array(select jsonb_array_elements_text(x.evidence)), x.owner_id, 'open', x.last_evidence_at, ${time(now)}
@@ -251,7 +258,8 @@ async function upsert(db: Db, writes: Array<{ id: string; flag: RaisedFlag }>, n
         when flags.state = 'dismissed' and ${reopen} then 'new evidence after the dismissal'
         else flags.state_reason end,
       state_at = case when ${reopen} then ${time(now)} else flags.state_at end,
-      state = case when ${reopen} then 'open' else flags.state end`);
+      state = case when ${reopen} then 'open' else flags.state end
+    returning 1)`;
 }
 
 async function changeState(db: Db, id: string, set: SQL, what: string): Promise<StoredFlag> {

@@ -77,10 +77,12 @@ const TASK_FACTS = sql.raw(`(
   ) from r)`);
 
 /**
- * Everything the rules need for these tasks, in four queries whatever their number: the tasks (deleted ones
- * are left out), their linked items (neither deleted nor unlinked) oldest first, the handles that items name
- * (mentions, recipients, reactors, requested reviewers), and the people involved, each judged team or not
- * by `toSnapshotPerson`. People merged into another are read as the one they were merged into.
+ * Everything the rules need for these tasks, in three queries and two round trips whatever their number: the
+ * tasks (deleted ones are left out) and their linked items (neither deleted nor unlinked) oldest first, side by
+ * side; then, in one query, the handles that items name (mentions, recipients, reactors, requested reviewers)
+ * and the people involved, each judged team or not by `toSnapshotPerson`. People merged into another are read
+ * as the one they were merged into. Items are fetched by primary key per link (a lateral lookup), so the
+ * planner never trades that for a scan of the whole items table when the key list looks large.
  */
 export async function loadTaskSnapshots(
   db: Db,
@@ -102,8 +104,8 @@ export async function loadTaskSnapshots(
       db,
       sql`select l.task_key, i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta
           from item_links l
-          join items i on i.id = l.item_id
-          where l.task_key = any(${keys}) and not l.removed and i.deleted_at is null
+          cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
+          where l.task_key = any(${keys}) and not l.removed
           order by l.task_key, i.at, i.id`,
     ),
   ]);
@@ -122,19 +124,13 @@ export async function loadTaskSnapshots(
   const rawFacts = new Map(taskRows.map((t) => [t.key, toTaskRawFacts(t.source, t.facts)]));
   for (const f of rawFacts.values()) for (const h of f.pullRequest?.requestedReviewers ?? []) handles.add(h);
 
-  const handleRows =
-    handles.size === 0
-      ? []
-      : await queryRows<HandleRow>(
-          db,
-          sql`select external_id as handle, source, person_id from identities where external_id = any(${texts([...handles])})
-              union all
-              select lower(email), null, person_id from identities where lower(email) = any(${texts([...handles])})
-              union all
-              select lower(email), null, id from people where lower(email) = any(${texts([...handles])})
-              union all
-              select id, null, id from people where id = any(${texts([...handles])})`,
-        );
+  const personIds = new Set<string>();
+  for (const t of taskRows) {
+    if (t.assignee_id) personIds.add(t.assignee_id);
+    if (t.reporter_id) personIds.add(t.reporter_id);
+  }
+  for (const i of itemRows) if (i.author_id) personIds.add(i.author_id);
+  const { handleRows, people } = await loadPeopleAndHandles(db, handles, personIds, settings);
   /** `source\0handle` for identities of a source, `\0handle` for emails and person ids. */
   const personOfHandle = new Map<string, string>();
   for (const h of handleRows) {
@@ -147,13 +143,6 @@ export async function loadTaskSnapshots(
     personOfHandle.get(`\u0000${handle}`) ??
     null;
 
-  const personIds = new Set<string>(handleRows.map((h) => h.person_id));
-  for (const t of taskRows) {
-    if (t.assignee_id) personIds.add(t.assignee_id);
-    if (t.reporter_id) personIds.add(t.reporter_id);
-  }
-  for (const i of itemRows) if (i.author_id) personIds.add(i.author_id);
-  const people = await loadPeople(db, personIds, settings);
   const person = (id: string | null) => (id ? (people.get(id) ?? null) : null);
   const none: SnapshotPerson[] = [];
   const persons = (ids: Array<string | null>) => {
@@ -241,31 +230,64 @@ export async function loadTaskSnapshots(
   });
 }
 
-/** People by id, with their identities summarised; a merged-away id maps to the person it became. */
-async function loadPeople(
+interface PersonOrHandleRow extends PersonRow {
+  /** Set on the rows that resolve a handle: `id` is then the person the handle names. */
+  handle: string | null;
+  handle_source: string | null;
+}
+
+/**
+ * In one query: the people the handles name (identities' external ids in a source, emails, person ids), and
+ * the people with these ids or named by a handle, with their identities summarised. A merged-away person maps
+ * to the one they became (followed up to three merges deep).
+ */
+async function loadPeopleAndHandles(
   db: Db,
+  handles: Set<string>,
   ids: Set<string>,
   settings: FlagSettings,
-): Promise<Map<string, SnapshotPerson>> {
+): Promise<{ handleRows: HandleRow[]; people: Map<string, SnapshotPerson> }> {
+  const handleRows: HandleRow[] = [];
   const rows = new Map<string, PersonRow>();
-  let wanted = [...ids];
-  for (let round = 0; round < 4 && wanted.length > 0; round++) {
-    const found = await queryRows<PersonRow>(
+  if (handles.size > 0 || ids.size > 0) {
+    const h = texts([...handles]);
+    const found = await queryRows<PersonOrHandleRow>(
       db,
-      sql`select p.id, p.name, p.email, p.is_bot, p.merged_into,
+      sql`with recursive
+            h as (
+              select external_id as handle, source::text as source, person_id from identities where external_id = any(${h})
+              union all
+              select lower(email), null, person_id from identities where lower(email) = any(${h})
+              union all
+              select lower(email), null, id from people where lower(email) = any(${h})
+              union all
+              select id, null, id from people where id = any(${h})),
+            chain(id, depth) as (
+              select person_id, 0 from h
+              union
+              select unnest(${texts([...ids])}), 0
+              union
+              select p.merged_into, c.depth + 1 from chain c join people p on p.id = c.id
+              where p.merged_into is not null and c.depth < 3)
+          select p.id, p.name, p.email, p.is_bot, p.merged_into,
                  coalesce(array_agg(distinct i.source) filter (where i.source is not null), '{}') as sources,
                  coalesce(array_agg(distinct lower(i.email)) filter (where i.email is not null), '{}') as emails,
                  coalesce(bool_or(i.is_guest), false) as is_guest,
-                 coalesce(bool_or(i.is_bot), false) as identity_is_bot
+                 coalesce(bool_or(i.is_bot), false) as identity_is_bot,
+                 null::text as handle, null::text as handle_source
           from people p
           left join identities i on i.person_id = p.id
-          where p.id = any(${texts(wanted)})
-          group by p.id`,
+          where p.id in (select id from chain)
+          group by p.id
+          union all
+          select h.person_id, null, null, null, null, null, null, null, null, h.handle, h.source from h`,
     );
-    for (const r of found) rows.set(r.id, r);
-    wanted = found.map((r) => r.merged_into).filter((id): id is string => !!id && !rows.has(id));
+    for (const r of found) {
+      if (r.handle !== null) handleRows.push({ handle: r.handle, source: r.handle_source, person_id: r.id });
+      else rows.set(r.id, r);
+    }
   }
-  const out = new Map<string, SnapshotPerson>();
+  const people = new Map<string, SnapshotPerson>();
   const survivor = (id: string): PersonRow | undefined => {
     let row = rows.get(id);
     for (let hops = 0; row?.merged_into && rows.has(row.merged_into) && hops < 4; hops++) {
@@ -285,9 +307,9 @@ async function loadPeople(
       isGuest: row.is_guest,
       identityIsBot: row.identity_is_bot,
     };
-    out.set(id, toSnapshotPerson(record, settings));
+    people.set(id, toSnapshotPerson(record, settings));
   }
-  return out;
+  return { handleRows, people };
 }
 
 /**
