@@ -27,3 +27,9 @@ export const log = pino(
 );
 
 export type Logger = typeof log;
+
+/** What code shared by Node and Workers logs through: pino on Node, the console on Workers. */
+export interface RunLog {
+  info(message: string, context: Record<string, unknown>): void;
+  error(message: string, err: unknown, context: Record<string, unknown>): void;
+}

@@ -6,7 +6,7 @@ import type {
   Response as WorkerResponse,
 } from "@cloudflare/workers-types";
 import { type Config, parseConfig } from "./config.ts";
-import { runDigest } from "./digest/run-digest.ts";
+import { runScheduledDigest } from "./digest/run-digest.ts";
 import { dueDigestDay } from "./digest/schedule.ts";
 import { parseFlagSettings } from "./model/flag-settings.ts";
 import { wireApp } from "./server/wire-app.ts";
@@ -51,14 +51,7 @@ async function sendDigestIfDue(db: Db, config: Config, tick: Date): Promise<void
   const flagSettings = parseFlagSettings(undefined, config.env);
   const day = dueDigestDay(tick, { ...flagSettings, digestTime: config.digestTime }, DIGEST_WINDOW_MS);
   if (!day) return;
-  const result = await runDigest({ db, config, flagSettings, mode: "send", day, now: new Date() });
-  const failed = result.recipients.filter((r) => r.status === "failed" || r.status === "interrupted");
-  consoleLog.info("digest run finished", {
-    day,
-    recipients: result.recipients.length,
-    failed: failed.length,
-  });
-  for (const r of failed) consoleLog.error("digest not sent", r.error, { recipient: r.recipient, day });
+  await runScheduledDigest({ db, config, flagSettings, day, log: consoleLog });
 }
 
 export default {

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { CONNECTORS, type ConnectorSet, listConnectors } from "../../connectors/registry.ts";
 import { type Config, ConfigError } from "../config.ts";
+import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { recomputeFlags } from "../flags/recompute.ts";
-import { parseFlagSettings } from "../model/flag-settings.ts";
 import { SOURCES, type SourceId } from "../model/kinds.ts";
 import { loadApiToken } from "../server/api-token.ts";
 import type { Database, Db } from "../store/db.ts";
@@ -81,7 +81,8 @@ export async function syncDemoWorkspace(
     linkContext: toLinkContext(env),
     now,
   });
-  const summary = await recomputeFlags(db, { now: now(), settings: parseFlagSettings(undefined, env) });
+  // The settings file counts here as it does for every later recompute of the server.
+  const summary = await recomputeFlags(db, { now: now(), settings: loadFlagSettings(env) });
   return { report, flags: summary.raised };
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
+import type { RunLog } from "../log.ts";
 import type { FlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
 import { composeDigests, toDigestSummary } from "./compose-digests.ts";
@@ -224,4 +225,22 @@ async function sendOne(
       await sleep(delay);
     }
   }
+}
+
+/**
+ * The daily send, as the server's timer and the Worker's cron run it: every recipient's digest for `day`,
+ * then one line for the run and one for each recipient who did not get theirs.
+ */
+export async function runScheduledDigest(
+  run: Omit<DigestRun, "mode" | "day" | "now"> & { day: string; log: RunLog },
+): Promise<void> {
+  const { log, ...rest } = run;
+  const result = await runDigest({ ...rest, mode: "send", now: new Date() });
+  const failed = result.recipients.filter((r) => r.status === "failed" || r.status === "interrupted");
+  log.info("digest run finished", {
+    day: run.day,
+    recipients: result.recipients.length,
+    failed: failed.length,
+  });
+  for (const r of failed) log.error("digest not sent", r.error, { recipient: r.recipient, day: run.day });
 }

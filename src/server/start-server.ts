@@ -25,15 +25,17 @@ export async function startServer(
   await migrateDatabase(database);
   const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
   const settings = loadFlagSettings(config.env);
+  const wireLog = {
+    info: (message: string, context: Record<string, unknown>) => log.info(context, message),
+    error: (message: string, err: unknown, context: Record<string, unknown>) =>
+      log.error({ err, ...context }, message),
+  };
   const { app, sync } = wireApp({
     db: database.db,
     config,
     apiToken: token,
     settings,
-    log: {
-      info: (message, context) => log.info(context, message),
-      error: (message, err, context) => log.error({ err, ...context }, message),
-    },
+    log: wireLog,
   });
 
   const server = serve({ fetch: app.fetch, port: options.port, hostname: "0.0.0.0" });
@@ -57,26 +59,16 @@ export async function startServer(
       ? startDigestSchedule({
           settings: { ...settings, digestTime: config.digestTime },
           run: async (day) => {
-            const { runDigest } = await import("../digest/run-digest.ts");
+            const { runScheduledDigest } = await import("../digest/run-digest.ts");
             const { loadDigestSettings } = await import("../digest/digest-settings.ts");
-            const result = await runDigest({
+            await runScheduledDigest({
               db: database.db,
               config,
               flagSettings: settings,
               digestSettings: loadDigestSettings(),
-              mode: "send",
               day,
-              now: new Date(),
+              log: wireLog,
             });
-            const failed = result.recipients.filter(
-              (r) => r.status === "failed" || r.status === "interrupted",
-            );
-            log.info(
-              { day, recipients: result.recipients.length, failed: failed.length },
-              "digest run finished",
-            );
-            for (const r of failed)
-              log.error({ recipient: r.recipient, day, error: r.error }, "digest not sent");
           },
           onError: (err, day) => log.error({ err, day }, "digest run failed"),
         })

@@ -1,15 +1,10 @@
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
 import { recomputeAfterChange } from "../flags/recompute.ts";
+import type { RunLog } from "../log.ts";
 import { type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
 import { SyncService } from "./sync-service.ts";
-
-/** Where the wired app reports; pino on Node, the console on Workers. */
-export interface WireLog {
-  info(message: string, context: Record<string, unknown>): void;
-  error(message: string, err: unknown, context: Record<string, unknown>): void;
-}
 
 /**
  * The app with everything a deployment runs behind it: the configured sources' webhooks, `POST /api/sync`,
@@ -19,7 +14,7 @@ export function wireApp(options: {
   db: Db;
   config: Config;
   apiToken: string;
-  log: WireLog;
+  log: RunLog;
   /** The flag settings (Node reads the settings file); the defaults and the environment's otherwise. */
   settings?: FlagSettings;
 }): {

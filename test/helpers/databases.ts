@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { getTableName, isTable, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe } from "vitest";
+import * as schema from "../../schema/index.ts";
 import type { Database, Db } from "../../src/store/db.ts";
 import { migrateDatabase } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/open-pglite.ts";
@@ -91,4 +93,15 @@ export function describeEachDatabase(
       });
     });
   }
+}
+
+// Every table of the schema, read from it so a new table is emptied too.
+const ALL_TABLES = Object.values(schema)
+  .filter((value) => isTable(value))
+  .map((table) => `"${getTableName(table)}"`)
+  .join(", ");
+
+/** Empties every table, for tests that share one database and start each from nothing. */
+export async function emptyTables(db: Db): Promise<void> {
+  await db.execute(sql.raw(`truncate ${ALL_TABLES} restart identity cascade`));
 }

@@ -39,3 +39,20 @@ export async function dumpDatabase(db: Db, options: { omit?: readonly string[] }
     digests: await q(sql`select * from digests t order by recipient, day`),
   };
 }
+
+/** One source's items oldest first, each with its live links as `task_key rule`. */
+export function itemsWithLinks(db: Db, source: string) {
+  return queryRows<{
+    external_id: string;
+    text: string;
+    thread_id: string;
+    deleted_at: string | null;
+    links: string[] | null;
+  }>(
+    db,
+    sql`select i.external_id, i.text, i.thread_id, i.deleted_at,
+               (select array_agg(l.task_key || ' ' || l.rule order by l.task_key) from item_links l
+                 where l.item_id = i.id and not l.removed) as links
+        from items i where i.source = ${source} order by i.at, i.external_id`,
+  );
+}

@@ -6,7 +6,7 @@ import { queryRows } from "../../src/store/rows.ts";
 import { createLinker } from "../../src/sync/linker.ts";
 import { savePush } from "../../src/sync/push.ts";
 import { relinkAll } from "../../src/sync/relink.ts";
-import { describeEachDatabase } from "../helpers/databases.ts";
+import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
 import { dumpDatabase } from "../helpers/dump.ts";
 import {
   chatRecord,
@@ -17,11 +17,9 @@ import {
 import { people } from "../helpers/sync-dataset.ts";
 import { FIXED_NOW, LINK_CONTEXT, scriptedWorkspace, syncOnce } from "../helpers/sync-run.ts";
 
-const TABLES = "item_links, items, identities, tasks, flags, digests, people, sync_cursors, source_scopes";
-
 describeEachDatabase("sync engine", (ctx) => {
   beforeEach(async () => {
-    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+    await emptyTables(ctx.db);
   });
 
   const linksOf = (itemId: string) =>
@@ -58,7 +56,7 @@ describeEachDatabase("sync engine", (ctx) => {
     const clean = scriptedWorkspace();
     await syncOnce(ctx.db, clean.sources);
     const reference = await dumpDatabase(ctx.db, { omit: ["last_success_at"] });
-    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+    await emptyTables(ctx.db);
 
     const faulty = scriptedWorkspace();
     const transient = () =>
@@ -400,7 +398,7 @@ describeEachDatabase("sync engine", (ctx) => {
 
     // The same as a backfill that knew OPS from the start (cursors aside, which relink does not move).
     const relinked = await dumpDatabase(ctx.db, { omit: ["created_at", "updated_at"] });
-    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+    await emptyTables(ctx.db);
     await syncOnce(ctx.db, scriptedWorkspace().sources);
     expect(relinked).toEqual(await dumpDatabase(ctx.db, { omit: ["created_at", "updated_at"] }));
 

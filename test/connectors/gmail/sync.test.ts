@@ -14,12 +14,11 @@ import {
 } from "../../../connectors/sandbox/gmail/index.ts";
 import type { Db } from "../../../src/store/db.ts";
 import { queryRows } from "../../../src/store/rows.ts";
-import { runSync, type SyncMode } from "../../../src/sync/engine.ts";
-import { describeEachDatabase } from "../../helpers/databases.ts";
-import { BOOKKEEPING, dumpDatabase } from "../../helpers/dump.ts";
+import type { SyncMode } from "../../../src/sync/engine.ts";
+import { describeEachDatabase, emptyTables } from "../../helpers/databases.ts";
+import { BOOKKEEPING, dumpDatabase, itemsWithLinks } from "../../helpers/dump.ts";
+import { syncOnce } from "../../helpers/sync-run.ts";
 import { buildMailbox, GMAIL_LINK_CONTEXT, PEOPLE, quickGmail, RUN_NOW, settingsFor } from "./helpers.ts";
-
-const TABLES = "item_links, items, identities, tasks, flags, digests, people, sync_cursors, source_scopes";
 
 function syncGmail(
   db: Db,
@@ -27,35 +26,19 @@ function syncGmail(
   mode: SyncMode = "backfill",
   connector = quickGmail().connector,
 ) {
-  return runSync({
-    db,
-    sources: [{ connector, settings }],
+  return syncOnce(db, [{ connector, settings }], {
     mode,
     now: () => RUN_NOW,
     linkContext: GMAIL_LINK_CONTEXT,
     retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 8 },
-    sleep: async () => {},
   });
 }
 
-const itemsOf = (db: Db) =>
-  queryRows<{
-    external_id: string;
-    text: string;
-    thread_id: string;
-    deleted_at: string | null;
-    links: string[] | null;
-  }>(
-    db,
-    sql`select i.external_id, i.text, i.thread_id, i.deleted_at,
-               (select array_agg(l.task_key || ' ' || l.rule order by l.task_key) from item_links l
-                 where l.item_id = i.id and not l.removed) as links
-        from items i where i.source = 'gmail' order by i.at, i.external_id`,
-  );
+const itemsOf = (db: Db) => itemsWithLinks(db, "gmail");
 
 describeEachDatabase("Gmail through the sync engine", (ctx) => {
   beforeEach(async () => {
-    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+    await emptyTables(ctx.db);
   });
 
   it("backfills the mailbox: new text only, threads linked to the tasks they name, senders by address", async () => {
@@ -232,7 +215,7 @@ describeEachDatabase("Gmail through the sync engine", (ctx) => {
       const settings = settingsFor(gmail);
       expect((await syncGmail(ctx.db, settings)).ok).toBe(true);
       const clean = await dumpDatabase(ctx.db, { omit: BOOKKEEPING });
-      await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+      await emptyTables(ctx.db);
 
       gmail.requests.clear();
       gmail.control.userRateLimited = 1;

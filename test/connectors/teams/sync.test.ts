@@ -16,12 +16,12 @@ import type { TeamsSettings } from "../../../connectors/teams/config.ts";
 import { teamsClientState } from "../../../connectors/teams/index.ts";
 import type { Db } from "../../../src/store/db.ts";
 import { queryRows } from "../../../src/store/rows.ts";
-import { runSync, type SyncMode } from "../../../src/sync/engine.ts";
-import { createTestDatabase, describeEachDatabase } from "../../helpers/databases.ts";
-import { BOOKKEEPING, dumpDatabase } from "../../helpers/dump.ts";
+import type { SyncMode } from "../../../src/sync/engine.ts";
+import { createTestDatabase, describeEachDatabase, emptyTables } from "../../helpers/databases.ts";
+import { BOOKKEEPING, dumpDatabase, itemsWithLinks } from "../../helpers/dump.ts";
+import { syncOnce } from "../../helpers/sync-run.ts";
 import { buildOrg, quickTeams, RUN_NOW, settingsFor, TEAMS_LINK_CONTEXT } from "./helpers.ts";
 
-const TABLES = "item_links, items, identities, tasks, flags, digests, people, sync_cursors, source_scopes";
 const EXPANDED = 5;
 
 function syncTeams(
@@ -30,35 +30,19 @@ function syncTeams(
   mode: SyncMode = "backfill",
   connector = quickTeams().connector,
 ) {
-  return runSync({
-    db,
-    sources: [{ connector, settings }],
+  return syncOnce(db, [{ connector, settings }], {
     mode,
     now: () => RUN_NOW,
     linkContext: TEAMS_LINK_CONTEXT,
     retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 8 },
-    sleep: async () => {},
   });
 }
 
-const itemsOf = (db: Db) =>
-  queryRows<{
-    external_id: string;
-    text: string;
-    thread_id: string;
-    deleted_at: string | null;
-    links: string[] | null;
-  }>(
-    db,
-    sql`select i.external_id, i.text, i.thread_id, i.deleted_at,
-               (select array_agg(l.task_key || ' ' || l.rule order by l.task_key) from item_links l
-                 where l.item_id = i.id and not l.removed) as links
-        from items i where i.source = 'teams' order by i.at, i.external_id`,
-  );
+const itemsOf = (db: Db) => itemsWithLinks(db, "teams");
 
 describeEachDatabase("Teams through the sync engine", (ctx) => {
   beforeEach(async () => {
-    await ctx.db.execute(sql.raw(`truncate ${TABLES} restart identity cascade`));
+    await emptyTables(ctx.db);
   });
 
   it("backfills both channels: threads linked to the tasks they name, people with emails, guests marked", async () => {
