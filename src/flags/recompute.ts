@@ -3,9 +3,10 @@ import type { FlagSettings } from "../model/flag-settings.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
 import { evaluateTaskFlags, toRuleContext } from "../rules/evaluate.ts";
 import type { Db } from "../store/db.ts";
-import { loadFlagsOfTasks, type SaveFlagsResult, saveFlags } from "../store/flag-store.ts";
+import { loadFlagsOfTasks, type SaveFlagsResult, type StoredFlag, saveFlags } from "../store/flag-store.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
 import { queryRows } from "../store/rows.ts";
+import { clearDoneOnActivity, findWakeable, type Wakeable, wakeSnoozedFlags } from "./wake-on-activity.ts";
 
 export interface RecomputeOptions {
   /** The tasks that changed; all tasks when absent (streamed in batches). */
@@ -23,14 +24,23 @@ export interface RecomputeSummary extends SaveFlagsResult {
   tasks: number;
   /** Flags the tasks raise now. */
   raised: number;
+  /** Snoozed flags opened early by activity on their task newer than the snooze. */
+  woken: number;
+  /** Tasks whose "marked done" in the inbox was taken back by newer activity. */
+  undone: number;
   ms: number;
-  /** Where the time went: waiting for snapshots (loads overlap with work), evaluating, saving. */
+  /**
+   * Where the time went: waiting for snapshots (loads overlap with work), evaluating, waiting for writes (a
+   * batch's writes overlap with the next batch's evaluation).
+   */
   phases: { waitLoadMs: number; evaluateMs: number; saveMs: number };
 }
 
 /**
  * Recomputes the flags of the tasks that changed (or of every task), and stores them with their lifecycle
- * (see `saveFlags`). Batches are pipelined: the next one loads while the current one is evaluated and saved.
+ * (see `saveFlags`), then wakes the batch's snoozed flags and "marked done" tasks that have newer activity.
+ * Batches are pipelined: the next one loads while the current one is evaluated, and a batch's writes run
+ * while the next one is evaluated.
  * A full recompute also resolves the flags of tasks that no longer exist.
  */
 export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise<RecomputeSummary> {
@@ -40,6 +50,8 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
   const summary: RecomputeSummary = {
     tasks: 0,
     raised: 0,
+    woken: 0,
+    undone: 0,
     opened: 0,
     reopened: 0,
     updated: 0,
@@ -53,11 +65,38 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     : allTaskPages(db, batchSize);
   const load = async (keys: string[] | undefined) =>
     keys
-      ? await Promise.all([loadTaskSnapshots(db, keys, options.settings), loadFlagsOfTasks(db, keys)]).then(
-          ([snapshots, existing]) => ({ keys, snapshots, existing }),
-        )
+      ? await Promise.all([
+          loadTaskSnapshots(db, keys, options.settings),
+          loadFlagsOfTasks(db, keys),
+          findWakeable(db, keys),
+        ]).then(([snapshots, existing, wakeable]) => ({ keys, snapshots, existing, wakeable }))
       : undefined;
+  /** Stores a batch's flags, then wakes what newer activity takes back; runs while the next batch is evaluated. */
+  const persist = async (
+    keys: string[],
+    tasks: number,
+    flags: RaisedFlag[],
+    existing: StoredFlag[],
+    wakeable: Wakeable,
+  ) => {
+    const saved = await saveFlags(db, { taskKeys: keys, flags, now: options.now, existing });
+    const [woken, undone] = await Promise.all([
+      wakeable.snoozed ? wakeSnoozedFlags(db, keys, options.now) : 0,
+      wakeable.done ? clearDoneOnActivity(db, keys, options.now) : 0,
+    ]);
+    summary.woken += woken;
+    summary.undone += undone;
+    summary.tasks += tasks;
+    summary.raised += flags.length;
+    summary.opened += saved.opened;
+    summary.reopened += saved.reopened;
+    summary.updated += saved.updated;
+    summary.resolved += saved.resolved;
+    summary.unchanged += saved.unchanged;
+    options.onBatch?.({ tasks: summary.tasks, flags: summary.raised });
+  };
   let next = load((await pages.next()).value ?? undefined);
+  let saving: Promise<void> = Promise.resolve();
   for (;;) {
     let mark = performance.now();
     const batch = await next;
@@ -71,23 +110,16 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     mark = performance.now();
     for (const snapshot of batch.snapshots) flags.push(...evaluateTaskFlags(snapshot, ctx));
     summary.phases.evaluateMs += performance.now() - mark;
+    // One batch's writes in flight at a time; a failed one fails the recompute here.
     mark = performance.now();
-    const saved = await saveFlags(db, {
-      taskKeys: batch.keys,
-      flags,
-      now: options.now,
-      existing: batch.existing,
-    });
+    await saving;
     summary.phases.saveMs += performance.now() - mark;
-    summary.tasks += batch.snapshots.length;
-    summary.raised += flags.length;
-    summary.opened += saved.opened;
-    summary.reopened += saved.reopened;
-    summary.updated += saved.updated;
-    summary.resolved += saved.resolved;
-    summary.unchanged += saved.unchanged;
-    options.onBatch?.({ tasks: summary.tasks, flags: summary.raised });
+    saving = persist(batch.keys, batch.snapshots.length, flags, batch.existing, batch.wakeable);
+    saving.catch(() => {});
   }
+  const mark = performance.now();
+  await saving;
+  summary.phases.saveMs += performance.now() - mark;
   if (!options.taskKeys) {
     const orphans = await queryRows<{ n: number }>(
       db,
@@ -131,8 +163,10 @@ async function* allTaskPages(db: Db, size: number): AsyncGenerator<string[]> {
  * Brings the flags of the tasks a change touched up to date: call it after anything saved items, tasks or
  * links (a sync run, a webhook push, a manual link or merge) with the task keys that change reports
  * (`SyncReport.changedTaskKeys`, `PageWriteResult.changedTaskKeys`). Only those tasks are loaded and evaluated;
- * the flags they no longer raise are resolved, snoozes and dismissals are kept (see `saveFlags`). Nothing is
- * done, and null returned, when no task changed. `settings` come from `loadFlagSettings` once at start-up.
+ * the flags they no longer raise are resolved, snoozes and dismissals are kept (see `saveFlags`), except that
+ * activity newer than a snooze or a "marked done" takes it back (see `wakeSnoozedFlags`, `clearDoneOnActivity`).
+ * Nothing is done, and null returned, when no task changed. `settings` come from `loadFlagSettings` once at
+ * start-up.
  */
 export async function recomputeAfterChange(
   db: Db,

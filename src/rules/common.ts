@@ -124,9 +124,22 @@ export function defaultOwner(task: TaskSnapshot): string | null {
   return null;
 }
 
+const windowStarts = new WeakMap<RuleContext, Map<number, number>>();
+
 /** Whether the item's time is within `days` working days before now. */
 export function isRecent(item: SnapshotItem, days: number, ctx: RuleContext): boolean {
-  return item.at >= ctx.calendar.windowStart(ctx.now, days);
+  // Asked for every item by several rules: the window's start is worked out once per context.
+  let starts = windowStarts.get(ctx);
+  if (!starts) {
+    starts = new Map();
+    windowStarts.set(ctx, starts);
+  }
+  let start = starts.get(days);
+  if (start === undefined) {
+    start = ctx.calendar.windowStart(ctx.now, days).getTime();
+    starts.set(days, start);
+  }
+  return item.at.getTime() >= start;
 }
 
 /** The latest status change into the task's current status, if the timeline has it. */

@@ -69,14 +69,16 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (!isHuman(item) || !isConversation(item) || !isRecent(item, q.maxAgeDays, ctx)) continue;
-    const sentence = textOf(item).question;
-    if (!sentence) continue;
     const asker = item.author;
+    // Whether anything answers it comes first: it is cheaper than reading the text, and most items have a
+    // later reply, so most are never read for a question at all.
     let answered = reactedTo(item, asker);
     for (let j = i + 1; j < items.length && !answered; j++) {
       if (items[j]!.at > item.at && answers(items[j]!, asker)) answered = true;
     }
     if (answered) continue;
+    const sentence = textOf(item).question;
+    if (!sentence) continue;
     const group = `${asker.id}\u0000${item.threadId ?? ""}`;
     const existing = open.get(group);
     if (existing) existing.items.push(item);

@@ -7,7 +7,7 @@ import { findQuestion, isAcknowledgementOnly, isAutoReply } from "./questions.ts
 
 /**
  * What the text of one item says, worked out once however many rules ask: each answer is computed on first
- * use and kept with the item (a snapshot's items are not shared between evaluations that could differ).
+ * use and kept with the analysis (see `textOf` for how long).
  */
 export class ItemText {
   #sentences: Sentences | undefined;
@@ -57,14 +57,30 @@ export class ItemText {
   }
 }
 
-const memo = new WeakMap<SnapshotItem, ItemText>();
+/** How many items' analyses are kept between evaluations, at most: the items of the tasks recently recomputed. */
+export const TEXT_CACHE_SIZE = 25_000;
+
+/**
+ * Analyses by item id in two generations: a hit in the older one moves up, and when the newer one is full
+ * the older one is dropped, so the items not asked for in a while go first and at most `TEXT_CACHE_SIZE`
+ * are kept. An entry counts only while the item's text is the one it analysed (an edited item is analysed
+ * afresh); the analysis depends on the text alone, so a hit gives what a fresh analysis would. A task
+ * recomputed after a change thus re-reads only the items that changed.
+ */
+let newer = new Map<string, ItemText>();
+let older = new Map<string, ItemText>();
 
 /** The analysis of an item's text. */
 export function textOf(item: SnapshotItem): ItemText {
-  let analysis = memo.get(item);
-  if (!analysis || analysis.text !== item.text) {
-    analysis = new ItemText(item.text);
-    memo.set(item, analysis);
+  // Each rule asks again for the same items: the first lookup answers them (the text is the same string).
+  let analysis = newer.get(item.id);
+  if (analysis !== undefined && analysis.text === item.text) return analysis;
+  const old = older.get(item.id);
+  analysis = old !== undefined && old.text === item.text ? old : new ItemText(item.text);
+  if (newer.size >= TEXT_CACHE_SIZE / 2) {
+    older = newer;
+    newer = new Map();
   }
+  newer.set(item.id, analysis);
   return analysis;
 }

@@ -4,19 +4,28 @@
  * taken for something they asked.
  */
 
-const HISTORY_MARKERS: RegExp[] = [
+/**
+ * A marker: the pattern, and words (lower case) one of which every match contains, so that the pattern only
+ * runs on the few messages that have one.
+ */
+type Marker = [hints: string[], pattern: RegExp];
+
+const HISTORY_MARKERS: Marker[] = [
   // Gmail, Apple Mail: "On Mon, 10 Mar 2025 at 16:20, Anna <anna@acme.dev> wrote:" (sometimes over two lines)
-  /^[ \t]*On\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bwrote:[ \t]*$/im,
-  /^[ \t]*-{2,}[ \t]*(?:Original Message|Forwarded message)[ \t]*-{2,}/im,
-  /^[ \t]*Begin forwarded message:/im,
+  [["wrote:"], /^[ \t]*On\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bwrote:[ \t]*$/im],
+  [["--"], /^[ \t]*-{2,}[ \t]*(?:Original Message|Forwarded message)[ \t]*-{2,}/im],
+  [["begin forwarded message:"], /^[ \t]*Begin forwarded message:/im],
   // Outlook's separator line, and its header block: "From: … Sent: … To: … Subject: …"
-  /^[ \t]*_{8,}[ \t]*$/m,
-  /^[ \t]*\*?From:\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date):\*?[ \t]+/im,
+  [["________"], /^[ \t]*_{8,}[ \t]*$/m],
+  [["from:"], /^[ \t]*\*?From:\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date):\*?[ \t]+/im],
 ];
 
-const SIGNATURE_MARKERS: RegExp[] = [
-  /^-- ?$/m,
-  /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|Galaxy|mobile)|Get Outlook for (?:iOS|Android))/im,
+const SIGNATURE_MARKERS: Marker[] = [
+  [["--"], /^-- ?$/m],
+  [
+    ["sent from my ", "get outlook for "],
+    /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|Galaxy|mobile)|Get Outlook for (?:iOS|Android))/im,
+  ],
 ];
 
 /** A closing line ("Thanks,", "Best regards") after which only the name and title follow. */
@@ -81,15 +90,18 @@ function clean(input: string): string {
       }
     }
   }
-  return text
-    .replace(/[ \t]+/g, " ")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  // Each rewrite only when it can change something: most messages have neither runs of blanks nor gaps.
+  if (text.includes("\t") || text.includes("  ")) text = text.replace(/[ \t]+/g, " ");
+  if (text.includes("\n\n\n")) text = text.replace(/\n{3,}/g, "\n\n");
+  return text.trim();
 }
 
-function cutAtFirst(text: string, markers: RegExp[]): string {
+function cutAtFirst(text: string, markers: Marker[]): string {
   let cut = text.length;
-  for (const re of markers) {
+  // Lower case only to look for the hints: a case-insensitive pattern's ASCII letters match only ASCII ones.
+  const lower = text.toLowerCase();
+  for (const [hints, re] of markers) {
+    if (!hints.some((h) => lower.includes(h))) continue;
     const m = re.exec(text);
     if (m && m.index < cut) cut = m.index;
   }
@@ -130,8 +142,11 @@ export function quote(sentence: string, max = 90): string {
   return `“${s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s}”`;
 }
 
+const TYPOGRAPHIC = /[’‘`´–—]/;
+
 /** Normalises apostrophes and dashes so patterns can be written with plain ones. */
 export function toPlain(text: string): string {
+  if (!TYPOGRAPHIC.test(text)) return text;
   return text.replace(/[’‘`´]/g, "'").replace(/[–—]/g, " - ");
 }
 
