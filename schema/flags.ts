@@ -31,6 +31,9 @@ export const flags = pgTable(
   (t) => [
     uniqueIndex("flags_task_kind_fingerprint_key").on(t.taskKey, t.kind, t.fingerprint),
     index("flags_kind_state_idx").on(t.kind, t.state, t.since),
+    // The inbox's snoozed flags of a kind, longest stuck first, the end of the snooze checked in the index:
+    // the first page of the snoozes that ended (or of those still running) without reading the others' rows.
+    index("flags_kind_snoozed_idx").on(t.kind, t.since, t.snoozedUntil).where(sql`state = 'snoozed'`),
     index("flags_task_idx").on(t.taskKey),
   ],
 );

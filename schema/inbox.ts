@@ -4,9 +4,9 @@ import { at } from "./columns.ts";
 
 /**
  * What people decided about a task in the web inbox. A muted task stays out of the inbox until it is
- * unmuted; a task marked done stays out until activity newer than `done_at` arrives (the store keeps
- * `tasks.last_activity_at`, so no write is needed to bring it back). No foreign key to `tasks`, as on
- * `item_links`: tasks are tombstoned, never deleted.
+ * unmuted; a task marked done stays out while `done_at` is set, and the flag recompute that follows every
+ * change to a task clears `done_at` when the task has activity newer than it. No foreign key to `tasks`, as
+ * on `item_links`: tasks are tombstoned, never deleted.
  */
 export const inboxTaskStates = pgTable("inbox_task_states", {
   taskKey: text("task_key").primaryKey(),

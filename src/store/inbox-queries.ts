@@ -2,9 +2,12 @@
  * What the web inbox reads: flagged tasks grouped by kind with their counts, a task's timeline with what the
  * page shows of each item (email subject and body), a person's flags, and the people to merge.
  *
- * Visibility differs from the API's `isFlagVisible` in one way the inbox asks for: a snoozed flag shows
- * again early when the task has activity newer than the snooze (`tasks.last_activity_at > flags.state_at`).
- * Muted tasks and tasks marked done (until newer activity) are left out unless the search asks for them.
+ * A flag shows when it is open, or snoozed with its date passed. "Back early on new activity" is written, not
+ * read: the flag recompute after every sync, push, link and merge reopens a snoozed flag whose task has
+ * activity newer than the snooze, and clears a task's `done_at` when its activity is newer. So each state
+ * here is a condition on one table's columns, which an index range answers (`flags_kind_state_idx` for open
+ * flags, `flags_kind_snoozed_idx` for snoozes that ended), never a comparison across the join.
+ * Muted tasks and tasks marked done are left out unless the search asks for them.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
@@ -68,23 +71,20 @@ export interface Inbox {
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-/** Flag `f` of task `t` shows in the inbox as of `now` (open, snooze over, or new activity since the snooze). */
-const flagShows = (now: Date) => sql`(f.state = 'open' or (f.state = 'snoozed'
-  and (f.snoozed_until <= ${time(now)} or t.last_activity_at > f.state_at)))`;
-/** The same, for the snoozed flags alone. */
-const snoozeOver = (now: Date) => sql`(f.state = 'snoozed'
-  and (f.snoozed_until <= ${time(now)} or t.last_activity_at > f.state_at))`;
-const flagSnoozed = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until > ${time(now)}
-  and t.last_activity_at <= f.state_at)`;
+/** A snoozed flag whose date has come: a range of `flags_kind_snoozed_idx`. */
+const snoozeOver = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until <= ${time(now)})`;
+/** Flag `f` shows in the inbox as of `now`: open, or snoozed until a time now past. */
+const flagShows = (now: Date) => sql`(f.state = 'open' or ${snoozeOver(now)})`;
+const flagSnoozed = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until > ${time(now)})`;
 // Muted and done as (not) exists: the planner estimates an anti-join well, and a page of one kind is then
 // read in index order and stops after a few rows instead of sorting every flag of the kind.
 const muted = sql`s.muted_at is not null`;
-const done = sql`s.done_at is not null and t.last_activity_at <= s.done_at`;
+const done = sql`s.done_at is not null`;
 const stateOf = (condition: SQL) =>
   sql`exists (select 1 from inbox_task_states s where s.task_key = f.task_key and (${condition}))`;
 const taskMuted = stateOf(muted);
 const taskDone = stateOf(done);
-const taskHidden = stateOf(sql`${muted} or (${done})`);
+const taskHidden = stateOf(sql`${muted} or ${done}`);
 
 /** Person ids that a name, email or id given in a search names. */
 function matchingPeople(values: readonly string[]): SQL {
@@ -157,110 +157,90 @@ interface RowData {
   last_activity_at: string;
   muted: boolean;
   done: boolean;
-  /** As stored: maybe merged away since; `toRows` resolves every person of the page in one query. */
-  raw_owner: string | null;
-  raw_assignee: string | null;
+  /** The flag's owner and the task's assignee, each the survivor of any merge (null: nobody, or unknown). */
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignee_email: string | null;
+  /** The sources of the task's linked items, comma-separated (null: none). */
+  sources: string | null;
 }
 
 const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is null`;
 
-/** The flag states a filter shows, each a condition that reads one state's range of `flags_kind_state_idx`. */
+/** The flag states a filter shows, each a condition that reads one range of an index of `flags`. */
 function visibleStates(filter: InboxFilter, now: Date): SQL[] {
   if (filter.is?.includes("snoozed")) return [flagSnoozed(now)];
   return [sql`f.state = 'open'`, snoozeOver(now)];
 }
 
 const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
-  f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee,
-  ${taskMuted} as muted, ${taskDone} as done`;
-
-/** The times of the rows of `page` (a subquery of ROW_COLUMNS): only those rows, after their limit. */
-const withPeople = (page: SQL, order: SQL) => sql`
-  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
-         ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
-         page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at, page.muted, page.done,
-         page.raw_owner, page.raw_assignee
-  from ${page} page
-  order by ${order}`;
+  f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee`;
 
 /** `survivorOf`'s longest chain of merges followed (people-queries.ts's MAX_MERGE_DEPTH). */
 const MAX_MERGE_DEPTH = 32;
 
 /**
- * The survivor of each of `ids` (following `merged_into` as `survivorOf` does: the last person of the chain
- * reached), all in one query rather than one lookup per row. Unknown ids are left out.
+ * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
+ * statement, so a page is one round trip: the task's web state (muted, done), the survivor of each person it
+ * names (following `merged_into` as `survivorOf` does, for all the page's people at once) and the sources of
+ * each task's linked items.
  */
-async function loadSurvivors(db: Db, ids: readonly string[]): Promise<Map<string, Person>> {
-  const out = new Map<string, Person>();
-  if (ids.length === 0) return out;
-  const rows = await queryRows<{ start: string; id: string; name: string; email: string | null }>(
-    db,
-    sql`with recursive chain(start, id, name, email, merged_into, depth) as (
-          select p.id, p.id, p.name, p.email, p.merged_into, 0 from people p where p.id in ${jsonList(ids)}
-          union all
-          select c.start, p.id, p.name, p.email, p.merged_into, c.depth + 1
-          from chain c join people p on p.id = c.merged_into
-          where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
-        )
-        select distinct on (start) start, id, name, email from chain order by start, depth desc`,
-  );
-  for (const r of rows) {
-    const person = toPerson(r.id, r.name, r.email);
-    if (person) out.set(r.start, person);
-  }
-  return out;
+const withPeople = (page: SQL, order: SQL) => sql`
+  with recursive page as materialized ${page},
+  chain(start, id, name, email, merged_into, depth) as (
+    select p.id, p.id, p.name, p.email, p.merged_into, 0 from people p
+    where p.id in (select raw_owner from page union select raw_assignee from page)
+    union all
+    select c.start, p.id, p.name, p.email, p.merged_into, c.depth + 1
+    from chain c join people p on p.id = c.merged_into
+    where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
+  ),
+  survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc)
+  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
+         ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
+         page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at,
+         coalesce(${muted}, false) as muted, coalesce(${done}, false) as done,
+         o.id as owner_id, o.name as owner_name, o.email as owner_email,
+         a.id as assignee_id, a.name as assignee_name, a.email as assignee_email,
+         (select string_agg(distinct i.source, ',') from item_links l join items i on i.id = l.item_id
+          where l.task_key = page.key and not l.removed and i.deleted_at is null) as sources
+  from page
+  left join inbox_task_states s on s.task_key = page.key
+  left join survivor o on o.start = page.raw_owner
+  left join survivor a on a.start = page.raw_assignee
+  order by ${order}`;
+
+/** Reads a page of rows (see `withPeople`). */
+async function readRows(db: Db, page: SQL, order: SQL): Promise<InboxRow[]> {
+  return (await queryRows<RowData>(db, withPeople(page, order))).map(toRow);
 }
 
-/** The sources of each task's timeline: the task's own, then the others in the contract's order. */
-async function loadTaskSources(db: Db, keys: readonly string[]): Promise<Map<string, SourceId[]>> {
-  const out = new Map<string, SourceId[]>();
-  if (keys.length === 0) return out;
-  const rows = await queryRows<{ task_key: string; sources: string }>(
-    db,
-    sql`select l.task_key, string_agg(distinct i.source, ',') as sources
-        from item_links l join items i on i.id = l.item_id
-        where l.task_key in ${jsonList(keys)} and not l.removed and i.deleted_at is null
-        group by l.task_key`,
-  );
-  for (const r of rows) out.set(r.task_key, r.sources.split(",") as SourceId[]);
-  return out;
-}
-
-async function toRows(db: Db, data: RowData[]): Promise<InboxRow[]> {
-  const ids = new Set<string>();
-  for (const r of data) {
-    if (r.raw_owner) ids.add(r.raw_owner);
-    if (r.raw_assignee) ids.add(r.raw_assignee);
-  }
-  const [sources, people] = await Promise.all([
-    loadTaskSources(db, [...new Set(data.map((r) => r.key))]),
-    loadSurvivors(db, [...ids]),
-  ]);
-  const person = (id: string | null) => (id ? (people.get(id) ?? null) : null);
-  return data.map((r) => {
-    const assignee = person(r.raw_assignee);
-    const linked = sources.get(r.key) ?? [];
-    return {
-      flagId: r.id,
-      kind: r.kind,
-      reason: r.reason,
-      since: r.since,
-      evidence: r.evidence ?? [],
-      state: r.state,
-      snoozedUntil: r.snoozed_until,
-      taskKey: r.key,
-      title: r.title,
-      status: r.status,
-      taskSource: r.source,
-      taskUrl: r.url,
-      lastActivityAt: r.last_activity_at,
-      owner: person(r.raw_owner) ?? assignee,
-      assignee,
-      muted: r.muted === true,
-      done: r.done === true,
-      sources: [r.source, ...linked.filter((s) => s !== r.source).sort()],
-    };
-  });
+function toRow(r: RowData): InboxRow {
+  const assignee = toPerson(r.assignee_id, r.assignee_name, r.assignee_email);
+  const linked = r.sources ? (r.sources.split(",") as SourceId[]) : [];
+  return {
+    flagId: r.id,
+    kind: r.kind,
+    reason: r.reason,
+    since: r.since,
+    evidence: r.evidence ?? [],
+    state: r.state,
+    snoozedUntil: r.snoozed_until,
+    taskKey: r.key,
+    title: r.title,
+    status: r.status,
+    taskSource: r.source,
+    taskUrl: r.url,
+    lastActivityAt: r.last_activity_at,
+    owner: toPerson(r.owner_id, r.owner_name, r.owner_email) ?? assignee,
+    assignee,
+    muted: r.muted === true,
+    done: r.done === true,
+    sources: [r.source, ...linked.filter((s) => s !== r.source).sort()],
+  };
 }
 
 /** Flags per kind that the filter (without its kinds) shows: one grouped scan of the visible flags. */
@@ -303,8 +283,9 @@ export async function loadInbox(
   const counts = query.counts ?? (await loadInboxCounts(db, filter, now));
   const wanted = kinds.filter((k) => counts[k] > 0);
   if (wanted.length === 0) return { counts, groups: [] };
-  // Per kind, open flags and snoozed ones apart: each part is an ordered range of flags_kind_state_idx
-  // (kind, state, since) read only as far as the page needs, rather than every flag of the kind sorted.
+  // Per kind, open flags and ended snoozes apart: the open ones an ordered range of flags_kind_state_idx
+  // (kind, state, since) read only as far as the page needs, the ended snoozes (a few: the recompute reopens
+  // them when their task is raised again) a range of flags_kind_snoozed_idx, sorted.
   const upTo = query.perKind + (query.offset ?? 0);
   const part = (state: SQL) => sql`(select ${ROW_COLUMNS} from ${FROM}
       where f.kind = k.kind and ${state} and ${sql.join([...where], sql` and `)}
@@ -316,8 +297,7 @@ export async function loadInbox(
       order by u.since_at asc, u.id asc
       limit ${query.perKind} offset ${query.offset ?? 0}
     ) x)`;
-  const data = await queryRows<RowData>(db, withPeople(page, sql`page.ord, page.since_at, page.id`));
-  const rows = await toRows(db, data);
+  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`);
   return {
     counts,
     groups: wanted.map((kind) => ({ kind, total: counts[kind], rows: rows.filter((r) => r.kind === kind) })),
@@ -350,7 +330,7 @@ export async function loadOtherMatchingTasks(
 /** The flags of one task that show in the inbox (muting and done do not hide them on the task's own page). */
 export async function loadTaskFlags(db: Db, taskKey: string, now: Date): Promise<InboxRow[]> {
   const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${flagShows(now)})`;
-  return toRows(db, await queryRows<RowData>(db, withPeople(page, sql`page.since_at, page.id`)));
+  return readRows(db, page, sql`page.since_at, page.id`);
 }
 
 /** The web's state of one task: muted, and marked done (still hidden, since no newer activity). */
@@ -441,7 +421,7 @@ export async function loadPersonFlags(
   const read = async (where: SQL[]) => {
     const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where ${sql.join(where, sql` and `)}
                       order by f.since asc, f.id asc limit ${query.limit})`;
-    return toRows(db, await queryRows<RowData>(db, withPeople(page, sql`page.since_at, page.id`)));
+    return readRows(db, page, sql`page.since_at, page.id`);
   };
   const [owed, waiting] = [
     await read([...base, owes]),

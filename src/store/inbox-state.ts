@@ -1,6 +1,7 @@
 /**
  * What people decide about tasks in the web inbox (mute, mark done) and the searches they save. A task marked
- * done comes back by itself: the inbox hides it only while `tasks.last_activity_at <= done_at`.
+ * done comes back by itself: the flag recompute after a change clears `done_at` when the task has newer
+ * activity, and the inbox hides a task only while `done_at` is set.
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";

@@ -65,10 +65,10 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .src-teams { background: #4b53bc; } .src-slack { background: #4a154b; }
 .kind { font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border-radius: 4px; padding: 0 .4rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .4rem; align-items: flex-start; }
-details.action > summary { cursor: pointer; color: var(--accent); list-style: none; padding: .1rem .5rem; border: 1px solid var(--line); border-radius: 6px; font-size: .9rem; background: #fff; }
-details.action > summary::-webkit-details-marker { display: none; }
-details.action[open] > summary { border-color: var(--accent); }
-details.action form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-top: .4rem; }
+.actions > button { color: var(--accent); background: #fff; border: 1px solid var(--line); padding: .1rem .5rem; font-size: .9rem; min-height: 0; }
+.actions > button[aria-expanded="true"] { border-color: var(--accent); }
+.flag-forms { display: none; }
+form.flag-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-top: .4rem; }
 form.inline { display: inline-flex; gap: .4rem; align-items: center; flex-wrap: wrap; margin: 0; }
 .more { margin: .5rem 0 0; }
 .notice { border-radius: var(--radius); padding: .6rem .9rem; margin-bottom: 1rem; background: var(--ok-bg); color: var(--ok); border: 1px solid #bbf7d0; }
@@ -109,7 +109,19 @@ dl.keys dd { margin: 0; }
 footer.hint { max-width: 76rem; margin: 0 auto; padding: 0 1rem 2rem; color: var(--muted); font-size: .9rem; }
 `;
 
-/** Keyboard shortcuts, the help dialog, and loading an email's images when asked. */
+/** Only without the script: the page's flag forms stand above the list, for the rows' buttons to submit. */
+export const NOSCRIPT_CSS = `
+.flag-forms { display: grid; gap: .25rem; background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: .6rem .85rem; margin-bottom: 1rem; }
+.flag-forms .meta { margin: 0; }
+.flag-forms form.flag-form { margin-top: 0; }
+.flag-forms [data-submit] { display: none; }
+`;
+
+/**
+ * Keyboard shortcuts, the help dialog, the flag forms opened in a row, and loading an email's images when
+ * asked. The rows' Snooze and Dismiss buttons become plain buttons that move the page's one form of that
+ * action into their row (so Enter in its field submits that form, for that flag, and nothing else).
+ */
 export const APP_JS = `(() => {
   "use strict";
   const rows = () => Array.from(document.querySelectorAll("[data-row]"));
@@ -124,21 +136,52 @@ export const APP_JS = `(() => {
     const link = row.querySelector("[data-open]");
     if (link) link.focus({ preventScroll: true });
   };
+  const panel = document.querySelector(".flag-forms");
+  const openers = () => Array.from(document.querySelectorAll("button[data-action]"));
+  openers().forEach((button) => {
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+  });
+  document.querySelectorAll("form[data-form] [data-submit]").forEach((button) => { button.disabled = false; });
+  let opener = null;
+  const closeForms = () => {
+    if (panel) document.querySelectorAll("form[data-form]").forEach((form) => panel.appendChild(form));
+    if (opener) opener.setAttribute("aria-expanded", "false");
+    opener = null;
+  };
+  const openForm = (button, toggle) => {
+    const form = document.querySelector('form[data-form="' + button.getAttribute("data-action") + '"]');
+    if (!form) return;
+    if (opener === button) {
+      if (toggle) { closeForms(); button.focus(); return; }
+    } else {
+      closeForms();
+      form.setAttribute("action", button.getAttribute("formaction"));
+      const submit = form.querySelector("[data-submit]");
+      if (submit) submit.setAttribute("aria-label", button.getAttribute("aria-label"));
+      button.parentElement.after(form);
+      button.setAttribute("aria-expanded", "true");
+      opener = button;
+    }
+    const field = form.querySelector("input:not([type=hidden])");
+    if (field) field.focus();
+  };
   const openAction = (name) => {
     const row = rows()[current];
-    if (!row) return;
-    const details = row.querySelector('details[data-action="' + name + '"]');
-    if (!details) return;
-    details.open = true;
-    const field = details.querySelector("input:not([type=hidden])");
-    if (field) field.focus();
+    const button = row && row.querySelector('button[data-action="' + name + '"]');
+    if (button) openForm(button, false);
   };
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const help = document.getElementById("help");
     if (typing(event.target)) {
-      if (event.key === "Escape") event.target.blur();
+      if (event.key !== "Escape") return;
+      if (opener && event.target.closest("form[data-form]")) {
+        const button = opener;
+        closeForms();
+        button.focus();
+      } else event.target.blur();
       return;
     }
     switch (event.key) {
@@ -180,6 +223,8 @@ export const APP_JS = `(() => {
     }
     const row = target && target.closest("[data-row]");
     if (row) current = rows().indexOf(row);
+    const action = target && target.closest("button[data-action]");
+    if (action) { event.preventDefault(); openForm(action, true); }
   });
   document.documentElement.classList.add("js");
 })();
@@ -197,3 +242,4 @@ function hashOf(text: string): string {
 
 export const CSS_PATH = `/assets/app.${hashOf(APP_CSS)}.css`;
 export const JS_PATH = `/assets/app.${hashOf(APP_JS)}.js`;
+export const NOSCRIPT_CSS_PATH = `/assets/noscript.${hashOf(NOSCRIPT_CSS)}.css`;

@@ -1,9 +1,11 @@
 /** The pieces every page is built of. Hono JSX escapes every string it renders; nothing here uses raw HTML. */
+import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { Person } from "../model/api-schemas.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { InboxRow } from "../store/inbox-queries.ts";
-import { CSS_PATH, JS_PATH } from "./assets.ts";
+import { CSS_PATH, JS_PATH, NOSCRIPT_CSS_PATH } from "./assets.ts";
 import {
   FLAG_LABELS,
   personPath,
@@ -50,6 +52,9 @@ export function Layout(props: {
         <title>{`${props.title} · Threadline`}</title>
         <link rel="stylesheet" href={CSS_PATH} />
         <script src={JS_PATH} defer />
+        <noscript>
+          <link rel="stylesheet" href={NOSCRIPT_CSS_PATH} />
+        </noscript>
       </head>
       <body>
         <a class="skip" href="#main">
@@ -127,7 +132,14 @@ export function Layout(props: {
   );
 }
 
+/** The help dialog never changes: rendered once. */
+let helpMarkup: HtmlEscapedString | undefined;
 function HelpDialog() {
+  helpMarkup ??= raw(String(<HelpDialogMarkup />));
+  return helpMarkup;
+}
+
+function HelpDialogMarkup() {
   const keys: Array<[string, string]> = [
     ["j / k", "Next / previous task"],
     ["o or Enter", "Open the selected task"],
@@ -182,93 +194,87 @@ export function FormBasics(props: { ctx: PageContext }) {
   );
 }
 
-/** Snooze and dismiss of one flag; `data-action` lets the `s` and `e` keys open them. */
-export function FlagActions(props: { ctx: PageContext; flagId: string; label: string }) {
-  const { ctx, flagId } = props;
-  const base = `/flags/${encodeURIComponent(flagId)}`;
-  const id = flagId.replace(/[^A-Za-z0-9_-]/g, "");
+/**
+ * The page's one snooze form and one dismiss form, which the buttons of every flag on the page submit
+ * (`form=` and `formaction=`), so a page of rows carries two buttons per flag rather than two forms. Without
+ * the script they stand above the list: set the date or the reason, then press a flag's button. With it they
+ * are hidden (and a flag's button opens them inside its row, as `s` and `e` do); their own submit buttons stay
+ * disabled until then, so Enter in a field never submits without a flag.
+ */
+export function FlagForms(props: { ctx: PageContext }) {
+  const { ctx } = props;
   return (
-    <div class="actions">
-      <details class="action" data-action="snooze">
-        <summary>Snooze</summary>
-        <form method="post" action={`${base}/snooze`}>
-          <FormBasics ctx={ctx} />
-          <label for={`until-${id}`}>Until</label>
-          <input
-            type="date"
-            id={`until-${id}`}
-            name="until"
-            required
-            min={toDateInput(ctx.now, 1)}
-            value={toDateInput(ctx.now, 3)}
-          />
-          <button type="submit" aria-label={`Snooze ${props.label}`}>
-            Snooze
-          </button>
-        </form>
-      </details>
-      <details class="action" data-action="dismiss">
-        <summary>Dismiss</summary>
-        <form method="post" action={`${base}/dismiss`}>
-          <FormBasics ctx={ctx} />
-          <label for={`reason-${id}`}>Reason</label>
-          <input
-            type="text"
-            id={`reason-${id}`}
-            name="reason"
-            required
-            maxlength={500}
-            placeholder="Why it does not apply"
-          />
-          <button type="submit" aria-label={`Dismiss ${props.label}`}>
-            Dismiss
-          </button>
-        </form>
-      </details>
+    <div class="flag-forms">
+      <p class="meta">Set the date or the reason here, then press the flag's Snooze or Dismiss.</p>
+      <form id="snooze-form" class="flag-form" method="post" action="/" data-form="snooze">
+        <FormBasics ctx={ctx} />
+        <label for="snooze-until">Snooze until</label>
+        <input
+          type="date"
+          id="snooze-until"
+          name="until"
+          required
+          min={toDateInput(ctx.now, 1)}
+          value={toDateInput(ctx.now, 3)}
+        />
+        <button type="submit" data-submit disabled>
+          Snooze
+        </button>
+      </form>
+      <form id="dismiss-form" class="flag-form" method="post" action="/" data-form="dismiss">
+        <FormBasics ctx={ctx} />
+        <label for="dismiss-reason">Reason to dismiss</label>
+        <input
+          type="text"
+          id="dismiss-reason"
+          name="reason"
+          required
+          maxlength={500}
+          placeholder="Why it does not apply"
+        />
+        <button type="submit" data-submit disabled>
+          Dismiss
+        </button>
+      </form>
     </div>
   );
 }
 
+// The rows of a list are templates rather than JSX: a page shows up to 70 of them, and a template of escaped
+// strings renders several times faster than the same markup as JSX nodes. `html` escapes every value it is
+// given (text and attribute values alike; every attribute here is quoted), as JSX does.
+
+/** Snooze and dismiss of one flag: buttons of the page's `FlagForms`; `data-action` is what `s` and `e` press. */
+export function FlagActions(props: { flagId: string; label: string }) {
+  const base = `/flags/${encodeURIComponent(props.flagId)}`;
+  // Submit buttons (a button's default type) of the forms their `form` names, at the flag's own URL.
+  return html`<div class="actions"><button form="snooze-form" formaction="${`${base}/snooze`}" data-action="snooze" aria-label="${`Snooze ${props.label}`}">Snooze</button>
+<button form="dismiss-form" formaction="${`${base}/dismiss`}" data-action="dismiss" aria-label="${`Dismiss ${props.label}`}">Dismiss</button></div>`;
+}
+
+const pill = (text: string) => html`<span class="pill">${text}</span>`;
+
 /** One flagged task in a list: what, why, who, how long, where. */
 export function InboxRowView(props: { ctx: PageContext; row: InboxRow; showKind?: boolean }) {
   const { ctx, row } = props;
-  return (
-    <li class="row" data-row data-task={row.taskKey} data-flag={row.flagId}>
-      <div class="row-title">
-        {props.showKind && <span class="kind">{FLAG_LABELS[row.kind]}</span>}
-        <a data-open href={taskPath(row.taskKey)}>
-          <span class="key">{row.taskKey}</span> {row.title}
-        </a>
-        <span class="pill">{row.status}</span>
-        {row.muted && <span class="pill">muted</span>}
-        {row.done && <span class="pill">marked done</span>}
-        {row.state === "snoozed" && row.snoozedUntil && (
-          <span class="pill">snoozed until {row.snoozedUntil.slice(0, 10)}</span>
-        )}
-      </div>
-      <p class="reason">{row.reason}</p>
-      <div class="meta">
-        <span>
-          Owner: <PersonLink person={row.owner} none="no owner" />
-        </span>
-        <span>
-          Stuck{" "}
-          <time datetime={row.since} title={toWhen(row.since, ctx.timeZone)}>
-            {toAge(row.since, ctx.now)}
-          </time>
-        </span>
-        <span class="sources">
-          <span class="visually-hidden">Sources: </span>
-          {row.sources.map((s) => (
-            <>
-              <SourceBadge source={s} />{" "}
-            </>
-          ))}
-        </span>
-      </div>
-      <FlagActions ctx={ctx} flagId={row.flagId} label={`${FLAG_LABELS[row.kind]} on ${row.taskKey}`} />
-    </li>
-  );
+  const owner = row.owner
+    ? html`<a href="${personPath(row.owner.id)}">${row.owner.name}</a>`
+    : html`<span>no owner</span>`;
+  return html`<li class="row" data-row data-task="${row.taskKey}" data-flag="${row.flagId}">
+<div class="row-title">
+${props.showKind ? html`<span class="kind">${FLAG_LABELS[row.kind]}</span>` : null}
+<a data-open href="${taskPath(row.taskKey)}"><span class="key">${row.taskKey}</span> ${row.title}</a>
+${pill(row.status)}${row.muted ? pill("muted") : null}${row.done ? pill("marked done") : null}
+${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snoozedUntil.slice(0, 10)}`) : null}
+</div>
+<p class="reason">${row.reason}</p>
+<div class="meta">
+<span>Owner: ${owner}</span>
+<span>Stuck <time datetime="${row.since}" title="${toWhen(row.since, ctx.timeZone)}">${toAge(row.since, ctx.now)}</time></span>
+<span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${SOURCE_LABELS[s]}</span> `)}</span>
+</div>
+${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}` })}
+</li>`;
 }
 
 /** A flag as the task page shows it, with links to its evidence on the timeline. */
@@ -301,7 +307,7 @@ export function FlagCard(props: { ctx: PageContext; row: InboxRow }) {
           ))}
         </p>
       )}
-      <FlagActions ctx={ctx} flagId={row.flagId} label={`${FLAG_LABELS[row.kind]} on ${row.taskKey}`} />
+      <FlagActions flagId={row.flagId} label={`${FLAG_LABELS[row.kind]} on ${row.taskKey}`} />
     </li>
   );
 }

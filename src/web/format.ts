@@ -45,9 +45,23 @@ export function toAge(since: string | Date, now: Date): string {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/** The last few hundred times `toWhen` wrote: a list shows the same flags' times again on every visit. */
+const whens = new Map<string, string>();
+
 /** `Mon 3 Mar 2025, 09:00 UTC` in the team's time zone. One formatter per zone: making one costs more than
  * rendering a whole inbox row. */
 export function toWhen(at: string, timeZone: string): string {
+  const key = `${timeZone} ${at}`;
+  let text = whens.get(key);
+  if (text === undefined) {
+    if (whens.size >= 500) whens.clear();
+    text = formatWhen(at, timeZone);
+    whens.set(key, text);
+  }
+  return text;
+}
+
+function formatWhen(at: string, timeZone: string): string {
   let format = formats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-GB", {

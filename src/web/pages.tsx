@@ -1,4 +1,5 @@
 /** The web view's pages, each a function of the data its route loaded. */
+import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Item, Person, Task } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, SOURCES } from "../model/kinds.ts";
@@ -6,6 +7,7 @@ import type { Inbox, InboxRow, TimelineEntry } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
 import {
   FlagCard,
+  FlagForms,
   FormBasics,
   InboxRowView,
   Layout,
@@ -73,15 +75,11 @@ export interface InboxPageData {
   page: number;
 }
 
+/** A link of the sidebar: a template, as the rows are (see components.tsx); the sidebar has fifteen. */
 function FilterLink(props: { href: string; active: boolean; label: string; count?: number | undefined }) {
-  return (
-    <li>
-      <a href={props.href} aria-current={props.active ? "true" : undefined}>
-        <span>{props.label}</span>
-        {props.count !== undefined && <span class="count">{props.count}</span>}
-      </a>
-    </li>
-  );
+  return html`<li><a href="${props.href}"${props.active ? html` aria-current="true"` : null}><span>${props.label}</span>${
+    props.count !== undefined ? html`<span class="count">${props.count}</span>` : null
+  }</a></li>`;
 }
 
 export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
@@ -167,6 +165,7 @@ export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
               {ctx.q ? "Nothing stuck matches this search." : "Nothing is stuck. Every task is moving."}
             </p>
           )}
+          {inbox.groups.length > 0 && <FlagForms ctx={ctx} />}
           {inbox.groups.map((group) => (
             <section class="group" aria-labelledby={`group-${group.kind}`}>
               <h2 id={`group-${group.kind}`}>
@@ -336,11 +335,14 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         {data.flags.length === 0 ? (
           <p class="empty">No open flags on this task.</p>
         ) : (
-          <ol class="rows flags">
-            {data.flags.map((row) => (
-              <FlagCard ctx={ctx} row={row} />
-            ))}
-          </ol>
+          <>
+            <FlagForms ctx={ctx} />
+            <ol class="rows flags">
+              {data.flags.map((row) => (
+                <FlagCard ctx={ctx} row={row} />
+              ))}
+            </ol>
+          </>
         )}
       </section>
       <section aria-labelledby="timeline-title">
@@ -547,6 +549,7 @@ export function PersonPage(props: {
           their inbox
         </a>
       </p>
+      {props.owes.length + props.waitsOn.length > 0 && <FlagForms ctx={ctx} />}
       <div class="two-col">
         <section aria-labelledby="owes">
           <h2 id="owes">

@@ -28,6 +28,7 @@ import {
   deleteSavedSearch,
   hasTask,
   loadSavedSearches,
+  type SavedSearch,
   saveSearch,
   saveTaskDone,
   saveTaskMuted,
@@ -36,7 +37,7 @@ import { saveManualLink } from "../store/manual-links.ts";
 import { mergePeople } from "../store/people-merge.ts";
 import { loadPerson } from "../store/people-queries.ts";
 import { loadTask, loadUnlinkedItems } from "../store/task-queries.ts";
-import { APP_CSS, APP_JS, CSS_PATH, JS_PATH } from "./assets.ts";
+import { APP_CSS, APP_JS, CSS_PATH, JS_PATH, NOSCRIPT_CSS, NOSCRIPT_CSS_PATH } from "./assets.ts";
 import type { PageContext } from "./components.tsx";
 import {
   InboxPage,
@@ -62,6 +63,7 @@ import {
   toLocalPath,
   toSessionValue,
 } from "./session.ts";
+import { shortLived } from "./short-lived.ts";
 import { toThreadTree } from "./thread-tree.ts";
 
 export interface WebDeps extends RouteDeps {
@@ -77,9 +79,10 @@ const ACTOR = "web";
 const OVERVIEW_PER_KIND = 10;
 const KIND_PAGE_SIZE = 50;
 /**
- * How long the inbox's counts per kind are reused for the same filter. Counting is the one part of the page
- * that reads every visible flag (about 50 ms at 50,000 tasks); a count a few seconds old is fine beside a
- * list that is exact, and every action taken here clears it, so your own snooze shows at once.
+ * How long the inbox's counts per kind (per filter) and the saved searches are reused. Counting is the one
+ * part of the page that reads every visible flag (about 25 ms at 50,000 tasks); a count a few seconds old is
+ * fine beside a list that is exact, and every action taken here clears both, so your own snooze or saved
+ * search shows at once. The saved searches cost little to read, but a round trip each: a page is then one.
  */
 const COUNTS_TTL_MS = 5_000;
 
@@ -139,18 +142,11 @@ export function createWebRoutes(deps: WebDeps) {
   const keys: SessionKeys = sessionKeys(deps.apiToken);
   const timeZone = deps.timeZone ?? "UTC";
   const calendar = toWorkingCalendar({ timeZone, workingDays: [1, 2, 3, 4, 5], holidays: [] });
-  const countsCache = new Map<string, { at: number; counts: Promise<Record<FlagKind, number>> }>();
-  const countsFor = (filter: InboxFilter, now: Date) => {
-    const key = JSON.stringify({ ...filter, kinds: [] });
-    const hit = countsCache.get(key);
-    const clock = Date.now();
-    if (hit && clock - hit.at < COUNTS_TTL_MS) return hit.counts;
-    if (countsCache.size > 200) countsCache.clear();
-    const counts = loadInboxCounts(deps.db, filter, now);
-    countsCache.set(key, { at: clock, counts });
-    counts.catch(() => countsCache.delete(key));
-    return counts;
-  };
+  const countsCache = shortLived<Record<FlagKind, number>>(COUNTS_TTL_MS);
+  const countsFor = (filter: InboxFilter, now: Date) =>
+    countsCache.get(JSON.stringify({ ...filter, kinds: [] }), () => loadInboxCounts(deps.db, filter, now));
+  const savedCache = shortLived<SavedSearch[]>(COUNTS_TTL_MS);
+  const savedSearches = () => savedCache.get("", () => loadSavedSearches(deps.db));
 
   const render = (c: Context, page: JSX.Element, status: 200 | 403 | 404 = 200) =>
     c.html(html`<!doctype html>${page}`, status);
@@ -197,6 +193,7 @@ export function createWebRoutes(deps: WebDeps) {
     }
     c.set("session", session);
     countsCache.clear();
+    savedCache.clear();
     await next();
   };
 
@@ -220,6 +217,7 @@ export function createWebRoutes(deps: WebDeps) {
   };
   web.get(CSS_PATH, asset(APP_CSS, "text/css; charset=utf-8"));
   web.get(JS_PATH, asset(APP_JS, "text/javascript; charset=utf-8"));
+  web.get(NOSCRIPT_CSS_PATH, asset(NOSCRIPT_CSS, "text/css; charset=utf-8"));
 
   // ---- sign-in -----------------------------------------------------------------------------------------
   web.get("/signin", securityHeaders, async (c) => {
@@ -283,7 +281,7 @@ export function createWebRoutes(deps: WebDeps) {
       countsFor(filter, ctx.now).then((counts) =>
         loadInbox(deps.db, { filter, now: ctx.now, perKind, offset: page * perKind, counts }),
       ),
-      loadSavedSearches(deps.db),
+      savedSearches(),
       search.text && search.is.length === 0
         ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20 })
         : Promise.resolve([]),

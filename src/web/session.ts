@@ -80,6 +80,14 @@ export async function toSessionValue(keys: SessionKeys, now: Date): Promise<stri
   return `${issued}.${nonce}.${await keys.mac(`s1.${issued}.${nonce}`)}`;
 }
 
+/**
+ * Cookie values whose MAC checked out, per key, with their session: three HMACs and two hashes per signed-in
+ * request are most of what a page costs besides its query and markup. Only genuine values are kept (a forged
+ * one is checked again each time); the expiry is checked on every read.
+ */
+const verified = new WeakMap<SessionKeys, Map<string, Session>>();
+const VERIFIED_MAX = 1000;
+
 /** The session a cookie value carries, or null when it is malformed, forged or expired. */
 export async function readSessionValue(
   keys: SessionKeys,
@@ -87,14 +95,30 @@ export async function readSessionValue(
   now: Date,
 ): Promise<Session | null> {
   if (!value) return null;
+  let known = verified.get(keys);
+  if (!known) {
+    known = new Map();
+    verified.set(keys, known);
+  }
+  let session = known.get(value) ?? null;
+  if (!session) {
+    session = await verifySessionValue(keys, value);
+    if (!session) return null;
+    if (known.size >= VERIFIED_MAX) known.clear();
+    known.set(value, session);
+  }
+  const age = now.getTime() / 1000 - session.issuedAt;
+  if (age < -300 || age > SESSION_MAX_AGE_S) return null;
+  return { ...session };
+}
+
+async function verifySessionValue(keys: SessionKeys, value: string): Promise<Session | null> {
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!m) return null;
   const issued = Number(m[1]);
   const nonce = m[2]!;
   const expected = await keys.mac(`s1.${issued}.${nonce}`);
   if (!(await timingSafeEqual(expected, m[3]!))) return null;
-  const age = now.getTime() / 1000 - issued;
-  if (age < -300 || age > SESSION_MAX_AGE_S) return null;
   return { nonce, issuedAt: issued, csrf: await keys.mac(`csrf.${nonce}`) };
 }
 

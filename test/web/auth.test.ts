@@ -119,6 +119,8 @@ describe("web sign-in and CSRF [pglite]", () => {
     const good = await toSessionValue(keys, NOW);
     const tampered = `${good.slice(0, -2)}${good.endsWith("A") ? "BB" : "AA"}`;
     expect(await readSessionValue(keys, good, NOW)).not.toBeNull();
+    // Read once (and remembered as genuine), it still expires.
+    expect(await readSessionValue(keys, good, new Date(NOW.getTime() + 8 * 86_400_000))).toBeNull();
     for (const value of [forged, old, tampered, "garbage", ""]) {
       expect(await readSessionValue(keys, value, NOW)).toBeNull();
       expect((await request("/", { headers: { cookie: `tl_session=${value}` } })).status).toBe(303);

@@ -144,8 +144,13 @@ describe("web inbox in Chromium [pglite]", () => {
     const row = page.locator("li[data-row]").first();
     const flagId = await row.getAttribute("data-flag");
     const before = await page.locator("li[data-row]").count();
-    await row.locator("summary", { hasText: "Snooze" }).click();
-    await row.getByRole("button", { name: /^Snooze / }).click();
+    // The row's button opens the page's one snooze form inside the row, for this flag.
+    await row.locator('button[data-action="snooze"]').click();
+    expect(await row.locator('button[data-action="snooze"]').getAttribute("aria-expanded")).toBe("true");
+    await row
+      .locator('form[data-form="snooze"]')
+      .getByRole("button", { name: /^Snooze / })
+      .click();
     await page.waitForURL(/notice=snoozed/);
     expect(await page.getByRole("status").textContent()).toContain("Snoozed");
     expect(await page.locator(`li[data-flag="${flagId}"]`).count()).toBe(0);
@@ -153,6 +158,25 @@ describe("web inbox in Chromium [pglite]", () => {
     // It is listed among the snoozed flags instead.
     await page.goto(at("/?q=is%3Asnoozed"));
     expect(await page.locator(`li[data-flag="${flagId}"]`).count()).toBe(1);
+  });
+
+  it("dismisses a flag without the script: the page's form above the list, the row's button", async () => {
+    const plain = await browser.newContext({
+      javaScriptEnabled: false,
+      storageState: await context.storageState(),
+    });
+    try {
+      const noScript = await plain.newPage();
+      await noScript.goto(at("/?q=kind%3Ano_owner"));
+      const row = noScript.locator("li[data-row]").first();
+      const flagId = await row.getAttribute("data-flag");
+      await noScript.getByLabel("Reason to dismiss").fill("Owned by the platform team");
+      await row.getByRole("button", { name: /^Dismiss / }).click();
+      await noScript.waitForURL(/notice=dismissed/);
+      expect(await noScript.locator(`li[data-flag="${flagId}"]`).count()).toBe(0);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("works from the keyboard: j/k, o, /, ? and s", async () => {
@@ -164,8 +188,15 @@ describe("web inbox in Chromium [pglite]", () => {
     expect(await rows.nth(0).getAttribute("class")).toContain("is-selected");
     expect(await page.evaluate(`document.activeElement?.hasAttribute("data-open")`)).toBe(true);
     await page.keyboard.press("s");
-    expect(await rows.nth(0).locator('details[data-action="snooze"]').getAttribute("open")).not.toBeNull();
+    expect(await rows.nth(0).locator('form[data-form="snooze"]').isVisible()).toBe(true);
     expect(await page.evaluate("document.activeElement?.type")).toBe("date");
+    // Escape closes the form and gives the focus back to the row's button; `e` opens the other form there.
+    await page.keyboard.press("Escape");
+    expect(await rows.nth(0).locator('form[data-form="snooze"]').count()).toBe(0);
+    expect(await page.evaluate(`document.activeElement?.getAttribute("data-action")`)).toBe("snooze");
+    await page.keyboard.press("e");
+    expect(await rows.nth(0).locator('form[data-form="dismiss"]').isVisible()).toBe(true);
+    expect(await page.evaluate("document.activeElement?.name")).toBe("reason");
     await page.keyboard.press("Escape");
     await page.keyboard.press("?");
     expect(await page.locator("dialog#help").isVisible()).toBe(true);

@@ -1,10 +1,13 @@
 /**
  * The inbox's queries on both databases: grouping and order, filters, and what hides a task or flag (mute,
- * done until new activity, snooze until its date or new activity).
+ * done until new activity, snooze until its date or new activity, the last two after a real recompute).
  */
+import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
+import { recomputeAfterChange } from "../../src/flags/recompute.ts";
+import { DEFAULT_FLAG_SETTINGS } from "../../src/model/flag-settings.ts";
 import { snoozeFlag } from "../../src/store/flag-store.ts";
-import { loadInbox, loadPersonFlags } from "../../src/store/inbox-queries.ts";
+import { loadInbox, loadPersonFlags, loadTaskState } from "../../src/store/inbox-queries.ts";
 import { saveTaskDone, saveTaskMuted } from "../../src/store/inbox-state.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { FIXTURE_TIME, fixtures, minutesAfter } from "../helpers/fixtures.ts";
@@ -97,35 +100,50 @@ describeEachDatabase("inbox queries", (ctx) => {
     expect(await keysOf({})).toContain("no_owner:OPS-1");
   });
 
-  it("hides a task marked done until newer activity arrives", async () => {
-    await saveTaskDone(ctx.db, { taskKey: "FAL-2", done: true, by: "web", now: NOW });
-    expect(await keysOf({})).not.toContain("stale:FAL-2");
-    expect(await keysOf({ is: ["done"] })).toEqual(["stale:FAL-2"]);
+  // Coming back on new activity is written by the flag recompute that follows every change (a sync, a push,
+  // a link, a merge), so these run it as the server does, on a flag the rules raise themselves.
+  const unowned = async (key: string) => {
     const f = fixtures(ctx.db);
-    await f.item({
-      source: "slack",
-      text: "reopening this",
-      linkTo: "FAL-2",
-      at: new Date(NOW.getTime() + 60_000),
-    });
-    await f.refreshActivity(["FAL-2"]);
-    expect(await keysOf({})).toContain("stale:FAL-2");
+    await f.task({ key, title: "Nobody took this" });
+    await f.item({ source: "jira", text: "created", linkTo: key, kind: "task_created" });
+    await f.refreshActivity([key]);
+    await recomputeAfterChange(ctx.db, [key], DEFAULT_FLAG_SETTINGS, NOW);
+    const inbox = await loadInbox(ctx.db, { filter: { kinds: ["no_owner"] }, now: NOW, perKind: 50 });
+    const row = inbox.groups[0]?.rows.find((r) => r.taskKey === key);
+    expect(row?.kind).toBe("no_owner");
+    return row!;
+  };
+  const newActivity = async (key: string, at: Date) => {
+    const f = fixtures(ctx.db);
+    await f.item({ source: "slack", text: "any news on this?", linkTo: key, at });
+    await f.refreshActivity([key]);
+    await recomputeAfterChange(ctx.db, [key], DEFAULT_FLAG_SETTINGS, minutesAfter(1, at));
+  };
+
+  it("hides a task marked done until newer activity arrives", async () => {
+    await unowned("DONE-1");
+    await saveTaskDone(ctx.db, { taskKey: "DONE-1", done: true, by: "web", now: NOW });
+    expect(await keysOf({})).not.toContain("no_owner:DONE-1");
+    expect(await keysOf({ is: ["done"] })).toContain("no_owner:DONE-1");
+    // A recompute with nothing newer than the mark keeps it hidden.
+    await recomputeAfterChange(ctx.db, ["DONE-1"], DEFAULT_FLAG_SETTINGS, minutesAfter(1, NOW));
+    expect(await keysOf({})).not.toContain("no_owner:DONE-1");
+    await newActivity("DONE-1", minutesAfter(2, NOW));
+    expect(await keysOf({}, minutesAfter(5, NOW))).toContain("no_owner:DONE-1");
+    expect((await loadTaskState(ctx.db, "DONE-1")).done).toBe(false);
   });
 
   it("hides a snoozed flag until its date, or until the task has newer activity", async () => {
-    await snoozeFlag(ctx.db, "fl-1", new Date("2025-03-20T00:00:00Z"), "web", NOW);
-    expect(await keysOf({})).not.toContain("stale:FAL-1");
-    expect(await keysOf({ is: ["snoozed"] })).toEqual(["stale:FAL-1"]);
-    expect(await keysOf({}, new Date("2025-03-21T00:00:00Z"))).toContain("stale:FAL-1");
-    const f = fixtures(ctx.db);
-    await f.item({
-      source: "jira",
-      text: "an update",
-      linkTo: "FAL-1",
-      at: new Date(NOW.getTime() + 120_000),
-    });
-    await f.refreshActivity(["FAL-1"]);
-    expect(await keysOf({})).toContain("stale:FAL-1");
+    const snoozed = await unowned("SNZ-1");
+    await snoozeFlag(ctx.db, snoozed.flagId, new Date("2025-03-20T00:00:00Z"), "web", NOW);
+    expect(await keysOf({})).not.toContain("no_owner:SNZ-1");
+    expect(await keysOf({ is: ["snoozed"] })).toEqual(["no_owner:SNZ-1"]);
+    expect(await keysOf({}, new Date("2025-03-21T00:00:00Z"))).toContain("no_owner:SNZ-1");
+    await recomputeAfterChange(ctx.db, ["SNZ-1"], DEFAULT_FLAG_SETTINGS, minutesAfter(1, NOW));
+    expect(await keysOf({}, minutesAfter(5, NOW))).not.toContain("no_owner:SNZ-1");
+    await newActivity("SNZ-1", minutesAfter(2, NOW));
+    expect(await keysOf({}, minutesAfter(5, NOW))).toContain("no_owner:SNZ-1");
+    expect(await keysOf({ is: ["snoozed"] }, minutesAfter(5, NOW))).toEqual([]);
   });
 
   it("tells what a person owes and what they wait on", async () => {
@@ -148,5 +166,13 @@ describeEachDatabase("inbox queries", (ctx) => {
     const bobView = await loadPersonFlags(ctx.db, { personId: bob, now: NOW, limit: 10 });
     expect(bobView.waitsOn.map((r) => r.flagId)).toEqual(["fl-6"]);
     expect(bobView.owes.map((r) => r.flagId)).toEqual(["fl-2"]);
+  });
+
+  it("names the survivor of a merge as a row's owner, for rows that still name the merged-away person", async () => {
+    await ctx.db.execute(sql`update people set merged_into = ${ana} where id = ${bob}`);
+    const inbox = await loadInbox(ctx.db, { filter: { kinds: ["stale"] }, now: NOW, perKind: 50 });
+    const row = inbox.groups[0]?.rows.find((r) => r.taskKey === "FAL-2");
+    expect(row?.owner).toMatchObject({ id: ana, name: "Ana Lima" });
+    expect(row?.assignee).toMatchObject({ id: ana, name: "Ana Lima" });
   });
 });

@@ -1,9 +1,10 @@
-/** The web view's pure parts: the search syntax, thread nesting, display sanitising, anchors. */
+/** The web view's pure parts: the search syntax, thread nesting, display sanitising, anchors, the short cache. */
 import { describe, expect, it } from "vitest";
 import { toItemAnchor, toSafeUrl } from "../../src/web/format.ts";
 import { sanitizeEmailForDisplay } from "../../src/web/sanitize.ts";
 import { parseInboxSearch, toSearchText } from "../../src/web/search-syntax.ts";
 import { toLocalPath } from "../../src/web/session.ts";
+import { shortLived } from "../../src/web/short-lived.ts";
 import { toThreadTree } from "../../src/web/thread-tree.ts";
 
 describe("search syntax", () => {
@@ -81,5 +82,21 @@ describe("display sanitising", () => {
   it("gives every item id its own anchor", () => {
     expect(toItemAnchor("slack:C1/17.0001")).toMatch(/^item-[A-Za-z0-9_-]+$/);
     expect(toItemAnchor("a:b")).not.toBe(toItemAnchor("a_b"));
+  });
+});
+
+describe("shortLived", () => {
+  it("shares a load while it is fresh, forgets failures, and clears", async () => {
+    const cache = shortLived<number>(60_000);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await Promise.all([cache.get("a", load), cache.get("a", load)])).toEqual([1, 1]);
+    expect(await cache.get("b", load)).toBe(2);
+    await expect(cache.get("c", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(await cache.get("c", load)).toBe(3);
+    cache.clear();
+    expect(await cache.get("a", load)).toBe(4);
+    const stale = shortLived<number>(0);
+    expect([await stale.get("a", load), await stale.get("a", load)]).toEqual([5, 6]);
   });
 });

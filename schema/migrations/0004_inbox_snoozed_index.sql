@@ -1,0 +1,1 @@
+CREATE INDEX "flags_kind_snoozed_idx" ON "flags" USING btree ("kind","since","snoozed_until") WHERE state = 'snoozed';
