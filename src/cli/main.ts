@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   relink: async () => (await import("./commands/relink.ts")).registerRelink,
   migrate: async () => (await import("./commands/migrate.ts")).registerMigrate,
   digest: async () => (await import("./commands/digest.ts")).registerDigest,
+  worker: async () => (await import("./commands/worker.ts")).registerWorker,
 };
 
 const program = new Command("threadline")

@@ -3,10 +3,13 @@ import type { Config } from "../config.ts";
 import { startDigestSchedule } from "../digest/schedule.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { log } from "../log.ts";
+import { parseQueueSettings } from "../queue/queue-settings.ts";
+import { startSyncQueue } from "../queue/start-sync-queue.ts";
 import type { Database } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
+import { flagsAfterChange } from "./flags-after-change.ts";
 import { wireApp } from "./wire-app.ts";
 
 /**
@@ -30,23 +33,53 @@ export async function startServer(
     error: (message: string, err: unknown, context: Record<string, unknown>) =>
       log.error({ err, ...context }, message),
   };
+  // Sync work goes through the job queue. The embedded database has one connection in one process, so
+  // this process always runs its jobs; with a server, THREADLINE_WORKERS=0 leaves them to `threadline worker`.
+  const queueSettings = parseQueueSettings(config.env);
+  if (database.kind === "pglite" && queueSettings.serveWorkers === 0) {
+    log.warn("THREADLINE_WORKERS=0 needs DATABASE_URL: the embedded database runs its jobs in this process");
+  }
+  const onTasksChanged = flagsAfterChange(database.db, settings, wireLog);
+  const queue = await startSyncQueue({
+    database,
+    env: config.env,
+    settings: queueSettings,
+    concurrency:
+      database.kind === "pglite" ? Math.max(1, queueSettings.serveWorkers) : queueSettings.serveWorkers,
+    onTasksChanged: async (keys) => {
+      try {
+        await onTasksChanged(keys);
+      } catch (err) {
+        // The job's changes are committed; the flags catch up on the next change of these tasks.
+        log.error({ err }, "flag recompute failed");
+      }
+    },
+    log: wireLog,
+  });
   const { app, sync } = wireApp({
     db: database.db,
     config,
     apiToken: token,
     settings,
     log: wireLog,
+    queue: queue.enqueuer,
   });
 
   const server = serve({ fetch: app.fetch, port: options.port, hostname: "0.0.0.0" });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", () => resolve());
-    server.once("error", reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", () => resolve());
+      server.once("error", reject);
+    });
+  } catch (err) {
+    await queue.stop();
+    throw err;
+  }
   log.info(
     {
       url: `http://localhost:${options.port}`,
       database: database.kind === "pglite" ? "embedded" : "postgres",
+      jobsInProcess: queue.concurrency,
       ...(file ? { apiTokenFile: file } : {}),
     },
     "threadline is serving",
@@ -79,6 +112,7 @@ export async function startServer(
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await digest?.stop();
+      await queue.stop();
       await sync.stop();
       await database.close();
     })();

@@ -1,9 +1,10 @@
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
-import { recomputeAfterChange } from "../flags/recompute.ts";
 import type { RunLog } from "../log.ts";
 import { type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
+import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
+import { flagsAfterChange } from "./flags-after-change.ts";
 import { SyncService } from "./sync-service.ts";
 
 /**
@@ -17,22 +18,18 @@ export function wireApp(options: {
   log: RunLog;
   /** The flag settings (Node reads the settings file); the defaults and the environment's otherwise. */
   settings?: FlagSettings;
+  /**
+   * The job queue (Node): `POST /api/sync` and the webhooks queue their work there and answer once it is
+   * committed. Without it (the Worker) they run it in this process.
+   */
+  queue?: SyncEnqueuer;
 }): {
   app: App;
   sync: SyncService;
 } {
-  const { db, config, log } = options;
+  const { db, config, log, queue } = options;
   const settings = options.settings ?? parseFlagSettings(undefined, config.env);
-  const onTasksChanged = async (taskKeys: readonly string[]) => {
-    const summary = await recomputeAfterChange(db, taskKeys, settings, new Date());
-    if (summary) {
-      log.info("flags recomputed", {
-        tasks: summary.tasks,
-        opened: summary.opened,
-        resolved: summary.resolved,
-      });
-    }
-  };
+  const onTasksChanged = flagsAfterChange(db, settings, log);
   const sync = new SyncService({
     db,
     env: config.env,
@@ -51,11 +48,12 @@ export function wireApp(options: {
     timeZone: config.timeZone,
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,
-    sync,
+    sync: queue ?? sync,
     webhooks: {
       sources: sync.webhookSources(),
       linker: sync.linker,
-      requestSync: () => sync.request(),
+      requestSync: queue ? (source, scopes) => queue.requestScopes(source, scopes) : () => sync.request(),
+      ...(queue ? { enqueuePush: (source, push) => queue.enqueuePush(source, push) } : {}),
       logInfo: (message, context) => log.info(message, context),
     },
   });

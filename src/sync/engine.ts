@@ -133,6 +133,11 @@ export interface RunSyncOptions {
    * `onTasksChanged`) leaves it out.
    */
   flagSettings?: FlagSettings;
+  /**
+   * Only these scopes of a source, without asking it for its list (a queued job pulls one scope). Sources
+   * not named here pull all their scopes.
+   */
+  scopes?: Partial<Record<SourceId, readonly string[]>>;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000 };
@@ -340,8 +345,8 @@ async function runSource(run: SourceRun): Promise<SourceReport> {
   run.observer?.sourceStarted?.(id);
 
   try {
-    let scopes: string[];
-    for (let attempt = 1; ; attempt++) {
+    let scopes: string[] = [...(run.scopes?.[id] ?? [])];
+    for (let attempt = 1; !run.scopes?.[id]; attempt++) {
       try {
         scopes = await connector.listScopes(settings, { signal, report: reporterFor("") });
         break;

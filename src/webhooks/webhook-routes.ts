@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type Connector, ConnectorError } from "../../connectors/types.ts";
 import { errorBody } from "../api/errors.ts";
 import { SOURCES, type SourceId } from "../model/kinds.ts";
+import type { VerifiedPush } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { savePush } from "../sync/push.ts";
@@ -21,8 +22,16 @@ export interface WebhookDeps {
   now: () => Date;
   /** After a push is committed: the tasks it changed, for the flag engine. */
   onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
-  /** A push that only says "something changed" (Gmail, Graph): pull these scopes (null: all) soon. */
-  requestSync?: (source: SourceId, scopes: string[] | null) => void;
+  /**
+   * A push that only says "something changed" (Gmail, Graph): pull these scopes (null: all) soon. The
+   * answer waits for it, so with a job queue the push is answered once the jobs are committed.
+   */
+  requestSync?: (source: SourceId, scopes: string[] | null) => unknown;
+  /**
+   * With a job queue: stores a verified push as a job and resolves once it is committed; a worker saves it.
+   * Without one, the route saves the push itself.
+   */
+  enqueuePush?: (source: SourceId, push: VerifiedPush) => Promise<void>;
   logError?: (err: unknown, context: { method: string; path: string }) => void;
   logInfo?: (message: string, context: Record<string, unknown>) => void;
   /** How long a push may take before it is answered and saved after the answer (default 2 s). */
@@ -54,8 +63,8 @@ function keepAlive(c: Context, work: Promise<unknown>): void {
 const isSource = (name: string): name is SourceId => (SOURCES as readonly string[]).includes(name);
 
 /**
- * `POST /webhooks/{source}`: verify the signature against the raw body, then save what the push carries
- * like a page (idempotent: a redelivery or a retry changes nothing more). A bad signature gets 401 and
+ * `POST /webhooks/{source}`: verify the signature against the raw body, then queue what the push carries
+ * (with a job queue) or save it like a page (idempotent: a redelivery or a retry changes nothing more). A bad signature gets 401 and
  * changes nothing; a body the connector cannot read gets 400.
  */
 export function createWebhookRoutes(deps: WebhookDeps): Hono {
@@ -105,9 +114,20 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
         case "ignore":
           return c.json({ ok: true, ignored: result.reason });
         case "sync":
-          deps.requestSync?.(connector.id, result.scopes);
+          await deps.requestSync?.(connector.id, result.scopes);
           return c.json({ ok: true, sync: "queued" }, 202);
         case "records": {
+          if (deps.enqueuePush) {
+            // Answered only once the job is committed: a 2xx means the push is kept, whatever happens next.
+            await deps.enqueuePush(connector.id, {
+              scope: result.scope,
+              records: result.records,
+              deletions: result.deletions,
+              deliveryId: result.deliveryId,
+              receivedAt: request.now,
+            });
+            return c.json({ ok: true, queued: true }, 202);
+          }
           const work = (async () => {
             const saved = await savePush(deps.db, connector, result, {
               linker: deps.linker,

@@ -7,6 +7,7 @@ import type { Database, Db } from "../../src/store/db.ts";
 import { migrateDatabase } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/open-pglite.ts";
 import { openPostgres } from "../../src/store/open-postgres.ts";
+import { emptyJobs } from "./queue-state.ts";
 
 export type TestDatabaseKind = "pglite" | "postgres";
 
@@ -101,7 +102,8 @@ const ALL_TABLES = Object.values(schema)
   .map((table) => `"${getTableName(table)}"`)
   .join(", ");
 
-/** Empties every table, for tests that share one database and start each from nothing. */
+/** Empties every table and the job queue, for tests that share one database and start each from nothing. */
 export async function emptyTables(db: Db): Promise<void> {
   await db.execute(sql.raw(`truncate ${ALL_TABLES} restart identity cascade`));
+  await emptyJobs(db);
 }

@@ -7,7 +7,8 @@ const SyncStartedSchema = z
   .object({
     ok: z.literal(true),
     startedNow: z.boolean().openapi({
-      description: "False when a pass was already running: another one follows it, so nothing is missed.",
+      description:
+        "False when this ask folded into a pass already waiting or running: one more pass follows the running one, so nothing is missed.",
     }),
     sources: z.array(z.enum(SOURCES)).openapi({ description: "The configured sources the pass covers." }),
   })
@@ -32,14 +33,16 @@ const startSync = createRoute({
 
 /** Whatever runs syncs where the app is served (the Node server's `SyncService`, the Worker's `waitUntil`). */
 export interface SyncStarter {
-  request(): { startedNow: boolean; sources: Array<(typeof SOURCES)[number]> };
+  request():
+    | { startedNow: boolean; sources: Array<(typeof SOURCES)[number]> }
+    | Promise<{ startedNow: boolean; sources: Array<(typeof SOURCES)[number]> }>;
 }
 
 /** `POST /sync`. */
 export function createSyncRoutes(sync: SyncStarter) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.openapi(startSync, (c) => {
-    const { startedNow, sources } = sync.request();
+  app.openapi(startSync, async (c) => {
+    const { startedNow, sources } = await sync.request();
     return c.json({ ok: true as const, startedNow, sources }, 202);
   });
   return app;
