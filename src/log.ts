@@ -23,7 +23,8 @@ export const log = pino(
       censor: "[redacted]",
     },
   },
-  pino.destination(2),
+  // Workers bundle pino's browser build, which has no destination and writes through the console instead.
+  typeof pino.destination === "function" ? pino.destination(2) : undefined,
 );
 
 export type Logger = typeof log;

@@ -5,6 +5,7 @@ import type {
   Request as WorkerRequest,
   Response as WorkerResponse,
 } from "@cloudflare/workers-types";
+import type { ExecutionContext as AppExecutionContext } from "hono";
 import { type Config, parseConfig } from "./config.ts";
 import { runScheduledDigest } from "./digest/run-digest.ts";
 import { dueDigestDay } from "./digest/schedule.ts";
@@ -54,32 +55,69 @@ async function sendDigestIfDue(db: Db, config: Config, tick: Date): Promise<void
   await runScheduledDigest({ db, config, flagSettings, day, log: consoleLog });
 }
 
+/**
+ * The request's context with every promise given to `waitUntil` kept: a push saved after its answer goes on
+ * using the request's pool, so the pool may close only once all of them have settled.
+ */
+function trackWaitUntil(ctx: ExecutionContext): { ctx: AppExecutionContext; settled: () => Promise<void> } {
+  const pending: Promise<unknown>[] = [];
+  const tracked: AppExecutionContext = {
+    waitUntil: (promise) => {
+      pending.push(promise);
+      ctx.waitUntil(promise);
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+  };
+  return {
+    ctx: tracked,
+    settled: async () => {
+      // Work that settles may have handed on more work; wait until none is left.
+      for (let seen = 0; seen < pending.length; ) {
+        const batch = pending.slice(seen);
+        seen = pending.length;
+        await Promise.allSettled(batch);
+      }
+    },
+  };
+}
+
 export default {
   async fetch(request: WorkerRequest, env: WorkerEnv, ctx: ExecutionContext): Promise<WorkerResponse> {
     const { config, apiToken, database } = openFor(env);
     const { app, sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+    const background = trackWaitUntil(ctx);
     try {
       // The Workers and DOM Request/Response types differ only in declarations; at run time they are one class.
-      return (await app.fetch(request as unknown as Request, env, ctx)) as unknown as WorkerResponse;
+      return (await app.fetch(
+        request as unknown as Request,
+        env,
+        background.ctx,
+      )) as unknown as WorkerResponse;
     } finally {
-      // A sync that `POST /api/sync` or a push started goes on after the answer; the pool closes after it.
-      ctx.waitUntil(sync.idle().finally(() => database.close()));
+      // A push saved after its answer, or a sync that `POST /api/sync` or a push started, goes on after the
+      // answer; the pool closes after them.
+      ctx.waitUntil(
+        background
+          .settled()
+          .then(() => sync.idle())
+          .finally(() => database.close()),
+      );
     }
   },
 
-  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, env: WorkerEnv): Promise<void> {
     const { config, apiToken, database } = openFor(env);
-    const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
-    // The cron in wrangler.toml: one incremental pass over every configured source, flags after it, then the
-    // digest when its time has come (judged on fresh flags).
-    sync.request();
-    const tick = new Date(controller.scheduledTime);
-    ctx.waitUntil(
-      sync
-        .idle()
-        .then(() => sendDigestIfDue(database.db, config, tick))
-        .catch((err: unknown) => consoleLog.error("digest run failed", err, {}))
-        .finally(() => database.close()),
-    );
+    try {
+      const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+      // The cron in wrangler.toml: one incremental pass over every configured source, flags after it, then the
+      // digest when its time has come (judged on fresh flags). The handler returns only when all of it is done,
+      // so the runtime keeps the event (and its pool) alive for it and a failed digest is the event's outcome.
+      sync.request();
+      await sync.idle();
+      await sendDigestIfDue(database.db, config, new Date(controller.scheduledTime));
+    } finally {
+      await database.close();
+    }
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -235,7 +235,14 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     if (signal.aborted) throw stopped();
     report.requests(1);
     const signals = [signal, ...(init?.signal ? [init.signal] : [])];
-    const response = await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+    // The SDK asks for redirect "error", which Workers refuse outright; "manual" hands back the 3xx instead,
+    // which fails the call as well (the Web API does not redirect).
+    const redirect = init?.redirect === "error" ? "manual" : init?.redirect;
+    const response = await fetch(url, {
+      ...init,
+      ...(redirect ? { redirect } : {}),
+      signal: AbortSignal.any(signals),
+    });
     if (response.status === 429) {
       const seconds = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
       if (Number.isFinite(seconds) && seconds * 1000 > retry.maxInlineWaitMs) {
