@@ -125,12 +125,17 @@ export const cursorParam = (isCursor: (value: string) => boolean) =>
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." });
 
+// PostgreSQL text cannot hold U+0000: an id or text with one is refused here, not left to fail its query.
+const hasNoNul = (value: string) => !value.includes("\u0000");
+const noNul = (field: string) => ({ error: `${field} must not contain the character U+0000` });
+
 export const taskListQuerySchema = (isCursor: (value: string) => boolean) =>
   z.object({
     flag: flagKindParam("flag").openapi({ description: "Only tasks with an open flag of this kind." }),
     q: z
       .string()
       .max(500, { error: "q must be at most 500 characters" })
+      .refine(hasNoNul, noNul("q"))
       .optional()
       .openapi({
         param: { name: "q", in: "query" },
@@ -145,7 +150,7 @@ export const FlagListQuerySchema = z.object({
   kind: flagKindParam("kind").openapi({ description: "Only flags of this kind." }),
 });
 
-const byField = z.string().trim().min(1).max(200).optional().openapi({
+const byField = z.string().trim().min(1).max(200).refine(hasNoNul, noNul("by")).optional().openapi({
   description: "Who decided, recorded with the change (default `api`).",
   example: "dana@acme.dev",
 });
@@ -154,6 +159,7 @@ export const FlagParamsSchema = z.object({
   id: z
     .string()
     .min(1)
+    .refine(hasNoNul, noNul("id"))
     .openapi({
       param: { name: "id", in: "path" },
       description: "The flag's `id`.",
@@ -199,6 +205,7 @@ export const DismissBodySchema = z
       .trim()
       .min(1, { error: "reason is required: say why the flag does not apply" })
       .max(1000, { error: "reason must be at most 1000 characters" })
+      .refine(hasNoNul, noNul("reason"))
       .openapi({
         description: "Why the flag does not apply.",
         example: "Client confirmed by phone; no reply needed.",
@@ -223,6 +230,7 @@ export const TaskKeyParamsSchema = z.object({
   key: z
     .string()
     .min(1)
+    .refine(hasNoNul, noNul("key"))
     .openapi({
       param: { name: "key", in: "path" },
       description: "The task key, URL-encoded: `owner/repo#12` is sent as `owner%2Frepo%2312`.",
@@ -234,11 +242,15 @@ export const TaskItemParamsSchema = TaskKeyParamsSchema.extend({
   itemId: z
     .string()
     .min(1)
+    .refine(hasNoNul, noNul("itemId"))
     .openapi({ param: { name: "itemId", in: "path" }, description: "The item id, URL-encoded." }),
 });
 
 export const LinkBodySchema = z
-  .object({ itemId: z.string().min(1, { error: "itemId is required" }), by: byField })
+  .object({
+    itemId: z.string().min(1, { error: "itemId is required" }).refine(hasNoNul, noNul("itemId")),
+    by: byField,
+  })
   .openapi("LinkRequest");
 
 export const UnlinkQuerySchema = z.object({
@@ -249,11 +261,12 @@ export const PersonParamsSchema = z.object({
   id: z
     .string()
     .min(1)
+    .refine(hasNoNul, noNul("id"))
     .openapi({ param: { name: "id", in: "path" }, description: "The person merged away." }),
 });
 
 export const MergeBodySchema = z
-  .object({ into: z.string().min(1, { error: "into is required" }) })
+  .object({ into: z.string().min(1, { error: "into is required" }).refine(hasNoNul, noNul("into")) })
   .openapi("MergeRequest", { description: "The person who survives the merge." });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -99,6 +99,20 @@ function emptyResult(): PageWriteResult {
 
 const RETRYABLE_CODES = new Set(["40P01", "40001"]);
 
+/** untranslatable_character (jsonb's \u0000 escape) and character_not_in_repertoire (a text's 0x00). */
+const NUL_CODES = new Set(["22P05", "22021"]);
+
+/** A deep copy of `value` with every U+0000 removed from its strings (keys included). */
+function withoutNul<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "") as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.replaceAll("\u0000", ""), withoutNul(v)]),
+    ) as T;
+  return value;
+}
+
 function sqlState(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
@@ -114,11 +128,21 @@ function sqlState(err: unknown): string | undefined {
  * bookkeeping times included. A deadlock with a concurrent page is retried.
  */
 export async function savePage(db: Db, page: PageWrite, options: PageWriteOptions): Promise<PageWriteResult> {
+  let nulFree = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((tx) => writePage(tx as unknown as Db, page, options));
     } catch (err) {
-      if (attempt >= 5 || !RETRYABLE_CODES.has(sqlState(err) ?? "")) throw err;
+      const code = sqlState(err) ?? "";
+      // PostgreSQL stores no U+0000 in text or jsonb. Sources do send it (a pasted binary, a broken client);
+      // dropping the character keeps the record, where failing would block its scope or lose the push.
+      // Checked only after a failure, so the common page pays nothing for it.
+      if (NUL_CODES.has(code) && !nulFree) {
+        page = withoutNul(page);
+        nulFree = true;
+        continue;
+      }
+      if (attempt >= 5 || !RETRYABLE_CODES.has(code)) throw err;
       await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
     }
   }

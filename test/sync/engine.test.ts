@@ -428,23 +428,28 @@ describeEachDatabase("sync engine", (ctx) => {
     expect(moved[0]!.n).toBeGreaterThan(0);
   });
 
-  it("saves a verified webhook push like a page, without moving any cursor", async () => {
-    const connector = scriptedWorkspace().connectors.slack;
+  /** A signed scripted Slack push of one message in channel C9. */
+  const slackPush = (ts: string, text: string) => {
     const message = {
-      ts: "9.000100",
+      ts,
       threadTs: null,
       channel: "C9",
       user: people.slack(1),
-      text: "PROJ-7 is deployed",
+      text,
       at: "2026-02-01T10:00:00.000Z",
       edited: null,
     };
-    const request = {
+    return {
       url: "http://localhost:8787/webhooks/slack",
       headers: { "x-scripted-signature": "valid" },
       body: JSON.stringify({ scope: "C9", records: [chatRecord(message)] }),
       now: FIXED_NOW,
     };
+  };
+
+  it("saves a verified webhook push like a page, without moving any cursor", async () => {
+    const connector = scriptedWorkspace().connectors.slack;
+    const request = slackPush("9.000100", "PROJ-7 is deployed");
     expect(await connector.webhook.verify(request, {})).toBe(true);
     const push = connector.webhook.parse(request, {});
     if (push.type !== "records") throw new Error(`unexpected ${push.type}`);
@@ -461,6 +466,22 @@ describeEachDatabase("sync engine", (ctx) => {
     expect(
       await savePush(ctx.db, connector, push, { linker: createLinker(LINK_CONTEXT), now: FIXED_NOW }),
     ).toMatchObject({ itemsNew: 0, itemsUpdated: 0, linksAdded: 0, changedTaskKeys: [] });
+  });
+
+  it("keeps a pushed message whose text holds U+0000, without the character PostgreSQL cannot store", async () => {
+    const connector = scriptedWorkspace().connectors.slack;
+    const push = connector.webhook.parse(slackPush("9.000200", "PROJ-8 log:\u0000\u0000 deployed"), {});
+    if (push.type !== "records") throw new Error(`unexpected ${push.type}`);
+    const saved = await savePush(ctx.db, connector, push, {
+      linker: createLinker(LINK_CONTEXT),
+      now: FIXED_NOW,
+    });
+    expect(saved).toMatchObject({ itemsNew: 1, changedTaskKeys: ["PROJ-8"] });
+    const rows = await queryRows<{ text: string }>(
+      ctx.db,
+      sql`select text from items where id = ${"slack:C9-9.000200"}`,
+    );
+    expect(rows).toEqual([{ text: "PROJ-8 log: deployed" }]);
   });
 
   it("saves a page far past the 65,534-parameter limit of a multi-row insert in one transaction", async () => {
