@@ -15,6 +15,12 @@ export const sourceScopes = pgTable(
     status: text("status").notNull().default("active"),
     statusReason: text("status_reason"),
     lastSuccessAt: at("last_success_at"),
+    /**
+     * Set by a run that evaluates flags (`backfill`, `sync`) when it starts on the scope, cleared once its
+     * flags are evaluated: still set at the next run's start, the run before died between saving pages and
+     * evaluating them, so the next one evaluates every task of the scope.
+     */
+    flagsPendingSince: at("flags_pending_since"),
     createdAt: at("created_at").notNull().default(sql`now()`),
   },
   (t) => [uniqueIndex("source_scopes_source_scope_key").on(t.source, t.scope)],

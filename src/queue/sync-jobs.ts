@@ -1,10 +1,10 @@
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
+import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { saveScopes } from "../store/scopes.ts";
 import { runSync, type SyncSource } from "../sync/engine.ts";
 import { savePush } from "../sync/push.ts";
 import type { JobOutcome, ListJob, PushJob, ScopeJob, SyncJob } from "./jobs.ts";
-import { scopeTaskKeys } from "./scope-task-keys.ts";
 import type { SyncEnqueuer } from "./sync-enqueuer.ts";
 
 export interface SyncJobDeps {

@@ -51,3 +51,31 @@ export async function markScopeUnreadable(
     update source_scopes set status = ${status}, status_reason = ${reason}
     where id = ${scopeId} and (status, status_reason) is distinct from (${status}, ${reason})`);
 }
+
+/**
+ * Marks the scopes a run that evaluates flags is starting on (see `source_scopes.flags_pending_since`), and
+ * returns those that were marked already: a run before died after saving pages of theirs and before
+ * evaluating them.
+ */
+export async function markFlagsPending(db: Db, scopeIds: readonly number[], now: Date): Promise<number[]> {
+  if (scopeIds.length === 0) return [];
+  const ids = idList(scopeIds);
+  const marked = await queryRows<{ id: number }>(
+    db,
+    sql`select id from source_scopes where id in ${ids} and flags_pending_since is not null order by id`,
+  );
+  await db.execute(
+    sql`update source_scopes set flags_pending_since = ${now.toISOString()}::timestamptz
+        where id in ${ids} and flags_pending_since is null`,
+  );
+  return marked.map((r) => Number(r.id));
+}
+
+/** Clears the marks once the flags of what the run saved are evaluated. */
+export async function clearFlagsPending(db: Db, scopeIds: readonly number[]): Promise<void> {
+  if (scopeIds.length === 0) return;
+  await db.execute(sql`update source_scopes set flags_pending_since = null where id in ${idList(scopeIds)}`);
+}
+
+const idList = (ids: readonly number[]) =>
+  sql`(select value::int from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;

@@ -8,7 +8,14 @@ import { loadCursors } from "../store/cursors.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { savePage } from "../store/save-page.ts";
-import { markScopeRead, markScopeUnreadable, saveScopes } from "../store/scopes.ts";
+import { scopeTaskKeys } from "../store/scope-task-keys.ts";
+import {
+  clearFlagsPending,
+  markFlagsPending,
+  markScopeRead,
+  markScopeUnreadable,
+  saveScopes,
+} from "../store/scopes.ts";
 import { createLinker } from "./linker.ts";
 import { toPageWriteWithCursor } from "./to-page-write.ts";
 
@@ -213,6 +220,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const sleep = options.sleep ?? abortableSleep;
   const writeSlot = createLimiter(options.writeConcurrency ?? 8);
   const changedTaskKeys = new Set<string>();
+  const flagScopes: FlagScopes = { marked: [], leftOver: [] };
   const outer = options.signal ?? new AbortController().signal;
 
   const reports = await Promise.all(
@@ -227,6 +235,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         sleep,
         outer,
         changedTaskKeys,
+        flagScopes,
         writeSlot,
       }),
     ),
@@ -240,9 +249,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     changedTaskKeys,
   };
   // Also after a stopped or partly failed run: every page it committed is on the timelines.
-  if (options.flagSettings && changedTaskKeys.size > 0) {
+  if (options.flagSettings) {
     try {
-      const summary = await recomputeAfterChange(options.db, changedTaskKeys, options.flagSettings, now());
+      // Scopes a run before left unevaluated (it died between its pages and its flags): all their tasks.
+      const keys = new Set(changedTaskKeys);
+      for (const { source, scope } of flagScopes.leftOver)
+        for (const key of await scopeTaskKeys(options.db, source, scope)) keys.add(key);
+      const summary = await recomputeAfterChange(options.db, keys, options.flagSettings, now());
+      await clearFlagsPending(options.db, flagScopes.marked);
       if (summary) report.flags = { ok: true, summary };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -260,6 +274,12 @@ export function emptyLinkContext(): LinkContext {
   return { jiraProjects: [], jiraSiteUrls: [], githubRepos: [], githubWebUrls: [] };
 }
 
+/** The scopes a run that evaluates flags marked, and those it found marked by a run that died. */
+interface FlagScopes {
+  marked: number[];
+  leftOver: Array<{ source: SourceId; scope: string }>;
+}
+
 interface SourceRun extends RunSyncOptions {
   source: SyncSource;
   now: () => Date;
@@ -269,6 +289,7 @@ interface SourceRun extends RunSyncOptions {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   outer: AbortSignal;
   changedTaskKeys: Set<string>;
+  flagScopes: FlagScopes;
   writeSlot: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
@@ -358,6 +379,13 @@ async function runSource(run: SourceRun): Promise<SourceReport> {
       }
     }
     const scopeIds = await saveScopes(run.db, id, scopes, run.now());
+    if (run.flagSettings) {
+      const ids = [...scopeIds.values()];
+      const leftOver = new Set(await markFlagsPending(run.db, ids, run.runStartedAt));
+      run.flagScopes.marked.push(...ids);
+      for (const [scope, scopeId] of scopeIds)
+        if (leftOver.has(scopeId)) run.flagScopes.leftOver.push({ source: id, scope });
+    }
     progress.scopes = scopes.length;
     emit();
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { ConnectorError } from "../../connectors/types.ts";
+import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { toPersonId } from "../../src/store/identity.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { createLinker } from "../../src/sync/linker.ts";
@@ -50,6 +51,30 @@ describeEachDatabase("sync engine", (ctx) => {
     const resumed = await syncOnce(ctx.db, scriptedWorkspace().sources);
     expect(resumed.sources.reduce((n, s) => n + s.pages, 0)).toBe(0);
     expect(await dumpDatabase(ctx.db)).toEqual(once);
+  });
+
+  it("evaluates every task of the scopes a run died on between saving its pages and evaluating their flags", async () => {
+    const settings = parseFlagSettings(undefined, {});
+    const flagRows = () =>
+      queryRows(ctx.db, sql`select task_key, kind, reason, state from flags order by 1, 2, 3`);
+    await syncOnce(ctx.db, scriptedWorkspace().sources, { flagSettings: settings });
+    const reference = await flagRows();
+    expect(reference.length).toBeGreaterThan(5);
+    const pending = sql`select count(*)::int as n from source_scopes where flags_pending_since is not null`;
+    expect(await queryRows(ctx.db, pending)).toEqual([{ n: 0 }]);
+
+    await emptyTables(ctx.db);
+    // What such a run leaves: every page saved, no flag evaluated, its scopes still marked.
+    await syncOnce(ctx.db, scriptedWorkspace().sources);
+    await ctx.db.execute(
+      sql`update source_scopes set flags_pending_since = ${FIXED_NOW.toISOString()}::timestamptz`,
+    );
+    expect(await flagRows()).toEqual([]);
+    // The next run pulls nothing new, yet evaluates the tasks of the marked scopes, and clears the marks.
+    const next = await syncOnce(ctx.db, scriptedWorkspace().sources, { flagSettings: settings });
+    expect(next.sources.reduce((n, s) => n + s.pages, 0)).toBe(0);
+    expect(await flagRows()).toEqual(reference);
+    expect(await queryRows(ctx.db, pending)).toEqual([{ n: 0 }]);
   });
 
   it("resumes after transient errors and rate limits and ends where an uninterrupted run ends", async () => {

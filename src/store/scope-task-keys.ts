@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SourceId } from "../model/kinds.ts";
-import type { Db } from "../store/db.ts";
-import { queryRows } from "../store/rows.ts";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
 
 /**
  * The tasks a scope's pages can have changed: its own, and those its items are linked to. A job that comes

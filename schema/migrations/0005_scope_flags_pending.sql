@@ -1,0 +1,1 @@
+ALTER TABLE "source_scopes" ADD COLUMN "flags_pending_since" timestamp with time zone;
