@@ -246,12 +246,15 @@ export async function saveIdentities(
  */
 async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<void> {
   const ids = JSON.stringify(personIds);
-  // Lock first, in order: a concurrent page adding an identity to one of these people commits before the
-  // next statement's snapshot is taken, so its identity counts (READ COMMITTED).
+  // Lock first, in order: of two pages refreshing one person, the later waits for the earlier to commit,
+  // and its next statement's snapshot then holds both pages' identities (READ COMMITTED). `no key update`,
+  // the lock the update below takes anyway: a plain `for update` also waits for the key-share locks that
+  // inserting an identity (or a flag) takes on its person through the foreign key, and two pages that
+  // each inserted an identity of the same two people then deadlock.
   await pageRows(
     db,
     sql`
-    select id from people where id in (select jsonb_array_elements_text(${ids}::jsonb)) order by id for update`,
+    select id from people where id in (select jsonb_array_elements_text(${ids}::jsonb)) order by id for no key update`,
   );
   await pageRows(
     db,
