@@ -138,14 +138,14 @@ export class JobRunner {
       j.data.kind === "push" &&
       j.data.deletions.length === 0 &&
       j.retryCount === 0;
-    let run: Job[] = [];
+    let lot: Job[] = [];
     const flush = async () => {
-      await this.runPushes(run);
-      run = [];
+      await this.runLot(lot);
+      lot = [];
     };
     for (const job of jobs) {
       if (batchable(job)) {
-        run.push(job);
+        lot.push(job);
         continue;
       }
       await flush();
@@ -154,13 +154,13 @@ export class JobRunner {
     await flush();
   }
 
-  private async runPushes(jobs: Job[]): Promise<void> {
+  private async runLot(jobs: Job[]): Promise<void> {
     if (jobs.length === 0) return;
     if (jobs.length === 1) return this.run(jobs[0]!);
     if (await this.runTogether(jobs)) return;
     const half = Math.ceil(jobs.length / 2);
-    await this.runPushes(jobs.slice(0, half));
-    await this.runPushes(jobs.slice(half));
+    await this.runLot(jobs.slice(0, half));
+    await this.runLot(jobs.slice(half));
   }
 
   /** True when the pushes were saved and completed together. */
