@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { FlagSettings } from "../model/flag-settings.ts";
 import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
-import { isFlagVisible } from "../store/flag-queries.ts";
+import { isFlagVisible } from "../store/flag-visibility.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
 import { survivorOf, toPerson } from "../store/people-queries.ts";
 import { queryRows } from "../store/rows.ts";

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { FlagKind, FlagState } from "../model/kinds.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
 import type { Db } from "./db.ts";
+import { hasSnoozeEnded } from "./flag-visibility.ts";
 import { queryRows } from "./rows.ts";
 
 /** Who the store names when it changes a flag's state itself (a snooze ends, new evidence after a dismissal). */
@@ -151,7 +152,7 @@ function reopens(row: StoredFlag, flag: RaisedFlag, now: Date): boolean {
 // between our read and our write is never overwritten.
 const REOPEN = (now: Date) => sql`(
   flags.state = 'resolved'
-  or (flags.state = 'snoozed' and flags.snoozed_until <= ${time(now)})
+  or ${hasSnoozeEnded("flags", now)}
   or (flags.state = 'dismissed' and excluded.last_evidence_at > flags.state_at))`;
 
 /**

@@ -2,17 +2,16 @@
  * What the web inbox reads: flagged tasks grouped by kind with their counts, a task's timeline with what the
  * page shows of each item (email subject and body), a person's flags, and the people to merge.
  *
- * A flag shows when it is open, or snoozed with its date passed. "Back early on new activity" is written, not
- * read: the flag recompute after every sync, push, link and merge reopens a snoozed flag whose task has
- * activity newer than the snooze, and clears a task's `done_at` when its activity is newer. So each state
- * here is a condition on one table's columns, which an index range answers (`flags_kind_state_idx` for open
- * flags, `flags_kind_snoozed_idx` for snoozes that ended), never a comparison across the join.
- * Muted tasks and tasks marked done are left out unless the search asks for them.
+ * Which flags show is `flag-visibility.ts`'s rule, the API's too. Each flag state is a condition on one
+ * table's columns, which an index range answers (`flags_kind_state_idx` for open flags,
+ * `flags_kind_snoozed_idx` for snoozes), never a comparison across the join. Muted tasks and tasks marked
+ * done are left out unless the search asks for them.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type ItemKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
+import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc, jsonList } from "./sql-fragments.ts";
@@ -69,13 +68,6 @@ export interface Inbox {
 }
 
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
-/** A snoozed flag whose date has come: a range of `flags_kind_snoozed_idx`. */
-const snoozeOver = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until <= ${time(now)})`;
-/** Flag `f` shows in the inbox as of `now`: open, or snoozed until a time now past. */
-const flagShows = (now: Date) => sql`(f.state = 'open' or ${snoozeOver(now)})`;
-const flagSnoozed = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until > ${time(now)})`;
 // Muted and done as (not) exists: the planner estimates an anti-join well, and a page of one kind is then
 // read in index order and stops after a few rows instead of sorting every flag of the kind.
 const muted = sql`s.muted_at is not null`;
@@ -172,8 +164,8 @@ const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is 
 
 /** The flag states a filter shows, each a condition that reads one range of an index of `flags`. */
 function visibleStates(filter: InboxFilter, now: Date): SQL[] {
-  if (filter.is?.includes("snoozed")) return [flagSnoozed(now)];
-  return [sql`f.state = 'open'`, snoozeOver(now)];
+  if (filter.is?.includes("snoozed")) return [isSnoozeRunning("f", now)];
+  return visibleFlagStates("f", now);
 }
 
 const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
@@ -320,7 +312,7 @@ export async function loadOtherMatchingTasks(
     sql`select t.key, t.title, t.status, t.source, ${isoUtc(sql`t.last_activity_at`)} as last_activity_at
         from tasks t
         where t.deleted_at is null and ${matchesText(query.text)}
-          and not exists (select 1 from flags f where f.task_key = t.key and ${flagShows(query.now)})
+          and not exists (select 1 from flags f where f.task_key = t.key and ${isFlagVisible("f", query.now)})
         order by t.last_activity_at desc, t.key asc
         limit ${query.limit}`,
   );
@@ -329,7 +321,7 @@ export async function loadOtherMatchingTasks(
 
 /** The flags of one task that show in the inbox (muting and done do not hide them on the task's own page). */
 export async function loadTaskFlags(db: Db, taskKey: string, now: Date): Promise<InboxRow[]> {
-  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${flagShows(now)})`;
+  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)})`;
   return readRows(db, page, sql`page.since_at, page.id`);
 }
 
@@ -415,7 +407,7 @@ export async function loadPersonFlags(
 ): Promise<{ owes: InboxRow[]; waitsOn: InboxRow[] }> {
   // The person and everyone merged into them: old rows may still name a merged-away id.
   const ids = sql`(select p.id from people p where p.id = ${query.personId} or p.merged_into = ${query.personId})`;
-  const base = [flagShows(query.now), sql`not ${taskMuted}`];
+  const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
   const owes = sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids}))`;
   const wrote = sql`exists (select 1 from items i where i.id = any(f.evidence) and i.author_id in ${ids})`;
   const read = async (where: SQL[]) => {
