@@ -1,6 +1,6 @@
 /**
- * What the web inbox reads: flagged tasks grouped by kind with their counts, a task's timeline with what the
- * page shows of each item (email subject and body), a person's flags, and the people to merge.
+ * What the web inbox reads: flagged tasks grouped by kind with their counts, a person's flags, and the people
+ * to merge. A task's timeline is the API's (`loadTimelineEntries` in `task-queries.ts`).
  *
  * Which flags show is `flag-visibility.ts`'s rule, the API's too. Each flag state is a condition on one
  * table's columns, which an index range answers (`flags_kind_state_idx` for open flags,
@@ -9,12 +9,12 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
-import { FLAG_KINDS, type FlagKind, type ItemKind, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
-import { survivorOf, toPerson } from "./people-queries.ts";
+import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
-import { isoUtc, jsonList } from "./sql-fragments.ts";
+import { isoUtc, jsonList, likeLiteral } from "./sql-fragments.ts";
 
 /** What the inbox filters on; the parsed search box (`src/web/search-syntax.ts`) maps onto it. */
 export interface InboxFilter {
@@ -67,7 +67,6 @@ export interface Inbox {
   groups: InboxGroup[];
 }
 
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 // Muted and done as (not) exists: the planner estimates an anti-join well, and a page of one kind is then
 // read in index order and stops after a few rows instead of sorting every flag of the kind.
 const muted = sql`s.muted_at is not null`;
@@ -170,9 +169,6 @@ function visibleStates(filter: InboxFilter, now: Date): SQL[] {
 
 const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
   f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee`;
-
-/** `survivorOf`'s longest chain of merges followed (people-queries.ts's MAX_MERGE_DEPTH). */
-const MAX_MERGE_DEPTH = 32;
 
 /**
  * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
@@ -337,64 +333,6 @@ export async function loadTaskState(
   );
   const r = rows[0];
   return { mutedAt: r?.muted_at ?? null, doneAt: r?.done_at ?? null, done: r?.done === true };
-}
-
-/** An item as the task page shows it: the API's fields and what it reads from `meta`. */
-export interface TimelineEntry {
-  id: string;
-  source: SourceId;
-  kind: ItemKind;
-  at: string;
-  text: string;
-  url: string | null;
-  threadId: string | null;
-  author: Person | null;
-  subject: string | null;
-  /** An email's whole body as HTML (sanitised once more before it is shown), when it had one. */
-  html: string | null;
-  /** An email's whole plain-text body. */
-  bodyText: string | null;
-}
-
-/** The items on a task's timeline, oldest first, with the page's extra fields. */
-export async function loadTimelineEntries(db: Db, taskKey: string): Promise<TimelineEntry[]> {
-  const rows = await queryRows<{
-    id: string;
-    source: SourceId;
-    kind: ItemKind;
-    at: string;
-    text: string;
-    url: string | null;
-    thread_id: string | null;
-    subject: string | null;
-    html: string | null;
-    body_text: string | null;
-    author_id: string | null;
-    author_name: string | null;
-    author_email: string | null;
-  }>(
-    db,
-    sql`select i.id, i.source, i.kind, ${isoUtc(sql`i.at`)} as at, i.text, i.url, i.thread_id,
-               i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text,
-               a.id as author_id, a.name as author_name, a.email as author_email
-        from item_links l join items i on i.id = l.item_id
-        left join lateral ${survivorOf(sql`i.author_id`)} a on true
-        where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null
-        order by i.at asc, i.id asc`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    source: r.source,
-    kind: r.kind,
-    at: r.at,
-    text: r.text,
-    url: r.url,
-    threadId: r.thread_id,
-    author: toPerson(r.author_id, r.author_name, r.author_email),
-    subject: r.subject,
-    html: r.html,
-    bodyText: r.body_text,
-  }));
 }
 
 /**
