@@ -263,6 +263,22 @@ function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL
     returning 1)`;
 }
 
+/**
+ * Resolves the flags that are not resolved of tasks that no longer exist (a full recompute's last step: their
+ * tasks are not evaluated any more). Answers how many were resolved.
+ */
+export async function saveOrphanFlagsResolved(db: Db, now: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`with done as (
+          update flags f set state = 'resolved', resolved_at = ${time(now)}, updated_at = ${time(now)}
+          where f.state <> 'resolved' and not exists (select 1 from tasks t where t.key = f.task_key)
+          returning 1)
+        select count(*)::int as n from done`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 async function changeState(db: Db, id: string, set: SQL, what: string): Promise<StoredFlag> {
   const rows = await queryRows<FlagRow>(
     db,
