@@ -1,12 +1,17 @@
-import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { FlagSettings } from "../model/flag-settings.ts";
-import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, SOURCES } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
-import { isFlagVisible } from "../store/flag-queries.ts";
+import { loadLastSentDigests } from "../store/digest-log.ts";
+import {
+  loadDigestFlags,
+  loadDigestTasks,
+  loadItemUrls,
+  loadPeopleWithEmail,
+  loadResolvedFlags,
+} from "../store/digest-queries.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
-import { survivorOf, toPerson } from "../store/people-queries.ts";
-import { queryRows } from "../store/rows.ts";
+import { toPerson } from "../store/people-queries.ts";
 import { toAskedPeople } from "./compose-asked.ts";
 import type {
   DigestFlag,
@@ -16,34 +21,6 @@ import type {
   PreviousDigest,
   ResolvedFlag,
 } from "./digest-model.ts";
-
-/** Times travel as epoch milliseconds: both drivers read a float8 as a number, whatever the session zone. */
-const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-const texts = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
-
-interface FlagRow {
-  id: string;
-  kind: FlagKind;
-  fingerprint: string;
-  task_key: string;
-  since: number;
-  reason: string;
-  evidence: string[] | null;
-  owner_id: string | null;
-  owner_name: string | null;
-  owner_email: string | null;
-}
-
-interface TaskRow {
-  key: string;
-  title: string;
-  status: string;
-  source: SourceId;
-  url: string;
-  a_id: string | null;
-  a_name: string | null;
-  a_email: string | null;
-}
 
 const SummaryFlagSchema = z.object({
   id: z.string(),
@@ -75,61 +52,16 @@ export async function loadDigestInput(
   },
 ): Promise<DigestInput> {
   const { now } = options;
-  const flagRows = await queryRows<FlagRow>(
-    db,
-    sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.evidence,
-               o.id as owner_id, o.name as owner_name, o.email as owner_email
-        from flags f
-        join tasks t on t.key = f.task_key and t.deleted_at is null
-        left join lateral ${survivorOf(sql`f.owner_id`)} o on true
-        where ${isFlagVisible("f", now)}
-        order by f.since asc, f.id asc`,
-  );
-  const resolvedRows = await queryRows<{
-    id: string;
-    kind: FlagKind;
-    task_key: string;
-    title: string;
-    reason: string;
-    resolved_at: number;
-  }>(
-    db,
-    sql`select f.id, f.kind, f.task_key, t.title, f.reason, ${ms("f.resolved_at")} as resolved_at
-        from flags f join tasks t on t.key = f.task_key
-        where f.state = 'resolved' and f.resolved_at >= ${options.changesSince.toISOString()}::timestamptz
-          and f.resolved_at <= ${now.toISOString()}::timestamptz
-        order by f.resolved_at, f.id`,
-  );
+  const flagRows = await loadDigestFlags(db, now);
+  const resolvedRows = await loadResolvedFlags(db, options.changesSince, now);
 
   const taskKeys = [...new Set(flagRows.map((f) => f.task_key))];
   const evidenceIds = [...new Set(flagRows.flatMap((f) => f.evidence ?? []))];
   const [taskRows, itemRows, peopleRows, previousRows] = await Promise.all([
-    taskKeys.length === 0
-      ? []
-      : queryRows<TaskRow>(
-          db,
-          sql`select t.key, t.title, t.status, t.source, t.url, a.id as a_id, a.name as a_name, a.email as a_email
-              from tasks t left join lateral ${survivorOf(sql`t.assignee_id`)} a on true
-              where t.key = any(${texts(taskKeys)})`,
-        ),
-    evidenceIds.length === 0
-      ? []
-      : queryRows<{ id: string; url: string | null }>(
-          db,
-          sql`select id, url from items where id = any(${texts(evidenceIds)}) and deleted_at is null`,
-        ),
-    queryRows<{ id: string; name: string; email: string }>(
-      db,
-      sql`select id, name, email from people where merged_into is null and email is not null and not is_bot order by id`,
-    ),
-    options.leads.length === 0
-      ? []
-      : queryRows<{ recipient: string; day: string; summary: unknown }>(
-          db,
-          sql`select distinct on (recipient) recipient, day, summary from digests
-              where recipient = any(${texts(options.leads)}) and day < ${options.day} and status = 'sent'
-              order by recipient, day desc`,
-        ),
+    loadDigestTasks(db, taskKeys),
+    loadItemUrls(db, evidenceIds),
+    loadPeopleWithEmail(db),
+    loadLastSentDigests(db, options.leads, options.day),
   ]);
 
   const tasks = new Map<string, DigestTask>(

@@ -4,14 +4,14 @@ import type { Config } from "../config.ts";
 import type { RunLog } from "../log.ts";
 import type { FlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
-import { composeDigests, toDigestSummary } from "./compose-digests.ts";
 import {
-  claimDigest,
-  markDigestFailed,
-  markDigestRetrying,
-  markDigestSending,
-  markDigestSent,
-} from "./digest-log.ts";
+  saveDigestClaim,
+  saveDigestFailed,
+  saveDigestRetrying,
+  saveDigestSending,
+  saveDigestSent,
+} from "../store/digest-log.ts";
+import { composeDigests, toDigestSummary } from "./compose-digests.ts";
 import type { Digest } from "./digest-model.ts";
 import { DEFAULT_DIGEST_SETTINGS, type DigestSettings } from "./digest-settings.ts";
 import { loadDigestInput } from "./load-digest-input.ts";
@@ -190,7 +190,7 @@ async function sendOne(
 ): Promise<RecipientResult> {
   const base = { recipient: message.recipient, to: message.to, subject: message.subject };
   const key = { recipient: message.recipient, day: message.day };
-  const claim = await claimDigest(run.db, key, summary);
+  const claim = await saveDigestClaim(run.db, key, summary);
   if (!claim.claimed) {
     const status = claim.status === "sent" ? "already_sent" : claim.status;
     return {
@@ -208,20 +208,20 @@ async function sendOne(
   let attempts = 0;
   for (;;) {
     attempts++;
-    await markDigestSending(run.db, key);
+    await saveDigestSending(run.db, key);
     try {
       const { messageId } = await mailer.send(message);
-      await markDigestSent(run.db, key, messageId);
+      await saveDigestSent(run.db, key, messageId);
       return { ...base, status: "sent", attempts };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof DigestSendError && err.permanent;
       const delay = delays[attempts - 1];
       if (permanent || delay === undefined) {
-        await markDigestFailed(run.db, key, error);
+        await saveDigestFailed(run.db, key, error);
         return { ...base, status: "failed", attempts, error };
       }
-      await markDigestRetrying(run.db, key, error);
+      await saveDigestRetrying(run.db, key, error);
       await sleep(delay);
     }
   }

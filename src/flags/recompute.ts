@@ -1,12 +1,22 @@
-import { sql } from "drizzle-orm";
 import type { FlagSettings } from "../model/flag-settings.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
 import { evaluateTaskFlags, toRuleContext } from "../rules/evaluate.ts";
+import { loadTaskKeysAfter } from "../store/all-task-keys.ts";
 import type { Db } from "../store/db.ts";
-import { loadFlagsOfTasks, type SaveFlagsResult, type StoredFlag, saveFlags } from "../store/flag-store.ts";
+import {
+  loadFlagsOfTasks,
+  type SaveFlagsResult,
+  type StoredFlag,
+  saveFlags,
+  saveOrphanFlagsResolved,
+} from "../store/flag-store.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
-import { queryRows } from "../store/rows.ts";
-import { clearDoneOnActivity, findWakeable, type Wakeable, wakeSnoozedFlags } from "./wake-on-activity.ts";
+import {
+  loadWakeable,
+  saveDoneTakenBack,
+  saveWokenSnoozes,
+  type Wakeable,
+} from "../store/wake-on-activity.ts";
 
 export interface RecomputeOptions {
   /** The tasks that changed; all tasks when absent (streamed in batches). */
@@ -68,7 +78,7 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
       ? await Promise.all([
           loadTaskSnapshots(db, keys, options.settings),
           loadFlagsOfTasks(db, keys),
-          findWakeable(db, keys),
+          loadWakeable(db, keys),
         ]).then(([snapshots, existing, wakeable]) => ({ keys, snapshots, existing, wakeable }))
       : undefined;
   /** Stores a batch's flags, then wakes what newer activity takes back; runs while the next batch is evaluated. */
@@ -81,8 +91,8 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
   ) => {
     const saved = await saveFlags(db, { taskKeys: keys, flags, now: options.now, existing });
     const [woken, undone] = await Promise.all([
-      wakeable.snoozed ? wakeSnoozedFlags(db, keys, options.now) : 0,
-      wakeable.done ? clearDoneOnActivity(db, keys, options.now) : 0,
+      wakeable.snoozed ? saveWokenSnoozes(db, keys, options.now) : 0,
+      wakeable.done ? saveDoneTakenBack(db, keys, options.now) : 0,
     ]);
     summary.woken += woken;
     summary.undone += undone;
@@ -121,16 +131,7 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
   await saving;
   summary.phases.saveMs += performance.now() - mark;
   if (!options.taskKeys) {
-    const orphans = await queryRows<{ n: number }>(
-      db,
-      sql`with done as (
-            update flags f set state = 'resolved', resolved_at = ${options.now.toISOString()}::timestamptz,
-                   updated_at = ${options.now.toISOString()}::timestamptz
-            where f.state <> 'resolved' and not exists (select 1 from tasks t where t.key = f.task_key)
-            returning 1)
-          select count(*)::int as n from done`,
-    );
-    summary.resolved += orphans[0]?.n ?? 0;
+    summary.resolved += await saveOrphanFlagsResolved(db, options.now);
   }
   summary.ms = performance.now() - started;
   for (const k of ["waitLoadMs", "evaluateMs", "saveMs"] as const)
@@ -146,16 +147,11 @@ async function* givenPages(keys: string[], size: number): AsyncGenerator<string[
 async function* allTaskPages(db: Db, size: number): AsyncGenerator<string[]> {
   let after: string | null = null;
   for (;;) {
-    const rows: Array<{ key: string }> = await queryRows<{ key: string }>(
-      db,
-      after === null
-        ? sql`select key from tasks order by key limit ${size}`
-        : sql`select key from tasks where key > ${after} order by key limit ${size}`,
-    );
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.key);
-    after = rows.at(-1)!.key;
-    if (rows.length < size) return;
+    const keys = await loadTaskKeysAfter(db, after, size);
+    if (keys.length === 0) return;
+    yield keys;
+    after = keys.at(-1)!;
+    if (keys.length < size) return;
   }
 }
 
@@ -164,7 +160,7 @@ async function* allTaskPages(db: Db, size: number): AsyncGenerator<string[]> {
  * links (a sync run, a webhook push, a manual link or merge) with the task keys that change reports
  * (`SyncReport.changedTaskKeys`, `PageWriteResult.changedTaskKeys`). Only those tasks are loaded and evaluated;
  * the flags they no longer raise are resolved, snoozes and dismissals are kept (see `saveFlags`), except that
- * activity newer than a snooze or a "marked done" takes it back (see `wakeSnoozedFlags`, `clearDoneOnActivity`).
+ * activity newer than a snooze or a "marked done" takes it back (see `saveWokenSnoozes`, `saveDoneTakenBack`).
  * Nothing is done, and null returned, when no task changed. `settings` come from `loadFlagSettings` once at
  * start-up.
  */

@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { RunLog } from "../log.ts";
 import type { Db } from "../store/db.ts";
-import { queryRows } from "../store/rows.ts";
+import { loadReadyQueues } from "../store/ready-queues.ts";
 import {
   BOSS_SCHEMA,
   type JobOutcome,
@@ -98,20 +97,14 @@ export class JobRunner {
    * can be saved together); none when nothing is ready.
    */
   private async next(): Promise<Job[]> {
-    const job = sql.raw(`${BOSS_SCHEMA}.job`);
-    // A stately queue with a job active cannot start another one; asking it would only fail.
-    const ready = await queryRows<{ name: string }>(
-      this.options.db,
-      sql`select j.name from ${job} j
-          where j.state in ('created', 'retry') and j.start_after < now()
-            and left(j.name, ${QUEUE_PREFIX.length}) = ${QUEUE_PREFIX}
-            and not exists (select 1 from ${job} a where a.name = j.name and a.state = 'active' and a.policy = 'stately')
-          group by j.name
-          order by j.name = ${PUSH_QUEUE} desc, min(j.created_on)
-          limit 20`,
-    );
+    const ready = await loadReadyQueues(this.options.db, {
+      schema: BOSS_SCHEMA,
+      prefix: QUEUE_PREFIX,
+      first: PUSH_QUEUE,
+      limit: 20,
+    });
     const pushBatch = this.options.runPushes ? (this.options.pushBatch ?? 50) : 1;
-    for (const { name } of ready) {
+    for (const name of ready) {
       if (this.stopping.signal.aborted) return [];
       const fetched = await this.options.boss.fetch<SyncJob>(name, {
         batchSize: name === PUSH_QUEUE ? pushBatch : 1,

@@ -10,6 +10,9 @@ export interface BossExecutor {
  * at a time, and its schema creation and maintenance as scripts of several statements without parameters
  * (`BEGIN; … COMMIT;`): those go through `exec`, which runs a script as one call, so nothing of ours runs
  * between its statements.
+ *
+ * It runs SQL outside `src/store` because the SQL is pg-boss's own, written by the library and only carried
+ * here; ours against its tables is in `src/store/ready-queues.ts`.
  */
 export function pgliteExecutor(client: PGlite): BossExecutor {
   return {

@@ -2,18 +2,10 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Flag } from "../model/api-schemas.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
+import { isFlagVisible } from "./flag-visibility.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc, jsonList } from "./sql-fragments.ts";
-
-/**
- * Whether the flag row `alias` shows as of `now`: open, or snoozed until a time that has come. A snooze
- * without an end stays hidden; dismissed and resolved flags never show.
- */
-export const isFlagVisible = (alias: string, now: Date) => {
-  const f = sql.raw(alias);
-  return sql`(${f}.state = 'open' or (${f}.state = 'snoozed' and ${f}.snoozed_until <= ${now.toISOString()}::timestamptz))`;
-};
 
 export interface FlagFilter {
   /** Only flags of this kind. */
@@ -38,7 +30,7 @@ interface FlagRow {
 }
 
 /**
- * The flags that show as of `now` (see `isFlagVisible`) of tasks that exist and are not deleted, oldest
+ * The flags that show as of `now` (see `flag-visibility.ts`) of tasks that exist and are not deleted, oldest
  * first, owners shown as the survivors of any merge (with `ids`: those flags, as they are). One query,
  * whatever the number of tasks.
  */

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { FlagKind, FlagState } from "../model/kinds.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
 import type { Db } from "./db.ts";
+import { hasSnoozeEnded } from "./flag-visibility.ts";
 import { queryRows } from "./rows.ts";
 
 /** Who the store names when it changes a flag's state itself (a snooze ends, new evidence after a dismissal). */
@@ -151,7 +152,7 @@ function reopens(row: StoredFlag, flag: RaisedFlag, now: Date): boolean {
 // between our read and our write is never overwritten.
 const REOPEN = (now: Date) => sql`(
   flags.state = 'resolved'
-  or (flags.state = 'snoozed' and flags.snoozed_until <= ${time(now)})
+  or ${hasSnoozeEnded("flags", now)}
   or (flags.state = 'dismissed' and excluded.last_evidence_at > flags.state_at))`;
 
 /**
@@ -260,6 +261,22 @@ function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL
       state_at = case when ${reopen} then ${time(now)} else flags.state_at end,
       state = case when ${reopen} then 'open' else flags.state end
     returning 1)`;
+}
+
+/**
+ * Resolves the flags that are not resolved of tasks that no longer exist (a full recompute's last step: their
+ * tasks are not evaluated any more). Answers how many were resolved.
+ */
+export async function saveOrphanFlagsResolved(db: Db, now: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`with done as (
+          update flags f set state = 'resolved', resolved_at = ${time(now)}, updated_at = ${time(now)}
+          where f.state <> 'resolved' and not exists (select 1 from tasks t where t.key = f.task_key)
+          returning 1)
+        select count(*)::int as n from done`,
+  );
+  return rows[0]?.n ?? 0;
 }
 
 async function changeState(db: Db, id: string, set: SQL, what: string): Promise<StoredFlag> {

@@ -1,21 +1,20 @@
 /**
- * What the web inbox reads: flagged tasks grouped by kind with their counts, a task's timeline with what the
- * page shows of each item (email subject and body), a person's flags, and the people to merge.
+ * What the web inbox reads: flagged tasks grouped by kind with their counts, a person's flags, and the people
+ * to merge. A task's timeline is the API's (`loadTimelineEntries` in `task-queries.ts`).
  *
- * A flag shows when it is open, or snoozed with its date passed. "Back early on new activity" is written, not
- * read: the flag recompute after every sync, push, link and merge reopens a snoozed flag whose task has
- * activity newer than the snooze, and clears a task's `done_at` when its activity is newer. So each state
- * here is a condition on one table's columns, which an index range answers (`flags_kind_state_idx` for open
- * flags, `flags_kind_snoozed_idx` for snoozes that ended), never a comparison across the join.
- * Muted tasks and tasks marked done are left out unless the search asks for them.
+ * Which flags show is `flag-visibility.ts`'s rule, the API's too. Each flag state is a condition on one
+ * table's columns, which an index range answers (`flags_kind_state_idx` for open flags,
+ * `flags_kind_snoozed_idx` for snoozes), never a comparison across the join. Muted tasks and tasks marked
+ * done are left out unless the search asks for them.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
-import { FLAG_KINDS, type FlagKind, type ItemKind, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { survivorOf, toPerson } from "./people-queries.ts";
+import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
-import { isoUtc, jsonList } from "./sql-fragments.ts";
+import { isoUtc, jsonList, likeLiteral } from "./sql-fragments.ts";
 
 /** What the inbox filters on; the parsed search box (`src/web/search-syntax.ts`) maps onto it. */
 export interface InboxFilter {
@@ -68,14 +67,6 @@ export interface Inbox {
   groups: InboxGroup[];
 }
 
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
-/** A snoozed flag whose date has come: a range of `flags_kind_snoozed_idx`. */
-const snoozeOver = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until <= ${time(now)})`;
-/** Flag `f` shows in the inbox as of `now`: open, or snoozed until a time now past. */
-const flagShows = (now: Date) => sql`(f.state = 'open' or ${snoozeOver(now)})`;
-const flagSnoozed = (now: Date) => sql`(f.state = 'snoozed' and f.snoozed_until > ${time(now)})`;
 // Muted and done as (not) exists: the planner estimates an anti-join well, and a page of one kind is then
 // read in index order and stops after a few rows instead of sorting every flag of the kind.
 const muted = sql`s.muted_at is not null`;
@@ -172,15 +163,12 @@ const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is 
 
 /** The flag states a filter shows, each a condition that reads one range of an index of `flags`. */
 function visibleStates(filter: InboxFilter, now: Date): SQL[] {
-  if (filter.is?.includes("snoozed")) return [flagSnoozed(now)];
-  return [sql`f.state = 'open'`, snoozeOver(now)];
+  if (filter.is?.includes("snoozed")) return [isSnoozeRunning("f", now)];
+  return visibleFlagStates("f", now);
 }
 
 const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
   f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee`;
-
-/** `survivorOf`'s longest chain of merges followed (people-queries.ts's MAX_MERGE_DEPTH). */
-const MAX_MERGE_DEPTH = 32;
 
 /**
  * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
@@ -320,7 +308,7 @@ export async function loadOtherMatchingTasks(
     sql`select t.key, t.title, t.status, t.source, ${isoUtc(sql`t.last_activity_at`)} as last_activity_at
         from tasks t
         where t.deleted_at is null and ${matchesText(query.text)}
-          and not exists (select 1 from flags f where f.task_key = t.key and ${flagShows(query.now)})
+          and not exists (select 1 from flags f where f.task_key = t.key and ${isFlagVisible("f", query.now)})
         order by t.last_activity_at desc, t.key asc
         limit ${query.limit}`,
   );
@@ -329,7 +317,7 @@ export async function loadOtherMatchingTasks(
 
 /** The flags of one task that show in the inbox (muting and done do not hide them on the task's own page). */
 export async function loadTaskFlags(db: Db, taskKey: string, now: Date): Promise<InboxRow[]> {
-  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${flagShows(now)})`;
+  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)})`;
   return readRows(db, page, sql`page.since_at, page.id`);
 }
 
@@ -347,64 +335,6 @@ export async function loadTaskState(
   return { mutedAt: r?.muted_at ?? null, doneAt: r?.done_at ?? null, done: r?.done === true };
 }
 
-/** An item as the task page shows it: the API's fields and what it reads from `meta`. */
-export interface TimelineEntry {
-  id: string;
-  source: SourceId;
-  kind: ItemKind;
-  at: string;
-  text: string;
-  url: string | null;
-  threadId: string | null;
-  author: Person | null;
-  subject: string | null;
-  /** An email's whole body as HTML (sanitised once more before it is shown), when it had one. */
-  html: string | null;
-  /** An email's whole plain-text body. */
-  bodyText: string | null;
-}
-
-/** The items on a task's timeline, oldest first, with the page's extra fields. */
-export async function loadTimelineEntries(db: Db, taskKey: string): Promise<TimelineEntry[]> {
-  const rows = await queryRows<{
-    id: string;
-    source: SourceId;
-    kind: ItemKind;
-    at: string;
-    text: string;
-    url: string | null;
-    thread_id: string | null;
-    subject: string | null;
-    html: string | null;
-    body_text: string | null;
-    author_id: string | null;
-    author_name: string | null;
-    author_email: string | null;
-  }>(
-    db,
-    sql`select i.id, i.source, i.kind, ${isoUtc(sql`i.at`)} as at, i.text, i.url, i.thread_id,
-               i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text,
-               a.id as author_id, a.name as author_name, a.email as author_email
-        from item_links l join items i on i.id = l.item_id
-        left join lateral ${survivorOf(sql`i.author_id`)} a on true
-        where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null
-        order by i.at asc, i.id asc`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    source: r.source,
-    kind: r.kind,
-    at: r.at,
-    text: r.text,
-    url: r.url,
-    threadId: r.thread_id,
-    author: toPerson(r.author_id, r.author_name, r.author_email),
-    subject: r.subject,
-    html: r.html,
-    bodyText: r.body_text,
-  }));
-}
-
 /**
  * A person's side of the inbox: what they owe (flags they own, or of tasks assigned to them when the flag
  * names no owner) and what they wait on (flags whose evidence they wrote, owned by someone else).
@@ -415,7 +345,7 @@ export async function loadPersonFlags(
 ): Promise<{ owes: InboxRow[]; waitsOn: InboxRow[] }> {
   // The person and everyone merged into them: old rows may still name a merged-away id.
   const ids = sql`(select p.id from people p where p.id = ${query.personId} or p.merged_into = ${query.personId})`;
-  const base = [flagShows(query.now), sql`not ${taskMuted}`];
+  const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
   const owes = sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids}))`;
   const wrote = sql`exists (select 1 from items i where i.id = any(f.evidence) and i.author_id in ${ids})`;
   const read = async (where: SQL[]) => {

@@ -4,7 +4,7 @@ import type { Db } from "./db.ts";
 import { queryRows } from "./rows.ts";
 
 /** Longest chain of merges followed; a longer (or circular) one stops at the last person reached. */
-const MAX_MERGE_DEPTH = 32;
+export const MAX_MERGE_DEPTH = 32;
 
 /**
  * A lateral subquery answering `(id, name, email)` of the person `personId` names, following `merged_into`

@@ -148,6 +148,19 @@ export async function savePage(db: Db, page: PageWrite, options: PageWriteOption
   }
 }
 
+/** Saves several pages in one transaction, in order, answering each page's result. */
+export async function savePagesTogether(
+  db: Db,
+  pages: Iterable<PageWrite>,
+  options: PageWriteOptions,
+): Promise<PageWriteResult[]> {
+  return db.transaction(async (tx) => {
+    const results: PageWriteResult[] = [];
+    for (const page of pages) results.push(await writePage(tx as unknown as Db, page, options));
+    return results;
+  });
+}
+
 /** `savePage` inside a transaction the caller holds. */
 export async function writePage(
   db: Db,

@@ -25,3 +25,6 @@ export function isExactUtc(text: string): boolean {
 /** A list as one jsonb parameter (drizzle would spread an array into a list of parameters). */
 export const jsonList = (values: readonly string[]) =>
   sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
+/** `\`, `%` and `_` taken literally in a LIKE pattern (with `escape '\'`). */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

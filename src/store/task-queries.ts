@@ -2,10 +2,11 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Item, Task } from "../model/api-schemas.ts";
 import type { FlagKind, ItemKind, SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { isFlagVisible, loadVisibleFlags } from "./flag-queries.ts";
+import { loadVisibleFlags } from "./flag-queries.ts";
+import { isFlagVisible } from "./flag-visibility.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
-import { exactUtc, isoUtc } from "./sql-fragments.ts";
+import { exactUtc, isoUtc, likeLiteral } from "./sql-fragments.ts";
 
 /** Where a page of tasks ends, in its order (`last_activity_at desc, key asc`); `lastActivityAt` to the µs. */
 export interface TaskPosition {
@@ -49,9 +50,6 @@ interface TaskRow {
   assignee_name: string | null;
   assignee_email: string | null;
 }
-
-/** `\`, `%` and `_` taken literally in a LIKE pattern (with `escape '\'`). */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Tasks matching `q`: the generated `tasks.search` vector (key and title, GIN-indexed), or a case-insensitive
@@ -172,16 +170,32 @@ const toItem = (r: ItemRow, taskKey: string | null): Item => ({
 const itemColumns = sql`i.id, i.source, i.kind, ${isoUtc(sql`i.at`)} as at, ${exactUtc(sql`i.at`)} as position_at,
   i.text, i.url, i.thread_id`;
 
+/** An item as the web's task page shows it: the API's fields and what it reads from `meta`. */
+export interface TimelineEntry extends Item {
+  subject: string | null;
+  /** An email's whole body as HTML (sanitised once more before it is shown), when it had one. */
+  html: string | null;
+  /** An email's whole plain-text body. */
+  bodyText: string | null;
+}
+
+interface EntryRow extends ItemRow {
+  subject: string | null;
+  html: string | null;
+  body_text: string | null;
+}
+
 /**
- * The timeline of a task: its items linked by a link that is not removed, not deleted, oldest first
- * (`at asc, id asc`), each with `taskKey` set to `taskKey`. Reads `item_links_task_idx` and joins items by
- * primary key; authors are resolved once per distinct author, not once per item.
+ * The items on a task's timeline, with the columns `extra` names besides the API's: linked by a link that is
+ * not removed, not deleted, oldest first (`at asc, id asc`). Reads `item_links_task_idx` and joins items by
+ * primary key; authors are the survivors of any merge, resolved once per distinct author, not once per item.
  */
-export async function loadTimelineItems(db: Db, taskKey: string): Promise<Item[]> {
-  const rows = await queryRows<ItemRow>(
+async function selectTimeline<T extends ItemRow>(db: Db, taskKey: string, extra: SQL | null): Promise<T[]> {
+  const columns = extra ? sql`${itemColumns}, ${extra}` : itemColumns;
+  return queryRows<T>(
     db,
     sql`with linked as (
-          select ${itemColumns}, i.at as sort_at, i.author_id as raw_author
+          select ${columns}, i.at as sort_at, i.author_id as raw_author
           from item_links l join items i on i.id = l.item_id
           where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null
         ),
@@ -190,12 +204,34 @@ export async function loadTimelineItems(db: Db, taskKey: string): Promise<Item[]
           from (select distinct raw_author from linked where raw_author is not null) x
           cross join lateral ${survivorOf(sql`x.raw_author`)} a
         )
-        select linked.id, linked.source, linked.kind, linked.at, linked.position_at, linked.text, linked.url,
-               linked.thread_id, authors.id as author_id, authors.name as author_name, authors.email as author_email
+        select linked.*, authors.id as author_id, authors.name as author_name, authors.email as author_email
         from linked left join authors on authors.raw_author = linked.raw_author
         order by linked.sort_at asc, linked.id asc`,
   );
+}
+
+/** The timeline of a task as the API shows it (see `selectTimeline`), each item's `taskKey` set to `taskKey`. */
+export async function loadTimelineItems(db: Db, taskKey: string): Promise<Item[]> {
+  const rows = await selectTimeline<ItemRow>(db, taskKey, null);
   return rows.map((r) => toItem(r, taskKey));
+}
+
+/**
+ * The timeline of a task as the web's task page shows it: `loadTimelineItems` with each email's subject and
+ * bodies, which only that page reads (a body can be large, so the API's query leaves them in the row).
+ */
+export async function loadTimelineEntries(db: Db, taskKey: string): Promise<TimelineEntry[]> {
+  const rows = await selectTimeline<EntryRow>(
+    db,
+    taskKey,
+    sql`i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text`,
+  );
+  return rows.map((r) => ({
+    ...toItem(r, taskKey),
+    subject: r.subject,
+    html: r.html,
+    bodyText: r.body_text,
+  }));
 }
 
 /** One item that is not deleted, as the API shows it (`taskKey` as given); null when there is none. */

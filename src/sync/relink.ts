@@ -1,12 +1,11 @@
-import { sql } from "drizzle-orm";
 import type { ConnectorSet } from "../../connectors/registry.ts";
 import type { Connector, Identity, Item, JsonValue, RawRecord, Task } from "../../connectors/types.ts";
 import type { LinkContext } from "../linking/index.ts";
 import { SOURCES, type SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
-import { queryRows } from "../store/rows.ts";
-import { type PageWrite, writePage } from "../store/save-page.ts";
+import { type PageWrite, savePagesTogether } from "../store/save-page.ts";
+import { loadRawRecordPage, loadStoredCounts } from "../store/stored-raw-records.ts";
 import { emptyLinkContext } from "./engine.ts";
 import { createLinker } from "./linker.ts";
 
@@ -59,14 +58,6 @@ function toRawRecord(value: JsonValue | null): RawRecord | null {
   return record;
 }
 
-interface Row {
-  source: string;
-  scope_id: number | null;
-  external_id: string;
-  raw: JsonValue | null;
-  cursor: string;
-}
-
 /**
  * Replays every connector's `map` and the linking rules over the raw payloads already stored, for every
  * task and item, without asking any API: for when a mapper, a linking rule or a setting (a new Jira project)
@@ -90,15 +81,12 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
     changedTaskKeys: new Set(),
     durationMs: 0,
   };
-  const totals = await queryRows<{ tasks: number; items: number }>(
-    options.db,
-    sql`select (select count(*) from tasks)::int as tasks, (select count(*) from items)::int as items`,
-  );
+  const totals = await loadStoredCounts(options.db);
   const progress: RelinkProgress = {
     tasksDone: 0,
-    tasksTotal: Number(totals[0]?.tasks ?? 0),
+    tasksTotal: totals.tasks,
     itemsDone: 0,
-    itemsTotal: Number(totals[0]?.items ?? 0),
+    itemsTotal: totals.items,
   };
   const connectorOf = (source: string): Connector | undefined =>
     (SOURCES as readonly string[]).includes(source)
@@ -108,18 +96,7 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
   for (const table of ["tasks", "items"] as const) {
     let after = "";
     for (;;) {
-      const rows =
-        table === "tasks"
-          ? await queryRows<Row>(
-              options.db,
-              sql`select source, scope_id, external_id, raw, key as cursor from tasks
-                  where key > ${after} order by key limit ${batchSize}`,
-            )
-          : await queryRows<Row>(
-              options.db,
-              sql`select source, scope_id, external_id, raw, id as cursor from items
-                  where id > ${after} order by id limit ${batchSize}`,
-            );
+      const rows = await loadRawRecordPage(options.db, table, after, batchSize);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.cursor;
 
@@ -172,16 +149,13 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
         group.identities.push(...identities);
       }
       if (groups.size > 0) {
-        await options.db.transaction(async (tx) => {
-          for (const group of groups.values()) {
-            const saved = await writePage(tx as unknown as Db, group, { now: now(), linker });
-            report.tasksUpdated += saved.tasksUpdated + saved.tasksNew;
-            report.itemsUpdated += saved.itemsUpdated + saved.itemsNew;
-            report.linksAdded += saved.linksAdded;
-            report.linksRemoved += saved.linksRemoved;
-            for (const k of saved.changedTaskKeys) report.changedTaskKeys.add(k);
-          }
-        });
+        for (const saved of await savePagesTogether(options.db, groups.values(), { now: now(), linker })) {
+          report.tasksUpdated += saved.tasksUpdated + saved.tasksNew;
+          report.itemsUpdated += saved.itemsUpdated + saved.itemsNew;
+          report.linksAdded += saved.linksAdded;
+          report.linksRemoved += saved.linksRemoved;
+          for (const k of saved.changedTaskKeys) report.changedTaskKeys.add(k);
+        }
       }
       if (table === "tasks") {
         report.tasks += rows.length;

@@ -3,8 +3,9 @@ import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Item, Person, Task } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, SOURCES } from "../model/kinds.ts";
-import type { Inbox, InboxRow, TimelineEntry } from "../store/inbox-queries.ts";
+import type { Inbox, InboxRow } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
+import type { TimelineEntry } from "../store/task-queries.ts";
 import {
   FlagCard,
   FlagForms,

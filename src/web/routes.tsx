@@ -22,7 +22,6 @@ import {
   loadPersonFlags,
   loadTaskFlags,
   loadTaskState,
-  loadTimelineEntries,
 } from "../store/inbox-queries.ts";
 import {
   deleteSavedSearch,
@@ -36,7 +35,7 @@ import {
 import { saveManualLink } from "../store/manual-links.ts";
 import { mergePeople } from "../store/people-merge.ts";
 import { loadPerson } from "../store/people-queries.ts";
-import { loadTask, loadUnlinkedItems } from "../store/task-queries.ts";
+import { loadTask, loadTimelineEntries, loadUnlinkedItems } from "../store/task-queries.ts";
 import { APP_CSS, APP_JS, CSS_PATH, JS_PATH, NOSCRIPT_CSS, NOSCRIPT_CSS_PATH } from "./assets.ts";
 import type { PageContext } from "./components.tsx";
 import {

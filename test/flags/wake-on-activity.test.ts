@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
-import { WOKEN_REASON } from "../../src/flags/wake-on-activity.ts";
 import { FlagListSchema } from "../../src/model/api-schemas.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { loadFlag, toFlagId } from "../../src/store/flag-store.ts";
 import { saveTaskDone } from "../../src/store/inbox-state.ts";
 import { refreshLastActivity } from "../../src/store/last-activity.ts";
 import { queryRows } from "../../src/store/rows.ts";
+import { WOKEN_REASON } from "../../src/store/wake-on-activity.ts";
 import { apiOver, NOW } from "../api/harness.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { insertItem, insertPeople, insertTask } from "./seed.ts";

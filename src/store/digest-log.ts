@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
-import { queryRows } from "../store/rows.ts";
-import type { DigestSummary } from "./digest-model.ts";
+import type { DigestSummary } from "../digest/digest-model.ts";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
 
 /**
  * The `digests` table as the claim-before-send log of (recipient, day):
@@ -31,7 +31,7 @@ const key = (k: DigestKey) => sql`recipient = ${k.recipient} and day = ${k.day}`
  * PostgreSQL: of two runs at once exactly one gets it (the insert conflicts; the update re-checks its
  * condition on the row the other run committed).
  */
-export async function claimDigest(db: Db, k: DigestKey, summary: DigestSummary): Promise<ClaimOutcome> {
+export async function saveDigestClaim(db: Db, k: DigestKey, summary: DigestSummary): Promise<ClaimOutcome> {
   const json = JSON.stringify(summary);
   const inserted = await queryRows(
     db,
@@ -62,20 +62,20 @@ export async function claimDigest(db: Db, k: DigestKey, summary: DigestSummary):
 }
 
 /** An attempt starts: counted, and the row says a message may be on its way. */
-export async function markDigestSending(db: Db, k: DigestKey): Promise<void> {
+export async function saveDigestSending(db: Db, k: DigestKey): Promise<void> {
   await db.execute(
     sql`update digests set status = 'sending', attempts = attempts + 1, claimed_at = now() where ${key(k)}`,
   );
 }
 
 /** An attempt failed and another follows: held by this run, known not to be in flight. */
-export async function markDigestRetrying(db: Db, k: DigestKey, error: string): Promise<void> {
+export async function saveDigestRetrying(db: Db, k: DigestKey, error: string): Promise<void> {
   await db.execute(
     sql`update digests set status = 'claimed', error = ${error}, claimed_at = now() where ${key(k)}`,
   );
 }
 
-export async function markDigestSent(db: Db, k: DigestKey, messageId: string | null): Promise<void> {
+export async function saveDigestSent(db: Db, k: DigestKey, messageId: string | null): Promise<void> {
   await db.execute(
     sql`update digests set status = 'sent', sent_at = now(), error = null, message_id = ${messageId}
         where ${key(k)}`,
@@ -83,6 +83,21 @@ export async function markDigestSent(db: Db, k: DigestKey, messageId: string | n
 }
 
 /** Every attempt failed: the next run takes it over. */
-export async function markDigestFailed(db: Db, k: DigestKey, error: string): Promise<void> {
+export async function saveDigestFailed(db: Db, k: DigestKey, error: string): Promise<void> {
   await db.execute(sql`update digests set status = 'failed', error = ${error} where ${key(k)}`);
+}
+
+/** Each of `recipients`' latest digest before `day` that was sent, with the summary it was sent with. */
+export async function loadLastSentDigests(
+  db: Db,
+  recipients: readonly string[],
+  day: string,
+): Promise<Array<{ recipient: string; day: string; summary: unknown }>> {
+  if (recipients.length === 0) return [];
+  return queryRows(
+    db,
+    sql`select distinct on (recipient) recipient, day, summary from digests
+        where recipient = any(${sql.param([...recipients])}::text[]) and day < ${day} and status = 'sent'
+        order by recipient, day desc`,
+  );
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
-import { queryRows } from "../store/rows.ts";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
 
 /** Why a flag is open again when activity on its task ended its snooze early (`flags.state_reason`). */
 export const WOKEN_REASON = "new activity after the snooze";
@@ -19,7 +19,7 @@ export interface Wakeable {
  * snapshots, so that the writes below are only sent when there is something to write. Activity that lands
  * after this read changed its task again, and the recompute that follows that change wakes it.
  */
-export async function findWakeable(db: Db, taskKeys: readonly string[]): Promise<Wakeable> {
+export async function loadWakeable(db: Db, taskKeys: readonly string[]): Promise<Wakeable> {
   if (taskKeys.length === 0) return { snoozed: false, done: false };
   const keys = texts(taskKeys);
   const rows = await queryRows<Wakeable>(
@@ -39,7 +39,7 @@ export async function findWakeable(db: Db, taskKeys: readonly string[]): Promise
  * snooze's end. `snoozed_until` is cleared and `state_at`/`updated_at` set to `now`; `state_by` keeps who
  * snoozed it, `state_reason` says why it is back. Answers how many flags woke.
  */
-export async function wakeSnoozedFlags(db: Db, taskKeys: readonly string[], now: Date): Promise<number> {
+export async function saveWokenSnoozes(db: Db, taskKeys: readonly string[], now: Date): Promise<number> {
   if (taskKeys.length === 0) return 0;
   const rows = await queryRows<{ n: number }>(
     db,
@@ -59,7 +59,7 @@ export async function wakeSnoozedFlags(db: Db, taskKeys: readonly string[], now:
  * Takes back "marked done" (`inbox_task_states.done_at`) on these tasks where activity newer than the mark
  * arrived. `done_by` keeps who marked it; `updated_at` is set to `now`. Answers how many tasks came back.
  */
-export async function clearDoneOnActivity(db: Db, taskKeys: readonly string[], now: Date): Promise<number> {
+export async function saveDoneTakenBack(db: Db, taskKeys: readonly string[], now: Date): Promise<number> {
   if (taskKeys.length === 0) return 0;
   const rows = await queryRows<{ n: number }>(
     db,

@@ -1,0 +1,109 @@
+/**
+ * What the nightly digest is composed from (see `loadDigestInput`): the flags that show with their owners,
+ * the flags resolved in a span, the flagged tasks with their assignees, the evidence items' links and the
+ * people who may get a digest. People are the survivors of any merge.
+ */
+import { sql } from "drizzle-orm";
+import type { FlagKind, SourceId } from "../model/kinds.ts";
+import type { Db } from "./db.ts";
+import { isFlagVisible } from "./flag-visibility.ts";
+import { survivorOf } from "./people-queries.ts";
+import { queryRows } from "./rows.ts";
+
+/** Times travel as epoch milliseconds: both drivers read a float8 as a number, whatever the session zone. */
+const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const texts = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
+const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+export interface DigestFlagRow {
+  id: string;
+  kind: FlagKind;
+  fingerprint: string;
+  task_key: string;
+  /** Epoch milliseconds. */
+  since: number;
+  reason: string;
+  evidence: string[] | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+}
+
+/** The flags that show as of `now` (see `flag-visibility.ts`) of tasks not deleted, oldest first. */
+export async function loadDigestFlags(db: Db, now: Date): Promise<DigestFlagRow[]> {
+  return queryRows<DigestFlagRow>(
+    db,
+    sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.evidence,
+               o.id as owner_id, o.name as owner_name, o.email as owner_email
+        from flags f
+        join tasks t on t.key = f.task_key and t.deleted_at is null
+        left join lateral ${survivorOf(sql`f.owner_id`)} o on true
+        where ${isFlagVisible("f", now)}
+        order by f.since asc, f.id asc`,
+  );
+}
+
+export interface ResolvedFlagRow {
+  id: string;
+  kind: FlagKind;
+  task_key: string;
+  title: string;
+  reason: string;
+  /** Epoch milliseconds. */
+  resolved_at: number;
+}
+
+/** The flags resolved from `since` to `until` (both included), in the order they were resolved. */
+export async function loadResolvedFlags(db: Db, since: Date, until: Date): Promise<ResolvedFlagRow[]> {
+  return queryRows<ResolvedFlagRow>(
+    db,
+    sql`select f.id, f.kind, f.task_key, t.title, f.reason, ${ms("f.resolved_at")} as resolved_at
+        from flags f join tasks t on t.key = f.task_key
+        where f.state = 'resolved' and f.resolved_at >= ${time(since)} and f.resolved_at <= ${time(until)}
+        order by f.resolved_at, f.id`,
+  );
+}
+
+export interface DigestTaskRow {
+  key: string;
+  title: string;
+  status: string;
+  source: SourceId;
+  url: string;
+  a_id: string | null;
+  a_name: string | null;
+  a_email: string | null;
+}
+
+/** These tasks (deleted ones too) with their assignees. */
+export async function loadDigestTasks(db: Db, taskKeys: readonly string[]): Promise<DigestTaskRow[]> {
+  if (taskKeys.length === 0) return [];
+  return queryRows<DigestTaskRow>(
+    db,
+    sql`select t.key, t.title, t.status, t.source, t.url, a.id as a_id, a.name as a_name, a.email as a_email
+        from tasks t left join lateral ${survivorOf(sql`t.assignee_id`)} a on true
+        where t.key = any(${texts(taskKeys)})`,
+  );
+}
+
+/** The links of these items that are not deleted. */
+export async function loadItemUrls(
+  db: Db,
+  itemIds: readonly string[],
+): Promise<Array<{ id: string; url: string | null }>> {
+  if (itemIds.length === 0) return [];
+  return queryRows(
+    db,
+    sql`select id, url from items where id = any(${texts(itemIds)}) and deleted_at is null`,
+  );
+}
+
+/** Everyone who may get a digest: people not merged away and not bots, with an email; by id. */
+export async function loadPeopleWithEmail(
+  db: Db,
+): Promise<Array<{ id: string; name: string; email: string }>> {
+  return queryRows(
+    db,
+    sql`select id, name, email from people where merged_into is null and email is not null and not is_bot order by id`,
+  );
+}
