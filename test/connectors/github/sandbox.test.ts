@@ -354,6 +354,12 @@ describe("GitHub sandbox: GraphQL", () => {
     });
   });
 
+  it("names a field of GitHub's schema that the sandbox does not serve, instead of inventing a value", async () => {
+    const { body } = await graphql('query { repository(owner: "acme", name: "web") { stargazerCount } }', {});
+    expect(body.data).toEqual({ repository: null });
+    expect(body.errors![0]!.message).toMatch(/Repository\.stargazerCount .*sandbox serves no value/);
+  });
+
   it("refuses past GitHub's own limits, and answers a missing repository at its field", async () => {
     const big = await graphql(REPOSITORY_QUERY, { ...QUERY_VARS, pullsFirst: 101 });
     expect(big.body.errors).toEqual([
