@@ -1,33 +1,25 @@
 /**
  * The demo workspace's sources: each sandbox server started in-process on a loopback port with the demo's
  * data, and the environment that points its real connector at it. The data sets tell one story (the Acme
- * customer portal, see `connectors/sandbox/jira/demo.ts`), so each is built knowing where the others answer:
+ * customer portal, see `story/jira.ts`), so each is built knowing where the others answer:
  * chat messages link to the Jira and GitHub sandboxes' own addresses, which the linker then recognises.
  *
  * A source joins the demo with one entry in `DEMO_SOURCES`.
  */
 import { createServer } from "node:net";
 import { createGithubApi } from "../../connectors/sandbox/github/app.ts";
-import { buildGithubDemoDataset, GITHUB_DEMO_REPO } from "../../connectors/sandbox/github/demo.ts";
 import { createGmailSandboxApp, type GmailSandboxControl } from "../../connectors/sandbox/gmail/app.ts";
-import { buildGmailDemoDataset, gmailSandboxEnv } from "../../connectors/sandbox/gmail/index.ts";
+import { gmailSandboxEnv } from "../../connectors/sandbox/gmail/index.ts";
 import { type Sandbox, startSandbox } from "../../connectors/sandbox/harness.ts";
-import {
-  buildJiraDemoDataset,
-  createJiraSandboxApp,
-  JIRA_DEMO_PROJECT,
-  JIRA_DEMO_TEAM_DOMAIN,
-  jiraSandboxEnv,
-} from "../../connectors/sandbox/jira/index.ts";
+import { createJiraSandboxApp, jiraSandboxEnv } from "../../connectors/sandbox/jira/index.ts";
 import { createSlackSandboxApp } from "../../connectors/sandbox/slack/app.ts";
-import { buildSlackDemoDataset } from "../../connectors/sandbox/slack/demo.ts";
-import {
-  buildTeamsDemoDataset,
-  createTeamsSandboxApp,
-  TEAMS_DEMO_CHANNELS,
-  teamsSandboxEnv,
-} from "../../connectors/sandbox/teams/index.ts";
+import { createTeamsSandboxApp, teamsSandboxEnv } from "../../connectors/sandbox/teams/index.ts";
 import type { SourceId } from "../model/kinds.ts";
+import { buildGithubDemoDataset, GITHUB_DEMO_REPO } from "./story/github.ts";
+import { buildGmailDemoDataset } from "./story/gmail.ts";
+import { buildJiraDemoDataset, JIRA_DEMO_PROJECT, JIRA_DEMO_TEAM_DOMAIN } from "./story/jira.ts";
+import { buildSlackDemoDataset } from "./story/slack.ts";
+import { buildTeamsDemoDataset, TEAMS_DEMO_CHANNELS } from "./story/teams.ts";
 
 /** What every demo source may know while it builds its data: the demo's clock and where each sandbox answers. */
 export interface DemoContext {

@@ -13,13 +13,13 @@ import {
   startGithubSandbox,
 } from "../../connectors/sandbox/github/index.ts";
 import { type JiraSandbox, jiraSandboxEnv, startJiraSandbox } from "../../connectors/sandbox/jira/index.ts";
-import { buildSlackDemoDataset } from "../../connectors/sandbox/slack/demo.ts";
 import {
   type SlackSandbox,
   slackSandboxEnv,
   startSlackSandbox,
 } from "../../connectors/sandbox/slack/index.ts";
 import { parseConfig } from "../../src/config.ts";
+import { buildSlackDemoDataset } from "../../src/demo/story/slack.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { wireApp } from "../../src/server/wire-app.ts";

@@ -13,8 +13,8 @@
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { GithubDataset, SandboxRepo, SandboxToken } from "./dataset.ts";
-import { executeGraphql } from "./graphql/execute.ts";
-import { GITHUB_SCHEMA, type GithubGraphqlContext } from "./graphql/github-schema.ts";
+import { executeGithubGraphql, type GraphqlRequest } from "./graphql/execute-request.ts";
+import type { GithubGraphqlContext } from "./graphql/resolvers.ts";
 import {
   type RenderContext,
   restDeployment,
@@ -483,9 +483,9 @@ export function createGithubApi(
           401,
         );
       }
-      let request: { query?: unknown; variables?: unknown; operationName?: unknown };
+      let request: GraphqlRequest;
       try {
-        request = (await c.req.json()) as typeof request;
+        request = (await c.req.json()) as GraphqlRequest;
       } catch {
         return c.json(
           {
@@ -511,7 +511,7 @@ export function createGithubApi(
           nodeCount: 0,
         },
       };
-      const result = executeGraphql(GITHUB_SCHEMA, request, ctx, (cost, nodeCount) => {
+      const response = executeGithubGraphql(request, ctx, (cost, nodeCount) => {
         if (!rates.take(token, "graphql", cost)) {
           return { type: "RATE_LIMITED", message: `API rate limit already exceeded for user ID ${user.id}.` };
         }
@@ -519,7 +519,7 @@ export function createGithubApi(
         ctx.rate = { ...ctx.rate, cost, nodeCount, remaining: after.remaining, used: after.window.used };
         return null;
       });
-      return c.json(result.response, 200, {
+      return c.json(response, 200, {
         ...COMMON_HEADERS,
         "x-github-request-id": `SANDBOX:${++requestCounter}`,
         ...rates.headers(token, "graphql"),

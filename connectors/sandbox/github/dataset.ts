@@ -1,7 +1,7 @@
 /**
  * The GitHub sandbox's data: repositories with their issues, pull requests, comments, reviews, review comments
  * and deployments, held as plain records and rendered into the REST and GraphQL shapes on request
- * (`render.ts`, `graphql/schema.ts`). Tests and the demo build a data set with the methods here; the mutation
+ * (`render.ts`, `graphql/resolvers.ts`). Tests and the demo build a data set with the methods here; the mutation
  * helpers change it the way GitHub does (an edit moves `updated_at`, a new comment moves its issue's).
  */
 

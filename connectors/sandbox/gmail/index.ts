@@ -1,8 +1,8 @@
 /**
  * The Gmail sandbox: a mailbox (`GmailDataset`), the Hono app that serves it as the Gmail API and Google's
- * token endpoint, the demo workspace's email side, and a bulk mailbox for benchmarks.
+ * token endpoint, and a bulk mailbox for benchmarks.
  *
- *   const data = buildGmailDemoDataset(new Date());
+ *   const data = new GmailDataset({ mailbox: "maya@example.com", now: "2026-03-02T08:00:00Z" });
  *   const gmail = await startGmailSandbox(data);
  *   const env = gmailSandboxEnv(gmail); // GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GMAIL_REFRESH_TOKEN, GMAIL_API_URL
  *   gmail.faults.set([{ status: 429, times: 2, retryAfterSeconds: 0, body: GMAIL_RATE_LIMIT_BODY }]);
@@ -24,7 +24,6 @@ export {
 } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
-export * from "./demo.ts";
 
 export interface GmailSandbox extends Sandbox {
   data: GmailDataset;

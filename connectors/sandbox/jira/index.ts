@@ -13,7 +13,6 @@ import { JiraDataset } from "./dataset.ts";
 
 export { createJiraSandboxApp, JIRA_SANDBOX_LIMITS } from "./app.ts";
 export * from "./dataset.ts";
-export { buildJiraDemoDataset, JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT, JIRA_DEMO_TEAM_DOMAIN } from "./demo.ts";
 export { compareKeys } from "./jql.ts";
 export { formatJiraTime, parseJqlDate } from "./time.ts";
 export * from "./webhooks.ts";

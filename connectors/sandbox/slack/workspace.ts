@@ -1,5 +1,5 @@
 /**
- * Ready-made Slack workspaces: a small realistic one (the demo's, and the connector tests'), messages a
+ * Ready-made Slack workspaces: a small realistic one (the connector tests'), messages a
  * careless integration or an odd client leaves behind (for the malformed-payload tests), and a large one
  * for the request benchmark. Deterministic: the same options give the same workspace.
  */

@@ -1,7 +1,6 @@
 /**
  * The Teams sandbox: a data set (`TeamsDataset`), the Hono app that serves it as Microsoft Graph and the
- * Microsoft Entra token endpoint, change-notification builders, the demo workspace's Teams side, and a
- * bulk data set for benchmarks.
+ * Microsoft Entra token endpoint, change-notification builders, and a bulk data set for benchmarks.
  *
  *   const data = new TeamsDataset().addUser("ana", { displayName: "Ana Lima" }).addTeam("t", "Team")
  *     .addChannel("t", "general", "General");
@@ -17,7 +16,6 @@ import type { TeamsDataset } from "./dataset.ts";
 export { createTeamsSandboxApp, TEAMS_SANDBOX_LIMITS, type TeamsSandboxOptions } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
-export * from "./demo.ts";
 export * from "./notifications.ts";
 export { messageWebUrl, renderMessage } from "./render.ts";
 

@@ -318,19 +318,49 @@ describe("GitHub sandbox: GraphQL", () => {
     expect(since.body.data!.repository.issues.totalCount).toBe(7);
   });
 
-  it("refuses what GitHub refuses, in GitHub's words", async () => {
-    const query = 'query { repository(owner: "acme", name: "web") { nameWithOwner colour } }';
-    const unknown = await graphql(query, {});
-    expect(unknown.body).toEqual({
-      errors: [
-        {
-          message: "Field 'colour' doesn't exist on type 'Repository'",
-          locations: [{ line: 1, column: query.indexOf("colour") + 1 }],
-          path: ["query", "repository", "colour"],
-          extensions: { code: "undefinedField", typeName: "Repository", fieldName: "colour" },
-        },
-      ],
+  it("refuses what GitHub's schema refuses: a 200 with only `errors`, pointing into the query", async () => {
+    const refused = async (query: string, variables: Record<string, unknown> = {}) => {
+      const { res, body } = await graphql(query, variables);
+      expect(res.status).toBe(200);
+      expect(body.data).toBeUndefined();
+      expect(body.errors).toHaveLength(1);
+      return body.errors![0]!;
+    };
+    const unknown = 'query { repository(owner: "acme", name: "web") { nameWithOwner colour } }';
+    expect(await refused(unknown)).toEqual({
+      message: expect.stringMatching(/"colour".*"Repository"/),
+      locations: [{ line: 1, column: unknown.indexOf("colour") + 1 }],
     });
+    // An argument of the wrong type, an enum value the schema does not have, a required argument left out, and a
+    // variable of the wrong type: each one is refused before anything runs.
+    expect(await refused('query { repository(owner: 1, name: "web") { nameWithOwner } }')).toMatchObject({
+      message: expect.stringMatching(/String cannot represent a non string value: 1/),
+    });
+    expect(
+      await refused(
+        'query { repository(owner: "acme", name: "web") { issues(first: 1, orderBy: {field: UPDATED, direction: DESC}) { totalCount } } }',
+      ),
+    ).toMatchObject({ message: expect.stringMatching(/IssueOrderField.*UPDATED/) });
+    expect(await refused('query { repository(owner: "acme") { nameWithOwner } }')).toMatchObject({
+      message: expect.stringMatching(/argument "name" of type "String!" is required/),
+    });
+    expect(
+      await refused(
+        'query($n: String) { repository(owner: "acme", name: "web") { issues(first: $n) { totalCount } } }',
+        { n: "10" },
+      ),
+    ).toMatchObject({
+      message: expect.stringMatching(/Variable "\$n" of type "String" used in position expecting type "Int"/),
+    });
+  });
+
+  it("names a field of GitHub's schema that the sandbox does not serve, instead of inventing a value", async () => {
+    const { body } = await graphql('query { repository(owner: "acme", name: "web") { stargazerCount } }', {});
+    expect(body.data).toEqual({ repository: null });
+    expect(body.errors![0]!.message).toMatch(/Repository\.stargazerCount .*sandbox serves no value/);
+  });
+
+  it("refuses past GitHub's own limits, and answers a missing repository at its field", async () => {
     const big = await graphql(REPOSITORY_QUERY, { ...QUERY_VARS, pullsFirst: 101 });
     expect(big.body.errors).toEqual([
       expect.objectContaining({

@@ -9,11 +9,11 @@ import { mapGmailRecord } from "../../../connectors/gmail/map.ts";
 import { GMAIL_PAGE_SIZES, MESSAGES_STREAM } from "../../../connectors/gmail/pull.ts";
 import {
   buildBulkGmailDataset,
-  buildGmailDemoDataset,
   GMAIL_RATE_LIMIT_BODY,
   startGmailSandbox,
 } from "../../../connectors/sandbox/gmail/index.ts";
 import { ConnectorError, type Page } from "../../../connectors/types.ts";
+import { buildGmailDemoDataset } from "../../../src/demo/story/gmail.ts";
 import { findLinks } from "../../../src/linking/index.ts";
 import {
   buildMailbox,

@@ -5,7 +5,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildJiraDemoDataset,
   commentEventPayload,
   JIRA_SANDBOX_LIMITS,
   JiraDataset,
@@ -13,6 +12,7 @@ import {
   signedDelivery,
   startJiraSandbox,
 } from "../../../connectors/sandbox/jira/index.ts";
+import { buildJiraDemoDataset } from "../../../src/demo/story/jira.ts";
 
 function site(deployment: "cloud" | "datacenter") {
   const data = new JiraDataset({ deployment, userTimeZone: "Asia/Shanghai", now: "2026-03-02T09:00:00Z" })

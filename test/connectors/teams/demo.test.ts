@@ -1,14 +1,13 @@
 /** The demo workspace's Teams side: it pulls cleanly through the connector and reads like a real project. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JIRA_DEMO_PROJECT } from "../../../connectors/sandbox/jira/index.ts";
+import { startTeamsSandbox, type TeamsSandbox } from "../../../connectors/sandbox/teams/index.ts";
+import { mapTeamsRecord } from "../../../connectors/teams/map.ts";
+import { JIRA_DEMO_PROJECT } from "../../../src/demo/story/jira.ts";
 import {
   buildTeamsDemoDataset,
-  startTeamsSandbox,
   TEAMS_DEMO_CHANNELS,
   TEAMS_DEMO_REPO,
-  type TeamsSandbox,
-} from "../../../connectors/sandbox/teams/index.ts";
-import { mapTeamsRecord } from "../../../connectors/teams/map.ts";
+} from "../../../src/demo/story/teams.ts";
 import { pullAll, quickTeams, recordsOf, settingsFor } from "./helpers.ts";
 
 describe("Teams demo workspace", () => {

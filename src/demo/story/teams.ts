@@ -6,8 +6,9 @@
  * access (a federated user of Acme's own tenant). A GitHub app posts cards. One message is edited, one
  * deleted, one system event sits among the posts.
  */
-import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "../jira/demo.ts";
-import { type MessagePart, stableGuid, TeamsDataset } from "./dataset.ts";
+
+import { type MessagePart, stableGuid, TeamsDataset } from "../../../connectors/sandbox/teams/dataset.ts";
+import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const TEAMS_DEMO_TEAM = "acme-portal";
 export const TEAMS_DEMO_CHANNELS = { team: "portal-dev", client: "acme-shared" } as const;

@@ -7,8 +7,9 @@
  * A deployment to production shows what "done" looks like. The numbers match the pull requests the Teams
  * and Slack demos link to (#41, #44, #57).
  */
-import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "../jira/demo.ts";
-import { GithubDataset, type RepoHandle, toGithubTime } from "./dataset.ts";
+
+import { GithubDataset, type RepoHandle, toGithubTime } from "../../../connectors/sandbox/github/dataset.ts";
+import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const GITHUB_DEMO_REPO = "acme/portal";
 

@@ -7,8 +7,14 @@
  * (quoted history in both styles), one in Latin-1 quoted-printable, one with an attachment; a GitHub
  * notification and a newsletter sit among them.
  */
-import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "../jira/demo.ts";
-import { GmailDataset, type Mailbox, type MessageSpec, type StoredMessage } from "./dataset.ts";
+
+import {
+  GmailDataset,
+  type Mailbox,
+  type MessageSpec,
+  type StoredMessage,
+} from "../../../connectors/sandbox/gmail/dataset.ts";
+import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

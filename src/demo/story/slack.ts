@@ -6,9 +6,10 @@
  * repeat it. A client's feedback nobody put on the ticket, a client's question nobody answered, a GitHub
  * app's and a deploy bot's messages, an edit and a reaction sit among them.
  */
-import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "../jira/demo.ts";
-import type { PostOptions } from "./dataset.ts";
-import { SlackDataset } from "./dataset.ts";
+
+import type { PostOptions } from "../../../connectors/sandbox/slack/dataset.ts";
+import { SlackDataset } from "../../../connectors/sandbox/slack/dataset.ts";
+import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const SLACK_DEMO_CHANNELS = { team: "acme-portal", client: "acme-shared", random: "random" } as const;
 

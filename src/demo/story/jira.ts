@@ -5,7 +5,11 @@
  * an owner, work done without sign-off or without a release. The people are exported so the other
  * sandboxes (GitHub, Gmail, Slack, Teams) can use the same names and emails.
  */
-import { type BodyInput, JiraDataset, type JiraDeployment } from "./dataset.ts";
+import {
+  type BodyInput,
+  JiraDataset,
+  type JiraDeployment,
+} from "../../../connectors/sandbox/jira/dataset.ts";
 
 /** The team (`demo.threadline.dev`) and the client (`acme-corp.example`). */
 export const JIRA_DEMO_PEOPLE = {
