@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { FlagSettings } from "../model/flag-settings.ts";
-import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import { isFlagVisible } from "../store/flag-queries.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
@@ -139,7 +139,7 @@ export async function loadDigestInput(
         key: t.key,
         title: t.title,
         status: t.status,
-        source: (SOURCES as readonly string[]).includes(t.source) ? t.source : "jira",
+        source: t.source,
         url: t.url,
         assignee: toPerson(t.a_id, t.a_name, t.a_email),
       },

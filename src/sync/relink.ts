@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import type { ConnectorSet } from "../../connectors/registry.ts";
 import type { Connector, Identity, Item, JsonValue, RawRecord, Task } from "../../connectors/types.ts";
 import type { LinkContext } from "../linking/index.ts";
-import { SOURCES, type SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { queryRows } from "../store/rows.ts";
@@ -101,9 +100,7 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
     itemsTotal: Number(totals[0]?.items ?? 0),
   };
   const connectorOf = (source: string): Connector | undefined =>
-    (SOURCES as readonly string[]).includes(source)
-      ? (options.connectors[source as SourceId] as Connector | undefined)
-      : undefined;
+    Object.hasOwn(options.connectors, source) ? options.connectors[source] : undefined;
 
   for (const table of ["tasks", "items"] as const) {
     let after = "";
