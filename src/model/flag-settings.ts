@@ -65,7 +65,7 @@ export const FlagSettingsSchema = z.object({
       /**
        * Sources whose accounts are the team's own: a person with an account there (not a guest) and no email
        * address that says otherwise is a team member. Unset: the sources whose connector says so
-       * (`teamAccounts`: Jira, GitHub, Slack and Teams).
+       * (`teamAccounts` in its `about.ts`).
        */
       accountSources: z.array(z.string().trim().toLowerCase()).optional(),
       /** Email addresses that are team members whatever their domain (a contractor's own address). */
