@@ -157,7 +157,10 @@ for (const kind of TEST_DATABASE_KINDS) {
 
 /** Signs in to the web view as a browser would: the form, its cookie, the POST. Answers the session cookie. */
 async function signIn(
-  request: (path: string, init?: RequestInit & { headers?: Record<string, string> }) => Promise<Response>,
+  request: (
+    path: string,
+    init?: RequestInit & { headers?: Record<string, string> },
+  ) => Response | Promise<Response>,
 ) {
   const page = await request("/signin");
   const pre = page.headers.get("set-cookie")!.split(";")[0]!;
