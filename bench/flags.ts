@@ -25,6 +25,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import postgres from "postgres";
+import { listSources } from "../connectors/registry.ts";
 import * as schema from "../schema/index.ts";
 import { recomputeFlags } from "../src/flags/recompute.ts";
 import { parseFlagSettings } from "../src/model/flag-settings.ts";
@@ -499,10 +500,14 @@ async function main() {
     log(`[bench:flags] seeding ${TASKS} tasks, ${ITEMS} items into ${target.name}…`);
     const seeded = await seedData(target);
     log(`[bench:flags] seeded in ${seeded.seconds.toFixed(1)} s`);
-    const settings = parseFlagSettings(undefined, {
-      THREADLINE_TEAM_DOMAINS: "acme.dev",
-      THREADLINE_TIMEZONE: "Europe/London",
-    });
+    const settings = parseFlagSettings(
+      undefined,
+      {
+        THREADLINE_TEAM_DOMAINS: "acme.dev",
+        THREADLINE_TIMEZONE: "Europe/London",
+      },
+      listSources(),
+    );
 
     // The read ceiling: every row the loader reads, streamed and dropped.
     const readStarted = performance.now();

@@ -13,8 +13,10 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { listSources } from "../connectors/registry.ts";
 import type { Connector, Identity, Item, JsonValue, Mapped, RawRecord, Task } from "../connectors/types.ts";
 import type { SourceId } from "../src/model/kinds.ts";
+import { aboutSource } from "../src/model/source-about.ts";
 import { toPersonId } from "../src/store/identity.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
 import { openPostgres } from "../src/store/open-postgres.ts";
@@ -221,8 +223,8 @@ function benchConnector<Id extends SourceId>(
 ): Connector<Id, object> {
   return {
     id,
-    label: `bench ${id}`,
-    envVars: [],
+    // The real source's descriptor (its name, whether its accounts are the team's), under the bench's id.
+    about: { ...aboutSource(listSources(), id), id },
     fromEnv: () => ({}),
     listScopes: async () => scopes,
     async *pull(request) {

@@ -14,10 +14,12 @@
  * that PostgreSQL server, dropped afterwards. `--scale 0.1` runs a tenth of every size, for a quick look. A
  * table goes to stdout, and as the last line one JSON object with the figures per source.
  */
+
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { GMAIL_PAGE_SIZES } from "../connectors/gmail/pull.ts";
+import { listSources } from "../connectors/registry.ts";
 import { createGithubApi } from "../connectors/sandbox/github/app.ts";
 import { GithubDataset } from "../connectors/sandbox/github/dataset.ts";
 import { generateRepository } from "../connectors/sandbox/github/generate.ts";
@@ -267,7 +269,7 @@ async function benchSource(id: BenchSourceId) {
   const buildMs = Math.round(performance.now() - built);
   const database = await freshDatabase();
   const sources = configureSources(prepared.env, [id]);
-  const linkContext = toLinkContext(prepared.env);
+  const linkContext = toLinkContext(prepared.env, listSources());
   const pass = async (mode: "backfill" | "sync"): Promise<PassFigures> => {
     prepared.sandbox.requests.clear();
     const started = performance.now();

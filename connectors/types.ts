@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { ConfigError } from "../src/config.ts";
 import type { ItemKind, SourceId, StatusCategory } from "../src/model/kinds.ts";
+import type { SourceAbout } from "../src/model/source-about.ts";
 
 /** Anything `JSON.stringify` keeps as it is: what jsonb columns (raw, meta, cursor) hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -289,10 +290,12 @@ export interface WebhookHandler<Settings> {
  */
 export interface Connector<Id extends SourceId = SourceId, Settings = unknown> {
   readonly id: Id;
-  /** As people write it: `Jira`, `GitHub`, `Microsoft Teams`. */
-  readonly label: string;
-  /** The variables that configure it, for messages (`set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN`). */
-  readonly envVars: readonly string[];
+  /**
+   * Everything the rest of the product says about the source (its name, how a sentence names it, its badge
+   * colour, whether its accounts are the team's, its link hints, its help line), from its SDK-free
+   * `about.ts`: the core reads these descriptors, never the connector's code.
+   */
+  readonly about: SourceAbout<Id>;
   /** Its settings from the environment; null when the source is not configured. Throws `ConfigError`. */
   fromEnv(env: Readonly<Record<string, string | undefined>>): Settings | null;
   /** The scopes to read: the configured projects or channels, or those the token can see. */

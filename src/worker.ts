@@ -6,6 +6,7 @@ import type {
   Response as WorkerResponse,
 } from "@cloudflare/workers-types";
 import type { ExecutionContext as AppExecutionContext } from "hono";
+import { listSources } from "../connectors/registry.ts";
 import { type Config, parseConfig } from "./config.ts";
 import { runScheduledDigest } from "./digest/run-digest.ts";
 import { dueDigestDay } from "./digest/schedule.ts";
@@ -49,7 +50,7 @@ const DIGEST_WINDOW_MS = 60 * 60_000;
 /** The daily digest, when SMTP_URL is set and this tick falls in the send window (the claims stop repeats). */
 async function sendDigestIfDue(db: Db, config: Config, tick: Date): Promise<void> {
   if (!config.smtpUrl) return;
-  const flagSettings = parseFlagSettings(undefined, config.env);
+  const flagSettings = parseFlagSettings(undefined, config.env, listSources());
   const day = dueDigestDay(tick, { ...flagSettings, digestTime: config.digestTime }, DIGEST_WINDOW_MS);
   if (!day) return;
   await runScheduledDigest({ db, config, flagSettings, day, log: consoleLog });

@@ -4,8 +4,10 @@
  * requests with their reviews, and deployments. See README.md in this folder for the token, the limits and
  * what a pass costs.
  */
+
 import { defineConnector } from "../types.ts";
-import { GITHUB_ENV_VARS, githubSettingsFromEnv } from "./config.ts";
+import { githubAbout } from "./about.ts";
+import { githubSettingsFromEnv } from "./config.ts";
 import { mapGithubRecord } from "./map.ts";
 import { listGithubRepositories, pullGithubRepository } from "./pull.ts";
 import { githubWebhook } from "./webhook.ts";
@@ -14,8 +16,7 @@ export type { GithubSettings } from "./config.ts";
 
 export const githubConnector = defineConnector({
   id: "github",
-  label: "GitHub",
-  envVars: GITHUB_ENV_VARS,
+  about: githubAbout,
   fromEnv: githubSettingsFromEnv,
   listScopes: (settings, request) => listGithubRepositories(settings, request),
   pull: (request) => pullGithubRepository(request),

@@ -2,9 +2,11 @@
  * The Gmail connector: one mailbox's messages through the Gmail API (`@googleapis/gmail`, OAuth 2.0 from its
  * `auth` export). See README.md in this folder for the OAuth client, the scope and Gmail's limits.
  */
+
 import type { Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
-import { GMAIL_ENV_VARS, type GmailSettings, gmailSettingsFromEnv } from "./config.ts";
+import { gmailAbout } from "./about.ts";
+import { type GmailSettings, gmailSettingsFromEnv } from "./config.ts";
 import { mapGmailRecord } from "./map.ts";
 import { type GmailPullOptions, pullGmailMailbox } from "./pull.ts";
 import { gmailWebhook } from "./webhook.ts";
@@ -16,8 +18,7 @@ export type { GmailPullNotice, GmailPullOptions } from "./pull.ts";
 export function createGmailConnector(options: GmailPullOptions = {}): Connector<"gmail", GmailSettings> {
   return defineConnector({
     id: "gmail",
-    label: "Gmail",
-    envVars: GMAIL_ENV_VARS,
+    about: gmailAbout,
     fromEnv: gmailSettingsFromEnv,
     // One mailbox: GMAIL_USER (`me`, the account that granted access).
     listScopes: async (settings) => [settings.user],

@@ -2,10 +2,12 @@
  * The Jira connector: Jira Cloud (REST v3, enhanced JQL search) and Jira Data Center (REST v2), through
  * jira.js. See README.md in this folder for the token, the scopes and the limits.
  */
+
 import type { Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
+import { jiraAbout } from "./about.ts";
 import { createJiraClient, fetchJiraDeployment } from "./client.ts";
-import { JIRA_ENV_VARS, type JiraSettings, jiraSettingsFromEnv } from "./config.ts";
+import { type JiraSettings, jiraSettingsFromEnv } from "./config.ts";
 import { mapJiraRecord } from "./map.ts";
 import { type JiraPullOptions, pullJiraProject } from "./pull.ts";
 import { JiraProjectPageSchema, JiraProjectSchema } from "./schemas.ts";
@@ -17,8 +19,7 @@ export type { JiraSettings } from "./config.ts";
 export function createJiraConnector(options: JiraPullOptions = {}): Connector<"jira", JiraSettings> {
   return defineConnector({
     id: "jira",
-    label: "Jira",
-    envVars: JIRA_ENV_VARS,
+    about: jiraAbout,
     fromEnv: jiraSettingsFromEnv,
     async listScopes(settings, request) {
       if (settings.projects.length > 0) return [...settings.projects];

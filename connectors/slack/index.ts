@@ -2,11 +2,13 @@
  * The Slack connector: channel messages, thread replies and people through `@slack/web-api`, and the Events
  * API for pushes. See README.md in this folder for the app to create, its scopes and Slack's limits.
  */
+
 import { log as processLog } from "../../src/log.ts";
 import type { Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
+import { slackAbout } from "./about.ts";
 import { createSlackClient } from "./client.ts";
-import { SLACK_ENV_VARS, type SlackSettings, slackSettingsFromEnv } from "./config.ts";
+import { type SlackSettings, slackSettingsFromEnv } from "./config.ts";
 import { mapSlackRecord } from "./map.ts";
 import { pullSlackChannel, type SlackPullOptions } from "./pull.ts";
 import { parseAnswer, SlackConversationsPageSchema } from "./schemas.ts";
@@ -22,8 +24,7 @@ const CHANNELS_PAGE_SIZE = 999;
 export function createSlackConnector(options: SlackPullOptions = {}): Connector<"slack", SlackSettings> {
   return defineConnector({
     id: "slack",
-    label: "Slack",
-    envVars: SLACK_ENV_VARS,
+    about: slackAbout,
     fromEnv: slackSettingsFromEnv,
     async listScopes(settings, request) {
       if (settings.channels.length > 0) return [...settings.channels];

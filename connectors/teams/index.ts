@@ -3,9 +3,11 @@
  * (@microsoft/microsoft-graph-client, tokens from @azure/msal-node). See README.md in this folder for the app
  * registration, the permissions and the limits.
  */
+
 import type { Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
-import { TEAMS_ENV_VARS, type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
+import { teamsAbout } from "./about.ts";
+import { type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
 import { mapTeamsRecord } from "./map.ts";
 import { pullTeamsChannel, type TeamsPullOptions } from "./pull.ts";
 import { teamsWebhook } from "./webhook.ts";
@@ -17,8 +19,7 @@ export { teamsClientState } from "./webhook.ts";
 export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<"teams", TeamsSettings> {
   return defineConnector({
     id: "teams",
-    label: "Microsoft Teams",
-    envVars: TEAMS_ENV_VARS,
+    about: teamsAbout,
     fromEnv: teamsSettingsFromEnv,
     // The channels are named in TEAMS_CHANNELS: listing every team's channels would need more permissions
     // (Team.ReadBasic.All, Channel.ReadBasic.All) than reading the chosen ones.

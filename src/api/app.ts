@@ -1,5 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { listSources } from "../../connectors/registry.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
@@ -20,6 +22,8 @@ export interface AppDeps {
   apiToken: string;
   /** The team's IANA time zone: a snooze `until` a day means that day there (default UTC). */
   timeZone?: string;
+  /** The sources the web view names and colours (default: the connector registry's, `listSources()`). */
+  sources?: readonly SourceAbout[];
   /** The clock, so tests and the rules see one `now`. */
   now?: () => Date;
   /** Where errors that are our fault are reported. */
@@ -38,6 +42,10 @@ export interface AppDeps {
 
 export type App = OpenAPIHono;
 
+/** `Jira, GitHub and Slack`. */
+const toNameList = (names: readonly string[]) =>
+  names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+
 /** Builds the Hono app: `/healthz`, `/openapi.json` and the authenticated `/api`. No runtime is assumed. */
 export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -45,6 +53,7 @@ export function createApp(deps: AppDeps): App {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.use("/api/*", requireBearerToken(deps.apiToken));
+  const sources = deps.sources ?? listSources();
 
   const routeDeps: RouteDeps = {
     db: deps.db,
@@ -73,7 +82,15 @@ export function createApp(deps: AppDeps): App {
     ),
   );
 
-  app.route("/", createWebRoutes({ ...routeDeps, apiToken: deps.apiToken, timeZone: deps.timeZone }));
+  app.route(
+    "/",
+    createWebRoutes({
+      ...routeDeps,
+      apiToken: deps.apiToken,
+      timeZone: deps.timeZone,
+      sources,
+    }),
+  );
 
   if (deps.webhooks) {
     app.route(
@@ -93,8 +110,7 @@ export function createApp(deps: AppDeps): App {
     info: {
       title: "Threadline API",
       version: "1",
-      description:
-        "Tasks, their unified timelines across Jira, GitHub, Gmail, Teams and Slack, and what is stuck.",
+      description: `Tasks, their unified timelines across ${toNameList(sources.map((s) => s.label))}, and what is stuck. An item's or task's \`source\` is one of ${sources.map((s) => `\`${s.id}\``).join(", ")}.`,
     },
     security: [{ bearer: [] }],
   });

@@ -145,7 +145,7 @@ export async function startDemoSources(
   for (const source of sources) ports[source.id] = options.ports?.[source.id] ?? (await findFreePort());
   const urls = Object.fromEntries(sources.map((s) => [s.id, `http://127.0.0.1:${ports[s.id]}`]));
   const context: DemoContext = { now: options.now, urls };
-  const sandboxes: Partial<Record<SourceId, Sandbox>> = {};
+  const sandboxes: Record<SourceId, Sandbox> = {};
   const close = async () => {
     await Promise.all(Object.values(sandboxes).map((s) => s.close()));
   };

@@ -11,11 +11,11 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { CONNECTORS, type ConnectorSet, listConnectors } from "../../connectors/registry.ts";
+import { CONNECTORS, type ConnectorSet, listConnectors, listSources } from "../../connectors/registry.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { recomputeFlags } from "../flags/recompute.ts";
-import { SOURCES, type SourceId } from "../model/kinds.ts";
+import type { SourceId } from "../model/kinds.ts";
 import { loadApiToken } from "../server/api-token.ts";
 import type { Database, Db } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
@@ -42,7 +42,7 @@ const STATE_VERSION = 1;
 const StateSchema = z.object({
   version: z.number(),
   storyEndsAt: z.iso.datetime(),
-  ports: z.partialRecord(z.enum(SOURCES), z.number().int().min(1).max(65535)),
+  ports: z.partialRecord(z.string(), z.number().int().min(1).max(65535)),
 });
 type DemoState = z.infer<typeof StateSchema>;
 
@@ -78,7 +78,7 @@ export async function syncDemoWorkspace(
     db,
     sources: configureSources(env),
     mode: "backfill",
-    linkContext: toLinkContext(env),
+    linkContext: toLinkContext(env, listSources()),
     now,
   });
   // The settings file counts here as it does for every later recompute of the server.
@@ -201,7 +201,7 @@ export async function startDemoWorkspace(
 
 /** The environment without any source's own variables (none are set when the demo runs, but be sure). */
 function withoutSources(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const sourceVars = new Set(listConnectors(CONNECTORS).flatMap((c) => c.envVars));
+  const sourceVars = new Set(listConnectors(CONNECTORS).flatMap((c) => c.about.envVars));
   return Object.fromEntries(
     Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !sourceVars.has(e[0])),
   );
@@ -209,7 +209,7 @@ function withoutSources(env: Readonly<Record<string, string | undefined>>): Reco
 
 /** Every variable that configures a source, for the message that says how to leave the demo. */
 export function sourceVariables(): Record<SourceId, readonly string[]> {
-  return Object.fromEntries(listConnectors(CONNECTORS).map((c) => [c.id, c.envVars])) as Record<
+  return Object.fromEntries(listConnectors(CONNECTORS).map((c) => [c.id, c.about.envVars])) as Record<
     SourceId,
     readonly string[]
   >;

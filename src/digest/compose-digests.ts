@@ -1,4 +1,5 @@
-import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
+import { labelOf } from "../model/source-about.ts";
 import type {
   Digest,
   DigestEntry,
@@ -34,12 +35,13 @@ function toWaitingFor(flag: DigestFlag): WaitingFor {
 
 /** Item ids are `<source>:<external id>`. */
 const sourceOfItem = (id: string): SourceId | null => {
-  const prefix = id.slice(0, id.indexOf(":"));
-  return (SOURCES as readonly string[]).includes(prefix) ? (prefix as SourceId) : null;
+  const colon = id.indexOf(":");
+  return colon > 0 ? id.slice(0, colon) : null;
 };
 
 function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): DigestEntry {
   const link = flag.evidence.find((e) => e.url);
+  const linkSource = (link && sourceOfItem(link.id)) ?? task.source;
   return {
     flagId: flag.id,
     kind: flag.kind,
@@ -52,7 +54,8 @@ function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): Di
     stuckDays: Math.max(0, Math.floor((options.now.getTime() - flag.since.getTime()) / DAY_MS)),
     threadlineUrl: toThreadlineUrl(options.publicUrl, task.key),
     sourceUrl: link?.url ?? task.url,
-    linkSource: (link && sourceOfItem(link.id)) ?? task.source,
+    linkSource,
+    linkSourceLabel: labelOf(options.sources, linkSource),
     owner: flag.owner ?? task.assignee,
   };
 }

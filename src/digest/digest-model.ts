@@ -1,4 +1,5 @@
 import type { FlagKind, SourceId } from "../model/kinds.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 
 /** A person as the digest knows them. */
 export interface DigestPerson {
@@ -80,6 +81,8 @@ export interface DigestOptions {
   day: string;
   /** Base of the links to Threadline, without a trailing slash. */
   publicUrl: string;
+  /** The registered sources (`listSources()`): what an entry calls the source its link opens. */
+  sources: readonly SourceAbout[];
   teamDomains: readonly string[];
   /** Lower-case emails of the leads. */
   leads: readonly string[];
@@ -107,6 +110,8 @@ export interface DigestEntry {
   sourceUrl: string;
   /** The source `sourceUrl` is in (an email's evidence links to Gmail though the task is in Jira). */
   linkSource: SourceId;
+  /** That source as its connector names it: `Open in Slack`. */
+  linkSourceLabel: string;
   owner: DigestPerson | null;
   /** Set on entries that wait on the recipient without being theirs. */
   waitingFor?: WaitingFor;

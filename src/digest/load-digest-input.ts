@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FlagSettings } from "../model/flag-settings.ts";
-import { FLAG_KINDS, type FlagKind, SOURCES } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import { loadLastSentDigests } from "../store/digest-log.ts";
 import {
@@ -71,7 +71,7 @@ export async function loadDigestInput(
         key: t.key,
         title: t.title,
         status: t.status,
-        source: (SOURCES as readonly string[]).includes(t.source) ? t.source : "jira",
+        source: t.source,
         url: t.url,
         assignee: toPerson(t.a_id, t.a_name, t.a_email),
       },

@@ -1,4 +1,4 @@
-import type { FlagKind, SourceId } from "../model/kinds.ts";
+import type { FlagKind } from "../model/kinds.ts";
 import type { Digest, DigestEntry, LeadSection, SummaryFlag, WaitingFor } from "./digest-model.ts";
 
 /** A digest as a message: subject, plain text and HTML. */
@@ -33,14 +33,6 @@ const WAITING_LABELS: Record<WaitingFor, string> = {
   review: "Review requested of you",
   approval: "Approval asked of you",
   action: "Needs you",
-};
-
-const SOURCE_NAMES: Record<SourceId, string> = {
-  jira: "Jira",
-  github: "GitHub",
-  gmail: "Gmail",
-  teams: "Teams",
-  slack: "Slack",
 };
 
 /**
@@ -89,7 +81,7 @@ function textEntry(e: DigestEntry): string {
     `* ${e.taskKey} ${e.taskTitle} [${label}, ${stuckFor(e)}]`,
     `  ${e.reason}`,
     `  Threadline: ${e.threadlineUrl}`,
-    `  ${SOURCE_NAMES[e.linkSource]}: ${e.sourceUrl}`,
+    `  ${e.linkSourceLabel}: ${e.sourceUrl}`,
   ].join("\n");
 }
 
@@ -159,7 +151,7 @@ function htmlEntry(e: DigestEntry): string {
 <div style="font-size:12px;line-height:16px;font-weight:bold;color:${color};">${label} · ${escapeHtml(stuckFor(e))}</div>
 <div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(e.taskKey)}</a> ${escapeHtml(e.taskTitle)}</div>
 <div style="font-size:14px;line-height:20px;color:#374151;padding-top:2px;">${escapeHtml(e.reason)}</div>
-<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${SOURCE_NAMES[e.linkSource]}</a></div>
+<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>
 </td></tr>`;
 }
 

@@ -133,6 +133,7 @@ export async function runDigest(run: DigestRun): Promise<DigestRunResult> {
     now,
     day,
     publicUrl: config.publicUrl,
+    sources: flagSettings.sources,
     teamDomains: config.teamDomains,
     leads: config.digestLeads,
     sendWhenEmpty: (run.digestSettings ?? DEFAULT_DIGEST_SETTINGS).sendWhenEmpty,

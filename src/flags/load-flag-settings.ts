@@ -1,18 +1,21 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { listSources } from "../../connectors/registry.ts";
 import { ConfigError } from "../config.ts";
 import { FLAG_SETTINGS_FILE, type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 
 /**
  * The flag settings of this installation: the `flags` object of `threadline.config.json` in the working
  * directory (thresholds per status, holidays, exemptions, sign-offs… — every part optional), with
  * `THREADLINE_TIMEZONE` and `THREADLINE_TEAM_DOMAINS` from the environment winning over the file. No file:
- * the defaults. Read once at each entry point (the CLI, the server); throws a ConfigError that names the file
+ * the defaults. `sources` are the registered ones (a test passes its own registry's). Read once at each entry point (the CLI, the server); throws a ConfigError that names the file
  * or variable and what is wrong.
  */
 export function loadFlagSettings(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
+  sources: readonly SourceAbout[] = listSources(),
 ): FlagSettings {
   const path = resolve(cwd, FLAG_SETTINGS_FILE);
   let text: string | undefined;
@@ -33,5 +36,5 @@ export function loadFlagSettings(
       );
     }
   }
-  return parseFlagSettings(file, { ...env });
+  return parseFlagSettings(file, { ...env }, sources);
 }

@@ -84,7 +84,8 @@ export function resolveLinks(
 ): Link[] {
   const direct = findLinks(item, context);
   if (direct.length > 0 || threadLinks.length === 0) return direct;
-  const rule: LinkRule = item.source === "gmail" || item.kind === "email" ? "email_thread" : "thread";
+  // The kind, not the source, says it: every source that carries email maps it to `email` items.
+  const rule: LinkRule = item.kind === "email" ? "email_thread" : "thread";
   for (const link of threadLinks) addLink(direct, link.taskKey, rule);
   return direct;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../config.ts";
-import { SOURCES } from "./kinds.ts";
+import type { SourceAbout } from "./source-about.ts";
 
 /** The file, in the working directory, whose `flags` object holds these settings. Read by the caller. */
 export const FLAG_SETTINGS_FILE = "threadline.config.json";
@@ -64,9 +64,10 @@ export const FlagSettingsSchema = z.object({
     .object({
       /**
        * Sources whose accounts are the team's own: a person with an account there (not a guest) and no email
-       * address that says otherwise is a team member.
+       * address that says otherwise is a team member. Unset: the sources whose connector says so
+       * (`teamAccounts` in its `about.ts`).
        */
-      accountSources: z.array(z.enum(SOURCES)).default(["jira", "github", "slack", "teams"]),
+      accountSources: z.array(z.string().trim().toLowerCase()).optional(),
       /** Email addresses that are team members whatever their domain (a contractor's own address). */
       members: z.array(z.string().trim().toLowerCase()).default([]),
       /** Email addresses that are outside the team whatever their domain or accounts. */
@@ -202,12 +203,16 @@ export const FlagSettingsSchema = z.object({
     .prefault({}),
 });
 
-export type FlagSettings = z.infer<typeof FlagSettingsSchema>;
+/**
+ * The settings the rules run with: the file's and the environment's, and what the registered sources say of
+ * themselves (how a reason names the place something was said, whose accounts are the team's).
+ */
+export type FlagSettings = z.infer<typeof FlagSettingsSchema> & {
+  /** The registered sources' descriptors (`listSources()` of the connector registry). */
+  readonly sources: readonly SourceAbout[];
+};
 /** What a settings file may say: any part, the rest takes its default. */
 export type FlagSettingsInput = z.input<typeof FlagSettingsSchema>;
-
-/** The defaults, as the README lists them. */
-export const DEFAULT_FLAG_SETTINGS: FlagSettings = FlagSettingsSchema.parse({});
 
 const list = (v: string | undefined) =>
   (v ?? "")
@@ -217,12 +222,13 @@ const list = (v: string | undefined) =>
 
 /**
  * The flag settings from the parsed `threadline.config.json` (its `flags` object; pass undefined when there is
- * no file) and the environment: `THREADLINE_TIMEZONE` and `THREADLINE_TEAM_DOMAINS` win over the file.
- * Throws a ConfigError that names the setting.
+ * no file), the environment (`THREADLINE_TIMEZONE` and `THREADLINE_TEAM_DOMAINS` win over the file) and the
+ * registered sources (`listSources()`). Throws a ConfigError that names the setting.
  */
 export function parseFlagSettings(
   config: unknown,
-  env: Record<string, string | undefined> = {},
+  env: Record<string, string | undefined>,
+  sources: readonly SourceAbout[],
 ): FlagSettings {
   const fromFile = config && typeof config === "object" && "flags" in config ? config.flags : undefined;
   if (
@@ -246,7 +252,13 @@ export function parseFlagSettings(
           : `${FLAG_SETTINGS_FILE}: flags.${path}`;
     throw new ConfigError(`[threadline] [flags] ${where} ${issue.message}`);
   }
-  return parsed.data;
+  const unknown = parsed.data.team.accountSources?.find((id) => !sources.some((s) => s.id === id));
+  if (unknown !== undefined) {
+    throw new ConfigError(
+      `[threadline] [flags] ${FLAG_SETTINGS_FILE}: flags.team.accountSources names "${unknown}": use one of ${sources.map((s) => s.id).join(", ")}`,
+    );
+  }
+  return { ...parsed.data, sources };
 }
 
 /** Statuses and labels compare without case, spaces, dashes or underscores. */

@@ -46,7 +46,7 @@ export function isBotName(name: string, email: string | null, settings: FlagSett
  * 4. with `THREADLINE_TEAM_DOMAINS` set, a known email address decides: one in those domains is team,
  *    otherwise the person is outside;
  * 5. otherwise (no email address known, or no team domains set) an account in one of `team.accountSources`
- *    (by default the org's Jira, GitHub, Slack and Teams) is team;
+ *    (by default the sources whose connector says their accounts are the team's) is team;
  * 6. anyone else (an email correspondent only) is outside.
  */
 export function toSnapshotPerson(person: PersonRecord, settings: FlagSettings): SnapshotPerson {
@@ -71,5 +71,7 @@ function isTeamMember(person: PersonRecord, emails: string[], settings: FlagSett
   if (settings.teamDomains.length > 0 && emails.length > 0) {
     return emails.some((e) => inDomains(e, settings.teamDomains));
   }
-  return person.sources.some((s) => settings.team.accountSources.includes(s));
+  const accountSources =
+    settings.team.accountSources ?? settings.sources.filter((s) => s.teamAccounts).map((s) => s.id);
+  return person.sources.some((s) => accountSources.includes(s));
 }

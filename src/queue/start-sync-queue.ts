@@ -1,4 +1,4 @@
-import type { ConnectorSet } from "../../connectors/registry.ts";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { RunLog } from "../log.ts";
 import type { Database } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
@@ -44,8 +44,9 @@ export async function startSyncQueue(options: {
   now?: () => Date;
 }): Promise<SyncQueue> {
   const { database, settings, log } = options;
-  const sources = configureSources(options.env, [], options.connectors);
-  const linker = createLinker(toLinkContext(options.env));
+  const registry = options.connectors ?? CONNECTORS;
+  const sources = configureSources(options.env, [], registry);
+  const linker = createLinker(toLinkContext(options.env, listSources(registry)));
   const boss = await openBoss(database, settings, (err) => log.error("job queue error", err, {}));
   let runner: JobRunner | undefined;
   const enqueuer = new SyncEnqueuer(

@@ -2,6 +2,7 @@ import type { FlagSettings } from "../model/flag-settings.ts";
 import { toNameKey } from "../model/flag-settings.ts";
 import type { ItemKind } from "../model/kinds.ts";
 import type { RaisedFlag } from "../model/raised-flag.ts";
+import { aboutSource } from "../model/source-about.ts";
 import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
 import type { WorkingCalendar } from "./calendar.ts";
 import { textOf } from "./text/analysis.ts";
@@ -81,19 +82,12 @@ export function describePerson(person: SnapshotPerson, settings: FlagSettings): 
   return person.name;
 }
 
-const SOURCE_PLACE: Record<string, string> = {
-  jira: "on Jira",
-  github: "on GitHub",
-  gmail: "by email",
-  slack: "in Slack",
-  teams: "in Teams",
-};
+/** Where an item was said, as its source's connector puts it: `by email`, `in Slack`, `on Jira`. */
+export const placeOf = (item: SnapshotItem, ctx: RuleContext) =>
+  aboutSource(ctx.settings.sources, item.source).place;
 
-/** Where an item was said: `by email`, `in Slack`, `on Jira`. */
-export const placeOf = (item: SnapshotItem) => SOURCE_PLACE[item.source] ?? `on ${item.source}`;
-
-/** `a comment by Anna Kowalski`, `an email from Dana Ruiz`, `a status change to Done by Ben Okafor`. */
-export function describeItem(item: SnapshotItem): string {
+/** `a comment by Anna Kowalski`, `an email from Dana Ruiz`, `a Slack message from Ben Okafor`. */
+export function describeItem(item: SnapshotItem, ctx: RuleContext): string {
   const who = nameOf(item.author);
   switch (item.kind) {
     case "comment":
@@ -105,7 +99,7 @@ export function describeItem(item: SnapshotItem): string {
     case "email":
       return `an email from ${who}`;
     case "chat_message":
-      return `a ${item.source === "teams" ? "Teams" : "Slack"} message from ${who}`;
+      return `a ${aboutSource(ctx.settings.sources, item.source).label} message from ${who}`;
     case "status_change":
       return `a move to ${item.facts.statusTo ?? "another status"} by ${who}`;
     case "pull_request":

@@ -236,7 +236,7 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
       taskKey: task.key,
       fingerprint: `request:${first.id}`,
       since: first.at,
-      reason: `${describePerson(asker, ctx.settings)} asked${from} for approval ${placeOf(first)} ${ctx.calendar.describeDay(first.at, ctx.now)} (${quote(sentence, 70)})${answer}.`,
+      reason: `${describePerson(asker, ctx.settings)} asked${from} for approval ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)} (${quote(sentence, 70)})${answer}.`,
       evidence: [...asked.map((i) => i.id), ...replies.map((i) => i.id)],
       owner: asked0?.isTeam ? asked0.id : asker.isTeam ? asker.id : defaultOwner(task),
     });

@@ -53,7 +53,7 @@ export function evaluateStale(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] 
     Math.floor(days) > threshold
       ? describeWorkingDays(days)
       : `more than ${threshold} working day${threshold === 1 ? "" : "s"}`;
-  const lastly = last ? `the last was ${describeItem(last)} ${when}` : `it was created ${when}`;
+  const lastly = last ? `the last was ${describeItem(last, ctx)} ${when}` : `it was created ${when}`;
   return [
     {
       kind: "stale",

@@ -99,7 +99,7 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
       taskKey: task.key,
       fingerprint: first.id,
       since: first.at,
-      reason: `${describePerson(asker, ctx.settings)} asked ${placeOf(first)} ${ctx.calendar.describeDay(first.at, ctx.now)}: ${quote(excerpt)}${followUps}; no reply in ${describeWorkingDays(days)}.`,
+      reason: `${describePerson(asker, ctx.settings)} asked ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)}: ${quote(excerpt)}${followUps}; no reply in ${describeWorkingDays(days)}.`,
       evidence: asked.map((i) => i.id),
       owner: ownerOf(first, task),
     });

@@ -1,4 +1,4 @@
-import type { ConnectorSet } from "../../connectors/registry.ts";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
@@ -40,8 +40,9 @@ export class SyncService {
   private readonly stopping = new AbortController();
 
   constructor(private readonly options: SyncServiceOptions) {
-    this.sources = configureSources(options.env, [], options.connectors);
-    this.linker = createLinker(toLinkContext(options.env));
+    const registry = options.connectors ?? CONNECTORS;
+    this.sources = configureSources(options.env, [], registry);
+    this.linker = createLinker(toLinkContext(options.env, listSources(registry)));
     this.now = options.now ?? (() => new Date());
   }
 

@@ -1,3 +1,4 @@
+import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
 import type { RunLog } from "../log.ts";
@@ -23,16 +24,21 @@ export function wireApp(options: {
    * committed. Without it (the Worker) they run it in this process.
    */
   queue?: SyncEnqueuer;
+  /** The sources (default: the registry's). */
+  connectors?: ConnectorSet;
 }): {
   app: App;
   sync: SyncService;
 } {
   const { db, config, log, queue } = options;
-  const settings = options.settings ?? parseFlagSettings(undefined, config.env);
+  const connectors = options.connectors ?? CONNECTORS;
+  const sources = listSources(connectors);
+  const settings = options.settings ?? parseFlagSettings(undefined, config.env, sources);
   const onTasksChanged = flagsAfterChange(db, settings, log);
   const sync = new SyncService({
     db,
     env: config.env,
+    connectors,
     onTasksChanged,
     onSyncFinished: (report) =>
       log.info("incremental sync finished", {
@@ -45,6 +51,7 @@ export function wireApp(options: {
   const app = createApp({
     db,
     apiToken: options.apiToken,
+    sources,
     timeZone: config.timeZone,
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Identity, IdentityRef } from "../../connectors/types.ts";
-import { SOURCES } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { pageRows } from "./page-rows.ts";
 import { arrayParam } from "./sql-arrays.ts";
@@ -19,8 +18,6 @@ export function toPersonId(identity: IdentityRef & { email: string | null }): st
   const email = identity.email?.trim().toLowerCase();
   return `p_${shortHash(email ? `email:${email}` : `identity:${identityKey(identity)}`)}`;
 }
-
-const SOURCE_RANK = sql.raw(`array[${SOURCES.map((s) => `'${s}'`).join(",")}]::text[]`);
 
 /** One identity per key; later records fill what earlier ones lacked. */
 function mergeIdentities(identities: readonly Identity[]): Map<string, Identity> {
@@ -242,7 +239,9 @@ export async function saveIdentities(
 
 /**
  * A person's name and bot mark from their identities, whatever order they arrived in: a display name that is
- * not an address first, then by source and id. A bot is a person all of whose identities are bots.
+ * not an address first, then by source id and account id (the store knows no ranking of sources; any fixed
+ * order keeps two databases fed the same pages naming people alike). A bot is a person all of whose
+ * identities are bots.
  */
 async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<void> {
   const ids = JSON.stringify(personIds);
@@ -263,7 +262,7 @@ async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<vo
     from (
       select person_id,
              (array_agg(coalesce(display_name, email, external_id)
-                order by display_name is null, display_name like '%@%', array_position(${SOURCE_RANK}, source),
+                order by display_name is null, display_name like '%@%', source,
                          external_id))[1] as name,
              bool_and(is_bot) as is_bot
       from identities

@@ -1,40 +1,23 @@
 import type { LinkContext } from "../linking/index.ts";
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-const withoutSlash = (url: string) => url.replace(/\/+$/, "");
+import type { SourceAbout, SourceEnv } from "../model/source-about.ts";
 
 /**
- * The web address GitHub links use, from the API root: `https://api.github.com` → `https://github.com`;
- * GitHub Enterprise Server `https://ghe.example.com/api/v3` → `https://ghe.example.com`.
+ * What the linker needs to know of the configured sources: each registered source's link hints (Jira's
+ * project keys and site, GitHub's repositories and web root) from the contract's variables, put together.
+ * The one place this is derived; the sources come from `listSources()` of the connector registry.
  */
-export function toGithubWebUrl(apiUrl: string | undefined): string {
-  if (!apiUrl) return "https://github.com";
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    return "https://github.com";
-  }
-  if (url.hostname === "api.github.com") return "https://github.com";
-  const path = withoutSlash(url.pathname).replace(/\/api(\/v3)?$/, "");
-  if (url.hostname.startsWith("api.") && path === "") return `${url.protocol}//${url.host.slice(4)}`;
-  return withoutSlash(`${url.protocol}//${url.host}${path}`);
-}
-
-/**
- * What the linker needs to know of the configured sources, from the contract's variables: the one place this
- * is derived. `JIRA_PROJECTS` keys are matched in capitals; sites and repositories as configured.
- */
-export function toLinkContext(env: Readonly<Record<string, string | undefined>>): LinkContext {
-  return {
-    jiraProjects: list(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
-    jiraSiteUrls: env.JIRA_BASE_URL?.trim() ? [withoutSlash(env.JIRA_BASE_URL.trim())] : [],
-    githubRepos: list(env.GITHUB_REPOS),
-    githubWebUrls: [toGithubWebUrl(env.GITHUB_API_URL?.trim() || undefined)],
+export function toLinkContext(env: SourceEnv, sources: readonly SourceAbout[]): LinkContext {
+  const context: { [K in keyof LinkContext]: string[] } = {
+    jiraProjects: [],
+    jiraSiteUrls: [],
+    githubRepos: [],
+    githubWebUrls: [],
   };
+  for (const source of sources) {
+    const hints = source.linkHints?.(env) ?? {};
+    for (const key of Object.keys(context) as Array<keyof LinkContext>) {
+      context[key].push(...(hints[key] ?? []));
+    }
+  }
+  return context;
 }

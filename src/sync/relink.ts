@@ -1,7 +1,6 @@
 import type { ConnectorSet } from "../../connectors/registry.ts";
 import type { Connector, Identity, Item, JsonValue, RawRecord, Task } from "../../connectors/types.ts";
 import type { LinkContext } from "../linking/index.ts";
-import { SOURCES, type SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { type PageWrite, savePagesTogether } from "../store/save-page.ts";
@@ -89,9 +88,7 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
     itemsTotal: totals.items,
   };
   const connectorOf = (source: string): Connector | undefined =>
-    (SOURCES as readonly string[]).includes(source)
-      ? (options.connectors[source as SourceId] as Connector | undefined)
-      : undefined;
+    Object.hasOwn(options.connectors, source) ? options.connectors[source] : undefined;
 
   for (const table of ["tasks", "items"] as const) {
     let after = "";

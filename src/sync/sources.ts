@@ -1,9 +1,6 @@
 import { CONNECTORS, type ConnectorSet, listConnectors } from "../../connectors/registry.ts";
 import { ConfigError } from "../config.ts";
-import { SOURCES, type SourceId } from "../model/kinds.ts";
 import type { SyncSource } from "./engine.ts";
-
-const isSourceId = (name: string): name is SourceId => (SOURCES as readonly string[]).includes(name);
 
 /**
  * The sources to run: every configured one, or the named ones (each must be configured). Throws
@@ -14,9 +11,10 @@ export function configureSources(
   only: readonly string[] = [],
   registry: ConnectorSet = CONNECTORS,
 ): SyncSource[] {
+  const known = listConnectors(registry).map((c) => c.id);
   for (const name of only) {
-    if (!isSourceId(name)) {
-      throw new ConfigError(`[threadline] unknown source "${name}": use one of ${SOURCES.join(", ")}`);
+    if (!known.includes(name)) {
+      throw new ConfigError(`[threadline] unknown source "${name}": use one of ${known.join(", ")}`);
     }
   }
   const wanted = new Set(only);
@@ -27,17 +25,12 @@ export function configureSources(
     if (settings === null) {
       if (wanted.has(connector.id)) {
         throw new ConfigError(
-          `[threadline] [${connector.id}] is not configured: set ${connector.envVars.join(", ")}`,
+          `[threadline] [${connector.id}] is not configured: set ${connector.about.envVars.join(", ")}`,
         );
       }
       continue;
     }
     sources.push({ connector, settings });
-  }
-  for (const name of wanted) {
-    if (!sources.some((s) => s.connector.id === name)) {
-      throw new ConfigError(`[threadline] [${name}] has no connector in this version of Threadline yet`);
-    }
   }
   return sources;
 }

@@ -2,6 +2,7 @@
  * The web view's stylesheet and script, served by the app itself (`/assets/…`) so the CSP can forbid every
  * inline style and script. The script only enhances: every action works as a plain form without it.
  */
+import type { SourceAbout } from "../model/source-about.ts";
 
 export const APP_CSS = `
 :root {
@@ -61,8 +62,6 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .meta { display: flex; flex-wrap: wrap; gap: .2rem .9rem; color: var(--muted); font-size: .9rem; align-items: center; }
 .pill { display: inline-block; border: 1px solid var(--line); border-radius: 999px; padding: 0 .5rem; font-size: .8rem; color: var(--muted); background: #fafafa; }
 .src { display: inline-block; border-radius: 4px; padding: 0 .35rem; font-size: .75rem; font-weight: 600; color: #fff; }
-.src-jira { background: #0b57d0; } .src-github { background: #24292f; } .src-gmail { background: #b3261e; }
-.src-teams { background: #4b53bc; } .src-slack { background: #4a154b; }
 .kind { font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border-radius: 4px; padding: 0 .4rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .4rem; align-items: flex-start; }
 .actions > button { color: var(--accent); background: #fff; border: 1px solid var(--line); padding: .1rem .5rem; font-size: .9rem; min-height: 0; }
@@ -243,3 +242,12 @@ function hashOf(text: string): string {
 export const CSS_PATH = `/assets/app.${hashOf(APP_CSS)}.css`;
 export const JS_PATH = `/assets/app.${hashOf(APP_JS)}.js`;
 export const NOSCRIPT_CSS_PATH = `/assets/noscript.${hashOf(NOSCRIPT_CSS)}.css`;
+
+/**
+ * Each registered source's badge colour (`.src-jira`), from its connector's descriptor: a style sheet of its
+ * own, since the page's policy allows no inline style. Ids and colours are checked by `toSourceList`.
+ */
+export function toSourceStyles(sources: readonly SourceAbout[]): { css: string; path: string } {
+  const css = sources.map((s) => `.src-${s.id} { background: ${s.badgeColor}; }\n`).join("");
+  return { css, path: `/assets/sources.${hashOf(css)}.css` };
+}

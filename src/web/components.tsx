@@ -4,18 +4,10 @@ import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Person } from "../model/api-schemas.ts";
 import type { SourceId } from "../model/kinds.ts";
+import { labelOf, type SourceAbout } from "../model/source-about.ts";
 import type { InboxRow } from "../store/inbox-queries.ts";
 import { CSS_PATH, JS_PATH, NOSCRIPT_CSS_PATH } from "./assets.ts";
-import {
-  FLAG_LABELS,
-  personPath,
-  SOURCE_LABELS,
-  taskPath,
-  toAge,
-  toDateInput,
-  toItemAnchor,
-  toWhen,
-} from "./format.ts";
+import { FLAG_LABELS, personPath, taskPath, toAge, toDateInput, toItemAnchor, toWhen } from "./format.ts";
 
 /** What each page knows about the request it answers. */
 export interface PageContext {
@@ -29,6 +21,10 @@ export interface PageContext {
   q: string;
   /** A message chosen by code after an action (never user text). */
   notice?: { text: string; error: boolean } | undefined;
+  /** The registered sources: their names on badges and filters. */
+  sources: readonly SourceAbout[];
+  /** The style sheet of their badge colours. */
+  sourceStylesPath: string;
 }
 
 export type NavTarget = "inbox" | "items" | "people" | null;
@@ -51,6 +47,7 @@ export function Layout(props: {
         <meta name="referrer" content="same-origin" />
         <title>{`${props.title} · Threadline`}</title>
         <link rel="stylesheet" href={CSS_PATH} />
+        <link rel="stylesheet" href={ctx.sourceStylesPath} />
         <script src={JS_PATH} defer />
         <noscript>
           <link rel="stylesheet" href={NOSCRIPT_CSS_PATH} />
@@ -175,8 +172,8 @@ function HelpDialogMarkup() {
   );
 }
 
-export function SourceBadge(props: { source: SourceId }) {
-  return <span class={`src src-${props.source}`}>{SOURCE_LABELS[props.source]}</span>;
+export function SourceBadge(props: { source: SourceId; ctx: PageContext }) {
+  return <span class={`src src-${props.source}`}>{labelOf(props.ctx.sources, props.source)}</span>;
 }
 
 export function PersonLink(props: { person: Person | null; none?: string }) {
@@ -271,7 +268,7 @@ ${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snooze
 <div class="meta">
 <span>Owner: ${owner}</span>
 <span>Stuck <time datetime="${row.since}" title="${toWhen(row.since, ctx.timeZone)}">${toAge(row.since, ctx.now)}</time></span>
-<span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${SOURCE_LABELS[s]}</span> `)}</span>
+<span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${labelOf(ctx.sources, s)}</span> `)}</span>
 </div>
 ${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}` })}
 </li>`;

@@ -1,5 +1,5 @@
 /** Small pure helpers the pages share: labels, ages, anchors, links. */
-import type { FlagKind, ItemKind, SourceId } from "../model/kinds.ts";
+import type { FlagKind, ItemKind } from "../model/kinds.ts";
 
 export const FLAG_LABELS: Record<FlagKind, string> = {
   stale: "Stale",
@@ -9,14 +9,6 @@ export const FLAG_LABELS: Record<FlagKind, string> = {
   done_not_deployed: "Done, not deployed",
   no_owner: "No owner",
   blocked_external: "Blocked outside the team",
-};
-
-export const SOURCE_LABELS: Record<SourceId, string> = {
-  jira: "Jira",
-  github: "GitHub",
-  gmail: "Gmail",
-  teams: "Teams",
-  slack: "Slack",
 };
 
 export const ITEM_LABELS: Record<ItemKind, string> = {

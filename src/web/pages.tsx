@@ -2,7 +2,8 @@
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Item, Person, Task } from "../model/api-schemas.ts";
-import { FLAG_KINDS, type FlagKind, SOURCES } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
+import { labelOf } from "../model/source-about.ts";
 import type { Inbox, InboxRow } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
 import type { TimelineEntry } from "../store/task-queries.ts";
@@ -21,7 +22,6 @@ import {
   ITEM_LABELS,
   inboxPath,
   personPath,
-  SOURCE_LABELS,
   taskPath,
   toAge,
   toItemAnchor,
@@ -117,11 +117,11 @@ export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
           </ul>
           <h2>Source</h2>
           <ul>
-            {SOURCES.map((s) => (
+            {ctx.sources.map(({ id, label }) => (
               <FilterLink
-                href={href(toggleFilter(search, "sources", s))}
-                active={search.sources.includes(s)}
-                label={SOURCE_LABELS[s]}
+                href={href(toggleFilter(search, "sources", id))}
+                active={search.sources.includes(id)}
+                label={label}
               />
             ))}
           </ul>
@@ -297,7 +297,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           <span class="key">{task.key}</span> {task.title}
         </h1>
         <div class="meta">
-          <SourceBadge source={task.source} />
+          <SourceBadge source={task.source} ctx={ctx} />
           <span class="pill">{task.status}</span>
           <span>
             Assignee: <PersonLink person={task.assignee} none="nobody" />
@@ -310,7 +310,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           </span>
           {sourceUrl && (
             <a href={sourceUrl} rel="noopener noreferrer" target="_blank">
-              Open in {SOURCE_LABELS[task.source]}
+              Open in {labelOf(ctx.sources, task.source)}
             </a>
           )}
         </div>
@@ -394,10 +394,10 @@ function TimelineItem(props: {
       class={flagged ? "item evidence" : "item"}
       data-source={item.source}
       data-item={item.id}
-      aria-label={`${SOURCE_LABELS[item.source]} ${item.kind.replace(/_/g, " ")}`}
+      aria-label={`${labelOf(ctx.sources, item.source)} ${item.kind.replace(/_/g, " ")}`}
     >
       <header class="item-head">
-        <SourceBadge source={item.source} />
+        <SourceBadge source={item.source} ctx={ctx} />
         <strong>{item.author?.name ?? "Someone"}</strong>
         <span>{ITEM_LABELS[item.kind]}</span>
         {url ? (
@@ -456,7 +456,7 @@ export function UnlinkedPage(props: { ctx: PageContext; items: Item[]; next: str
             return (
               <li class="row" data-row data-item={item.id}>
                 <div class="item-head">
-                  <SourceBadge source={item.source} />
+                  <SourceBadge source={item.source} ctx={ctx} />
                   <strong>{item.author?.name ?? "Someone"}</strong>
                   <span>{ITEM_LABELS[item.kind]}</span>
                   {url ? (

@@ -11,6 +11,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
 import type { FlagKind } from "../model/kinds.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 import { toWorkingCalendar } from "../rules/calendar.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
@@ -36,7 +37,15 @@ import { saveManualLink } from "../store/manual-links.ts";
 import { mergePeople } from "../store/people-merge.ts";
 import { loadPerson } from "../store/people-queries.ts";
 import { loadTask, loadTimelineEntries, loadUnlinkedItems } from "../store/task-queries.ts";
-import { APP_CSS, APP_JS, CSS_PATH, JS_PATH, NOSCRIPT_CSS, NOSCRIPT_CSS_PATH } from "./assets.ts";
+import {
+  APP_CSS,
+  APP_JS,
+  CSS_PATH,
+  JS_PATH,
+  NOSCRIPT_CSS,
+  NOSCRIPT_CSS_PATH,
+  toSourceStyles,
+} from "./assets.ts";
 import type { PageContext } from "./components.tsx";
 import {
   InboxPage,
@@ -70,6 +79,8 @@ export interface WebDeps extends RouteDeps {
   apiToken: string;
   /** The team's IANA time zone: times are shown, and snooze dates end, there. */
   timeZone?: string;
+  /** The registered sources: names, badge colours and `source:` filters come from them. */
+  sources: readonly SourceAbout[];
 }
 
 /** Who the store records for changes made here. */
@@ -140,6 +151,7 @@ export function createWebRoutes(deps: WebDeps) {
   const web = new Hono<Env>();
   const keys: SessionKeys = sessionKeys(deps.apiToken);
   const timeZone = deps.timeZone ?? "UTC";
+  const sourceStyles = toSourceStyles(deps.sources);
   const calendar = toWorkingCalendar({ timeZone, workingDays: [1, 2, 3, 4, 5], holidays: [] });
   const countsCache = shortLived<Record<FlagKind, number>>(COUNTS_TTL_MS);
   const countsFor = (filter: InboxFilter, now: Date) =>
@@ -160,6 +172,8 @@ export function createWebRoutes(deps: WebDeps) {
       csrf,
       here: `${url.pathname}${url.search}`,
       q: c.req.query("q") ?? "",
+      sources: deps.sources,
+      sourceStylesPath: sourceStyles.path,
       notice: isNotice(notice) ? NOTICES[notice] : undefined,
     };
   };
@@ -217,6 +231,7 @@ export function createWebRoutes(deps: WebDeps) {
   web.get(CSS_PATH, asset(APP_CSS, "text/css; charset=utf-8"));
   web.get(JS_PATH, asset(APP_JS, "text/javascript; charset=utf-8"));
   web.get(NOSCRIPT_CSS_PATH, asset(NOSCRIPT_CSS, "text/css; charset=utf-8"));
+  web.get(sourceStyles.path, asset(sourceStyles.css, "text/css; charset=utf-8"));
 
   // ---- sign-in -----------------------------------------------------------------------------------------
   web.get("/signin", securityHeaders, async (c) => {
@@ -262,7 +277,7 @@ export function createWebRoutes(deps: WebDeps) {
   // ---- inbox -------------------------------------------------------------------------------------------
   web.get("/", securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
-    const search = parseInboxSearch(ctx.q);
+    const search = parseInboxSearch(ctx.q, ctx.sources);
     const filter: InboxFilter = {
       kinds: search.kinds,
       people: search.people,

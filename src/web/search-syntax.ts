@@ -2,7 +2,8 @@
  * The inbox's search box: free words plus prefixes, as in `kind:stale person:ana source:slack project:FAL
  * is:muted invoice`. Pure: parsing and printing only, so the page, the saved searches and the tests agree.
  */
-import { FLAG_KINDS, type FlagKind, SOURCES, type SourceId } from "../model/kinds.ts";
+import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 
 /** The task states a search can ask for instead of the default (muted and done tasks hidden). */
 export const IS_VALUES = ["muted", "done", "snoozed"] as const;
@@ -35,11 +36,14 @@ function tokens(input: string): string[] {
 }
 
 const isKind = (v: string): v is FlagKind => (FLAG_KINDS as readonly string[]).includes(v);
-const isSource = (v: string): v is SourceId => (SOURCES as readonly string[]).includes(v);
 const isIs = (v: string): v is IsValue => (IS_VALUES as readonly string[]).includes(v);
 
-/** Reads a search box. Unknown values of a known prefix become `problems`; unknown prefixes stay text. */
-export function parseInboxSearch(input: string): InboxSearch {
+/**
+ * Reads a search box. Unknown values of a known prefix become `problems`; unknown prefixes stay text.
+ * `source:` takes the ids of the registered `sources`.
+ */
+export function parseInboxSearch(input: string, sources: readonly SourceAbout[]): InboxSearch {
+  const sourceIds = sources.map((s) => s.id);
   const search: InboxSearch = {
     kinds: [],
     people: [],
@@ -68,8 +72,8 @@ export function parseInboxSearch(input: string): InboxSearch {
       if (isKind(kind)) search.kinds.push(kind);
       else search.problems.push(`kind:${value} is not one of ${FLAG_KINDS.join(", ")}`);
     } else if (prefix === "source") {
-      if (isSource(lower)) search.sources.push(lower);
-      else search.problems.push(`source:${value} is not one of ${SOURCES.join(", ")}`);
+      if (sourceIds.includes(lower)) search.sources.push(lower);
+      else search.problems.push(`source:${value} is not one of ${sourceIds.join(", ")}`);
     } else if (prefix === "is") {
       if (isIs(lower)) search.is.push(lower);
       else search.problems.push(`is:${value} is not one of ${IS_VALUES.join(", ")}`);

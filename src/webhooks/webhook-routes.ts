@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type Connector, ConnectorError } from "../../connectors/types.ts";
 import { errorBody } from "../api/errors.ts";
-import { SOURCES, type SourceId } from "../model/kinds.ts";
+import type { SourceId } from "../model/kinds.ts";
 import type { VerifiedPush } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
@@ -60,8 +60,6 @@ function keepAlive(c: Context, work: Promise<unknown>): void {
   }
 }
 
-const isSource = (name: string): name is SourceId => (SOURCES as readonly string[]).includes(name);
-
 /**
  * `POST /webhooks/{source}`: verify the signature against the raw body, then queue what the push carries
  * (with a job queue) or save it like a page (idempotent: a redelivery or a retry changes nothing more). A bad signature gets 401 and
@@ -77,7 +75,7 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
     }),
     async (c) => {
       const name = c.req.param("source");
-      const source = isSource(name) ? deps.sources[name] : undefined;
+      const source = Object.hasOwn(deps.sources, name) ? deps.sources[name] : undefined;
       if (!source) {
         return c.json(errorBody("not_found", `No configured source "${name}" takes webhooks here.`), 404);
       }
@@ -92,7 +90,7 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
       if (!(await connector.webhook.verify(request, settings))) {
         deps.logInfo?.("webhook rejected: bad signature", { source: name });
         return c.json(
-          errorBody("unauthorized", `The ${connector.label} webhook signature does not match.`),
+          errorBody("unauthorized", `The ${connector.about.label} webhook signature does not match.`),
           401,
         );
       }

@@ -1,5 +1,7 @@
 /** Who gets which digest, on plain data: no database, no clock. */
+
 import { describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { toAskedPeople } from "../../src/digest/compose-asked.ts";
 import { composeDigests, isTeamEmail, toDigestSummary } from "../../src/digest/compose-digests.ts";
 import type {
@@ -82,6 +84,7 @@ const OPTIONS: DigestOptions = {
   now: NOW,
   day: "2026-03-04",
   publicUrl: "https://tl.example",
+  sources: listSources(),
   teamDomains: ["team.example"],
   leads: ["lead@team.example", "boss@client.example"],
   sendWhenEmpty: false,

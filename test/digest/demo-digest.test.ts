@@ -2,11 +2,13 @@
  * The digest of the demo workspace, rendered as the mail clients get it and looked at in Chromium at desktop
  * and phone widths. The HTML, the .eml files and the screenshots stay in test-artifacts/ for people to see.
  */
+
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { parseConfig } from "../../src/config.ts";
 import { startDemoSources } from "../../src/demo/demo-sources.ts";
 import { syncDemoWorkspace } from "../../src/demo/demo-workspace.ts";
@@ -49,7 +51,7 @@ describe("the demo workspace's digest", () => {
     result = await runDigest({
       db: database.db,
       config,
-      flagSettings: parseFlagSettings(undefined, config.env),
+      flagSettings: parseFlagSettings(undefined, config.env, listSources()),
       mode: "out",
       outDir,
       now: NOW,

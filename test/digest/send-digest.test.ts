@@ -2,8 +2,10 @@
  * Sending for real: the digests of a small team go through nodemailer to an SMTP server the test starts,
  * and what arrives is parsed. On PGlite, and on PostgreSQL when TEST_DATABASE_URL is set.
  */
+
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { parseConfig } from "../../src/config.ts";
 import { runDigest } from "../../src/digest/run-digest.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
@@ -22,7 +24,7 @@ function runWith(db: Db, env: Record<string, string>, extra: Partial<Parameters<
   return runDigest({
     db,
     config,
-    flagSettings: parseFlagSettings(undefined, config.env),
+    flagSettings: parseFlagSettings(undefined, config.env, listSources()),
     mode: "send",
     now: NOW,
     day: DAY,

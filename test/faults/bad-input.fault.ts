@@ -3,8 +3,10 @@
  * with all five sources configured: no answer is a 5xx, the server never goes down, and the database after
  * them (with every job they queued run) equals the database before them.
  */
+
 import { expect, it } from "vitest";
 import { githubConnector } from "../../connectors/github/index.ts";
+import { listSources } from "../../connectors/registry.ts";
 import { parseQueueSettings } from "../../src/queue/queue-settings.ts";
 import { startSyncQueue } from "../../src/queue/start-sync-queue.ts";
 import type { Database } from "../../src/store/db.ts";
@@ -134,7 +136,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       const seeds = Array.from({ length: 20 }, () => deliveries.next());
       const github = githubConnector;
       const settings = github.fromEnv(env(store.env))!;
-      const linker = createLinker(toLinkContext(env(store.env)));
+      const linker = createLinker(toLinkContext(env(store.env), listSources()));
       let before: Awaited<ReturnType<typeof dumpContent>>;
       {
         const database = await store.open();

@@ -2,11 +2,13 @@
  * Every source at once, each failing a fifth of its requests (429 with its own rate-limit body, and 500):
  * a backfill of all five sources through their real SDKs ends with the same database as a clean one.
  */
+
 import { expect, it } from "vitest";
 import { githubConnector } from "../../connectors/github/index.ts";
 import { createGmailConnector } from "../../connectors/gmail/index.ts";
 import { createJiraConnector } from "../../connectors/jira/index.ts";
 import type { ConnectorSet } from "../../connectors/registry.ts";
+import { listSources } from "../../connectors/registry.ts";
 import { secondaryRateLimit, serverError } from "../../connectors/sandbox/github/index.ts";
 import { GMAIL_RATE_LIMIT_BODY, GMAIL_SERVER_ERROR_BODY } from "../../connectors/sandbox/gmail/app.ts";
 import type { FaultRule } from "../../connectors/sandbox/harness.ts";
@@ -71,7 +73,7 @@ const FAULTS: Record<SourceId, FaultRule[]> = {
 
 function backfill(db: Db, sources: BulkSources) {
   return syncOnce(db, configureSources(sources.env, [], QUICK), {
-    linkContext: toLinkContext(sources.env),
+    linkContext: toLinkContext(sources.env, listSources()),
     retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 12 },
   });
 }
@@ -93,8 +95,9 @@ for (const kind of TEST_DATABASE_KINDS) {
       for (const [id, sandbox] of Object.entries(sources.sandboxes)) {
         sandbox.requests.clear();
         // One certain fault first, so that a source with few requests is not spared by chance.
-        const [first] = FAULTS[id as SourceId];
-        sandbox.faults.set([{ ...first!, times: 1 }, ...FAULTS[id as SourceId]]);
+        const faults = FAULTS[id] ?? [];
+        const [first] = faults;
+        sandbox.faults.set([{ ...first!, times: 1 }, ...faults]);
       }
       const report = await backfill(faulty.db, sources);
       expect(report.sources.map((s) => [s.source, s.ok])).toEqual(

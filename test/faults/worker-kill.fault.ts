@@ -4,7 +4,9 @@
  * passes, the next worker finishes the pass, and the database equals one uninterrupted in-process pass.
  * PostgreSQL only: workers in other processes share the queue through the server.
  */
+
 import { expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { parseQueueSettings } from "../../src/queue/queue-settings.ts";
 import { startSyncQueue } from "../../src/queue/start-sync-queue.ts";
@@ -70,8 +72,8 @@ it.skipIf(!TEST_DATABASE_KINDS.includes("postgres"))(
         db: reference.db,
         sources: configureSources(sources.env),
         mode: "sync",
-        linkContext: toLinkContext(sources.env),
-        flagSettings: parseFlagSettings(undefined, sources.env),
+        linkContext: toLinkContext(sources.env, listSources()),
+        flagSettings: parseFlagSettings(undefined, sources.env, listSources()),
       });
       expect(single.ok).toBe(true);
 

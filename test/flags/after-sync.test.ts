@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { ConfigError } from "../../src/config.ts";
 import { loadFlagSettings } from "../../src/flags/load-flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
@@ -11,7 +12,7 @@ import { queryRows } from "../../src/store/rows.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { FIXED_NOW, scriptedWorkspace, syncOnce } from "../helpers/sync-run.ts";
 
-const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "example.test" });
+const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "example.test" }, listSources());
 
 describeEachDatabase("flags after a sync", (ctx) => {
   const flagTasks = async () =>

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { recomputeFlags } from "../../src/flags/recompute.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { loadFlag, loadFlagsOfTasks, saveFlags, toFlagId } from "../../src/store/flag-store.ts";
@@ -7,10 +8,14 @@ import { loadTaskKeysOfItems, loadTaskSnapshots } from "../../src/store/load-tas
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { insertItem, insertPeople, insertTask } from "./seed.ts";
 
-const settings = parseFlagSettings(undefined, {
-  THREADLINE_TEAM_DOMAINS: "acme.dev",
-  THREADLINE_TIMEZONE: "Europe/London",
-});
+const settings = parseFlagSettings(
+  undefined,
+  {
+    THREADLINE_TEAM_DOMAINS: "acme.dev",
+    THREADLINE_TIMEZONE: "Europe/London",
+  },
+  listSources(),
+);
 const NOW = new Date("2025-03-12T15:00:00Z");
 
 describeEachDatabase("flag recompute", (ctx) => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
 import { FlagListSchema } from "../../src/model/api-schemas.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
@@ -12,7 +13,7 @@ import { apiOver, NOW } from "../api/harness.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { insertItem, insertPeople, insertTask } from "./seed.ts";
 
-const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "acme.dev" });
+const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "acme.dev" }, listSources());
 const t = (iso: string) => new Date(iso);
 const unowned = (key: string) => toFlagId(key, "no_owner", "");
 

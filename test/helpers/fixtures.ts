@@ -152,7 +152,7 @@ export function fixtures(db: Db): Fixtures {
           id: `${source}:${externalId}`,
           source,
           externalId,
-          kind: DEFAULT_KIND[source],
+          kind: DEFAULT_KIND[source] ?? "chat_message",
           at: minutesAfter(n),
           text: `Message ${n}`,
           updatedAt: FIXTURE_TIME,

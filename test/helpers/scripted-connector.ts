@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listSources } from "../../connectors/registry.ts";
 import {
   type Connector,
   ConnectorError,
@@ -11,6 +12,7 @@ import {
   type Tombstone,
 } from "../../connectors/types.ts";
 import type { SourceId } from "../../src/model/kinds.ts";
+import type { SourceAbout } from "../../src/model/source-about.ts";
 
 /**
  * A test-only source: each scope is a log of changes (records and deletions) that it yields in pages, the
@@ -255,6 +257,24 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 const CursorSchema = z.object({ position: z.number().int().min(0) });
 
+/**
+ * A scripted source says what the real source of its id says (so `slack` reads "in Slack" and counts its
+ * accounts as the team's); under an id no real source has, it names itself.
+ */
+function scriptedAbout<Id extends SourceId>(id: Id): SourceAbout<Id> {
+  const real = listSources().find((s) => s.id === id);
+  return {
+    label: `scripted ${id}`,
+    place: `on scripted ${id}`,
+    badgeColor: "#555555",
+    teamAccounts: true,
+    envVars: [],
+    help: "a scripted source for tests",
+    ...real,
+    id,
+  };
+}
+
 /** A connector over a scripted source, under any source id. */
 export function createScriptedConnector<Id extends SourceId>(
   id: Id,
@@ -262,8 +282,7 @@ export function createScriptedConnector<Id extends SourceId>(
 ): Connector<Id, object> {
   return {
     id,
-    label: `scripted ${id}`,
-    envVars: [],
+    about: scriptedAbout(id),
     fromEnv: () => ({}),
     async listScopes() {
       if (script.authFails) {

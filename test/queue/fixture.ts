@@ -2,6 +2,7 @@
  * What the queue's tests share: a GitHub sandbox with a few repositories (one scope each), the environment
  * that points the real connector at it, and the database a single uninterrupted pass leaves.
  */
+import { listSources } from "../../connectors/registry.ts";
 import { generateRepository } from "../../connectors/sandbox/github/generate.ts";
 import {
   GithubDataset,
@@ -62,8 +63,8 @@ export async function singleRunDump(kind: TestDatabaseKind, env: Record<string, 
       db: database.db,
       sources: configureSources(env),
       mode: "sync",
-      linkContext: toLinkContext(env),
-      flagSettings: parseFlagSettings(undefined, env),
+      linkContext: toLinkContext(env, listSources()),
+      flagSettings: parseFlagSettings(undefined, env, listSources()),
     });
     if (!report.ok) throw new Error(`the reference run failed: ${JSON.stringify(report.sources[0]?.errors)}`);
     return await dumpForComparison(database.db);

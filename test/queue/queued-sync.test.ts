@@ -6,6 +6,7 @@
 
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import type { GithubSandbox } from "../../connectors/sandbox/github/index.ts";
 import { parseConfig } from "../../src/config.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
@@ -35,7 +36,7 @@ describeEachDatabase("queued sync in one process", (ctx) => {
 
   const startQueue = (concurrency: number) => {
     const settings = parseQueueSettings({ THREADLINE_QUEUE_POLL_SECONDS: "0.5" });
-    const flags = flagsAfterChange(ctx.db, parseFlagSettings(undefined, env), quiet);
+    const flags = flagsAfterChange(ctx.db, parseFlagSettings(undefined, env, listSources()), quiet);
     return startSyncQueue({
       database: ctx.database,
       env,

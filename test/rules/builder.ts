@@ -5,6 +5,7 @@
  * and mean Sunday) or `"Mon 2025-02-17 09:00"`. They are read as UTC: the corpus' time zone is Europe/London,
  * which is UTC until the end of March.
  */
+import { listSources } from "../../connectors/registry.ts";
 import {
   type FlagSettings,
   type FlagSettingsInput,
@@ -60,7 +61,7 @@ export function settingsWith(overrides: FlagSettingsInput = {}): FlagSettings {
         ? { ...b, ...v }
         : v;
   }
-  return parseFlagSettings({ flags: merged });
+  return parseFlagSettings({ flags: merged }, {}, listSources());
 }
 
 export const CORPUS_SETTINGS = settingsWith();

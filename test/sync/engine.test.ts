@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { toPersonId } from "../../src/store/identity.ts";
@@ -54,7 +55,7 @@ describeEachDatabase("sync engine", (ctx) => {
   });
 
   it("evaluates every task of the scopes a run died on between saving its pages and evaluating their flags", async () => {
-    const settings = parseFlagSettings(undefined, {});
+    const settings = parseFlagSettings(undefined, {}, listSources());
     const flagRows = () =>
       queryRows(ctx.db, sql`select task_key, kind, reason, state from flags order by 1, 2, 3`);
     await syncOnce(ctx.db, scriptedWorkspace().sources, { flagSettings: settings });

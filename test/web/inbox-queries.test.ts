@@ -4,13 +4,16 @@
  */
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
-import { DEFAULT_FLAG_SETTINGS } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { snoozeFlag } from "../../src/store/flag-store.ts";
 import { loadInbox, loadPersonFlags, loadTaskState } from "../../src/store/inbox-queries.ts";
 import { saveTaskDone, saveTaskMuted } from "../../src/store/inbox-state.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { FIXTURE_TIME, fixtures, minutesAfter } from "../helpers/fixtures.ts";
+
+const SETTINGS = parseFlagSettings(undefined, {}, listSources());
 
 const NOW = new Date("2025-03-10T12:00:00.000Z");
 const days = (n: number) => new Date(FIXTURE_TIME.getTime() - n * 86_400_000);
@@ -107,7 +110,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     await f.task({ key, title: "Nobody took this" });
     await f.item({ source: "jira", text: "created", linkTo: key, kind: "task_created" });
     await f.refreshActivity([key]);
-    await recomputeAfterChange(ctx.db, [key], DEFAULT_FLAG_SETTINGS, NOW);
+    await recomputeAfterChange(ctx.db, [key], SETTINGS, NOW);
     const inbox = await loadInbox(ctx.db, { filter: { kinds: ["no_owner"] }, now: NOW, perKind: 50 });
     const row = inbox.groups[0]?.rows.find((r) => r.taskKey === key);
     expect(row?.kind).toBe("no_owner");
@@ -117,7 +120,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     const f = fixtures(ctx.db);
     await f.item({ source: "slack", text: "any news on this?", linkTo: key, at });
     await f.refreshActivity([key]);
-    await recomputeAfterChange(ctx.db, [key], DEFAULT_FLAG_SETTINGS, minutesAfter(1, at));
+    await recomputeAfterChange(ctx.db, [key], SETTINGS, minutesAfter(1, at));
   };
 
   it("hides a task marked done until newer activity arrives", async () => {
@@ -126,7 +129,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     expect(await keysOf({})).not.toContain("no_owner:DONE-1");
     expect(await keysOf({ is: ["done"] })).toContain("no_owner:DONE-1");
     // A recompute with nothing newer than the mark keeps it hidden.
-    await recomputeAfterChange(ctx.db, ["DONE-1"], DEFAULT_FLAG_SETTINGS, minutesAfter(1, NOW));
+    await recomputeAfterChange(ctx.db, ["DONE-1"], SETTINGS, minutesAfter(1, NOW));
     expect(await keysOf({})).not.toContain("no_owner:DONE-1");
     await newActivity("DONE-1", minutesAfter(2, NOW));
     expect(await keysOf({}, minutesAfter(5, NOW))).toContain("no_owner:DONE-1");
@@ -139,7 +142,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     expect(await keysOf({})).not.toContain("no_owner:SNZ-1");
     expect(await keysOf({ is: ["snoozed"] })).toEqual(["no_owner:SNZ-1"]);
     expect(await keysOf({}, new Date("2025-03-21T00:00:00Z"))).toContain("no_owner:SNZ-1");
-    await recomputeAfterChange(ctx.db, ["SNZ-1"], DEFAULT_FLAG_SETTINGS, minutesAfter(1, NOW));
+    await recomputeAfterChange(ctx.db, ["SNZ-1"], SETTINGS, minutesAfter(1, NOW));
     expect(await keysOf({}, minutesAfter(5, NOW))).not.toContain("no_owner:SNZ-1");
     await newActivity("SNZ-1", minutesAfter(2, NOW));
     expect(await keysOf({}, minutesAfter(5, NOW))).toContain("no_owner:SNZ-1");

@@ -1,5 +1,6 @@
 /** The web view's pure parts: the search syntax, thread nesting, display sanitising, anchors, the short cache. */
 import { describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import { toItemAnchor, toSafeUrl } from "../../src/web/format.ts";
 import { sanitizeEmailForDisplay } from "../../src/web/sanitize.ts";
 import { parseInboxSearch, toSearchText } from "../../src/web/search-syntax.ts";
@@ -18,11 +19,11 @@ describe("search syntax", () => {
     ["KIND:Stale Source:GitHub", { kinds: ["stale"], sources: ["github"] }],
     ["project:acme/portal url:http://x", { projects: ["acme/portal"], text: "url:http://x" }],
   ])("reads %s", (input, expected) => {
-    expect(parseInboxSearch(input)).toMatchObject({ problems: [], ...expected });
+    expect(parseInboxSearch(input, listSources())).toMatchObject({ problems: [], ...expected });
   });
 
   it("reports values it does not know instead of dropping them silently", () => {
-    expect(parseInboxSearch("kind:late source:fax is:").problems).toEqual([
+    expect(parseInboxSearch("kind:late source:fax is:", listSources()).problems).toEqual([
       expect.stringMatching(/^kind:late is not one of/),
       expect.stringMatching(/^source:fax is not one of/),
       "is: needs a value",
@@ -30,8 +31,11 @@ describe("search syntax", () => {
   });
 
   it("prints a search back as it reads it", () => {
-    const s = parseInboxSearch('kind:stale person:"Ana Lima" source:slack project:FAL is:done words here');
-    expect(parseInboxSearch(toSearchText(s))).toEqual(s);
+    const s = parseInboxSearch(
+      'kind:stale person:"Ana Lima" source:slack project:FAL is:done words here',
+      listSources(),
+    );
+    expect(parseInboxSearch(toSearchText(s), listSources())).toEqual(s);
   });
 });
 

@@ -4,9 +4,11 @@
  * source. One Worker for the file: the API and its token, a signed GitHub push and a forged one, and the cron
  * trigger's incremental pass with its flags, checked in the database and against the Node server's pass.
  */
+
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSources } from "../../connectors/registry.ts";
 import {
   GithubDataset,
   type GithubSandbox,
@@ -255,7 +257,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the Worker in workerd [postgres
       (await flagsOfTask()).filter((f) => f.evidence.some((id) => id.endsWith(`:${comment.id}`)));
     await until("the flags to cite the comment", async () => (await citing()).length > 0);
     const before = await flagsOfTask();
-    await recomputeAfterChange(database.db, ["acme/web#1"], parseFlagSettings(undefined, env), new Date());
+    await recomputeAfterChange(
+      database.db,
+      ["acme/web#1"],
+      parseFlagSettings(undefined, env, listSources()),
+      new Date(),
+    );
     expect(await flagsOfTask()).toEqual(before);
   });
 

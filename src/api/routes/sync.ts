@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { SOURCES } from "../../model/kinds.ts";
+import type { SourceId } from "../../model/kinds.ts";
 import { bearer, errorResponses } from "../openapi.ts";
 import { validationHook } from "../validation.ts";
 
@@ -10,7 +10,7 @@ const SyncStartedSchema = z
       description:
         "False when this ask folded into a pass already waiting or running: one more pass follows the running one, so nothing is missed.",
     }),
-    sources: z.array(z.enum(SOURCES)).openapi({ description: "The configured sources the pass covers." }),
+    sources: z.array(z.string()).openapi({ description: "The configured sources the pass covers." }),
   })
   .openapi("SyncStarted");
 
@@ -34,8 +34,8 @@ const startSync = createRoute({
 /** Whatever runs syncs where the app is served (the Node server's `SyncService`, the Worker's `waitUntil`). */
 export interface SyncStarter {
   request():
-    | { startedNow: boolean; sources: Array<(typeof SOURCES)[number]> }
-    | Promise<{ startedNow: boolean; sources: Array<(typeof SOURCES)[number]> }>;
+    | { startedNow: boolean; sources: SourceId[] }
+    | Promise<{ startedNow: boolean; sources: SourceId[] }>;
 }
 
 /** `POST /sync`. */

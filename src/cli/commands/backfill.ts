@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../../connectors/registry.ts";
 import { loadConfig } from "../env.ts";
 import { runSyncCommand, stopOnInterrupt } from "./sync.ts";
 
@@ -17,13 +18,23 @@ export const parseSince = (value: string): Date => {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerBackfill(program: Command): void {
+/** `  slack   Slack: channel messages and threads of SLACK_CHANNELS`, one line a registered source. */
+function toSourcesHelp(registry: ConnectorSet): string {
+  const sources = listSources(registry);
+  const width = Math.max(...sources.map((s) => s.id.length));
+  return ["", "Sources:", ...sources.map((s) => `  ${s.id.padEnd(width)}  ${s.label}: ${s.help}`)].join("\n");
+}
+
+/** `threadline backfill`, over the sources of `registry` (the product's by default; a test passes its own). */
+export function registerBackfill(program: Command, registry: ConnectorSet = CONNECTORS): void {
+  const ids = listSources(registry).map((s) => s.id);
   program
     .command("backfill")
     .description("pull history from every configured source (or the named ones); resumable")
     .option("--since <YYYY-MM-DD>", "pull what changed since this day (UTC)", parseSince)
-    .option("--source <name>", "only this source (jira, github, gmail, teams, slack); repeatable", collect)
+    .option("--source <name>", `only this source (${ids.join(", ")}); repeatable`, collect)
     .option("--json", "print the summary as JSON on stdout")
+    .addHelpText("after", toSourcesHelp(registry))
     .action(async (options: { since?: Date; source?: string[]; json?: boolean }) => {
       loadConfig(); // reads .env into the environment and fails fast on a bad variable
       process.exitCode = await runSyncCommand(
@@ -33,7 +44,13 @@ export function registerBackfill(program: Command): void {
           sources: options.source ?? [],
           json: options.json ?? false,
         },
-        { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: stopOnInterrupt() },
+        {
+          env: process.env,
+          connectors: registry,
+          stdout: process.stdout,
+          stderr: process.stderr,
+          signal: stopOnInterrupt(),
+        },
       );
     });
 }

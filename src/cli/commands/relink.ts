@@ -1,6 +1,6 @@
 import { MultiBar } from "cli-progress";
 import type { Command } from "commander";
-import { CONNECTORS, type ConnectorSet } from "../../../connectors/registry.ts";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../../connectors/registry.ts";
 import { parseConfig } from "../../config.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
@@ -40,7 +40,7 @@ export async function runRelinkCommand(options: { json?: boolean }, io: RelinkCo
     const report = await relinkAll({
       db: database.db,
       connectors: io.connectors ?? CONNECTORS,
-      linkContext: toLinkContext(config.env),
+      linkContext: toLinkContext(config.env, listSources(io.connectors ?? CONNECTORS)),
       ...(io.now ? { now: io.now } : {}),
       onProgress: (p) => {
         tasksBar?.setTotal(Math.max(1, p.tasksTotal));

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { CONNECTORS, type ConnectorSet } from "../../../connectors/registry.ts";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../../connectors/registry.ts";
 import { parseConfig } from "../../config.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
 import type { RecomputeSummary } from "../../flags/recompute.ts";
@@ -38,8 +38,9 @@ export interface SyncCommandIo {
  */
 export async function runSyncCommand(options: SyncCommandOptions, io: SyncCommandIo): Promise<number> {
   const config = parseConfig(io.env);
-  const flagSettings = loadFlagSettings(config.env, io.cwd);
-  const sources = configureSources(config.env, options.sources ?? [], io.connectors ?? CONNECTORS);
+  const registry = io.connectors ?? CONNECTORS;
+  const flagSettings = loadFlagSettings(config.env, io.cwd, listSources(registry));
+  const sources = configureSources(config.env, options.sources ?? [], registry);
   const verb = options.mode === "backfill" ? "Backfill" : "Sync";
   if (sources.length === 0) {
     const message = `[threadline] nothing to ${options.mode}: no source is configured (see the README's configuration table)\n`;
@@ -63,7 +64,7 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
       sources,
       mode: options.mode,
       since: options.since ?? null,
-      linkContext: toLinkContext(config.env),
+      linkContext: toLinkContext(config.env, listSources(registry)),
       observer,
       flagSettings,
       ...(io.now ? { now: io.now } : {}),
