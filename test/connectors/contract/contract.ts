@@ -55,6 +55,8 @@ export interface ConnectorFixture<Settings, Sb extends Sandbox = Sandbox> {
   refusals: { 401: Refusal<Settings, Sb>; 403: Refusal<Settings, Sb> };
   /** A 429 with Retry-After in the vendor's shape, on a request the backfill of the first scope makes. */
   rateLimit(retryAfterSeconds: number): FaultRule;
+  /** What a rate_limit error's message quotes of the vendor's answer. */
+  rateLimitMessage?: RegExp;
   /** 5xx answers the client retries by itself, then reads on. */
   briefServerErrors: FaultRule[];
   /** A 5xx on every request: the client gives up and the engine gets a transient error with its status. */
@@ -149,7 +151,7 @@ export function describeConnectorContract<Settings, Sb extends Sandbox>(
       expect(whole.pages.length).toBeGreaterThan(1);
       const keys = (pages: typeof whole.pages) =>
         recordsOf(pages).map((r) => JSON.stringify([r.type, r.data]));
-      for (const stopAfter of new Set([1, Math.ceil(whole.pages.length / 2), whole.pages.length - 1])) {
+      for (let stopAfter = 1; stopAfter < whole.pages.length; stopAfter++) {
         // What a killed process leaves: the cursors of the pages it committed. The resumed run starts afresh.
         const killed = await pullAll(paged, settings, scope, { ...clock, stopAfter });
         const resumed = await pullAll(paged, settings, scope, { ...clock, cursors: killed.cursors });
@@ -159,6 +161,7 @@ export function describeConnectorContract<Settings, Sb extends Sandbox>(
         expect(new Set([...keys(killed.pages), ...keys(resumed.pages)]), `after ${stopAfter}`).toEqual(
           new Set(keys(whole.pages)),
         );
+        expect(resumed.cursors, `after ${stopAfter}`).toEqual(whole.cursors);
       }
     }
 
@@ -197,6 +200,8 @@ export function describeConnectorContract<Settings, Sb extends Sandbox>(
       expect(report.waits[1]).toBeNull();
       expect(sandbox.requests.count({ status: 429 })).toBe(1);
       expect(recordsOf(pages)).toEqual(clean);
+      // The retry is a request too.
+      expect(report.requestCount).toBe(fixture.apiRequests(sandbox).length);
     });
 
     it("hands a long Retry-After to the engine as rate_limit, with when to come back", async () => {
@@ -205,6 +210,7 @@ export function describeConnectorContract<Settings, Sb extends Sandbox>(
       const error = await pullScope(sandbox).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectorError);
       expect(error).toMatchObject({ source, kind: "rate_limit", status: 429 });
+      if (fixture.rateLimitMessage) expect((error as Error).message).toMatch(fixture.rateLimitMessage);
       const retryAt = (error as ConnectorError).retryAt!.getTime();
       expect(retryAt).toBeGreaterThan(started + HOUR - 100_000);
       expect(retryAt).toBeLessThan(Date.now() + HOUR + 100_000);

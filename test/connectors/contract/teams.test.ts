@@ -94,6 +94,7 @@ describeConnectorContract({
     retryAfterSeconds: seconds,
     body: GRAPH_THROTTLED_BODY,
   }),
+  rateLimitMessage: /TooManyRequests/,
   // The SDK retries 503 (and 504) after `delay`, 0 here; one keeps it quick.
   briefServerErrors: [{ status: 503, times: 1, body: GRAPH_SERVER_ERROR_BODY }],
   // The SDK leaves 500 to the engine at once.

@@ -9,7 +9,8 @@ import {
   type TeamsSandbox,
 } from "../../../connectors/sandbox/teams/index.ts";
 import { mapTeamsRecord } from "../../../connectors/teams/map.ts";
-import { pullAll, quickTeams, recordsOf, settingsFor } from "./helpers.ts";
+import { pullAll, recordsOf } from "../kit.ts";
+import { quickTeams, settingsFor } from "./helpers.ts";
 
 describe("Teams demo workspace", () => {
   let teams: TeamsSandbox;
@@ -25,8 +26,7 @@ describe("Teams demo workspace", () => {
     const mapped = [];
     const deletions = [];
     for (const key of channels) {
-      const { pages } = await pullAll(settings, teams.data.scopeOf(key), {
-        connector,
+      const { pages } = await pullAll(connector, settings, teams.data.scopeOf(key), {
         now: new Date("2026-03-02T08:00:00Z"),
       });
       mapped.push(...recordsOf(pages).map((r) => mapTeamsRecord(r)));
