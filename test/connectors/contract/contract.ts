@@ -8,8 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FaultRule, LoggedRequest, Sandbox } from "../../../connectors/sandbox/harness.ts";
 import { type Connector, ConnectorError, type WebhookRequest } from "../../../connectors/types.ts";
 import type { SourceId } from "../../../src/model/kinds.ts";
+import type { Db } from "../../../src/store/db.ts";
 import type { RunSyncOptions } from "../../../src/sync/engine.ts";
-import { describeEachDatabase, emptyTables } from "../../helpers/databases.ts";
+import { emptyTables } from "../../helpers/databases.ts";
 import { BOOKKEEPING, dumpDatabase } from "../../helpers/dump.ts";
 import { syncOnce } from "../../helpers/sync-run.ts";
 import { deletionsOf, pullAll, recordingReporter, recordsOf } from "../kit.ts";
@@ -242,8 +243,18 @@ export function describeConnectorContract<Settings, Sb extends Sandbox>(
       for (const request of forged) expect(await connector.webhook.verify(request, settings)).toBe(false);
     });
   });
+}
 
-  describeEachDatabase(`${source} connector contract through the sync engine`, (ctx) => {
+/**
+ * Registers the contract's database tests for one source, inside a `describeEachDatabase`: the sources of
+ * a run share its database (emptied before each test), which is the costly part to create.
+ */
+export function describeConnectorContractSync<Settings, Sb extends Sandbox>(
+  ctx: { readonly db: Db },
+  fixture: ConnectorFixture<Settings, Sb>,
+): void {
+  const { connector, source } = fixture;
+  describe(source, () => {
     let sandbox: Sb;
     beforeAll(async () => {
       sandbox = await fixture.start({ seed: 7 });
