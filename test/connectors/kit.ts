@@ -67,6 +67,8 @@ export async function pullAll<Settings>(
     signal?: AbortSignal;
     /** Stop (as a killed process would) once this many pages are committed. */
     stopAfter?: number;
+    /** Called with each page once it is committed, before the next is asked (to change the source between pages). */
+    onPage?: (page: Page, index: number) => void;
   } = {},
 ): Promise<PullRun> {
   const report = options.report ?? recordingReporter();
@@ -84,6 +86,7 @@ export async function pullAll<Settings>(
   })) {
     pages.push(page);
     cursors[page.stream] = page.cursor;
+    options.onPage?.(page, pages.length - 1);
     if (options.stopAfter !== undefined && pages.length >= options.stopAfter) break;
   }
   return { pages, cursors, report };

@@ -132,25 +132,17 @@ describe("Jira pull cursors", () => {
       const jira = await startJiraSandbox(data);
       try {
         const connector = createJiraConnector({ pageSizes: { cloudSearch: 2, dcSearch: 2 } });
-        const keys: string[] = [];
-        let pages = 0;
-        for await (const page of connector.pull({
-          settings: settingsFor(jira),
-          scope: "PROJ",
-          mode: "backfill",
-          since: null,
-          cursors: {},
-          now: new Date(),
-          signal: new AbortController().signal,
-          report: recordingReporter(),
-        })) {
-          if (pages++ === 0) {
+        const { pages } = await pullAll(connector, settingsFor(jira), "PROJ", {
+          onPage: (_page, index) => {
+            if (index > 0) return;
             // PROJ-1 was on the first page; it now sorts last, and an offset page would skip PROJ-3.
             data.advance(60_000);
             data.addComment("PROJ-1", { author: "ana", body: "A late update while the pages are read." });
-          }
-          for (const r of page.records) if (r.type === "issue") keys.push(connector.map(r).tasks![0]!.key);
-        }
+          },
+        });
+        const keys = recordsOf(pages)
+          .filter((r) => r.type === "issue")
+          .map((r) => connector.map(r).tasks![0]!.key);
         expect(new Set(keys)).toEqual(new Set(["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]));
         expect(keys.filter((k) => k === "PROJ-3")).toHaveLength(1);
       } finally {
