@@ -3,11 +3,11 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
 /**
- * What the sandbox answers instead of the real thing, for the requests a rule matches: a status (429 with
- * Retry-After, or a 5xx), on a share of requests or on the next N of them.
+ * What the sandbox answers instead of the real thing, for the requests a rule matches: a status (401 or 403
+ * with the API's own error body, 429 with Retry-After, or a 5xx), on a share of requests or on the next N.
  */
 export interface FaultRule {
-  status: 429 | 500 | 502 | 503 | 504;
+  status: 401 | 403 | 429 | 500 | 502 | 503 | 504;
   /** Only requests whose path (with query) matches. */
   path?: RegExp;
   /** Fail this share of matching requests (0..1), drawn from a seeded sequence so a run can be repeated. */

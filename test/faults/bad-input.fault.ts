@@ -16,6 +16,7 @@ import { openPostgres } from "../../src/store/open-postgres.ts";
 import { toLinkContext } from "../../src/sync/link-context.ts";
 import { createLinker } from "../../src/sync/linker.ts";
 import { savePush } from "../../src/sync/push.ts";
+import { settingsFrom } from "../connectors/kit.ts";
 import { freePort, tempDir } from "../helpers/cli.ts";
 import { dumpContent } from "../helpers/content-dump.ts";
 import {
@@ -135,7 +136,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       const deliveries = githubCommentDeliveries({ repo: "acme/portal", issues: 5, secret: SECRETS.github });
       const seeds = Array.from({ length: 20 }, () => deliveries.next());
       const github = githubConnector;
-      const settings = github.fromEnv(env(store.env))!;
+      const settings = settingsFrom(github, env(store.env));
       const linker = createLinker(toLinkContext(env(store.env), listSources()));
       let before: Awaited<ReturnType<typeof dumpContent>>;
       {

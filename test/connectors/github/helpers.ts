@@ -1,26 +1,23 @@
 /**
- * What the GitHub connector's tests share: a small, realistic repository, settings pointing the connector at a
- * sandbox, and a way to run the connector's pull without the engine, collecting its pages, its cursors and
- * what it told the progress line.
+ * What the GitHub connector's tests share: a small, realistic repository and settings pointing the connector at
+ * a sandbox (what every connector's tests share is in ../kit.ts).
  */
 import type { GithubSettings } from "../../../connectors/github/config.ts";
 import { githubConnector } from "../../../connectors/github/index.ts";
 import type { GithubDataset, GithubSandbox } from "../../../connectors/sandbox/github/index.ts";
-import type { JsonValue, Page, PullReporter } from "../../../connectors/types.ts";
+import { settingsFrom } from "../kit.ts";
 
 /** When the tests' runs start: a week after the data set's last change. */
 export const RUN_AT = new Date("2025-03-14T08:00:00Z");
 
 export function settingsFor(sb: GithubSandbox, env: Record<string, string> = {}): GithubSettings {
-  const settings = githubConnector.fromEnv({
+  return settingsFrom(githubConnector, {
     GITHUB_TOKEN: sb.token,
     GITHUB_REPOS: "acme/web",
     GITHUB_API_URL: sb.url,
     GITHUB_WEBHOOK_SECRET: sb.webhookSecret,
     ...env,
   });
-  if (!settings) throw new Error("GitHub settings should be configured");
-  return settings;
 }
 
 /**
@@ -121,55 +118,4 @@ export function buildRepository(dataset: GithubDataset): void {
     createdAt: "2025-03-07T06:00:00Z",
   });
   dataset.setNow("2025-03-07T08:00:00Z");
-}
-
-export interface PullRun {
-  pages: Page[];
-  records: number;
-  waits: Array<Date | null>;
-  requests: number;
-  estimate: number | null;
-}
-
-/** Runs the connector's pull of one repository from `cursors`, committing each page's cursor into it. */
-export async function pullOnce(
-  settings: GithubSettings,
-  cursors: Record<string, JsonValue>,
-  options: {
-    mode?: "backfill" | "sync";
-    now?: Date;
-    signal?: AbortSignal;
-    stopAfter?: number;
-    scope?: string;
-  } = {},
-): Promise<PullRun> {
-  const run: PullRun = { pages: [], records: 0, waits: [], requests: 0, estimate: null };
-  const report: PullReporter = {
-    estimate: (n) => {
-      run.estimate = n;
-    },
-    waiting: (until) => {
-      run.waits.push(until);
-    },
-    requests: (n = 1) => {
-      run.requests += n;
-    },
-  };
-  const pages = githubConnector.pull({
-    settings,
-    scope: options.scope ?? "acme/web",
-    mode: options.mode ?? "sync",
-    since: null,
-    cursors: { ...cursors },
-    now: options.now ?? RUN_AT,
-    signal: options.signal ?? new AbortController().signal,
-    report,
-  });
-  for await (const page of pages) {
-    run.pages.push(page);
-    run.records += page.records.length;
-    cursors[page.stream] = page.cursor;
-    if (options.stopAfter !== undefined && run.pages.length >= options.stopAfter) break;
-  }
-  return run;
 }

@@ -3,24 +3,12 @@
  * webhook stores it, where its shape comes from (the recorded responses of @octokit/fixtures and
  * @octokit/webhooks-examples, or the published GraphQL schema), and the model it must become (times as ISO).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fromGraphqlActor, mapGithubRecord, toMentions, toStatus } from "../../../connectors/github/map.ts";
 import type { RawRecord } from "../../../connectors/types.ts";
+import { loadGoldenCases } from "../kit.ts";
 
-const dir = new URL("./golden/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .map((file) => ({
-    file,
-    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
-      description: string;
-      source: string[];
-      record: RawRecord;
-      expected: unknown;
-    }),
-  }));
+const cases = loadGoldenCases(new URL("./golden/", import.meta.url));
 
 describe("GitHub map: golden cases", () => {
   it("has the cases it is meant to have", () => {

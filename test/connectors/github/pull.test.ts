@@ -1,7 +1,7 @@
 /**
  * The GitHub connector's pull on its own (no database): the real Octokit over real HTTP against the sandbox.
  * How many requests a backfill and an incremental pass make against the minimum GitHub's page sizes allow,
- * resuming from committed cursors, typed errors, and rate-limit waits reported for the progress line.
+ * resuming from committed cursors, typed errors (401, 403, 429 and 5xx are the contract suite's, in ../contract/).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { githubConnector } from "../../../connectors/github/index.ts";
@@ -9,11 +9,11 @@ import { generateRepository } from "../../../connectors/sandbox/github/generate.
 import {
   GithubDataset,
   type GithubSandbox,
-  secondaryRateLimit,
   startGithubSandbox,
 } from "../../../connectors/sandbox/github/index.ts";
-import { ConnectorError, type JsonValue } from "../../../connectors/types.ts";
-import { buildRepository, pullOnce, RUN_AT, settingsFor } from "./helpers.ts";
+import type { ConnectorError, JsonValue } from "../../../connectors/types.ts";
+import { pullAll, recordsOf } from "../kit.ts";
+import { buildRepository, RUN_AT, settingsFor } from "./helpers.ts";
 
 const ISSUES = 250;
 const PULLS = 120;
@@ -34,15 +34,22 @@ describe("GitHub pull: request efficiency", () => {
     sb = await startGithubSandbox({ dataset });
   });
   afterAll(() => sb.close());
-  const cursors: Record<string, JsonValue> = {};
+  // The cursors each pass commits, read by the next.
+  let cursors: Record<string, JsonValue> = {};
+  /** A pass over acme/web from the cursors the last one committed, at the tests' clock. */
+  const pass = async (mode: "backfill" | "sync" = "sync") => {
+    const run = await pullAll(githubConnector, settingsFor(sb), "acme/web", { mode, cursors, now: RUN_AT });
+    cursors = run.cursors;
+    return run;
+  };
 
   it("backfills within 1.1× the minimum GitHub's page sizes allow", async () => {
-    const run = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
+    const run = await pass("backfill");
     // One GraphQL request a page of 100 issues, pull requests (with their reviews) and deployments together;
     // one REST request a page of 100 comments, and of 100 review comments.
     const minimum = Math.ceil(ISSUES / 100) + Math.ceil(COMMENTS / 100) + Math.ceil(PULLS / 100);
-    expect(sb.requests.count()).toBe(run.requests);
-    expect(run.requests).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    expect(sb.requests.count()).toBe(run.report.requestCount);
+    expect(run.report.requestCount).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
     expect(sb.requests.count({ path: /^\/graphql/ })).toBe(Math.ceil(ISSUES / 100));
     const byType = new Map<string, number>();
     for (const page of run.pages)
@@ -55,15 +62,15 @@ describe("GitHub pull: request efficiency", () => {
       issue_comment: COMMENTS,
       review_comment: PULLS,
     });
-    expect(run.estimate).toBe(ISSUES + PULLS);
+    expect(run.report.estimates.at(-1)).toBe(ISSUES + PULLS);
   });
 
   it("makes at most two requests, and hands on nothing, in an incremental pass with nothing new", async () => {
     // The first pass after a backfill stores the comment list's ETag; from then on nothing new is a 304.
-    await pullOnce(settingsFor(sb), cursors);
+    await pass();
     sb.requests.clear();
-    const run = await pullOnce(settingsFor(sb), cursors);
-    expect(run.records).toBe(0);
+    const run = await pass();
+    expect(recordsOf(run.pages)).toEqual([]);
     expect(sb.requests.entries.map((e) => `${e.method} ${e.path.split("?")[0]} ${e.status}`)).toEqual([
       "POST /graphql 200",
       "GET /repos/acme/web/issues/comments 304",
@@ -78,7 +85,7 @@ describe("GitHub pull: request efficiency", () => {
     const pr = [...web.repo.issues.values()].find((i) => i.pull)!;
     web.review(pr.number, { author: "ben", state: "APPROVED" });
     sb.requests.clear();
-    const run = await pullOnce(settingsFor(sb), cursors);
+    const run = await pass();
     const types = run.pages.flatMap((p) => p.records.map((r) => r.type)).sort();
     // The commented issue, the comment, the reviewed pull request with its reviews (2 + 1 with its review
     // comment + the new one).
@@ -110,12 +117,15 @@ describe("GitHub pull: resuming and errors", () => {
   afterAll(() => sb.close());
 
   it("resumes a stopped backfill from its committed cursors, losing and repeating nothing", async () => {
-    const cursors: Record<string, JsonValue> = {};
+    const settings = settingsFor(sb);
     // Stop after the GraphQL page and the first page of comments.
-    const first = await pullOnce(settingsFor(sb), cursors, { mode: "backfill", stopAfter: 2 });
+    const first = await pullAll(githubConnector, settings, "acme/web", { stopAfter: 2, now: RUN_AT });
     expect(first.pages.map((p) => p.stream)).toEqual(["repository", "comments"]);
-    expect(cursors.comments).toMatchObject({ pass: { page: 1 } });
-    const rest = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
+    expect(first.cursors.comments).toMatchObject({ pass: { page: 1 } });
+    const rest = await pullAll(githubConnector, settings, "acme/web", {
+      cursors: first.cursors,
+      now: RUN_AT,
+    });
     const ids = (run: typeof first) =>
       run.pages.flatMap((p) =>
         p.records.filter((r) => r.type === "issue_comment").map((r) => (r.data as { id: number }).id),
@@ -126,21 +136,17 @@ describe("GitHub pull: resuming and errors", () => {
     expect(comments.length - new Set(comments).size).toBeLessThanOrEqual(1);
   });
 
-  it("says which token or repository is wrong, with a typed error", async () => {
-    const cursors: Record<string, JsonValue> = {};
-    const auth = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_revoked" }), cursors).catch(
-      (e: unknown) => e,
-    );
-    expect(auth).toBeInstanceOf(ConnectorError);
-    expect(auth).toMatchObject({ kind: "auth", status: 401 });
-    expect((auth as Error).message).toMatch(
-      /^\[threadline\] \[github\] 401 from .*: the token was refused .*check GITHUB_TOKEN$/,
-    );
-
+  it("says which repository the token cannot see, with a typed error", async () => {
     sb.dataset.token("ghp_web_only", { repos: ["acme/web"] });
-    const hidden = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_web_only" }), cursors, {
-      scope: "acme/api",
-    }).catch((e: unknown) => e);
+    const hidden = await pullAll(
+      githubConnector,
+      settingsFor(sb, { GITHUB_TOKEN: "ghp_web_only" }),
+      "acme/api",
+      {
+        mode: "sync",
+        now: RUN_AT,
+      },
+    ).catch((e: unknown) => e);
     expect(hidden).toMatchObject({ kind: "not_found" });
     expect((hidden as Error).message).toMatch(
       /Could not resolve to a Repository with the name 'acme\/api'.*check GITHUB_REPOS/,
@@ -150,23 +156,14 @@ describe("GitHub pull: resuming and errors", () => {
   it("hands a spent hourly budget to the engine as rate_limit with the reset time", async () => {
     sb.dataset.token("ghp_spent");
     sb.rates.exhaust("ghp_spent", "graphql", 600);
-    const error = await pullOnce(settingsFor(sb, { GITHUB_TOKEN: "ghp_spent" }), {}).catch((e: unknown) => e);
+    const error = await pullAll(githubConnector, settingsFor(sb, { GITHUB_TOKEN: "ghp_spent" }), "acme/web", {
+      mode: "sync",
+      now: RUN_AT,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "rate_limit" });
     const retryAt = (error as ConnectorError).retryAt!.getTime();
     expect(retryAt).toBeGreaterThan(Date.now() + 590_000);
     expect(retryAt).toBeLessThan(Date.now() + 610_000);
-  });
-
-  it("waits out a secondary rate limit in the client and says until when", async () => {
-    const cursors: Record<string, JsonValue> = {};
-    sb.faults.set([secondaryRateLimit({ path: /^\/graphql/, times: 1, retryAfterSeconds: 1 })]);
-    const started = Date.now();
-    const run = await pullOnce(settingsFor(sb), cursors, { mode: "backfill" });
-    sb.faults.clear();
-    expect(run.waits).toHaveLength(2);
-    expect(run.waits[0]!.getTime()).toBeGreaterThanOrEqual(started + 900);
-    expect(run.waits[1]).toBeNull();
-    expect(run.records).toBeGreaterThan(0);
   });
 
   it("lists the repositories the token can read when GITHUB_REPOS is empty", async () => {
@@ -182,8 +179,8 @@ describe("GitHub pull: resuming and errors", () => {
     const settings = settingsFor(sb, { GITHUB_API_URL: `${sb.url}/api/v3` });
     expect(settings.webUrl).toBe(sb.url);
     sb.requests.clear();
-    const run = await pullOnce(settings, {}, { mode: "backfill", now: RUN_AT });
-    expect(run.records).toBeGreaterThan(0);
+    const run = await pullAll(githubConnector, settings, "acme/web", { now: RUN_AT });
+    expect(recordsOf(run.pages).length).toBeGreaterThan(0);
     expect(new Set(sb.requests.entries.map((e) => e.path.split("?")[0]))).toEqual(
       new Set([
         "/api/graphql",

@@ -1,18 +1,17 @@
 /**
  * What the Gmail connector's tests share: a small realistic mailbox, a connector that retries without
- * pauses and keeps its notices, and a way to run the connector's pull without the engine.
+ * pauses and keeps its notices, and the settings that point it at a sandbox (../kit.ts has the rest).
  */
 import { createGmailConnector, type GmailSettings } from "../../../connectors/gmail/index.ts";
 import type { GmailPullNotice, GmailPullOptions } from "../../../connectors/gmail/pull.ts";
-import { MESSAGES_STREAM } from "../../../connectors/gmail/pull.ts";
 import {
   GmailDataset,
   type GmailSandbox,
   gmailSandboxEnv,
   type Mailbox,
 } from "../../../connectors/sandbox/gmail/index.ts";
-import type { JsonValue, Page, PullReporter } from "../../../connectors/types.ts";
 import type { LinkContext } from "../../../src/linking/index.ts";
+import { settingsFrom } from "../kit.ts";
 
 export const RUN_NOW = new Date("2026-03-02T08:00:00Z");
 
@@ -86,30 +85,6 @@ export function buildMailbox(): GmailDataset {
   return data;
 }
 
-export interface RecordingReporter extends PullReporter {
-  waits: Array<Date | null>;
-  requestCount: number;
-  estimates: number[];
-}
-
-export function recordingReporter(): RecordingReporter {
-  const reporter: RecordingReporter = {
-    waits: [],
-    requestCount: 0,
-    estimates: [],
-    estimate: (n) => {
-      reporter.estimates.push(n);
-    },
-    waiting: (until) => {
-      reporter.waits.push(until);
-    },
-    requests: (n = 1) => {
-      reporter.requestCount += n;
-    },
-  };
-  return reporter;
-}
-
 /** A connector that retries at once and keeps what it would log. */
 export function quickGmail(options: GmailPullOptions = {}) {
   const notices: GmailPullNotice[] = [];
@@ -125,40 +100,5 @@ export function settingsFor(
   sandbox: GmailSandbox,
   options: { token?: boolean; extra?: Record<string, string> } = {},
 ): GmailSettings {
-  const settings = createGmailConnector().fromEnv(gmailSandboxEnv(sandbox, options));
-  if (!settings) throw new Error("the sandbox's environment did not configure Gmail");
-  return settings;
+  return settingsFrom(createGmailConnector(), gmailSandboxEnv(sandbox, options));
 }
-
-/** Runs one pull of the mailbox to the end and returns its pages and the cursor to resume from. */
-export async function pullAll(
-  settings: GmailSettings,
-  options: {
-    mode?: "backfill" | "sync";
-    cursor?: JsonValue;
-    since?: Date;
-    report?: RecordingReporter;
-    connector?: ReturnType<typeof quickGmail>["connector"];
-  } = {},
-): Promise<{ pages: Page[]; cursor: JsonValue | undefined; report: RecordingReporter }> {
-  const report = options.report ?? recordingReporter();
-  const pages: Page[] = [];
-  const connector = options.connector ?? quickGmail().connector;
-  for await (const page of connector.pull({
-    settings,
-    scope: settings.user,
-    mode: options.mode ?? "backfill",
-    since: options.since ?? null,
-    cursors: options.cursor === undefined ? {} : { [MESSAGES_STREAM]: options.cursor },
-    now: RUN_NOW,
-    signal: new AbortController().signal,
-    report,
-  })) {
-    pages.push(page);
-  }
-  return { pages, cursor: pages.at(-1)?.cursor ?? options.cursor, report };
-}
-
-export const recordsOf = (pages: Page[]) => pages.flatMap((p) => p.records);
-export const idsOf = (pages: Page[]) =>
-  recordsOf(pages).map((r) => (r.data as { id?: string } | null)?.id ?? "?");

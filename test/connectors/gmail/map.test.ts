@@ -3,7 +3,6 @@
  * message (as the pull stores it, with its context), the documentation its shape comes from, the model it
  * must become (times as ISO strings) and what the pull logs about it.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseBatchAnswer, toBatchBody } from "../../../connectors/gmail/client.ts";
 import { gmailSettingsFromEnv } from "../../../connectors/gmail/config.ts";
@@ -22,21 +21,9 @@ import {
   toNewText,
 } from "../../../connectors/gmail/text.ts";
 import { parseGmailPush } from "../../../connectors/gmail/webhook.ts";
-import type { RawRecord } from "../../../connectors/types.ts";
+import { loadGoldenCases } from "../kit.ts";
 
-const dir = new URL("./golden/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .map((file) => ({
-    file,
-    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
-      description: string;
-      source: string[];
-      record: RawRecord;
-      expected: unknown;
-      inspection: unknown;
-    }),
-  }));
+const cases = loadGoldenCases<{ inspection: unknown }>(new URL("./golden/", import.meta.url));
 
 describe("Gmail map: golden cases", () => {
   it("has the cases it is meant to have", () => {

@@ -1,6 +1,6 @@
 /**
- * What the Jira connector's tests share: a small realistic site, and a way to run the connector's pull
- * without the engine (collecting its pages and what it told the progress line).
+ * What the Jira connector's tests share: a small realistic site and the settings that point a connector
+ * with quick retries at it (what every connector's tests share is in ../kit.ts).
  */
 
 import { createJiraConnector, type JiraSettings } from "../../../connectors/jira/index.ts";
@@ -10,7 +10,7 @@ import {
   type JiraSandbox,
   jiraSandboxEnv,
 } from "../../../connectors/sandbox/jira/index.ts";
-import type { JsonValue, Page, PullReporter } from "../../../connectors/types.ts";
+import { settingsFrom } from "../kit.ts";
 
 /** Retries without the long pauses: a 5xx is retried after 5 ms. Retry-After is still honoured. */
 export const quickJira = createJiraConnector({ retry: { baseDelayMs: 5 } });
@@ -95,59 +95,5 @@ export function buildSite(
 }
 
 export function settingsFor(jira: JiraSandbox, extra: Record<string, string> = {}): JiraSettings {
-  const settings = quickJira.fromEnv(jiraSandboxEnv(jira, jira.data, ["PROJ", "OPS"], extra));
-  if (!settings) throw new Error("the sandbox's environment did not configure Jira");
-  return settings;
+  return settingsFrom(quickJira, jiraSandboxEnv(jira, jira.data, ["PROJ", "OPS"], extra));
 }
-
-export interface RecordingReporter extends PullReporter {
-  waits: Array<Date | null>;
-  requestCount: number;
-}
-
-export function recordingReporter(): RecordingReporter {
-  const reporter: RecordingReporter = {
-    waits: [],
-    requestCount: 0,
-    estimate: () => {},
-    waiting: (until) => {
-      reporter.waits.push(until);
-    },
-    requests: (n = 1) => {
-      reporter.requestCount += n;
-    },
-  };
-  return reporter;
-}
-
-/** Runs one pull of one project to the end and returns its pages and the cursor to resume from. */
-export async function pullAll(
-  settings: JiraSettings,
-  scope: string,
-  options: {
-    mode?: "backfill" | "sync";
-    cursor?: JsonValue;
-    since?: Date;
-    report?: RecordingReporter;
-    connector?: typeof quickJira;
-  } = {},
-): Promise<{ pages: Page[]; cursor: JsonValue | undefined; report: RecordingReporter }> {
-  const report = options.report ?? recordingReporter();
-  const pages: Page[] = [];
-  const connector = options.connector ?? quickJira;
-  for await (const page of connector.pull({
-    settings,
-    scope,
-    mode: options.mode ?? "backfill",
-    since: options.since ?? null,
-    cursors: options.cursor === undefined ? {} : { issues: options.cursor },
-    now: new Date(),
-    signal: new AbortController().signal,
-    report,
-  })) {
-    pages.push(page);
-  }
-  return { pages, cursor: pages.at(-1)?.cursor ?? options.cursor, report };
-}
-
-export const recordsOf = (pages: Page[]) => pages.flatMap((p) => p.records);

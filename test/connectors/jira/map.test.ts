@@ -2,24 +2,12 @@
  * `map.ts` on plain data. Golden cases: each file under golden/ holds a Jira API object (as the pull or the
  * webhook stores it), where its shape comes from, and the model it must become (times as ISO strings).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mapJiraRecord, toSiteUrl, toStatusCategory } from "../../../connectors/jira/map.ts";
 import { toBodyText, wikiToText } from "../../../connectors/jira/text.ts";
-import type { RawRecord } from "../../../connectors/types.ts";
+import { loadGoldenCases } from "../kit.ts";
 
-const dir = new URL("./golden/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .map((file) => ({
-    file,
-    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
-      description: string;
-      source: string[];
-      record: RawRecord;
-      expected: unknown;
-    }),
-  }));
+const cases = loadGoldenCases(new URL("./golden/", import.meta.url));
 
 describe("Jira map: golden cases", () => {
   it("has the cases it is meant to have", () => {

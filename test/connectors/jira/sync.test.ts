@@ -1,15 +1,14 @@
 /**
  * The Jira connector through the sync engine into the database: real jira.js over real HTTP against the
  * sandbox, on PGlite (and PostgreSQL with TEST_DATABASE_URL). A backfill, an incremental pass after
- * changes, a pass with nothing new, webhook pushes, and a run under 429s and 5xxs that ends like a clean one.
+ * changes, and webhook pushes; what every connector must do (a pass with nothing new, a run under 429s and
+ * 5xxs, a forged push) is checked by the contract suite in ../contract/.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   commentEventPayload,
   issueEventPayload,
-  JIRA_RATE_LIMIT_BODY,
-  JIRA_SERVER_ERROR_BODY,
   type JiraSandbox,
   signedDelivery,
   startJiraSandbox,
@@ -20,8 +19,7 @@ import { queryRows } from "../../../src/store/rows.ts";
 import { loadTimelineItems } from "../../../src/store/task-queries.ts";
 import { createLinker } from "../../../src/sync/linker.ts";
 import { savePush } from "../../../src/sync/push.ts";
-import { createTestDatabase, describeEachDatabase } from "../../helpers/databases.ts";
-import { dumpDatabase } from "../../helpers/dump.ts";
+import { describeEachDatabase } from "../../helpers/databases.ts";
 import { FIXED_NOW, LINK_CONTEXT, syncOnce } from "../../helpers/sync-run.ts";
 import { buildSite, quickJira, settingsFor } from "./helpers.ts";
 
@@ -145,17 +143,7 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
     expect(jira.requests.entries.length).toBe(6);
   });
 
-  it("makes at most two requests a project in a pass with nothing new, and changes nothing", async () => {
-    const before = await dumpDatabase(ctx.db, { omit: ["updated_at", "last_success_at"] });
-    jira.requests.clear();
-    const report = await syncJira(ctx.db, jira, "sync");
-    expect(report.itemsNew + report.itemsUpdated + report.tasksUpdated).toBe(0);
-    expect(jira.requests.count({ path: /project\W+PROJ|%22PROJ%22/ })).toBeLessThanOrEqual(2);
-    expect(jira.requests.entries.length).toBeLessThanOrEqual(4);
-    expect(await dumpDatabase(ctx.db, { omit: ["updated_at", "last_success_at"] })).toEqual(before);
-  });
-
-  it("stores a signed webhook push and refuses one with a bad signature", async () => {
+  it("stores signed webhook pushes: a comment, a status change, a deletion", async () => {
     const data = jira.data;
     const settings = settingsFor(jira, { JIRA_WEBHOOK_SECRET: SECRET });
     data.advance(60_000);
@@ -172,11 +160,6 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       now: FIXED_NOW,
     });
 
-    const forged = request({ ...delivery.headers, "x-hub-signature": `sha256=${"0".repeat(64)}` });
-    expect(await quickJira.webhook.verify(forged, settings)).toBe(false);
-    expect(await quickJira.webhook.verify(request({ "content-type": "application/json" }), settings)).toBe(
-      false,
-    );
     expect(await itemText(ctx.db, `comment:${comment.id}`)).toBeUndefined();
 
     const good = request(delivery.headers);
@@ -216,37 +199,6 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       const parsed = quickJira.webhook.parse(req, settings);
       if (parsed.type !== "records") throw new Error(`expected records, got ${parsed.type}`);
       await savePush(ctx.db, quickJira, parsed, { linker: linkerFor(), now: FIXED_NOW });
-    }
-  });
-
-  it("ends a backfill under 429s and 5xxs with the same database as a clean run", async () => {
-    const clean = await startJiraSandbox(buildSite("cloud"));
-    const faulty = await startJiraSandbox(buildSite("cloud"), { seed: 7 });
-    const reference = await createTestDatabase(ctx.kind);
-    await ctx.db.execute(
-      sql.raw(
-        "truncate item_links, items, identities, tasks, flags, digests, people, sync_cursors, source_scopes restart identity cascade",
-      ),
-    );
-    try {
-      await syncJira(reference.db, clean, "backfill");
-      faulty.faults.set([
-        { status: 429, rate: 0.25, retryAfterSeconds: 0, body: JIRA_RATE_LIMIT_BODY },
-        { status: 500, rate: 0.2, body: JIRA_SERVER_ERROR_BODY },
-        { status: 503, path: /comment|changelog/, times: 2 },
-      ]);
-      await syncJira(ctx.db, faulty, "backfill");
-      expect(faulty.requests.count({ status: 429 })).toBeGreaterThan(0);
-      expect(faulty.requests.count({ status: 500 })).toBeGreaterThan(0);
-      // The two sandboxes differ only in their URL, which the site links carry.
-      const normalise = (dump: unknown, url: string) =>
-        JSON.parse(JSON.stringify(dump).replaceAll(url, "SITE"));
-      const omit = { omit: ["updated_at", "last_success_at", "created_at"] };
-      expect(normalise(await dumpDatabase(ctx.db, omit), faulty.url)).toEqual(
-        normalise(await dumpDatabase(reference.db, omit), clean.url),
-      );
-    } finally {
-      await Promise.all([clean.close(), faulty.close(), reference.close()]);
     }
   });
 });

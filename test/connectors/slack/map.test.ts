@@ -3,7 +3,6 @@
  * the pull or the webhook stores it, from the documented examples), where its shape comes from, and the
  * model it must become (times as ISO strings).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   mapSlackRecord,
@@ -13,21 +12,9 @@ import {
   toThreadId,
 } from "../../../connectors/slack/map.ts";
 import { toBlocksText, toReadableText, toUnreadBlockTypes } from "../../../connectors/slack/text.ts";
-import type { RawRecord } from "../../../connectors/types.ts";
+import { loadGoldenCases } from "../kit.ts";
 
-const dir = new URL("./golden/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .map((file) => ({
-    file,
-    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
-      description: string;
-      source: string[];
-      record: RawRecord;
-      expected: unknown;
-    }),
-  }));
+const cases = loadGoldenCases(new URL("./golden/", import.meta.url));
 
 describe("Slack map: golden cases", () => {
   it("has the cases it is meant to have", () => {

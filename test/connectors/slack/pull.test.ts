@@ -1,6 +1,7 @@
 /**
  * The Slack connector's pull against the sandbox, over HTTP through @slack/web-api, without the engine: the
- * requests it makes, what it yields, its cursor, its errors, and the limited-app pace.
+ * requests it makes, what it yields, its cursor, and the limited-app pace (resuming, 401/403/429/5xx are
+ * the contract suite's, in ../contract/).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -8,25 +9,15 @@ import {
   buildBulkSlackDataset,
   buildSlackWorkspace,
   LIMITED_APP,
-  SLACK_RATE_LIMIT_BODY,
   type SlackDataset,
   type SlackSandbox,
   startSlackSandbox,
 } from "../../../connectors/sandbox/slack/index.ts";
 import { createSlackConnector } from "../../../connectors/slack/index.ts";
 import { SLACK_PAGE_SIZES } from "../../../connectors/slack/pull.ts";
-import { ConnectorError, type Page } from "../../../connectors/types.ts";
-import {
-  deletionsOf,
-  itemsOf,
-  messagesOf,
-  pullAll,
-  QUICK_RETRY,
-  quickSlack,
-  recordingLog,
-  recordingReporter,
-  settingsFor,
-} from "./helpers.ts";
+import type { Page } from "../../../connectors/types.ts";
+import { deletionsOf, pullAll, recordingReporter } from "../kit.ts";
+import { itemsOf, QUICK_RETRY, quickSlack, recordingLog, settingsFor } from "./helpers.ts";
 
 const idsOf = (pages: Page[]) => itemsOf(pages).map((i) => i.externalId);
 const sorted = (list: string[]) => [...new Set(list)].sort();
@@ -53,7 +44,7 @@ describe("Slack pull", () => {
   it("backfills every message, reply and person with the fewest requests the page sizes allow", async () => {
     slack.requests.clear();
     const channel = slack.data.channel("fal-dev");
-    const { pages, report } = await pullAll(settingsFor(slack), channel.id);
+    const { pages, report } = await pullAll(quickSlack, settingsFor(slack), channel.id);
     expect(sorted(idsOf(pages))).toEqual(expectedIds(slack.data, "fal-dev"));
     expect(idsOf(pages)).toHaveLength(11);
     // One history page, one replies page a thread: the minimum. Then once a run: the channel's name,
@@ -94,7 +85,7 @@ describe("Slack pull", () => {
   });
 
   it("reads the guest client's messages and marks the guest outside the team", async () => {
-    const { pages } = await pullAll(settingsFor(slack), slack.data.channel("client-acme").id);
+    const { pages } = await pullAll(quickSlack, settingsFor(slack), slack.data.channel("client-acme").id);
     const dana = pages
       .flatMap((p) => p.records)
       .flatMap((r) => quickSlack.map(r).identities ?? [])
@@ -112,12 +103,12 @@ describe("Slack pull", () => {
     const settings = settingsFor(slack);
     for (const name of ["fal-dev", "client-acme", "random"]) {
       const id = slack.data.channel(name).id;
-      const first = await pullAll(settings, id);
+      const first = await pullAll(quickSlack, settings, id);
       slack.requests.clear();
-      const again = await pullAll(settings, id, { mode: "sync", cursor: first.cursor });
+      const again = await pullAll(quickSlack, settings, id, { mode: "sync", cursors: first.cursors });
       expect(again.pages.flatMap((p) => p.records)).toEqual([]);
       expect(deletionsOf(again.pages)).toEqual([]);
-      expect(again.cursor).toEqual(first.cursor);
+      expect(again.cursors).toEqual(first.cursors);
       expect(slack.requests.entries.map((e) => e.path)).toEqual(["/api/conversations.history"]);
     }
   });
@@ -128,7 +119,7 @@ describe("Slack pull", () => {
     try {
       const settings = settingsFor(local);
       const channel = data.channel("fal-dev");
-      const first = await pullAll(settings, channel.id);
+      const first = await pullAll(quickSlack, settings, channel.id);
       const items = itemsOf(first.pages);
       const find = (prefix: string) =>
         items.find((i) => i.text.startsWith(prefix))!.externalId.split(":")[1]!;
@@ -150,7 +141,7 @@ describe("Slack pull", () => {
       const fresh = data.post("fal-dev", { by: "ben", text: "FAL-16 estimate: 3 days" });
       local.requests.clear();
 
-      const next = await pullAll(settings, channel.id, { mode: "sync", cursor: first.cursor });
+      const next = await pullAll(quickSlack, settings, channel.id, { mode: "sync", cursors: first.cursors });
       const changed = itemsOf(next.pages);
       const text = (ts: string) => changed.find((i) => i.externalId === `${channel.id}:${ts}`);
       expect(text(kickoff)).toMatchObject({
@@ -190,34 +181,13 @@ describe("Slack pull", () => {
     try {
       const settings = settingsFor(local, { extra: { SLACK_RESCAN_DAYS: "0" } });
       const channel = data.channel("random");
-      const first = await pullAll(settings, channel.id);
+      const first = await pullAll(quickSlack, settings, channel.id);
       const lunch = channel.messages[0]!;
       data.advance(60_000);
       data.edit("random", lunch.ts, "Lunch at 13:00?", { by: "ana" });
       const fresh = data.post("random", { by: "ben", text: "Coffee?" });
-      const next = await pullAll(settings, channel.id, { mode: "sync", cursor: first.cursor });
+      const next = await pullAll(quickSlack, settings, channel.id, { mode: "sync", cursors: first.cursors });
       expect(idsOf(next.pages)).toEqual([`${channel.id}:${fresh.ts}`]);
-    } finally {
-      await local.close();
-    }
-  });
-
-  it("resumes from the cursor of any page and ends with the same messages", async () => {
-    const data = buildSlackWorkspace();
-    const local = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 0, pageMax: 2 } });
-    try {
-      const settings = settingsFor(local);
-      const channel = data.channel("fal-dev").id;
-      const tiny = createSlackConnector({ retry: QUICK_RETRY, log: recordingLog(), flushRecords: 1 });
-      const whole = await pullAll(settings, channel, { connector: tiny });
-      expect(whole.pages.length).toBeGreaterThan(5);
-      const all = sorted(idsOf(whole.pages));
-      for (let k = 0; k < whole.pages.length - 1; k++) {
-        const before = idsOf(whole.pages.slice(0, k + 1));
-        const rest = await pullAll(settings, channel, { connector: tiny, cursor: whole.pages[k]!.cursor });
-        expect(sorted([...before, ...idsOf(rest.pages)])).toEqual(all);
-        expect(rest.cursor).toEqual(whole.cursor);
-      }
     } finally {
       await local.close();
     }
@@ -229,7 +199,7 @@ describe("Slack pull", () => {
     try {
       const settings = settingsFor(local);
       for (const name of ["fal-dev", "client-acme"]) {
-        const { pages } = await pullAll(settings, data.channel(name).id);
+        const { pages } = await pullAll(quickSlack, settings, data.channel(name).id);
         expect(sorted(idsOf(pages))).toEqual(expectedIds(data, name));
       }
     } finally {
@@ -238,84 +208,15 @@ describe("Slack pull", () => {
   });
 });
 
-describe("Slack pull and rate limits", () => {
+describe("Slack pull: errors and the limited-app pace", () => {
   let slack: SlackSandbox;
   beforeAll(async () => {
     slack = await startSlackSandbox(buildSlackWorkspace());
   });
   afterAll(() => slack.close());
 
-  it("waits as long as Retry-After says, shows until when, then asks again", async () => {
-    const channel = slack.data.channel("fal-dev").id;
-    const clean = messagesOf((await pullAll(settingsFor(slack), channel)).pages);
-    slack.requests.clear();
-    slack.faults.set([
-      {
-        status: 429,
-        path: /conversations\.history/,
-        times: 1,
-        retryAfterSeconds: 1,
-        body: SLACK_RATE_LIMIT_BODY,
-      },
-    ]);
-    const started = Date.now();
-    const report = recordingReporter();
-    const { pages } = await pullAll(settingsFor(slack), channel, { report });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(report.waits).toHaveLength(2);
-    expect(report.waits[0]!.getTime()).toBeGreaterThan(started + 900);
-    expect(report.waits[1]).toBeNull();
-    expect(slack.requests.count({ status: 429 })).toBe(1);
-    expect(messagesOf(pages)).toEqual(clean);
-  });
-
-  it("hands a long Retry-After to the engine as a rate_limit error with its time", async () => {
-    slack.faults.set([{ status: 429, times: 1, retryAfterSeconds: 3600, body: SLACK_RATE_LIMIT_BODY }]);
-    const started = Date.now();
-    const error = await pullAll(settingsFor(slack), slack.data.channel("random").id).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect(error).toMatchObject({ kind: "rate_limit", status: 429 });
-    expect((error as ConnectorError).retryAt!.getTime()).toBeGreaterThan(started + 3_500_000);
-    slack.faults.clear();
-  });
-
-  it("retries 5xx answers and ends with the same records", async () => {
-    const channel = slack.data.channel("client-acme").id;
-    const clean = messagesOf((await pullAll(settingsFor(slack), channel)).pages);
-    slack.faults.set([
-      { status: 503, times: 2 },
-      { status: 500, path: /replies/, times: 1 },
-    ]);
-    const { pages } = await pullAll(settingsFor(slack), channel);
-    expect(messagesOf(pages)).toEqual(clean);
-    slack.faults.clear();
-  });
-
-  it("gives up on a 5xx that lasts, as a transient error", async () => {
-    slack.faults.set([{ status: 502, rate: 1 }]);
-    await expect(pullAll(settingsFor(slack), slack.data.channel("random").id)).rejects.toMatchObject({
-      kind: "transient",
-      status: 502,
-    });
-    slack.faults.clear();
-  });
-
-  it("reports a bad token as auth, a channel it is not in as forbidden, an unknown one as not found", async () => {
-    const wrong = pullAll(
-      settingsFor(slack, { extra: { SLACK_TOKEN: "xoxb-revoked" } }),
-      slack.data.channel("random").id,
-    );
-    await expect(wrong).rejects.toMatchObject({
-      kind: "auth",
-      message: expect.stringMatching(/check SLACK_TOKEN/),
-    });
-    const data = slack.data;
-    data.addChannel("outside", { members: ["ana"], withoutBot: true });
-    await expect(pullAll(settingsFor(slack), data.channel("outside").id)).rejects.toMatchObject({
-      kind: "forbidden",
-      message: expect.stringMatching(/invite the app/),
-    });
-    await expect(pullAll(settingsFor(slack), "C0GONE0000")).rejects.toMatchObject({
+  it("reports a channel that is not there as not found, naming SLACK_CHANNELS", async () => {
+    await expect(pullAll(quickSlack, settingsFor(slack), "C0GONE0000")).rejects.toMatchObject({
       kind: "not_found",
       message: expect.stringMatching(/SLACK_CHANNELS/),
     });
@@ -337,9 +238,9 @@ describe("Slack pull and rate limits", () => {
     const limited = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 1000 } });
     try {
       const channel = data.channel("fal-dev").id;
-      const reference = await pullAll(settingsFor(clean), channel);
+      const reference = await pullAll(quickSlack, settingsFor(clean), channel);
       const report = recordingReporter();
-      const { pages } = await pullAll(settingsFor(limited), channel, { report });
+      const { pages } = await pullAll(quickSlack, settingsFor(limited), channel, { report });
       expect(sorted(idsOf(pages))).toEqual(sorted(idsOf(reference.pages)));
       expect(sorted(idsOf(pages))).toEqual(expectedIds(data, "fal-dev"));
       // 48 top-level messages at 15 a page; the long thread's 21 messages at 15 a page.
@@ -367,7 +268,7 @@ describe("Slack pull and what it cannot read", () => {
       const log = recordingLog();
       const connector = createSlackConnector({ retry: QUICK_RETRY, log });
       const channel = data.channel("fal-dev").id;
-      const { pages } = await pullAll(settingsFor(slack), channel, { connector });
+      const { pages } = await pullAll(connector, settingsFor(slack), channel);
       expect(sorted(idsOf(pages))).toEqual(expectedIds(data, "fal-dev"));
       expect(itemsOf(pages).find((i) => i.externalId === `${channel}:${unknownBlock}`)).toMatchObject({
         text: "Status board updated for the release",
@@ -400,7 +301,7 @@ describe("Slack pull without some scopes", () => {
       const log = recordingLog();
       const connector = createSlackConnector({ retry: QUICK_RETRY, log });
       const channel = data.channel("random").id;
-      const { pages } = await pullAll(settingsFor(slack, { channels: ["random"] }), channel, { connector });
+      const { pages } = await pullAll(connector, settingsFor(slack, { channels: ["random"] }), channel);
       const [lunch] = itemsOf(pages);
       expect(lunch).toMatchObject({
         text: "Lunch at 12:30? :pizza:",
@@ -445,7 +346,7 @@ describe("Slack request efficiency", () => {
       let items = 0;
       let minimum = 0;
       for (const c of data.channels.values()) {
-        const { pages } = await pullAll(settings, c.id, { signal: run });
+        const { pages } = await pullAll(quickSlack, settings, c.id, { signal: run });
         items += idsOf(pages).length;
         const tops = c.messages.length;
         minimum += Math.max(1, Math.ceil(tops / SLACK_PAGE_SIZES.history));

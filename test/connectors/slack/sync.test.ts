@@ -1,8 +1,8 @@
 /**
  * The Slack connector through the sync engine into the database: the real @slack/web-api over real HTTP
  * against the sandbox, on PGlite (and PostgreSQL with TEST_DATABASE_URL). A backfill, an incremental pass
- * after changes, a pass with nothing new, Events API pushes through `POST /webhooks/slack`, a run under
- * 429s and 5xxs and one as a limited app that end like a clean run, and malformed messages.
+ * after changes, Events API pushes through `POST /webhooks/slack`, a run as a limited app that ends like a
+ * clean run, and malformed messages (a pass with nothing new and a fault run are the contract suite's).
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -14,7 +14,6 @@ import {
   messageDeletedEvent,
   messageEvent,
   renderMessage,
-  SLACK_RATE_LIMIT_BODY,
   type SlackSandbox,
   signSlackRequest,
   startSlackSandbox,
@@ -177,18 +176,6 @@ describeEachDatabase("Slack connector through the sync engine", (ctx) => {
     expect(slack.requests.count({ path: /conversations\.replies/ })).toBe(1);
   });
 
-  it("makes one request a channel in a pass with nothing new, and changes nothing", async () => {
-    const before = await dumpDatabase(ctx.db, omit);
-    slack.requests.clear();
-    const report = await syncSlack(ctx.db, slack, "sync");
-    expect(report.itemsNew + report.itemsUpdated + report.itemsDeleted).toBe(0);
-    expect(slack.requests.entries.map((e) => e.path)).toEqual([
-      "/api/users.conversations",
-      ...Array(3).fill("/api/conversations.history"),
-    ]);
-    expect(await dumpDatabase(ctx.db, omit)).toEqual(before);
-  });
-
   it("takes signed Events API pushes: url_verification, messages, edits, deletions; refuses forged and stale ones", async () => {
     const data = slack.data;
     const now = new Date(data.now);
@@ -280,9 +267,8 @@ describeEachDatabase("Slack connector through the sync engine", (ctx) => {
     expect((await items(ctx.db)).find((i) => i.external_id === id)!.deleted_at).not.toBeNull();
   });
 
-  it("ends a backfill under 429s and 5xxs, and one as a limited app, with the same database as a clean run", async () => {
+  it("ends a backfill as a limited app (one request a window, 429s past it) with the same database as a clean run", async () => {
     const clean = await startSlackSandbox(buildSlackWorkspace());
-    const faulty = await startSlackSandbox(buildSlackWorkspace(), { seed: 7 });
     const limited = await startSlackSandbox(buildSlackWorkspace(), {
       limited: { ...LIMITED_APP, windowMs: 1000 },
     });
@@ -292,22 +278,11 @@ describeEachDatabase("Slack connector through the sync engine", (ctx) => {
       const expected = await dumpDatabase(ctx.db, omit);
 
       await resetDatabase(ctx.db);
-      faulty.faults.set([
-        { status: 429, rate: 0.25, retryAfterSeconds: 0, body: SLACK_RATE_LIMIT_BODY },
-        { status: 500, rate: 0.2 },
-        { status: 503, path: /replies/, times: 2 },
-      ]);
-      await syncSlack(ctx.db, faulty);
-      expect(faulty.requests.count({ status: 429 })).toBeGreaterThan(0);
-      expect(faulty.requests.count({ status: 500 })).toBeGreaterThan(0);
-      expect(await dumpDatabase(ctx.db, omit)).toEqual(expected);
-
-      await resetDatabase(ctx.db);
       await syncSlack(ctx.db, limited);
       expect(limited.requests.count({ status: 429 })).toBeGreaterThan(0);
       expect(await dumpDatabase(ctx.db, omit)).toEqual(expected);
     } finally {
-      await Promise.all([clean.close(), faulty.close(), limited.close()]);
+      await Promise.all([clean.close(), limited.close()]);
     }
   }, 40_000);
 

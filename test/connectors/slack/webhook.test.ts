@@ -17,13 +17,14 @@ import {
 import { parseSlackWebhook, verifySlackSignature } from "../../../connectors/slack/webhook.ts";
 import type { WebhookRequest } from "../../../connectors/types.ts";
 import { ConnectorError } from "../../../connectors/types.ts";
+import { settingsFrom } from "../kit.ts";
 import { quickSlack } from "./helpers.ts";
 
 const data = buildSlackWorkspace();
-const settings = quickSlack.fromEnv({
+const settings = settingsFrom(quickSlack, {
   SLACK_TOKEN: data.botToken,
   SLACK_SIGNING_SECRET: data.signingSecret,
-})!;
+});
 const now = new Date("2026-02-03T10:00:00Z");
 const timestamp = Math.floor(now.getTime() / 1000);
 
@@ -179,7 +180,7 @@ describe("Slack webhook: parse", () => {
     ).toMatchObject({
       type: "ignore",
     });
-    const only = quickSlack.fromEnv({ SLACK_TOKEN: "x", SLACK_CHANNELS: data.channel("random").id })!;
+    const only = settingsFrom(quickSlack, { SLACK_TOKEN: "x", SLACK_CHANNELS: data.channel("random").id });
     expect(parseSlackWebhook(request(messageEvent(data, message)), only)).toMatchObject({ type: "ignore" });
   });
 

@@ -8,7 +8,8 @@ import {
   TEAMS_DEMO_CHANNELS,
   TEAMS_DEMO_REPO,
 } from "../../../src/demo/story/teams.ts";
-import { pullAll, quickTeams, recordsOf, settingsFor } from "./helpers.ts";
+import { pullAll, recordsOf } from "../kit.ts";
+import { quickTeams, settingsFor } from "./helpers.ts";
 
 describe("Teams demo workspace", () => {
   let teams: TeamsSandbox;
@@ -24,8 +25,7 @@ describe("Teams demo workspace", () => {
     const mapped = [];
     const deletions = [];
     for (const key of channels) {
-      const { pages } = await pullAll(settings, teams.data.scopeOf(key), {
-        connector,
+      const { pages } = await pullAll(connector, settings, teams.data.scopeOf(key), {
         now: new Date("2026-03-02T08:00:00Z"),
       });
       mapped.push(...recordsOf(pages).map((r) => mapTeamsRecord(r)));

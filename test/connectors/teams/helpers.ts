@@ -1,15 +1,13 @@
 /**
  * What the Teams connector's tests share: a small realistic organisation, a connector that retries without
- * pauses and keeps its notices, and a way to run the connector's pull without the engine (collecting its
- * pages and what it told the progress line).
+ * pauses and keeps its notices, and the settings that point it at a sandbox (../kit.ts has the rest).
  */
 
 import { TeamsDataset, type TeamsSandbox, teamsSandboxEnv } from "../../../connectors/sandbox/teams/index.ts";
 import { createTeamsConnector, type TeamsSettings } from "../../../connectors/teams/index.ts";
 import type { TeamsPullNotice, TeamsPullOptions } from "../../../connectors/teams/pull.ts";
-import { MESSAGES_STREAM } from "../../../connectors/teams/pull.ts";
-import type { JsonValue, Page, PullReporter } from "../../../connectors/types.ts";
 import type { LinkContext } from "../../../src/linking/index.ts";
+import { settingsFrom } from "../kit.ts";
 
 /** The sandbox's clock at the end of `buildOrg`, and the tests' run clock just after it. */
 export const ORG_NOW = new Date("2026-03-02T07:00:00Z");
@@ -107,26 +105,6 @@ export function buildOrg(): TeamsDataset {
   return data;
 }
 
-export interface RecordingReporter extends PullReporter {
-  waits: Array<Date | null>;
-  requestCount: number;
-}
-
-export function recordingReporter(): RecordingReporter {
-  const reporter: RecordingReporter = {
-    waits: [],
-    requestCount: 0,
-    estimate: () => {},
-    waiting: (until) => {
-      reporter.waits.push(until);
-    },
-    requests: (n = 1) => {
-      reporter.requestCount += n;
-    },
-  };
-  return reporter;
-}
-
 /** A connector that retries 503s at once and keeps what it would log. */
 export function quickTeams(options: TeamsPullOptions = {}) {
   const notices: TeamsPullNotice[] = [];
@@ -143,47 +121,8 @@ export function settingsFor(
   channels: readonly string[] = ["dev", "client"],
   options: { token?: boolean; extra?: Record<string, string> } = {},
 ): TeamsSettings {
-  const settings = createTeamsConnector().fromEnv(teamsSandboxEnv(sandbox, channels, options));
-  if (!settings) throw new Error("the sandbox's environment did not configure Teams");
-  return settings;
+  return settingsFrom(createTeamsConnector(), teamsSandboxEnv(sandbox, channels, options));
 }
-
-/** Runs one pull of one channel to the end and returns its pages and the cursor to resume from. */
-export async function pullAll(
-  settings: TeamsSettings,
-  scope: string,
-  options: {
-    mode?: "backfill" | "sync";
-    cursor?: JsonValue;
-    since?: Date;
-    now?: Date;
-    report?: RecordingReporter;
-    connector?: ReturnType<typeof quickTeams>["connector"];
-  } = {},
-): Promise<{ pages: Page[]; cursor: JsonValue | undefined; report: RecordingReporter }> {
-  const report = options.report ?? recordingReporter();
-  const pages: Page[] = [];
-  const connector = options.connector ?? quickTeams().connector;
-  for await (const page of connector.pull({
-    settings,
-    scope,
-    mode: options.mode ?? "backfill",
-    since: options.since ?? null,
-    cursors: options.cursor === undefined ? {} : { [MESSAGES_STREAM]: options.cursor },
-    now: options.now ?? RUN_NOW,
-    signal: new AbortController().signal,
-    report,
-  })) {
-    pages.push(page);
-  }
-  return { pages, cursor: pages.at(-1)?.cursor ?? options.cursor, report };
-}
-
-export const recordsOf = (pages: Page[]) => pages.flatMap((p) => p.records);
-
-/** The ids of the messages in some records. */
-export const idsOf = (pages: Page[]) =>
-  recordsOf(pages).map((r) => (r.data as { id?: string } | null)?.id ?? "?");
 
 /** Graph requests the sandbox answered (the token endpoint left out). */
 export const graphRequests = (sandbox: TeamsSandbox, path?: RegExp) =>

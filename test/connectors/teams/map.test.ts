@@ -3,7 +3,6 @@
  * the pull stores it, with its context), the documentation it comes from, the model it must become (times as
  * ISO strings) and what the pull logs about it.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   inspectTeamsRecord,
@@ -14,20 +13,9 @@ import {
 } from "../../../connectors/teams/map.ts";
 import { stripTags, toBodyText } from "../../../connectors/teams/text.ts";
 import type { RawRecord } from "../../../connectors/types.ts";
+import { loadGoldenCases } from "../kit.ts";
 
-const dir = new URL("./golden/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .map((file) => ({
-    file,
-    ...(JSON.parse(readFileSync(new URL(file, dir), "utf8")) as {
-      description: string;
-      source: string[];
-      record: RawRecord;
-      expected: unknown;
-      notices: string[];
-    }),
-  }));
+const cases = loadGoldenCases<{ notices: string[] }>(new URL("./golden/", import.meta.url));
 
 describe("Teams map: golden cases", () => {
   it("has the cases it is meant to have", () => {

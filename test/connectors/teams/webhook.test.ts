@@ -13,6 +13,7 @@ import {
 } from "../../../connectors/sandbox/teams/index.ts";
 import { createTeamsConnector, teamsClientState } from "../../../connectors/teams/index.ts";
 import { toNotificationChannel } from "../../../connectors/teams/webhook.ts";
+import { settingsFrom } from "../kit.ts";
 import { buildOrg } from "./helpers.ts";
 
 const data = buildOrg();
@@ -23,7 +24,7 @@ const env = {
   TEAMS_CHANNELS: [data.scopeOf("dev"), data.scopeOf("client")].join(","),
 };
 const connector = createTeamsConnector();
-const settings = connector.fromEnv(env)!;
+const settings = settingsFrom(connector, env);
 const [sso] = data.threads.get(data.channel("dev").id)!;
 const [erp] = data.threads.get(data.channel("client").id)!;
 
@@ -80,7 +81,7 @@ describe("Teams webhook", () => {
     expect(await connector.webhook.verify({ ...forged, body: "not json" }, settings)).toBe(false);
     expect(await connector.webhook.verify({ ...forged, body: '{"value": []}' }, settings)).toBe(false);
 
-    const tokenOnly = connector.fromEnv({ MS_GRAPH_TOKEN: "t", TEAMS_CHANNELS: env.TEAMS_CHANNELS })!;
+    const tokenOnly = settingsFrom(connector, { MS_GRAPH_TOKEN: "t", TEAMS_CHANNELS: env.TEAMS_CHANNELS });
     const signed = notificationRequest([messageNotification(data, erp!.root, { clientState: good })]);
     expect(await connector.webhook.verify(signed, tokenOnly)).toBe(false);
   });
@@ -95,7 +96,7 @@ describe("Teams webhook", () => {
   });
 
   it("ignores channels outside TEAMS_CHANNELS, and throws on a body it cannot read", async () => {
-    const onlyDev = connector.fromEnv({ ...env, TEAMS_CHANNELS: data.scopeOf("dev") })!;
+    const onlyDev = settingsFrom(connector, { ...env, TEAMS_CHANNELS: data.scopeOf("dev") });
     const push = notificationRequest([
       messageNotification(data, erp!.root, { clientState: await teamsClientState(settings) }),
     ]);
