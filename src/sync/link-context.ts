@@ -1,10 +1,5 @@
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import type { LinkContext } from "../linking/index.ts";
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 const withoutSlash = (url: string) => url.replace(/\/+$/, "");
 
@@ -32,9 +27,9 @@ export function toGithubWebUrl(apiUrl: string | undefined): string {
  */
 export function toLinkContext(env: Readonly<Record<string, string | undefined>>): LinkContext {
   return {
-    jiraProjects: list(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
+    jiraProjects: toCommaList(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
     jiraSiteUrls: env.JIRA_BASE_URL?.trim() ? [withoutSlash(env.JIRA_BASE_URL.trim())] : [],
-    githubRepos: list(env.GITHUB_REPOS),
+    githubRepos: toCommaList(env.GITHUB_REPOS),
     githubWebUrls: [toGithubWebUrl(env.GITHUB_API_URL?.trim() || undefined)],
   };
 }
