@@ -1,19 +1,10 @@
 import { z } from "zod";
+import { CommaListSchema } from "../connectors/kit/comma-list.ts";
 
 /** A setting that is missing or malformed; the message names the variable and what it must be. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
-
-const list = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
 
 const url = (what: string) =>
   z
@@ -47,7 +38,7 @@ export const EnvSchema = z.object({
   THREADLINE_DATA_DIR: z.string().trim().min(1).default("./.threadline"),
   THREADLINE_API_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
   THREADLINE_PUBLIC_URL: url("the base of links in emails and the web view").default("http://localhost:8787"),
-  THREADLINE_TEAM_DOMAINS: list.pipe(
+  THREADLINE_TEAM_DOMAINS: CommaListSchema.pipe(
     z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be email domains such as example.com")),
   ),
   THREADLINE_TIMEZONE: z
@@ -60,7 +51,7 @@ export const EnvSchema = z.object({
     .trim()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, such as 07:00")
     .default("07:00"),
-  THREADLINE_DIGEST_LEADS: list.pipe(z.array(z.email("must be email addresses"))),
+  THREADLINE_DIGEST_LEADS: CommaListSchema.pipe(z.array(z.email("must be email addresses"))),
   // The message never echoes the value: it may hold the SMTP password.
   SMTP_URL: z
     .string()
@@ -76,7 +67,7 @@ export const EnvSchema = z.object({
       message: "must be an address or Name <address>, such as Threadline <threadline@example.com>",
     })
     .optional(),
-  DIGEST_TO: list.pipe(z.array(z.email("must be email addresses"))),
+  DIGEST_TO: CommaListSchema.pipe(z.array(z.email("must be email addresses"))),
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 

@@ -1,12 +1,7 @@
 /** What the product says about GitHub. No SDK here: the core and the Worker read it. */
 import type { SourceAbout } from "../../src/model/source-about.ts";
+import { toCommaList } from "../kit/comma-list.ts";
 import { GITHUB_ENV_VARS, toGithubWebUrl } from "./config.ts";
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** The web root of `GITHUB_API_URL`; github.com when it is unset or unreadable (config reports a bad one). */
 function webUrlOf(apiUrl: string | undefined): string {
@@ -24,7 +19,7 @@ export const githubAbout = {
   help: "issues, pull requests, reviews and deployments of GITHUB_REPOS",
   /** `owner/repo#N` of the configured repositories links, and so do issue and pull request URLs on its web root. */
   linkHints: (env) => ({
-    githubRepos: list(env.GITHUB_REPOS),
+    githubRepos: toCommaList(env.GITHUB_REPOS),
     githubWebUrls: [webUrlOf(env.GITHUB_API_URL)],
   }),
 } as const satisfies SourceAbout<"github">;

@@ -2,6 +2,7 @@
  * The GitHub connector's settings, read once from the environment (see README.md in this folder).
  */
 import { z } from "zod";
+import { CommaListSchema } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
 export const GITHUB_ENV_VARS = [
@@ -23,16 +24,9 @@ export const GithubSettingsSchema = z
       })
       .trim()
       .min(1),
-    GITHUB_REPOS: z
-      .string()
-      .optional()
-      .transform((v) =>
-        (v ?? "")
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(REPO, "must be comma-separated owner/name, such as acme/web,acme/api"))),
+    GITHUB_REPOS: CommaListSchema.pipe(
+      z.array(z.string().regex(REPO, "must be comma-separated owner/name, such as acme/web,acme/api")),
+    ),
     GITHUB_API_URL: z
       .string()
       .trim()

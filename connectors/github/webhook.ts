@@ -11,19 +11,11 @@
  * which pull request the deployed commit belongs to, the GraphQL pass does), `ping` (ignored).
  */
 import { z } from "zod";
+import { verifyHmacSha256Hex } from "../kit/hmac.ts";
 import type { RawRecord, Tombstone, WebhookHandler, WebhookRequest, WebhookResult } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import type { GithubSettings } from "./config.ts";
 import { WebhookEnvelopeSchema } from "./schemas.ts";
-
-const encoder = new TextEncoder();
-
-function fromHex(hex: string): Uint8Array | null {
-  if (!/^[0-9a-f]*$/i.test(hex) || hex.length % 2 !== 0) return null;
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
 
 /** Whether `signature` (`sha256=<hex>`) is the HMAC-SHA256 of `body` with `secret`; constant time. */
 export async function verifyGithubSignature(
@@ -32,17 +24,7 @@ export async function verifyGithubSignature(
   signature: string | undefined,
 ): Promise<boolean> {
   if (!signature?.startsWith("sha256=")) return false;
-  const expected = fromHex(signature.slice("sha256=".length));
-  if (expected?.length !== 32) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  // `verify` compares the MACs itself, in constant time.
-  return crypto.subtle.verify("HMAC", key, expected, encoder.encode(body));
+  return verifyHmacSha256Hex(secret, body, signature.slice("sha256=".length));
 }
 
 const ObjectWithId = z.object({ id: z.number() }).loose();

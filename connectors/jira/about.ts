@@ -1,12 +1,7 @@
 /** What the product says about Jira. No SDK here: the core and the Worker read it. */
 import type { SourceAbout } from "../../src/model/source-about.ts";
+import { toCommaList } from "../kit/comma-list.ts";
 import { JIRA_ENV_VARS } from "./config.ts";
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 export const jiraAbout = {
   id: "jira",
@@ -18,7 +13,7 @@ export const jiraAbout = {
   help: "issues, comments and history of JIRA_PROJECTS",
   /** Bare keys of the configured projects link (matched in capitals), and so do the site's issue URLs. */
   linkHints: (env) => ({
-    jiraProjects: list(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
+    jiraProjects: toCommaList(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
     jiraSiteUrls: env.JIRA_BASE_URL?.trim() ? [env.JIRA_BASE_URL.trim().replace(/\/+$/, "")] : [],
   }),
 } as const satisfies SourceAbout<"jira">;

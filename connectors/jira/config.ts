@@ -2,17 +2,8 @@
  * The Jira connector's settings, read once from the environment (see README.md in this folder).
  */
 import { z } from "zod";
+import { CommaListSchema } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
-
-const list = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
 
 export const JIRA_ENV_VARS = [
   "JIRA_BASE_URL",
@@ -41,7 +32,7 @@ export const JiraSettingsSchema = z
       })
       .trim()
       .min(1),
-    JIRA_PROJECTS: list.pipe(
+    JIRA_PROJECTS: CommaListSchema.pipe(
       z.array(z.string().regex(/^[A-Z][A-Z0-9_]+$/, "must be comma-separated project keys such as PROJ,OPS")),
     ),
     JIRA_WEBHOOK_SECRET: z.string().min(1).optional(),

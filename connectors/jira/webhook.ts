@@ -8,6 +8,7 @@
  * https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html
  */
 import { z } from "zod";
+import { verifyHmacSha256Hex } from "../kit/hmac.ts";
 import type {
   JsonValue,
   RawRecord,
@@ -21,14 +22,6 @@ import type { JiraSettings } from "./config.ts";
 import { isStatusChange, itemIds, withoutSubPages } from "./map.ts";
 import { JiraCommentPageSchema, JiraHistorySchema } from "./schemas.ts";
 
-const encoder = new TextEncoder();
-
-function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(new ArrayBuffer(hex.length / 2));
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
-
 /**
  * Whether `X-Hub-Signature` is the HMAC-SHA256 of the raw body with JIRA_WEBHOOK_SECRET. Web Crypto's
  * `verify` compares in constant time and runs on Node and Workers alike. No secret configured: nothing
@@ -40,16 +33,8 @@ export async function verifyJiraSignature(
   secret: string | null,
 ): Promise<boolean> {
   if (!secret || !signature) return false;
-  const m = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (!m) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  return crypto.subtle.verify("HMAC", key, hexToBytes(m[1]!), encoder.encode(body));
+  const m = /^sha256=(.*)$/is.exec(signature.trim());
+  return m ? verifyHmacSha256Hex(secret, body, m[1]!) : false;
 }
 
 const WebhookSchema = z.object({

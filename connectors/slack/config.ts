@@ -2,6 +2,7 @@
  * The Slack connector's settings, read once from the environment (see README.md in this folder).
  */
 import { z } from "zod";
+import { CommaListSchema } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
 export const SLACK_ENV_VARS = [
@@ -24,22 +25,11 @@ export const SlackSettingsSchema = z
       .string({ error: "must be set: the bot token (xoxb-…) of the Slack app, under OAuth & Permissions" })
       .trim()
       .min(1),
-    SLACK_CHANNELS: z
-      .string()
-      .optional()
-      .transform((v) =>
-        (v ?? "")
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(CHANNEL_ID, "must be comma-separated channel ids such as C0123456789 (not #names)"),
-        ),
+    SLACK_CHANNELS: CommaListSchema.pipe(
+      z.array(
+        z.string().regex(CHANNEL_ID, "must be comma-separated channel ids such as C0123456789 (not #names)"),
       ),
+    ),
     SLACK_API_URL: z
       .string()
       .trim()

@@ -18,6 +18,7 @@
  * https://docs.slack.dev/apis/events-api/ (url_verification, retries, the event_callback envelope) ·
  * https://docs.slack.dev/reference/events/message and its subtypes message_changed, message_deleted
  */
+import { verifyHmacSha256Hex } from "../kit/hmac.ts";
 import type { RawRecord, Tombstone, WebhookHandler, WebhookRequest, WebhookResult } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import type { SlackSettings } from "./config.ts";
@@ -34,14 +35,6 @@ import {
 /** How far a request's timestamp may be from now: Slack's own advice is five minutes. */
 export const SLACK_REPLAY_WINDOW_MS = 5 * 60_000;
 
-const encoder = new TextEncoder();
-
-function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(new ArrayBuffer(hex.length / 2));
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
-
 /**
  * Whether a request is signed with the signing secret, and recent. Web Crypto's `verify` compares in
  * constant time and runs on Node and Workers alike. Without a secret nothing is accepted.
@@ -55,21 +48,8 @@ export async function verifySlackSignature(
   if (!secret || !signature || !timestamp || !/^\d{1,12}$/.test(timestamp.trim())) return false;
   if (Math.abs(request.now.getTime() - Number(timestamp.trim()) * 1000) > SLACK_REPLAY_WINDOW_MS)
     return false;
-  const m = /^v0=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (!m) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  return crypto.subtle.verify(
-    "HMAC",
-    key,
-    hexToBytes(m[1]!),
-    encoder.encode(`v0:${timestamp.trim()}:${request.body}`),
-  );
+  const m = /^v0=(.*)$/is.exec(signature.trim());
+  return m ? verifyHmacSha256Hex(secret, `v0:${timestamp.trim()}:${request.body}`, m[1]!) : false;
 }
 
 function invalid(detail: string): ConnectorError {

@@ -8,6 +8,7 @@
  * local sandbox.
  */
 import { z } from "zod";
+import { toCommaList } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
 export const TEAMS_ENV_VARS = [
@@ -54,12 +55,7 @@ const rootUrl = (what: string, example: string) =>
 
 const channelList = z
   .string({ error: "must be set: comma-separated teamId/channelId pairs" })
-  .transform((v) =>
-    v
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+  .transform(toCommaList)
   .pipe(
     z
       .array(

@@ -21,12 +21,18 @@
  * there is no secret, and no notification is accepted.
  */
 import { z } from "zod";
+import {
+  fromBase64Url,
+  signHmacSha256,
+  toBase64Url,
+  toHmacSha256Key,
+  verifyHmacSha256,
+} from "../kit/hmac.ts";
 import type { WebhookHandler, WebhookRequest, WebhookResult } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import type { TeamsSettings } from "./config.ts";
 
 const CLIENT_STATE_LABEL = "threadline:teams:clientState:v1";
-const encoder = new TextEncoder();
 
 const NotificationSchema = z.object({
   subscriptionId: z.string().nullish(),
@@ -44,40 +50,12 @@ const NotificationCollectionSchema = z.object({
   validationTokens: z.array(z.string()).optional(),
 });
 
-function hmacKey(secret: string): ReturnType<typeof crypto.subtle.importKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
 /** The clientState to create subscriptions with: derived from MS_CLIENT_SECRET; null without one. */
 export async function teamsClientState(
   settings: Pick<TeamsSettings, "webhookSecret">,
 ): Promise<string | null> {
   if (!settings.webhookSecret) return null;
-  const key = await hmacKey(settings.webhookSecret);
-  return toBase64Url(
-    new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(CLIENT_STATE_LABEL))),
-  );
+  return toBase64Url(await signHmacSha256(settings.webhookSecret, CLIENT_STATE_LABEL));
 }
 
 const validationTokenOf = (request: WebhookRequest): string | null => {
@@ -106,11 +84,11 @@ export async function verifyTeamsNotification(
   }
   const parsed = NotificationCollectionSchema.safeParse(json);
   if (!parsed.success) return false;
-  const key = await hmacKey(settings.webhookSecret);
-  const label = encoder.encode(CLIENT_STATE_LABEL);
+  // One key for every notification of the delivery.
+  const key = await toHmacSha256Key(settings.webhookSecret);
   for (const notification of parsed.data.value) {
     const given = notification.clientState ? fromBase64Url(notification.clientState) : null;
-    if (!given || !(await crypto.subtle.verify("HMAC", key, given, label))) return false;
+    if (!(await verifyHmacSha256(key, CLIENT_STATE_LABEL, given))) return false;
   }
   return true;
 }

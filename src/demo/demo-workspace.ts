@@ -11,6 +11,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { CONNECTORS, type ConnectorSet, listConnectors, listSources } from "../../connectors/registry.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
@@ -181,7 +182,7 @@ export async function startDemoWorkspace(
     await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
     // The token stays where a configured workspace keeps it, so it survives turning the demo off.
     const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
-    const teamDomains = env.THREADLINE_TEAM_DOMAINS!.split(",").map((d) => d.trim().toLowerCase());
+    const teamDomains = toCommaList(env.THREADLINE_TEAM_DOMAINS).map((d) => d.toLowerCase());
     return {
       config: { ...config, databaseUrl: undefined, dataDir: dir, apiToken: token, teamDomains, env },
       sources: Object.keys(demo.ports) as SourceId[],

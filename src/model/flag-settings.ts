@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { ConfigError } from "../config.ts";
 import type { SourceAbout } from "./source-about.ts";
 
@@ -214,12 +215,6 @@ export type FlagSettings = z.infer<typeof FlagSettingsSchema> & {
 /** What a settings file may say: any part, the rest takes its default. */
 export type FlagSettingsInput = z.input<typeof FlagSettingsSchema>;
 
-const list = (v: string | undefined) =>
-  (v ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /**
  * The flag settings from the parsed `threadline.config.json` (its `flags` object; pass undefined when there is
  * no file), the environment (`THREADLINE_TIMEZONE` and `THREADLINE_TEAM_DOMAINS` win over the file) and the
@@ -239,7 +234,7 @@ export function parseFlagSettings(
   }
   const input: Record<string, unknown> = { ...(fromFile as Record<string, unknown> | undefined) };
   if (env.THREADLINE_TIMEZONE?.trim()) input.timeZone = env.THREADLINE_TIMEZONE.trim();
-  if (env.THREADLINE_TEAM_DOMAINS?.trim()) input.teamDomains = list(env.THREADLINE_TEAM_DOMAINS);
+  if (env.THREADLINE_TEAM_DOMAINS?.trim()) input.teamDomains = toCommaList(env.THREADLINE_TEAM_DOMAINS);
   const parsed = FlagSettingsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -5,7 +5,8 @@
  * docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries ·
  * docs.github.com/en/webhooks/webhook-events-and-payloads
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { toHmacHex } from "../sign-delivery.ts";
 import type { SandboxComment, SandboxRepo, SandboxReview, SandboxReviewComment } from "./dataset.ts";
 import {
   type RenderContext,
@@ -49,8 +50,8 @@ export function signWebhook(
       "x-github-hook-id": String(options.hookId ?? 4242),
       "x-github-hook-installation-target-type": "repository",
       "x-github-hook-installation-target-id": String(options.targetId ?? 0),
-      "x-hub-signature": `sha1=${createHmac("sha1", secret).update(body).digest("hex")}`,
-      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+      "x-hub-signature": `sha1=${toHmacHex("sha1", secret, body)}`,
+      "x-hub-signature-256": `sha256=${toHmacHex("sha256", secret, body)}`,
     },
   };
 }

@@ -4,7 +4,8 @@
  * body>` and `X-Atlassian-Webhook-Identifier`, the same on every retry of one delivery.
  * https://developer.atlassian.com/cloud/jira/platform/webhooks/
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { toHmacHex } from "../sign-delivery.ts";
 import type { JiraDataset, SandboxComment, SandboxHistory, SandboxIssue } from "./dataset.ts";
 import { ALL_FIELDS, type RenderContext, renderComment, renderIssue, renderUser } from "./render.ts";
 
@@ -85,7 +86,7 @@ export function commentEventPayload(
 
 /** `sha256=<hex>`: the `X-Hub-Signature` Jira sends for a webhook with a secret. */
 export function signJiraWebhook(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+  return `sha256=${toHmacHex("sha256", secret, body)}`;
 }
 
 export interface SignedDelivery {

@@ -5,8 +5,8 @@
  * https://docs.slack.dev/apis/events-api/ · https://docs.slack.dev/reference/events/message ·
  * https://docs.slack.dev/authentication/verifying-requests-from-slack
  */
-import { createHmac } from "node:crypto";
 import type { JsonValue } from "../../types.ts";
+import { toHmacHex } from "../sign-delivery.ts";
 import type { SandboxMessage, SlackDataset } from "./dataset.ts";
 import { renderMessage } from "./render.ts";
 
@@ -137,9 +137,7 @@ export function signSlackRequest(
   options: { secret: string; timestamp: number; retryNum?: number; retryReason?: string },
 ): SignedRequest {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-  const signature = createHmac("sha256", options.secret)
-    .update(`v0:${options.timestamp}:${body}`)
-    .digest("hex");
+  const signature = toHmacHex("sha256", options.secret, `v0:${options.timestamp}:${body}`);
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
