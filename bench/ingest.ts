@@ -14,7 +14,15 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { listSources } from "../connectors/registry.ts";
-import type { Connector, Identity, Item, JsonValue, Mapped, RawRecord, Task } from "../connectors/types.ts";
+import type {
+  Connector,
+  Identity,
+  JsonValue,
+  Mapped,
+  MappedItem,
+  MappedTask,
+  RawRecord,
+} from "../connectors/types.ts";
 import type { SourceId } from "../src/model/kinds.ts";
 import { aboutSource } from "../src/model/source-about.ts";
 import { toPersonId } from "../src/store/identity.ts";
@@ -136,7 +144,7 @@ function mapJira(record: RawRecord): Mapped {
     const assignee = d.assignee as Data["author"];
     const reporter = d.reporter as Data["author"];
     const key = String(d.key);
-    const task: Task = {
+    const task: MappedTask = {
       key,
       externalId: String(d.id),
       title: String(d.summary),
@@ -151,7 +159,7 @@ function mapJira(record: RawRecord): Mapped {
       createdAt: new Date(String(d.created)),
       updatedAt: new Date(String(d.updated)),
     };
-    const created: Item = {
+    const created: MappedItem = {
       externalId: `issue-${d.id}`,
       kind: "task_created",
       author: task.reporter,

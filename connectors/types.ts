@@ -42,7 +42,7 @@ export interface Tombstone {
  * A slice of one stream of one scope. The engine commits the page's records and `cursor` in one
  * transaction, so a pull killed at any moment resumes from the last committed page.
  */
-export interface Page {
+export interface PulledPage {
   /** Which stream of the scope the cursor belongs to (`issues`, `comments`, `history`); one cursor a stream. */
   stream: string;
   records: RawRecord[];
@@ -74,7 +74,7 @@ export interface Identity extends IdentityRef {
 }
 
 /** A unit of work: a Jira issue (`PROJ-123`) or a GitHub issue or pull request (`owner/repo#12`). */
-export interface Task {
+export interface MappedTask {
   key: string;
   externalId: string;
   title: string;
@@ -126,7 +126,7 @@ export interface ItemMeta {
 }
 
 /** Something that happened around a task: a comment, a review, an email, a chat message, a status change. */
-export interface Item {
+export interface MappedItem {
   externalId: string;
   kind: ItemKind;
   author: IdentityRef | null;
@@ -149,8 +149,8 @@ export interface Item {
 
 /** What one raw record maps to. Any part may be empty. */
 export interface Mapped {
-  tasks?: Task[];
-  items?: Item[];
+  tasks?: MappedTask[];
+  items?: MappedItem[];
   identities?: Identity[];
 }
 
@@ -301,7 +301,7 @@ export interface Connector<Id extends SourceId = SourceId, Settings = unknown> {
   /** The scopes to read: the configured projects or channels, or those the token can see. */
   listScopes(settings: Settings, request: ScopeRequest): Promise<string[]>;
   /** Pages of one scope, from its cursors. Throws `ConnectorError`. */
-  pull(request: PullRequest<Settings>): AsyncIterable<Page>;
+  pull(request: PullRequest<Settings>): AsyncIterable<PulledPage>;
   /** Pure: a raw record to model records. No I/O, no clock, no settings: replayed by `threadline relink`. */
   map(record: RawRecord): Mapped;
   readonly webhook: WebhookHandler<Settings>;

@@ -10,7 +10,7 @@ import { listSources } from "../connectors/registry.ts";
 import { type Config, parseConfig } from "./config.ts";
 import { runScheduledDigest } from "./digest/run-digest.ts";
 import { dueDigestDay } from "./digest/schedule.ts";
-import { parseFlagSettings } from "./model/flag-settings.ts";
+import { parseFlagSettings } from "./flags/flag-settings.ts";
 import { wireApp } from "./server/wire-app.ts";
 import type { Db } from "./store/db.ts";
 import { openPostgres } from "./store/open-postgres.ts";

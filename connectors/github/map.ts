@@ -14,7 +14,7 @@
  * a bot's `[bot]` suffix), which is what mentions and review requests name them by too.
  */
 import type { StatusCategory } from "../../src/model/kinds.ts";
-import type { Identity, IdentityRef, Item, ItemMeta, Mapped, RawRecord, Task } from "../types.ts";
+import type { Identity, IdentityRef, ItemMeta, Mapped, MappedItem, MappedTask, RawRecord } from "../types.ts";
 import {
   type GqlActor,
   GqlDeploymentStatusSchema,
@@ -160,7 +160,7 @@ function toPriority(labels: string[]): string | null {
 function toTaskModels(f: TaskFacts): Mapped {
   const key = `${f.repo}#${f.number}`;
   const { status, category } = toStatus(f);
-  const task: Task = {
+  const task: MappedTask = {
     key,
     externalId: key,
     title: f.title,
@@ -176,7 +176,7 @@ function toTaskModels(f: TaskFacts): Mapped {
     updatedAt: date(f.updatedAt),
   };
   const base = { parentTaskKey: key, threadId: null, editedAt: null, url: f.url };
-  const items: Item[] = [];
+  const items: MappedItem[] = [];
   const pull = f.pull;
   if (pull) {
     items.push({

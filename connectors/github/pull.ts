@@ -24,7 +24,7 @@
  * repository synced by polling alone keeps what was deleted until a backfill (see README.md).
  */
 import { z } from "zod";
-import type { JsonValue, Page, PullRequest, RawRecord, ScopeRequest } from "../types.ts";
+import type { JsonValue, PulledPage, PullRequest, RawRecord, ScopeRequest } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { createGithubClient, type GithubClient } from "./client.ts";
 import type { GithubSettings } from "./config.ts";
@@ -124,7 +124,7 @@ interface PullContext {
 async function* pullRepositoryStream(
   ctx: PullContext,
   start: RepositoryCursor,
-): AsyncGenerator<Page, RepositoryCursor> {
+): AsyncGenerator<PulledPage, RepositoryCursor> {
   const state: RepositoryCursor = structuredClone(start);
   for (const c of [state.issues, state.pulls, state.deployments]) c.pass ??= { after: null, high: null };
   // The cursor the engine holds: a page that changes neither it nor any record is not handed on.
@@ -308,7 +308,7 @@ function overlapOf(
 async function* pullListStream(
   ctx: PullContext,
   options: { stream: string; route: string; type: string; start: ListCursor; pullsSeen: string | null },
-): AsyncGenerator<Page, ListCursor> {
+): AsyncGenerator<PulledPage, ListCursor> {
   const { start } = options;
   const state: ListCursor = structuredClone(start);
   const fresh = state.pass === null;
@@ -403,7 +403,7 @@ const emptyConnection = (since: string | null): ConnectionCursor => ({ since, pa
 export async function* pullGithubRepository(
   request: PullRequest<GithubSettings>,
   createClient: typeof createGithubClient = createGithubClient,
-): AsyncGenerator<Page> {
+): AsyncGenerator<PulledPage> {
   const { owner, name } = splitScope(request.scope);
   const client = createClient({
     settings: request.settings,

@@ -13,7 +13,7 @@
  * Not items: drafts, spam and trash (labels `DRAFT`, `SPAM`, `TRASH`), messages without a sender, and
  * messages whose body cannot be read at all; {@link inspectGmailRecord} says which and why.
  */
-import type { Identity, Item, ItemMeta, JsonValue, Mapped, RawRecord } from "../types.ts";
+import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type GmailMessage, GmailMessageSchema } from "./schemas.ts";
 import {
   decodeHeaderWords,
@@ -129,7 +129,7 @@ function toItem(
   message: GmailMessage,
   body: MessageBody,
   mailbox: string,
-): { item: Item; identity: Identity } {
+): { item: MappedItem; identity: Identity } {
   const headers = message.payload.headers;
   const header = (name: string) => {
     const v = headerValue(headers, name);

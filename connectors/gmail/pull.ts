@@ -19,7 +19,7 @@
  */
 import { z } from "zod";
 import { log as processLog } from "../../src/log.ts";
-import type { Page, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import type { PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { createGmailClient, type GmailClient, type GmailRetryPolicy } from "./client.ts";
 import type { GmailSettings } from "./config.ts";
@@ -129,7 +129,11 @@ interface Scope {
 }
 
 /** The messages of some ids, fetched in full, as records; ids Gmail no longer has and skipped messages left out. */
-async function toRecords(scope: Scope, ids: readonly string[], mailbox: string): Promise<RawRecord[]> {
+async function fetchMessageRecords(
+  scope: Scope,
+  ids: readonly string[],
+  mailbox: string,
+): Promise<RawRecord[]> {
   const { messages, missing } = await scope.client.fetchMessages(ids);
   for (const id of missing) {
     scope.notice({
@@ -199,7 +203,7 @@ const isHistoryGone = (err: unknown) => err instanceof ConnectorError && err.kin
 export async function* pullGmailMailbox(
   request: PullRequest<GmailSettings>,
   options: GmailPullOptions = {},
-): AsyncGenerator<Page> {
+): AsyncGenerator<PulledPage> {
   const { settings, signal } = request;
   const client = createGmailClient({
     settings,
@@ -267,7 +271,7 @@ export async function* pullGmailMailbox(
         request.report.estimate(page.resultSizeEstimate);
       }
       const ids = [...new Set((page.messages ?? []).map((m) => m.id))];
-      const records = await toRecords(scope, ids, mailbox);
+      const records = await fetchMessageRecords(scope, ids, mailbox);
       const next = page.nextPageToken ?? null;
       if (next) pass = { ...pass, pageToken: next };
       else {
@@ -316,7 +320,7 @@ export async function* pullGmailMailbox(
     }
     const fresh = [...new Set(added)].filter((id) => !deleted.has(id));
     const afterMs = cursor.syncedMs === null ? cursor.fromMs : cursor.syncedMs - OVERLAP_MS;
-    const records = await toRecords(scope, await filterByQuery(scope, fresh, afterMs), mailbox);
+    const records = await fetchMessageRecords(scope, await filterByQuery(scope, fresh, afterMs), mailbox);
     const deletions: Tombstone[] = [...deleted].map((id) => ({ type: "item", externalId: id, at: null }));
     const next = page.nextPageToken ?? null;
     let done = false;

@@ -13,7 +13,15 @@
 
 import { z } from "zod";
 import type { StatusCategory } from "../../src/model/kinds.ts";
-import type { Identity, IdentityRef, Item, JsonValue, Mapped, RawRecord, Task } from "../types.ts";
+import type {
+  Identity,
+  IdentityRef,
+  JsonValue,
+  Mapped,
+  MappedItem,
+  MappedTask,
+  RawRecord,
+} from "../types.ts";
 import {
   JiraCommentSchema,
   type JiraHistory,
@@ -139,7 +147,7 @@ function mapIssue(record: RawRecord): Mapped {
   const f = issue.fields;
   const site = siteOf(record, issue.self);
   const url = browseUrl(site, issue.key);
-  const task: Task = {
+  const task: MappedTask = {
     key: issue.key,
     externalId: issue.id,
     title: f.summary,
@@ -164,7 +172,7 @@ function mapIssue(record: RawRecord): Mapped {
   const blocks = (f.issuelinks ?? [])
     .filter((l) => l.outwardIssue && (l.type.outward ?? "").toLowerCase() === "blocks")
     .map((l) => l.outwardIssue!.key);
-  const created: Item = {
+  const created: MappedItem = {
     externalId: itemIds.created(issue.id),
     kind: "task_created",
     author: toRef(f.creator ?? f.reporter),
@@ -207,7 +215,7 @@ function mapComment(record: RawRecord): Mapped {
   const body = toBodyText(comment.body);
   const edited =
     comment.updated && comment.updated.getTime() !== comment.created.getTime() ? comment.updated : null;
-  const item: Item = {
+  const item: MappedItem = {
     externalId: itemIds.comment(comment.id),
     kind: "comment",
     author: toRef(comment.author),
@@ -236,7 +244,7 @@ function mapHistory(record: RawRecord): Mapped {
   const site = siteOf(record, undefined);
   const from = change.fromString ?? null;
   const to = change.toString ?? null;
-  const item: Item = {
+  const item: MappedItem = {
     externalId: itemIds.history(history.id),
     kind: "status_change",
     author: toRef(history.author),

@@ -15,7 +15,7 @@
  * pages. A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
  */
 import { z } from "zod";
-import type { JsonValue, Page, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import type { JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryPolicy } from "./client.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
@@ -202,7 +202,7 @@ async function fetchAllHistories(scope: Scope, issueKey: string): Promise<JsonVa
 }
 
 /** The records of one issue: itself, its comments, its status changes; fetching what the search left out. */
-async function toIssueRecords(
+async function fetchIssueRecords(
   scope: Scope,
   raw: JsonValue,
   issue: JiraIssue,
@@ -283,7 +283,7 @@ async function findDeletions(
 export async function* pullJiraProject(
   request: PullRequest<JiraSettings>,
   options: JiraPullOptions = {},
-): AsyncGenerator<Page> {
+): AsyncGenerator<PulledPage> {
   const { settings, signal } = request;
   const client = createJiraClient({
     settings,
@@ -366,7 +366,7 @@ export async function* pullJiraProject(
       known.add(Number(issue.id));
       lastId = issue.id;
       if (seen[issue.id] === updated) continue;
-      records.push(...(await toIssueRecords(scope, raw, issue, lowerBound)));
+      records.push(...(await fetchIssueRecords(scope, raw, issue, lowerBound)));
       seen[issue.id] = updated;
       updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
     }

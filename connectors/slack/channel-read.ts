@@ -4,7 +4,7 @@
  * (keep, skip, tombstone, queue a thread, end the pass, make a page, estimate); the requests are in
  * channel-pages.ts and the order of it all in pull.ts.
  */
-import type { JsonValue, Page, PullReporter, RawRecord, Tombstone } from "../types.ts";
+import type { JsonValue, PulledPage, PullReporter, RawRecord, Tombstone } from "../types.ts";
 import type { SlackClient, SlackLog } from "./client.ts";
 import { HISTORY_STREAM, type Pass, type SlackCursor, toJsonCursor } from "./cursor.ts";
 import type { SlackDirectory } from "./directory.ts";
@@ -187,12 +187,12 @@ async function fetchBufferedRecords(read: ChannelRead): Promise<RawRecord[]> {
 }
 
 /** The page of what is buffered, with the cursor as it stands; the buffer starts again empty. */
-export async function pullBufferedPage(read: ChannelRead): Promise<Page> {
+export async function pullBufferedPage(read: ChannelRead): Promise<PulledPage> {
   const records = await fetchBufferedRecords(read);
   const items = read.buffer.length;
   read.pass.items += items;
   read.itemsThisPull += items;
-  const page: Page = { stream: HISTORY_STREAM, records, cursor: toJsonCursor(read.cursor) };
+  const page: PulledPage = { stream: HISTORY_STREAM, records, cursor: toJsonCursor(read.cursor) };
   if (read.deletions.length > 0) page.deletions = read.deletions;
   read.buffer = [];
   read.buffered.clear();

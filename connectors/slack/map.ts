@@ -12,7 +12,7 @@
  * Messages Threadline does not keep (joins, topic changes, a subtype it does not know, a message with neither
  * `user` nor `bot_id`) map to nothing; `toMessageVerdict` says why, and the pull logs it.
  */
-import type { Identity, Item, ItemMeta, JsonValue, Mapped, RawRecord } from "../types.ts";
+import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type SlackMessage, SlackMessageSchema, SlackUserSchema } from "./schemas.ts";
 import { type TextNames, toBlocksText, toBlockUsers, toMentionedUsers, toReadableText } from "./text.ts";
 
@@ -205,7 +205,7 @@ function mapMessage(record: RawRecord): Mapped {
   const files = toFileNames(m);
   if (files.length > 0) meta.files = files;
   const workspaceUrl = record.context?.workspaceUrl;
-  const item: Item = {
+  const item: MappedItem = {
     externalId: toMessageId(channel, m.ts),
     kind: "chat_message",
     author: m.user ? { source: "slack", externalId: m.user } : null,

@@ -23,7 +23,7 @@
  * extrapolates the items of the pass from how much of the channel's time span has been read.
  */
 import { log as processLog } from "../../src/log.ts";
-import type { Page, PullRequest } from "../types.ts";
+import type { PulledPage, PullRequest } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { pullHistoryPage, pullThreadPage } from "./channel-pages.ts";
 import { finishPass, openChannelRead, pullBufferedPage, reportEstimate } from "./channel-read.ts";
@@ -57,7 +57,7 @@ export interface SlackPullOptions {
 export async function* pullSlackChannel(
   request: PullRequest<SlackSettings>,
   options: SlackPullOptions = {},
-): AsyncGenerator<Page> {
+): AsyncGenerator<PulledPage> {
   const { settings, signal, report } = request;
   const channel = request.scope;
   const log = options.log ?? processLog.child({ source: "slack" });

@@ -16,7 +16,7 @@
  * only the directory tells apart (`userType: "Guest"`, a `#EXT#` user principal name;
  * https://learn.microsoft.com/entra/external-id/user-properties).
  */
-import type { Identity, IdentityRef, Item, ItemMeta, JsonValue, Mapped, RawRecord } from "../types.ts";
+import type { Identity, IdentityRef, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type TeamsAttachment, type TeamsMessage, TeamsMessageSchema } from "./schemas.ts";
 import { toBodyText } from "./text.ts";
 
@@ -194,7 +194,7 @@ function toReactions(message: TeamsMessage): ItemMeta["reactions"] {
   return [...byType.values()];
 }
 
-function toItem(message: TeamsMessage, context: MessageContext, author: IdentityRef | null): Item {
+function toItem(message: TeamsMessage, context: MessageContext, author: IdentityRef | null): MappedItem {
   const body = toBodyText(message.body);
   const attachments = message.attachments ?? [];
   const cardText = attachments.map(toCardText).filter(Boolean).join("\n\n");

@@ -26,7 +26,7 @@
  */
 import { z } from "zod";
 import { log as processLog } from "../../src/log.ts";
-import type { JsonValue, Page, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import type { JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import {
   createTeamsClient,
@@ -278,7 +278,7 @@ async function fetchPeople(
 }
 
 /** The records of one page of root posts: each post, then each of its replies, with their context. */
-async function toPageRecords(scope: Scope, roots: readonly JsonValue[], cursor: TeamsCursor) {
+async function fetchPageRecords(scope: Scope, roots: readonly JsonValue[], cursor: TeamsCursor) {
   const messages: JsonValue[] = [];
   for (const raw of roots) {
     const ref = TeamsRootRefSchema.safeParse(raw);
@@ -345,7 +345,7 @@ async function toPageRecords(scope: Scope, roots: readonly JsonValue[], cursor: 
 export async function* pullTeamsChannel(
   request: PullRequest<TeamsSettings>,
   options: TeamsPullOptions = {},
-): AsyncGenerator<Page> {
+): AsyncGenerator<PulledPage> {
   const { settings, signal } = request;
   const channel = toChannelRef(request.scope);
   if (!channel) {
@@ -411,7 +411,7 @@ export async function* pullTeamsChannel(
     const what =
       pass.kind === "list" ? "a page of channel messages" : "a page of the channel's message delta";
     const page = parseOr(GraphPageSchema, answer, what);
-    const { records, deletions, directory } = await toPageRecords(scope, page.value, cursor);
+    const { records, deletions, directory } = await fetchPageRecords(scope, page.value, cursor);
     const nextLink = page["@odata.nextLink"];
     let done = false;
     let next: TeamsCursor = { ...cursor, ...directory };

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../config.ts";
-import { FLAG_SETTINGS_FILE } from "../model/flag-settings.ts";
+import { FLAG_SETTINGS_FILE } from "../flags/flag-settings.ts";
 
 /** The `digest` object of `threadline.config.json`; every part optional. */
 export const DigestSettingsSchema = z.object({

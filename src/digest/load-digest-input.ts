@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FlagSettings } from "../model/flag-settings.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import { loadLastSentDigests } from "../store/digest-log.ts";

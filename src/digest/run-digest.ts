@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import type { RunLog } from "../log.ts";
-import type { FlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
 import {
   saveDigestClaim,

@@ -1,4 +1,4 @@
-import { toWorkingCalendar, type WorkingCalendar } from "../rules/calendar.ts";
+import { toWorkingCalendar, type WorkingCalendar } from "../flags/rules/calendar.ts";
 
 /** When the digest goes out: `THREADLINE_DIGEST_TIME` on working days in the team's time zone. */
 export interface DigestScheduleSettings {

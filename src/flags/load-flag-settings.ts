@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { listSources } from "../../connectors/registry.ts";
 import { ConfigError } from "../config.ts";
-import { FLAG_SETTINGS_FILE, type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import { FLAG_SETTINGS_FILE, type FlagSettings, parseFlagSettings } from "./flag-settings.ts";
 
 /**
  * The flag settings of this installation: the `flags` object of `threadline.config.json` in the working

@@ -1,6 +1,3 @@
-import type { FlagSettings } from "../model/flag-settings.ts";
-import type { RaisedFlag } from "../model/raised-flag.ts";
-import { evaluateTaskFlags, toRuleContext } from "../rules/evaluate.ts";
 import { loadTaskKeysAfter } from "../store/all-task-keys.ts";
 import type { Db } from "../store/db.ts";
 import {
@@ -17,6 +14,9 @@ import {
   saveWokenSnoozes,
   type Wakeable,
 } from "../store/wake-on-activity.ts";
+import type { FlagSettings } from "./flag-settings.ts";
+import type { RaisedFlag } from "./raised-flag.ts";
+import { evaluateTaskFlags, toRuleContext } from "./rules/evaluate.ts";
 
 export interface RecomputeOptions {
   /** The tasks that changed; all tasks when absent (streamed in batches). */

@@ -21,7 +21,7 @@ export const ITEM_KINDS = [
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-/** Why a task is stuck. Every kind has one rule in src/rules. */
+/** Why a task is stuck. Every kind has one rule in src/flags/rules. */
 export const FLAG_KINDS = [
   "stale",
   "missing_approval",

@@ -1,4 +1,4 @@
-import type { FlagSettings } from "./flag-settings.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import type { SourceId } from "./kinds.ts";
 import type { SnapshotPerson } from "./task-snapshot.ts";
 

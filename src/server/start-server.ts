@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import type { Config } from "../config.ts";
 import { startDigestSchedule } from "../digest/schedule.ts";
+import { flagsAfterChange } from "../flags/flags-after-change.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
 import { log } from "../log.ts";
 import { parseQueueSettings } from "../queue/queue-settings.ts";
@@ -9,7 +10,6 @@ import type { Database } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
-import { flagsAfterChange } from "./flags-after-change.ts";
 import { wireApp } from "./wire-app.ts";
 
 /**

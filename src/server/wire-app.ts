@@ -1,11 +1,11 @@
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
+import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
+import { flagsAfterChange } from "../flags/flags-after-change.ts";
 import type { RunLog } from "../log.ts";
-import { type FlagSettings, parseFlagSettings } from "../model/flag-settings.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
-import { flagsAfterChange } from "./flags-after-change.ts";
 import { SyncService } from "./sync-service.ts";
 
 /**

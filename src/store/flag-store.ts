@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
+import type { RaisedFlag } from "../flags/raised-flag.ts";
 import type { FlagKind, FlagState } from "../model/kinds.ts";
-import type { RaisedFlag } from "../model/raised-flag.ts";
 import type { Db } from "./db.ts";
 import { hasSnoozeEnded } from "./flag-visibility.ts";
 import { queryRows } from "./rows.ts";

@@ -11,7 +11,7 @@ import { isoUtc } from "./sql-fragments.ts";
 const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /** Whether a task exists and is not deleted. */
-export async function hasTask(db: Db, taskKey: string): Promise<boolean> {
+export async function loadTaskExists(db: Db, taskKey: string): Promise<boolean> {
   const rows = await queryRows<{ ok: boolean }>(
     db,
     sql`select exists (select 1 from tasks where key = ${taskKey} and deleted_at is null) as ok`,

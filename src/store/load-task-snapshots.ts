@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { FlagSettings } from "../model/flag-settings.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toItemMetaFacts, toStatusCategory } from "../model/item-facts.ts";
 import type { ItemKind, SourceId, StatusCategory } from "../model/kinds.ts";
 import { type PersonRecord, toSnapshotPerson } from "../model/person-role.ts";

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import type {
   Identity,
   IdentityRef,
-  Item,
   JsonValue,
+  MappedItem,
+  MappedTask,
   RawRecord,
-  Task,
   Tombstone,
 } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
@@ -28,8 +28,8 @@ export interface PageWrite {
   source: SourceId;
   /** The scope the rows were read through; null keeps each row's scope as it is (relink). */
   scopeId: number | null;
-  tasks: Array<{ task: Task; raw: RawRecord }>;
-  items: Array<{ item: Item; raw: RawRecord }>;
+  tasks: Array<{ task: MappedTask; raw: RawRecord }>;
+  items: Array<{ item: MappedItem; raw: RawRecord }>;
   identities: Identity[];
   deletions: Tombstone[];
   /** The cursor this page moves, committed with it. */
@@ -59,7 +59,7 @@ export interface PageWriteResult {
 export const itemId = (source: SourceId, externalId: string) => `${source}:${externalId}`;
 
 /** What the linker reads of an item. */
-export function toLinkable(source: SourceId, item: Item): LinkableItem {
+export function toLinkable(source: SourceId, item: MappedItem): LinkableItem {
   const candidate: LinkableItem = { source, kind: item.kind, text: item.text };
   const title = item.meta.subject ?? item.meta.title;
   if (typeof title === "string") candidate.title = title;

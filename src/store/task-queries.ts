@@ -31,7 +31,7 @@ export interface TaskPageQuery {
   now: Date;
 }
 
-export interface Page<T, P> {
+export interface ResultPage<T, P> {
   rows: T[];
   /** The last row's position when more rows follow, else null. */
   next: P | null;
@@ -110,7 +110,7 @@ async function withFlags(db: Db, rows: TaskRow[], now: Date): Promise<Task[]> {
  * keyset pagination on the `tasks_last_activity_idx` order). Two queries: the page with its assignees, then
  * the flags of all its tasks.
  */
-export async function loadTaskPage(db: Db, query: TaskPageQuery): Promise<Page<Task, TaskPosition>> {
+export async function loadTaskPage(db: Db, query: TaskPageQuery): Promise<ResultPage<Task, TaskPosition>> {
   const where: SQL[] = [sql`t.deleted_at is null`];
   if (query.flag) {
     where.push(sql`exists (select 1 from flags f where f.task_key = t.key and f.kind = ${query.flag}
@@ -254,7 +254,7 @@ export async function loadItem(db: Db, itemId: string, taskKey: string | null): 
 export async function loadUnlinkedItems(
   db: Db,
   query: { limit: number; after?: ItemPosition },
-): Promise<Page<Item, ItemPosition>> {
+): Promise<ResultPage<Item, ItemPosition>> {
   const where: SQL[] = [
     sql`i.deleted_at is null`,
     sql`not exists (select 1 from item_links l join tasks t on t.key = l.task_key

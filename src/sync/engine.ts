@@ -1,7 +1,7 @@
 import type { Connector, ConnectorErrorKind } from "../../connectors/types.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import { type RecomputeSummary, recomputeAfterChange } from "../flags/recompute.ts";
 import type { LinkContext } from "../linking/index.ts";
-import type { FlagSettings } from "../model/flag-settings.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";

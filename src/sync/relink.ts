@@ -1,5 +1,12 @@
 import type { ConnectorSet } from "../../connectors/registry.ts";
-import type { Connector, Identity, Item, JsonValue, RawRecord, Task } from "../../connectors/types.ts";
+import type {
+  Connector,
+  Identity,
+  JsonValue,
+  MappedItem,
+  MappedTask,
+  RawRecord,
+} from "../../connectors/types.ts";
 import type { LinkContext } from "../linking/index.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
@@ -106,8 +113,8 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
           report.skipped++;
           continue;
         }
-        let tasks: Task[] = [];
-        let items: Item[] = [];
+        let tasks: MappedTask[] = [];
+        let items: MappedItem[] = [];
         let identities: Identity[] = [];
         try {
           const mapped = connector.map(raw);

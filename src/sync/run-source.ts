@@ -1,4 +1,4 @@
-import type { JsonValue, Page, PullReporter } from "../../connectors/types.ts";
+import type { JsonValue, PulledPage, PullReporter } from "../../connectors/types.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
 import { loadCursors } from "../store/cursors.ts";
@@ -237,7 +237,7 @@ async function pullScopePages(
   });
   const iterator = pages[Symbol.asyncIterator]();
   for (;;) {
-    let next: IteratorResult<Page>;
+    let next: IteratorResult<PulledPage>;
     try {
       next = await iterator.next();
     } catch (err) {
@@ -257,7 +257,7 @@ async function savePulledPage(
   pass: SourcePass,
   scopeReport: ScopeReport,
   scopeId: number,
-  page: Page,
+  page: PulledPage,
 ): Promise<void> {
   const { run, report } = pass;
   const write = toPageWriteWithCursor(run.source.connector, scopeId, page);

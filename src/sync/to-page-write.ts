@@ -1,4 +1,12 @@
-import type { Connector, Identity, Item, Page, RawRecord, Task, Tombstone } from "../../connectors/types.ts";
+import type {
+  Connector,
+  Identity,
+  MappedItem,
+  MappedTask,
+  PulledPage,
+  RawRecord,
+  Tombstone,
+} from "../../connectors/types.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import type { PageWrite } from "../store/save-page.ts";
 
@@ -9,8 +17,8 @@ export function toPageWrite(
   records: readonly RawRecord[],
   deletions: readonly Tombstone[] = [],
 ): PageWrite {
-  const tasks: Array<{ task: Task; raw: RawRecord }> = [];
-  const items: Array<{ item: Item; raw: RawRecord }> = [];
+  const tasks: Array<{ task: MappedTask; raw: RawRecord }> = [];
+  const items: Array<{ item: MappedItem; raw: RawRecord }> = [];
   const identities: Identity[] = [];
   for (const raw of records) {
     let mapped: ReturnType<Connector["map"]>;
@@ -32,7 +40,7 @@ export function toPageWrite(
 }
 
 /** A page as the engine saves it: mapped, with the cursor it moves. */
-export function toPageWriteWithCursor(connector: Connector, scopeId: number, page: Page): PageWrite {
+export function toPageWriteWithCursor(connector: Connector, scopeId: number, page: PulledPage): PageWrite {
   return {
     ...toPageWrite(connector, scopeId, page.records, page.deletions ?? []),
     cursor: { scopeId, stream: page.stream, value: page.cursor },

@@ -10,9 +10,9 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
+import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import type { SourceAbout } from "../model/source-about.ts";
-import { toWorkingCalendar } from "../rules/calendar.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
   type InboxFilter,
@@ -26,8 +26,8 @@ import {
 } from "../store/inbox-queries.ts";
 import {
   deleteSavedSearch,
-  hasTask,
   loadSavedSearches,
+  loadTaskExists,
   type SavedSearch,
   saveSearch,
   saveTaskDone,
@@ -324,7 +324,7 @@ export function createWebRoutes(deps: WebDeps) {
       action,
       async (c) => {
         const key = c.req.param("key");
-        if (!(await hasTask(deps.db, key))) return back(c, "no_task");
+        if (!(await loadTaskExists(deps.db, key))) return back(c, "no_task");
         await change(key, deps.now());
         return back(c, notice);
       },

@@ -4,7 +4,7 @@
  * case loader of the map tests.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import type { Connector, JsonValue, Page, PullReporter, RawRecord } from "../../connectors/types.ts";
+import type { Connector, JsonValue, PulledPage, PullReporter, RawRecord } from "../../connectors/types.ts";
 import type { SourceId } from "../../src/model/kinds.ts";
 
 /** Settings from an environment, failing the test at once when the connector stays off. */
@@ -43,7 +43,7 @@ export function recordingReporter(): RecordingReporter {
 }
 
 export interface PullRun {
-  pages: Page[];
+  pages: PulledPage[];
   /** The cursors to resume from: those given, each moved by the pages of its stream. */
   cursors: Record<string, JsonValue>;
   report: RecordingReporter;
@@ -68,12 +68,12 @@ export async function pullAll<Settings>(
     /** Stop (as a killed process would) once this many pages are committed. */
     stopAfter?: number;
     /** Called with each page once it is committed, before the next is asked (to change the source between pages). */
-    onPage?: (page: Page, index: number) => void;
+    onPage?: (page: PulledPage, index: number) => void;
   } = {},
 ): Promise<PullRun> {
   const report = options.report ?? recordingReporter();
   const cursors = { ...options.cursors };
-  const pages: Page[] = [];
+  const pages: PulledPage[] = [];
   for await (const page of connector.pull({
     settings,
     scope,
@@ -92,10 +92,10 @@ export async function pullAll<Settings>(
   return { pages, cursors, report };
 }
 
-export const recordsOf = (pages: Page[]) => pages.flatMap((p) => p.records);
-export const deletionsOf = (pages: Page[]) => pages.flatMap((p) => p.deletions ?? []);
+export const recordsOf = (pages: PulledPage[]) => pages.flatMap((p) => p.records);
+export const deletionsOf = (pages: PulledPage[]) => pages.flatMap((p) => p.deletions ?? []);
 /** The `id` of each record's API object (`?` where it has none). */
-export const idsOf = (pages: Page[]) =>
+export const idsOf = (pages: PulledPage[]) =>
   recordsOf(pages).map((r) => (r.data as { id?: string } | null)?.id ?? "?");
 
 /** A golden case: an API object, the model it must become, and the documentation it comes from. */

@@ -13,7 +13,7 @@ import { parseConfig } from "../../src/config.ts";
 import { startDemoSources } from "../../src/demo/demo-sources.ts";
 import { syncDemoWorkspace } from "../../src/demo/demo-workspace.ts";
 import { runDigest } from "../../src/digest/run-digest.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Database } from "../../src/store/db.ts";
 import { migrateDatabase } from "../../src/store/migrate.ts";
 import { openPglite } from "../../src/store/open-pglite.ts";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
 import { parseConfig } from "../../src/config.ts";
 import { runDigest } from "../../src/digest/run-digest.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Db } from "../../src/store/db.ts";
 import { openPostgres } from "../../src/store/open-postgres.ts";
 import { queryRows } from "../../src/store/rows.ts";

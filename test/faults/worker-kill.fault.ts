@@ -7,7 +7,7 @@
 
 import { expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { parseQueueSettings } from "../../src/queue/queue-settings.ts";
 import { startSyncQueue } from "../../src/queue/start-sync-queue.ts";
 import { runSync } from "../../src/sync/engine.ts";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
-import type { RaisedFlag } from "../../src/model/raised-flag.ts";
+import type { RaisedFlag } from "../../src/flags/raised-flag.ts";
 import {
   dismissFlag,
   FlagStateError,

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeFlags } from "../../src/flags/recompute.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { loadFlag, loadFlagsOfTasks, saveFlags, toFlagId } from "../../src/store/flag-store.ts";
 import { loadTaskKeysOfItems, loadTaskSnapshots } from "../../src/store/load-task-snapshots.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
 import { FlagListSchema } from "../../src/model/api-schemas.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { loadFlag, toFlagId } from "../../src/store/flag-store.ts";
 import { saveTaskDone } from "../../src/store/inbox-state.ts";
 import { refreshLastActivity } from "../../src/store/last-activity.ts";

@@ -4,11 +4,11 @@ import {
   type Connector,
   ConnectorError,
   type Identity,
-  type Item,
   type JsonValue,
   type Mapped,
+  type MappedItem,
+  type MappedTask,
   type RawRecord,
-  type Task,
   type Tombstone,
 } from "../../connectors/types.ts";
 import type { SourceId } from "../../src/model/kinds.ts";
@@ -138,7 +138,7 @@ export function mapScripted(source: SourceId, record: RawRecord): Mapped {
   switch (record.type) {
     case "task": {
       const t = TaskSchema.parse(record.data);
-      const task: Task = {
+      const task: MappedTask = {
         key: t.key,
         externalId: t.id,
         title: t.title,
@@ -153,7 +153,7 @@ export function mapScripted(source: SourceId, record: RawRecord): Mapped {
         createdAt: new Date(t.created),
         updatedAt: new Date(t.updated),
       };
-      const created: Item = {
+      const created: MappedItem = {
         externalId: `task-${t.id}-created`,
         kind: "task_created",
         author: ref(source, t.reporter),

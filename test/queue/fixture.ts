@@ -9,7 +9,7 @@ import {
   type GithubSandbox,
   startGithubSandbox,
 } from "../../connectors/sandbox/github/index.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { runSync } from "../../src/sync/engine.ts";
 import { toLinkContext } from "../../src/sync/link-context.ts";
 import { configureSources } from "../../src/sync/sources.ts";

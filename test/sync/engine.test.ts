@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
 import { ConnectorError } from "../../connectors/types.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { toPersonId } from "../../src/store/identity.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { createLinker } from "../../src/sync/linker.ts";

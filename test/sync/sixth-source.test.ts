@@ -14,7 +14,7 @@ import { createApp } from "../../src/api/app.ts";
 import { registerBackfill } from "../../src/cli/commands/backfill.ts";
 import { parseConfig } from "../../src/config.ts";
 import { runDigest } from "../../src/digest/run-digest.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { runSync, type SyncReport } from "../../src/sync/engine.ts";
 import { toLinkContext } from "../../src/sync/link-context.ts";
 import { configureSources } from "../../src/sync/sources.ts";

@@ -5,8 +5,8 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { snoozeFlag } from "../../src/store/flag-store.ts";
 import { loadInbox, loadPersonFlags, loadTaskState } from "../../src/store/inbox-queries.ts";
 import { saveTaskDone, saveTaskMuted } from "../../src/store/inbox-state.ts";

@@ -22,8 +22,8 @@ import {
 } from "../../connectors/sandbox/slack/index.ts";
 import { parseConfig } from "../../src/config.ts";
 import { buildSlackDemoDataset } from "../../src/demo/story/slack.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
-import { parseFlagSettings } from "../../src/model/flag-settings.ts";
 import { wireApp } from "../../src/server/wire-app.ts";
 import type { Db } from "../../src/store/db.ts";
 import { queryRows } from "../../src/store/rows.ts";

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { toWorkingCalendar } from "../../flags/rules/calendar.ts";
 import {
   DismissBodySchema,
   ErrorSchema,
@@ -8,7 +9,6 @@ import {
   FlagStateSchema,
   SnoozeBodySchema,
 } from "../../model/api-schemas.ts";
-import { toWorkingCalendar } from "../../rules/calendar.ts";
 import { loadVisibleFlags } from "../../store/flag-queries.ts";
 import { dismissFlag, FlagStateError, type StoredFlag, snoozeFlag } from "../../store/flag-store.ts";
 import type { RouteDeps } from "../deps.ts";

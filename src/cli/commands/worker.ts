@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../config.ts";
+import { flagsAfterChange } from "../../flags/flags-after-change.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
 import { log } from "../../log.ts";
 import { parseQueueSettings } from "../../queue/queue-settings.ts";
 import { startSyncQueue } from "../../queue/start-sync-queue.ts";
-import { flagsAfterChange } from "../../server/flags-after-change.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { loadConfig } from "../env.ts";

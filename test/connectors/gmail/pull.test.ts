@@ -8,7 +8,7 @@ import { GMAIL_BATCH_SIZE } from "../../../connectors/gmail/client.ts";
 import { mapGmailRecord } from "../../../connectors/gmail/map.ts";
 import { GMAIL_PAGE_SIZES, MESSAGES_STREAM } from "../../../connectors/gmail/pull.ts";
 import { buildBulkGmailDataset, startGmailSandbox } from "../../../connectors/sandbox/gmail/index.ts";
-import type { Page } from "../../../connectors/types.ts";
+import type { PulledPage } from "../../../connectors/types.ts";
 import { buildGmailDemoDataset } from "../../../src/demo/story/gmail.ts";
 import { findLinks } from "../../../src/linking/index.ts";
 import { idsOf, pullAll } from "../kit.ts";
@@ -42,7 +42,7 @@ describe("Gmail pull", () => {
     try {
       const settings = settingsFor(gmail, { extra: { GMAIL_QUERY: "from:acme-corp.example -from:news" } });
       const backfill = await pullAll(quickGmail().connector, settings, settings.user, { now: RUN_NOW });
-      const senders = (pages: Page[]) =>
+      const senders = (pages: PulledPage[]) =>
         pages
           .flatMap((p) => p.records.flatMap((r) => mapGmailRecord(r).items ?? []))
           .map((i) => i.author?.externalId);

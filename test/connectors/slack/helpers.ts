@@ -6,7 +6,7 @@
 import { type SlackSandbox, slackSandboxEnv } from "../../../connectors/sandbox/slack/index.ts";
 import type { SlackLog } from "../../../connectors/slack/client.ts";
 import { createSlackConnector, type SlackSettings } from "../../../connectors/slack/index.ts";
-import type { Page } from "../../../connectors/types.ts";
+import type { PulledPage } from "../../../connectors/types.ts";
 import { recordsOf, settingsFrom } from "../kit.ts";
 
 export interface LogLine {
@@ -42,9 +42,9 @@ export function settingsFor(
   return settingsFrom(quickSlack, slackSandboxEnv(slack, options));
 }
 
-export const messagesOf = (pages: Page[]) => recordsOf(pages).filter((r) => r.type === "message");
+export const messagesOf = (pages: PulledPage[]) => recordsOf(pages).filter((r) => r.type === "message");
 
 /** The items a list of pages maps to, by external id. */
-export function itemsOf(pages: Page[]) {
+export function itemsOf(pages: PulledPage[]) {
   return recordsOf(pages).flatMap((r) => quickSlack.map(r).items ?? []);
 }

@@ -15,11 +15,11 @@ import {
 } from "../../../connectors/sandbox/slack/index.ts";
 import { createSlackConnector } from "../../../connectors/slack/index.ts";
 import { SLACK_PAGE_SIZES } from "../../../connectors/slack/pull.ts";
-import type { Page } from "../../../connectors/types.ts";
+import type { PulledPage } from "../../../connectors/types.ts";
 import { deletionsOf, pullAll, recordingReporter } from "../kit.ts";
 import { itemsOf, QUICK_RETRY, quickSlack, recordingLog, settingsFor } from "./helpers.ts";
 
-const idsOf = (pages: Page[]) => itemsOf(pages).map((i) => i.externalId);
+const idsOf = (pages: PulledPage[]) => itemsOf(pages).map((i) => i.externalId);
 const sorted = (list: string[]) => [...new Set(list)].sort();
 
 /** What a full read of a channel must find: every message a person or app said, replies included. */

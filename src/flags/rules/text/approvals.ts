@@ -1,4 +1,4 @@
-import type { Reaction } from "../../model/task-snapshot.ts";
+import type { Reaction } from "../../../model/task-snapshot.ts";
 import { type Sentences, toPlain, toSentenceSet } from "./clean.ts";
 
 /** What a message says about approving: yes, yes-but-not-yet, no, or nothing. */

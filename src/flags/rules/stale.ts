@@ -1,5 +1,5 @@
-import { toNameKey } from "../model/flag-settings.ts";
-import type { SnapshotItem, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { SnapshotItem, TaskSnapshot } from "../../model/task-snapshot.ts";
+import { toNameKey } from "../flag-settings.ts";
 import { describeWorkingDays } from "./calendar.ts";
 import {
   defaultOwner,

@@ -1,4 +1,4 @@
-import type { TaskSnapshot } from "../model/task-snapshot.ts";
+import type { TaskSnapshot } from "../../model/task-snapshot.ts";
 import { hasListedLabel, isListed, type RuleContext, type RuleFlag } from "./common.ts";
 
 /**

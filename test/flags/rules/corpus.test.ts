@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FLAG_KINDS, type FlagKind } from "../../src/model/kinds.ts";
-import type { RaisedFlag } from "../../src/model/raised-flag.ts";
-import type { TaskSnapshot } from "../../src/model/task-snapshot.ts";
-import { evaluateTaskFlags } from "../../src/rules/evaluate.ts";
+import type { RaisedFlag } from "../../../src/flags/raised-flag.ts";
+import { evaluateTaskFlags } from "../../../src/flags/rules/evaluate.ts";
+import { FLAG_KINDS, type FlagKind } from "../../../src/model/kinds.ts";
+import type { TaskSnapshot } from "../../../src/model/task-snapshot.ts";
 import { at, CORPUS_SETTINGS, type CorpusCase, DEFAULT_NOW, settingsWith } from "./builder.ts";
 import { activityCases } from "./corpus/activity.ts";
 import { approvalCases } from "./corpus/approvals.ts";

@@ -1,4 +1,4 @@
-import type { SnapshotItem, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { SnapshotItem, TaskSnapshot } from "../../model/task-snapshot.ts";
 import { describeWorkingDays } from "./calendar.ts";
 import { defaultOwner, hasListedLabel, isListed, type RuleContext, type RuleFlag } from "./common.ts";
 import { textOf } from "./text/analysis.ts";

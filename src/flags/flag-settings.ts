@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { ConfigError } from "../config.ts";
-import type { SourceAbout } from "./source-about.ts";
+import type { SourceAbout } from "../model/source-about.ts";
 
 /** The file, in the working directory, whose `flags` object holds these settings. Read by the caller. */
 export const FLAG_SETTINGS_FILE = "threadline.config.json";

@@ -1,4 +1,4 @@
-import type { FlagKind } from "./kinds.ts";
+import type { FlagKind } from "../model/kinds.ts";
 
 /**
  * A flag as a rule raises it. `fingerprint` tells apart several flags of one kind on one task (two unanswered

@@ -1,5 +1,5 @@
-import type { ItemKind } from "../model/kinds.ts";
-import type { SnapshotItem, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { ItemKind } from "../../model/kinds.ts";
+import type { SnapshotItem, TaskSnapshot } from "../../model/task-snapshot.ts";
 import {
   defaultOwner,
   describePerson,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateTaskFlags } from "../../src/rules/evaluate.ts";
+import { evaluateTaskFlags } from "../../../src/flags/rules/evaluate.ts";
 import { at, CORPUS_SETTINGS, email, task } from "./builder.ts";
 
 const now = at("Thu 03-13 15:00");

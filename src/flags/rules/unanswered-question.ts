@@ -1,4 +1,4 @@
-import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../../model/task-snapshot.ts";
 import { describeWorkingDays } from "./calendar.ts";
 import {
   defaultOwner,

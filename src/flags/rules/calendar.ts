@@ -1,4 +1,4 @@
-import type { FlagSettings } from "../model/flag-settings.ts";
+import type { FlagSettings } from "../flag-settings.ts";
 
 const DAY = 86_400_000;
 const OFFSET_BUCKET = 15 * 60_000;

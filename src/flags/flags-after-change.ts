@@ -1,7 +1,7 @@
-import { recomputeAfterChange } from "../flags/recompute.ts";
 import type { RunLog } from "../log.ts";
-import type { FlagSettings } from "../model/flag-settings.ts";
 import type { Db } from "../store/db.ts";
+import type { FlagSettings } from "./flag-settings.ts";
+import { recomputeAfterChange } from "./recompute.ts";
 
 /** Evaluates the flags of tasks a sync, a push or a request changed, and logs what it did. */
 export function flagsAfterChange(

@@ -1,9 +1,9 @@
-import type { FlagSettings } from "../model/flag-settings.ts";
-import { toNameKey } from "../model/flag-settings.ts";
-import type { ItemKind } from "../model/kinds.ts";
-import type { RaisedFlag } from "../model/raised-flag.ts";
-import { aboutSource } from "../model/source-about.ts";
-import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { ItemKind } from "../../model/kinds.ts";
+import { aboutSource } from "../../model/source-about.ts";
+import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../../model/task-snapshot.ts";
+import type { FlagSettings } from "../flag-settings.ts";
+import { toNameKey } from "../flag-settings.ts";
+import type { RaisedFlag } from "../raised-flag.ts";
 import type { WorkingCalendar } from "./calendar.ts";
 import { textOf } from "./text/analysis.ts";
 

@@ -1,5 +1,5 @@
-import { type SignOff, type SignOffRole, toNameKey } from "../model/flag-settings.ts";
-import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../../model/task-snapshot.ts";
+import { type SignOff, type SignOffRole, toNameKey } from "../flag-settings.ts";
 import { describeWorkingDays } from "./calendar.ts";
 import {
   defaultOwner,

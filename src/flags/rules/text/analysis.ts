@@ -1,4 +1,4 @@
-import type { SnapshotItem } from "../../model/task-snapshot.ts";
+import type { SnapshotItem } from "../../../model/task-snapshot.ts";
 import { type ApprovalStance, findApprovalRequest, toApprovalStance } from "./approvals.ts";
 import { type BlockerSignal, toBlockerSignals } from "./blockers.ts";
 import { type Sentences, toSentenceSet } from "./clean.ts";

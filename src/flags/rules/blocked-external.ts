@@ -1,5 +1,5 @@
-import { toNameKey } from "../model/flag-settings.ts";
-import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
+import type { SnapshotItem, SnapshotPerson, TaskSnapshot } from "../../model/task-snapshot.ts";
+import { toNameKey } from "../flag-settings.ts";
 import {
   defaultOwner,
   describePerson,

@@ -1,7 +1,7 @@
-import type { FlagSettings } from "../model/flag-settings.ts";
-import type { FlagKind } from "../model/kinds.ts";
-import type { RaisedFlag } from "../model/raised-flag.ts";
-import type { TaskSnapshot } from "../model/task-snapshot.ts";
+import type { FlagKind } from "../../model/kinds.ts";
+import type { TaskSnapshot } from "../../model/task-snapshot.ts";
+import type { FlagSettings } from "../flag-settings.ts";
+import type { RaisedFlag } from "../raised-flag.ts";
 import { evaluateBlockedExternal } from "./blocked-external.ts";
 import { toWorkingCalendar } from "./calendar.ts";
 import type { Rule, RuleContext } from "./common.ts";

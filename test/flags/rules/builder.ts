@@ -5,14 +5,14 @@
  * and mean Sunday) or `"Mon 2025-02-17 09:00"`. They are read as UTC: the corpus' time zone is Europe/London,
  * which is UTC until the end of March.
  */
-import { listSources } from "../../connectors/registry.ts";
+import { listSources } from "../../../connectors/registry.ts";
 import {
   type FlagSettings,
   type FlagSettingsInput,
   parseFlagSettings,
-} from "../../src/model/flag-settings.ts";
-import type { FlagKind, SourceId, StatusCategory } from "../../src/model/kinds.ts";
-import { type PersonRecord, toSnapshotPerson } from "../../src/model/person-role.ts";
+} from "../../../src/flags/flag-settings.ts";
+import type { FlagKind, SourceId, StatusCategory } from "../../../src/model/kinds.ts";
+import { type PersonRecord, toSnapshotPerson } from "../../../src/model/person-role.ts";
 import {
   type BlockingLink,
   type ItemFacts,
@@ -23,7 +23,7 @@ import {
   type SnapshotItem,
   type SnapshotPerson,
   type TaskSnapshot,
-} from "../../src/model/task-snapshot.ts";
+} from "../../../src/model/task-snapshot.ts";
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
