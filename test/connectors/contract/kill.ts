@@ -144,6 +144,8 @@ export function describeConnectorKill<Settings, Sb extends Sandbox>(
       await bundleChild();
       if (TEST_DATABASE_KINDS.includes("pglite")) await pgliteTemplate();
     });
+    // Two child starts, each opening the database, take most of it: about 5 s on the server and 10 to 25 s
+    // on PGlite's files when the machine is busy.
     for (const kind of TEST_DATABASE_KINDS) {
       it(`resumes after a SIGKILL past its first committed page to the database of a clean run [${kind}]`, async () => {
         const sandbox = await (fixture.paged.start?.() ?? fixture.start());
@@ -201,7 +203,7 @@ export function describeConnectorKill<Settings, Sb extends Sandbox>(
         } finally {
           await sandbox.close();
         }
-      }, 30_000);
+      }, 60_000);
     }
   });
 }
