@@ -14,10 +14,17 @@ export interface FaultRule {
   rate?: number;
   /** Fail only the next N matching requests, then stop. */
   times?: number;
+  /**
+   * Fail only every Nth matching request (the Nth, the 2Nth…), with `times` at most that many: faults spread
+   * over a run whose number does not depend on the order concurrent requests arrive in.
+   */
+  every?: number;
   /** Seconds for the Retry-After header of a 429 (default 1). */
   retryAfterSeconds?: number;
   /** The body to answer; each API has its own error shape. Default: `{"message": "..."}`. */
   body?: unknown;
+  /** Headers besides Retry-After that the API sends with this answer (Jira's `X-RateLimit-Reset`, say). */
+  headers?(now: Date): Record<string, string>;
 }
 
 export interface LoggedRequest {
@@ -45,27 +52,41 @@ export class RequestLog {
 
 /** The fault rules in force; tests change them between passes. */
 export class FaultPlan {
-  private rules: Array<FaultRule & { left?: number }> = [];
+  private rules: Array<FaultRule & { left?: number; seen: number }> = [];
   private seed: number;
+  /** The faults answered since the plan was last set, by status (inside Gmail's batches too). */
+  readonly served = new Map<number, number>();
   constructor(seed = 42) {
     this.seed = seed;
   }
   set(rules: FaultRule[]): void {
-    this.rules = rules.map((r) => ({ ...r, ...(r.times !== undefined ? { left: r.times } : {}) }));
+    this.rules = rules.map((r) => ({ ...r, seen: 0, ...(r.times !== undefined ? { left: r.times } : {}) }));
+    this.served.clear();
   }
   clear(): void {
     this.rules = [];
+    this.served.clear();
+  }
+  /** How many faults of `status` were answered since the plan was last set. */
+  count(status: number): number {
+    return this.served.get(status) ?? 0;
   }
   /** The rule that fails this request, if any. */
   pick(pathWithQuery: string): FaultRule | undefined {
+    const rule = this.match(pathWithQuery);
+    if (rule) this.served.set(rule.status, this.count(rule.status) + 1);
+    return rule;
+  }
+  private match(pathWithQuery: string): FaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.path && !rule.path.test(pathWithQuery)) continue;
+      if (rule.left !== undefined && rule.left <= 0) continue;
+      if (rule.every !== undefined && ++rule.seen % rule.every !== 0) continue;
       if (rule.left !== undefined) {
-        if (rule.left <= 0) continue;
         rule.left--;
         return rule;
       }
-      if (rule.rate !== undefined && this.random() < rule.rate) return rule;
+      if (rule.rate !== undefined ? this.random() < rule.rate : rule.every !== undefined) return rule;
     }
     return undefined;
   }
@@ -109,7 +130,7 @@ export async function startSandbox(
         status: fault.status,
         at: Date.now(),
       });
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = fault.headers?.(new Date()) ?? {};
       if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
       return c.json(
         (fault.body ?? { message: `sandbox fault ${fault.status}` }) as Record<string, unknown>,

@@ -79,6 +79,8 @@ export class RateLimits {
 }
 
 const DOCS = "https://docs.github.com/rest";
+// A refused token: 401 `{"message": "Bad credentials", "documentation_url", "status": "401"}`.
+// https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#bad-credentials
 const ROUTE_DOCS: Record<string, string> = {
   issues: "https://docs.github.com/rest/issues/issues#list-repository-issues",
   comments: "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository",

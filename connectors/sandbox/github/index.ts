@@ -52,6 +52,23 @@ export function secondaryRateLimit(rule: Omit<FaultRule, "status" | "body"> = {}
   };
 }
 
+/**
+ * GitHub's 403 for a token that may not read a resource, on a REST endpoint (GraphQL answers 200 with a
+ * `FORBIDDEN` error instead): `{"message", "documentation_url", "status"}`.
+ * https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#resource-not-accessible
+ */
+export function resourceNotAccessible(rule: Omit<FaultRule, "status" | "body"> = {}): FaultRule {
+  return {
+    ...rule,
+    status: 403,
+    body: {
+      message: "Resource not accessible by personal access token",
+      documentation_url: "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository",
+      status: "403",
+    },
+  };
+}
+
 /** A 5xx as GitHub sends it when something broke on its side. */
 export function serverError(
   rule: Omit<FaultRule, "status" | "body"> & { status?: 500 | 502 | 503 | 504 } = {},

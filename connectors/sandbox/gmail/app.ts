@@ -56,22 +56,50 @@ const STATUS_NAMES: Record<number, string> = {
   503: "UNAVAILABLE",
 };
 
-export function gmailErrorBody(code: number, reason: string, message: string, domain = "global"): JsonValue {
+/**
+ * Google's error body (https://developers.google.com/gmail/api/guides/handle-errors and
+ * https://cloud.google.com/apis/design/errors#http_mapping): `error.code`, `error.message`,
+ * `error.errors[]` with `reason` and `domain`, and `error.status`. `itemMessage` is the item's own, where
+ * Google words it apart from the top-level message.
+ */
+export function gmailErrorBody(
+  code: number,
+  reason: string,
+  message: string,
+  domain = "global",
+  itemMessage = message,
+): JsonValue {
   return {
     error: {
       code,
       message,
-      errors: [{ message, domain, reason }],
+      errors: [{ message: itemMessage, domain, reason }],
       status: STATUS_NAMES[code] ?? "UNKNOWN",
     },
   };
 }
 
-/** Gmail's 429 (https://developers.google.com/gmail/api/guides/handle-errors#resolve_a_429_error_too_many_requests). */
+/**
+ * Gmail's 429 for the per-user concurrent limit, in the `usageLimits` domain of its rate-limit errors
+ * (https://developers.google.com/gmail/api/guides/handle-errors#resolve_a_429_error_too_many_requests).
+ */
 export const GMAIL_RATE_LIMIT_BODY = gmailErrorBody(
   429,
   "rateLimitExceeded",
   "Too many concurrent requests for user",
+  "usageLimits",
+);
+/**
+ * Gmail's 403 for a token without the scope a method needs: `insufficientPermissions`
+ * (https://developers.google.com/gmail/api/guides/handle-errors#resolve_a_403_error,
+ * https://developers.google.com/gmail/api/auth/scopes).
+ */
+export const GMAIL_INSUFFICIENT_SCOPE_BODY = gmailErrorBody(
+  403,
+  "insufficientPermissions",
+  "Request had insufficient authentication scopes.",
+  "global",
+  "Insufficient Permission",
 );
 /** Gmail's 403 per-user limit (https://developers.google.com/gmail/api/guides/handle-errors#resolve_a_403_error_user_rate_limit_exceeded). */
 export const GMAIL_USER_RATE_LIMIT_BODY = gmailErrorBody(
@@ -219,9 +247,9 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
       return c.json(
         {
           error: {
+            // https://developers.google.com/gmail/api/guides/handle-errors#resolve_a_401_error_invalid_credentials
             code: 401,
-            message:
-              "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+            message: "Invalid Credentials",
             errors: [
               {
                 message: "Invalid Credentials",

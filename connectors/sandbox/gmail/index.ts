@@ -15,6 +15,7 @@ import type { GmailDataset } from "./dataset.ts";
 export {
   compileQuery,
   createGmailSandboxApp,
+  GMAIL_INSUFFICIENT_SCOPE_BODY,
   GMAIL_RATE_LIMIT_BODY,
   GMAIL_SANDBOX_LIMITS,
   GMAIL_SERVER_ERROR_BODY,

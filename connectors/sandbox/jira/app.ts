@@ -42,7 +42,10 @@ export const JIRA_SANDBOX_LIMITS = {
 
 type Ctx = Context;
 
-/** Jira's error body: `{"errorMessages": [...], "errors": {}}`. */
+/**
+ * Jira's error body: `{"errorMessages": [...], "errors": {}}`
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes).
+ */
 function jiraError(c: Ctx, status: 400 | 401 | 403 | 404 | 410, ...messages: string[]) {
   return c.json({ errorMessages: messages, errors: {} }, status);
 }
@@ -128,6 +131,8 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
 
   app.use("/rest/*", async (c, next) => {
     if (!checkAuth(data, c.req.header("authorization"))) {
+      // 401: "Returned if the authentication credentials are incorrect or missing", in the error collection
+      // (https://developer.atlassian.com/cloud/jira/platform/basic-auth-for-rest-apis/).
       c.header("WWW-Authenticate", 'Basic realm="protected-by-api-token"');
       return jiraError(c, 401, "Client must be authenticated to access this resource.");
     }

@@ -7,7 +7,7 @@
  *   const env = jiraSandboxEnv(jira, data, ["PROJ"]); // JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, …
  *   jira.faults.set([{ status: 429, times: 2, retryAfterSeconds: 1, body: JIRA_RATE_LIMIT_BODY }]);
  */
-import { type Sandbox, startSandbox } from "../harness.ts";
+import { type FaultRule, type Sandbox, startSandbox } from "../harness.ts";
 import { createJiraSandboxApp } from "./app.ts";
 import { JiraDataset } from "./dataset.ts";
 
@@ -17,9 +17,39 @@ export { compareKeys } from "./jql.ts";
 export { formatJiraTime, parseJqlDate } from "./time.ts";
 export * from "./webhooks.ts";
 
-/** Jira's own error body for a 429, for `faults.set([{ status: 429, body: JIRA_RATE_LIMIT_BODY }])`. */
+/**
+ * Jira's error collection (`errorMessages`, `errors`), the body of every error of the REST API:
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes. A 429's own body.
+ */
 export const JIRA_RATE_LIMIT_BODY = { errorMessages: ["Rate limit exceeded."], errors: {} };
 export const JIRA_SERVER_ERROR_BODY = { errorMessages: ["Internal server error"], errors: {} };
+/**
+ * A 403 of the issue search: "Returned if the user does not have the necessary permission"
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get).
+ */
+export const JIRA_FORBIDDEN_BODY = {
+  errorMessages: ["You do not have the permission to see the specified issue."],
+  errors: {},
+};
+
+/**
+ * Jira Cloud's 429 (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/): `Retry-After` in
+ * seconds, `X-RateLimit-Reset` as the request's time plus that wait (ISO 8601, `yyyy-MM-ddTHH:mmZ`) and
+ * `RateLimit-Reason` naming the limit met, with the error collection as its body.
+ */
+export function jiraRateLimit(rule: Omit<FaultRule, "status" | "body" | "headers"> = {}): FaultRule {
+  const seconds = rule.retryAfterSeconds ?? 1;
+  return {
+    ...rule,
+    status: 429,
+    retryAfterSeconds: seconds,
+    body: JIRA_RATE_LIMIT_BODY,
+    headers: (now) => ({
+      "X-RateLimit-Reset": `${new Date(now.getTime() + seconds * 1000).toISOString().slice(0, 16)}Z`,
+      "RateLimit-Reason": "jira-burst-based",
+    }),
+  };
+}
 
 export interface JiraSandbox extends Sandbox {
   data: JiraDataset;

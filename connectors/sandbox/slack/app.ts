@@ -35,7 +35,11 @@ export const SLACK_SANDBOX_LIMITS = {
   limitedPage: 15,
 } as const;
 
-/** Slack's body for a 429, for `faults.set([{ status: 429, body: SLACK_RATE_LIMIT_BODY }])`. */
+/**
+ * Slack's body for a 429, sent with `Retry-After` in seconds, for `faults.set([{ status: 429, body:
+ * SLACK_RATE_LIMIT_BODY }])` (https://docs.slack.dev/apis/web-api/rate-limits). A refused token or a missing
+ * scope is no HTTP error at Slack: it is HTTP 200 with `ok: false` (https://docs.slack.dev/apis/web-api/#errors).
+ */
 export const SLACK_RATE_LIMIT_BODY = { ok: false, error: "ratelimited" };
 
 export interface LimitedAppMode {
@@ -320,6 +324,7 @@ export function createSlackSandboxApp(
     const params = await readParams(c);
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     const token = bearer ?? params.token;
+    // Each method lists these errors (https://docs.slack.dev/reference/methods/conversations.history#errors).
     if (!token) return c.json({ ok: false, error: "not_authed" }, 200, headers);
     if (token !== data.botToken) return c.json({ ok: false, error: "invalid_auth" }, 200, headers);
 

@@ -49,7 +49,11 @@ export interface TeamsSandboxOptions {
 type Ctx = Context;
 type ErrorStatus = 400 | 401 | 403 | 404 | 410;
 
-/** Graph's error body. */
+/**
+ * Graph's error body: `error.code` (`InvalidAuthenticationToken` for a 401, `Forbidden` or
+ * `Authorization_RequestDenied` for a 403), `error.message`, `error.innerError` with `date`, `request-id` and
+ * `client-request-id`. https://learn.microsoft.com/graph/errors#json-representation
+ */
 function graphError(
   c: Ctx,
   status: ErrorStatus,

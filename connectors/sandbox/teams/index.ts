@@ -19,7 +19,9 @@ export * from "./dataset.ts";
 export * from "./notifications.ts";
 export { messageWebUrl, renderMessage } from "./render.ts";
 
-/** Graph's 429 body (https://learn.microsoft.com/graph/throttling#sample-response). */
+/**
+ * Graph's 429 body, sent with `Retry-After` in seconds (https://learn.microsoft.com/graph/throttling#sample-response).
+ */
 export const GRAPH_THROTTLED_BODY = {
   error: {
     code: "TooManyRequests",
@@ -34,7 +36,7 @@ export const GRAPH_THROTTLED_BODY = {
   },
 };
 
-/** Graph's body for a 5xx. */
+/** Graph's body for a 5xx (https://learn.microsoft.com/graph/errors#json-representation). */
 export const GRAPH_SERVER_ERROR_BODY = {
   error: {
     code: "InternalServerError",
