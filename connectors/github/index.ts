@@ -9,17 +9,22 @@ import { defineConnector } from "../types.ts";
 import { githubAbout } from "./about.ts";
 import { githubSettingsFromEnv } from "./config.ts";
 import { mapGithubRecord } from "./map.ts";
-import { listGithubRepositories, pullGithubRepository } from "./pull.ts";
 import { githubWebhook } from "./webhook.ts";
 
 export type { GithubSettings } from "./config.ts";
+
+// The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
+// product says of a source (the web view, the digest, relink) never loads them.
 
 export const githubConnector = defineConnector({
   id: "github",
   about: githubAbout,
   fromEnv: githubSettingsFromEnv,
-  listScopes: (settings, request) => listGithubRepositories(settings, request),
-  pull: (request) => pullGithubRepository(request),
+  listScopes: async (settings, request) =>
+    (await import("./pull.ts")).listGithubRepositories(settings, request),
+  async *pull(request) {
+    yield* (await import("./pull.ts")).pullGithubRepository(request);
+  },
   map: mapGithubRecord,
   webhook: githubWebhook,
 });

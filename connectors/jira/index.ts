@@ -6,14 +6,15 @@
 import type { Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
 import { jiraAbout } from "./about.ts";
-import { createJiraClient, fetchJiraDeployment } from "./client.ts";
 import { type JiraSettings, jiraSettingsFromEnv } from "./config.ts";
 import { mapJiraRecord } from "./map.ts";
-import { type JiraPullOptions, pullJiraProject } from "./pull.ts";
-import { JiraProjectPageSchema, JiraProjectSchema } from "./schemas.ts";
+import type { JiraPullOptions } from "./pull.ts";
 import { jiraWebhook } from "./webhook.ts";
 
 export type { JiraSettings } from "./config.ts";
+
+// The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
+// product says of a source (the web view, the digest, relink) never loads them.
 
 /** A Jira connector; options change only how it waits and retries (tests make that quick). */
 export function createJiraConnector(options: JiraPullOptions = {}): Connector<"jira", JiraSettings> {
@@ -21,29 +22,11 @@ export function createJiraConnector(options: JiraPullOptions = {}): Connector<"j
     id: "jira",
     about: jiraAbout,
     fromEnv: jiraSettingsFromEnv,
-    async listScopes(settings, request) {
-      if (settings.projects.length > 0) return [...settings.projects];
-      const client = createJiraClient({
-        settings,
-        signal: request.signal,
-        report: request.report,
-        ...options,
-      });
-      const deployment = await fetchJiraDeployment(settings, client);
-      if (deployment === "datacenter") {
-        return JiraProjectSchema.array()
-          .parse(await client.fetchAllProjects())
-          .map((p) => p.key);
-      }
-      const keys: string[] = [];
-      for (let startAt = 0; ; ) {
-        const page = JiraProjectPageSchema.parse(await client.fetchProjectPage(startAt, 100));
-        keys.push(...page.values.map((p) => p.key));
-        startAt += page.values.length;
-        if (page.values.length === 0 || page.isLast !== false) return keys;
-      }
+    listScopes: async (settings, request) =>
+      (await import("./scopes.ts")).listJiraProjects(settings, request, options),
+    async *pull(request) {
+      yield* (await import("./pull.ts")).pullJiraProject(request, options);
     },
-    pull: (request) => pullJiraProject(request, options),
     map: mapJiraRecord,
     webhook: jiraWebhook,
   });

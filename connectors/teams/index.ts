@@ -9,11 +9,14 @@ import { defineConnector } from "../types.ts";
 import { teamsAbout } from "./about.ts";
 import { type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
 import { mapTeamsRecord } from "./map.ts";
-import { pullTeamsChannel, type TeamsPullOptions } from "./pull.ts";
+import type { TeamsPullOptions } from "./pull.ts";
 import { teamsWebhook } from "./webhook.ts";
 
 export type { TeamsSettings } from "./config.ts";
 export { teamsClientState } from "./webhook.ts";
+
+// The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
+// product says of a source (the web view, the digest, relink) never loads them.
 
 /** A Teams connector; options change only how it retries and where its notices go (tests use both). */
 export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<"teams", TeamsSettings> {
@@ -24,7 +27,9 @@ export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<
     // The channels are named in TEAMS_CHANNELS: listing every team's channels would need more permissions
     // (Team.ReadBasic.All, Channel.ReadBasic.All) than reading the chosen ones.
     listScopes: async (settings) => settings.channels.map((c) => c.scope),
-    pull: (request) => pullTeamsChannel(request, options),
+    async *pull(request) {
+      yield* (await import("./pull.ts")).pullTeamsChannel(request, options);
+    },
     map: mapTeamsRecord,
     webhook: teamsWebhook,
   });
