@@ -17,7 +17,9 @@
  * - Every HTTP request (token refreshes included) is counted in the `fetch` the transport is given, which
  *   also ties the run's abort signal to it.
  */
+
 import { gmail, auth as googleAuth } from "@googleapis/gmail";
+import { abortableSleep } from "../kit/abortable-sleep.ts";
 import type { JsonValue, PullReporter } from "../types.ts";
 import { ConnectorError, type ConnectorErrorKind, errorKindOfStatus } from "../types.ts";
 import type { GmailSettings } from "./config.ts";
@@ -276,18 +278,6 @@ export function parseBatchAnswer(body: string, contentType: string | null): Batc
 // The client
 // ---------------------------------------------------------------------------------------------------------
 
-const abortable = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 /** A Gmail client for the settings, with throttling handled and every request counted. */
 export function createGmailClient(options: GmailClientOptions): GmailClient {
   const { settings, signal, report } = options;
@@ -310,7 +300,7 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
   const wait = async (ms: number) => {
     report.waiting(new Date(Date.now() + ms));
     try {
-      await abortable(ms, signal);
+      await abortableSleep(ms, signal);
     } finally {
       report.waiting(null);
     }

@@ -9,6 +9,7 @@
  */
 import { type Config, HttpException, Version2Client, Version3Client } from "jira.js";
 import { z } from "zod";
+import { abortableSleep } from "../kit/abortable-sleep.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, errorKindOfStatus } from "../types.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
@@ -83,19 +84,6 @@ export interface JiraClient {
   fetchAllProjects(): Promise<unknown>;
   /** `GET /rest/api/2/serverInfo`. */
   fetchServerInfo(): Promise<unknown>;
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 const AxiosLikeErrorSchema = z.object({

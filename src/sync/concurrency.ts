@@ -1,18 +1,4 @@
-/** How the sync engine waits and bounds the work in flight: no I/O of its own, only timers and promises. */
-
-/** Waits `ms`, or less when `signal` aborts (it never rejects: the caller checks the signal). */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
+/** How the sync engine bounds the work in flight: no I/O of its own, only promises. */
 
 /** A function that runs work with at most `limit` pieces in flight, the others waiting their turn in order. */
 export function createLimiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {

@@ -1,3 +1,4 @@
+import { abortableSleep } from "../../connectors/kit/abortable-sleep.ts";
 import type { Connector, ConnectorErrorKind } from "../../connectors/types.ts";
 import type { FlagSettings } from "../flags/flag-settings.ts";
 import { type RecomputeSummary, recomputeAfterChange } from "../flags/recompute.ts";
@@ -7,7 +8,7 @@ import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { clearFlagsPending } from "../store/scopes.ts";
-import { abortableSleep, createLimiter } from "./concurrency.ts";
+import { createLimiter } from "./concurrency.ts";
 import { createLinker } from "./linker.ts";
 import { type FlagScopes, runSource } from "./run-source.ts";
 

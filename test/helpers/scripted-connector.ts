@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { abortableSleep as sleep } from "../../connectors/kit/abortable-sleep.ts";
 import { listSources } from "../../connectors/registry.ts";
 import {
   type Connector,
@@ -242,18 +243,6 @@ export function mapScripted(source: SourceId, record: RawRecord): Mapped {
       throw new Error(`unknown record type "${record.type}"`);
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 const CursorSchema = z.object({ position: z.number().int().min(0) });
 
