@@ -66,6 +66,11 @@ export interface IdentityRef {
 export interface Identity extends IdentityRef {
   displayName: string | null;
   email: string | null;
+  /**
+   * The name other records use for the account when `externalId` is not it: a GitHub login where the key is
+   * GitHub's numeric id (mentions and review requests name people by login). Lower-cased when stored.
+   */
+  handle?: string | null;
   /** A Slack or Teams guest: a client or stakeholder whatever their email domain. */
   isGuest: boolean;
   isBot: boolean;

@@ -18,6 +18,8 @@ export const flags = pgTable(
     reason: text("reason").notNull(),
     evidence: text("evidence").array().notNull().default(sql`'{}'::text[]`),
     ownerId: text("owner_id").references(() => people.id),
+    /** Person ids of the team members who must move now (a requested reviewer, who a question was put to). */
+    waitingOn: text("waiting_on").array().notNull().default(sql`'{}'::text[]`),
     state: text("state").notNull().default("open"),
     snoozedUntil: at("snoozed_until"),
     stateBy: text("state_by"),
@@ -35,5 +37,6 @@ export const flags = pgTable(
     // the first page of the snoozes that ended (or of those still running) without reading the others' rows.
     index("flags_kind_snoozed_idx").on(t.kind, t.since, t.snoozedUntil).where(sql`state = 'snoozed'`),
     index("flags_task_idx").on(t.taskKey),
+    index("flags_waiting_on_idx").using("gin", t.waitingOn),
   ],
 );

@@ -32,10 +32,31 @@ export const identities = pgTable(
       .references(() => people.id),
     displayName: text("display_name"),
     email: text("email"),
+    /**
+     * The name other records use for this account when it is not the key: a GitHub login (lower-cased) where
+     * the key is GitHub's numeric id. Mentions, review requests and the people file name people by it.
+     */
+    handle: text("handle"),
     isGuest: boolean("is_guest").notNull().default(false),
     isBot: boolean("is_bot").notNull().default(false),
     raw: jsonb("raw"),
     updatedAt: at("updated_at").notNull().default(sql`now()`),
   },
-  (t) => [primaryKey({ columns: [t.source, t.externalId] }), index("identities_person_idx").on(t.personId)],
+  (t) => [
+    primaryKey({ columns: [t.source, t.externalId] }),
+    index("identities_person_idx").on(t.personId),
+    index("identities_handle_idx").on(t.source, t.handle).where(sql`${t.handle} is not null`),
+  ],
+);
+
+/** A suggested merge someone declined: the pair is not suggested again. Ids in sorted order. */
+export const mergeDismissals = pgTable(
+  "merge_dismissals",
+  {
+    personA: text("person_a").notNull(),
+    personB: text("person_b").notNull(),
+    by: text("by").notNull(),
+    at: at("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personA, t.personB] })],
 );
