@@ -71,6 +71,11 @@ export interface Identity extends IdentityRef {
    * GitHub's numeric id (mentions and review requests name people by login). Lower-cased when stored.
    */
   handle?: string | null;
+  /**
+   * Further addresses the source vouches for beside `email`: a GitHub account's verified commit emails and
+   * organisation verified-domain emails. The person joins whoever holds any of them.
+   */
+  emails?: string[];
   /** A Slack or Teams guest: a client or stakeholder whatever their email domain. */
   isGuest: boolean;
   isBot: boolean;

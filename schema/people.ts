@@ -37,6 +37,8 @@ export const identities = pgTable(
      * the key is GitHub's numeric id. Mentions, review requests and the people file name people by it.
      */
     handle: text("handle"),
+    /** Further addresses the source vouches for (a GitHub account's verified commit and organisation emails). */
+    emails: text("emails").array().notNull().default(sql`'{}'::text[]`),
     isGuest: boolean("is_guest").notNull().default(false),
     isBot: boolean("is_bot").notNull().default(false),
     raw: jsonb("raw"),

@@ -8,5 +8,6 @@ CREATE TABLE "merge_dismissals" (
 --> statement-breakpoint
 ALTER TABLE "flags" ADD COLUMN "waiting_on" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "identities" ADD COLUMN "handle" text;--> statement-breakpoint
+ALTER TABLE "identities" ADD COLUMN "emails" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 CREATE INDEX "flags_waiting_on_idx" ON "flags" USING gin ("waiting_on");--> statement-breakpoint
 CREATE INDEX "identities_handle_idx" ON "identities" USING btree ("source","handle") WHERE "identities"."handle" is not null;
