@@ -224,7 +224,10 @@ function replies(data: SlackDataset, params: Params, pageMax: number | null): Js
 
 function usersList(data: SlackDataset, params: Params): JsonObject {
   needScope(data, "users:read");
-  const all = [...data.users.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The workspace's own people: a Slack Connect member of another workspace is not listed.
+  const all = [...data.users.values()]
+    .filter((u) => u.team === null)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const limit = limitOf(params, all.length, SLACK_SANDBOX_LIMITS.usersMax);
   const from = params.cursor ? decodeCursor(params.cursor, "user:") : null;
   const rest = from === null ? all : all.filter((u) => u.id >= from);

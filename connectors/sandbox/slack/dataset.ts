@@ -28,6 +28,13 @@ export interface SandboxUser {
   botId: string | null;
   tz: string;
   updated: number;
+  /**
+   * A Slack Connect member's own workspace (null: this one's member). Such a person is in no users.list of
+   * this workspace; users.info and their messages carry their team.
+   */
+  team: { id: string; name: string } | null;
+  /** Whether users.info says `is_stranger` of a Slack Connect member. */
+  stranger: boolean;
 }
 
 export interface SandboxReaction {
@@ -154,6 +161,8 @@ export class SlackDataset {
       botId: null,
       tz: "America/Los_Angeles",
       updated: 0,
+      team: null,
+      stranger: false,
     });
   }
 
@@ -184,6 +193,8 @@ export class SlackDataset {
       isBot?: boolean;
       guest?: "multi" | "single";
       tz?: string;
+      team?: { id: string; name: string };
+      stranger?: boolean;
     },
   ): SandboxUser {
     const n = this.users.size + 1;
@@ -201,6 +212,8 @@ export class SlackDataset {
       botId: null,
       tz: o.tz ?? "Europe/Berlin",
       updated: Math.floor(this.now / 1000),
+      team: o.team ?? null,
+      stranger: o.stranger ?? false,
     };
     this.users.set(key, user);
     return user;
@@ -219,6 +232,43 @@ export class SlackDataset {
   ): this {
     this.createUser(key, options);
     return this;
+  }
+
+  /**
+   * A member of another organisation's workspace, met in a Slack Connect channel (add them to one with
+   * `addChannel`'s members or `join`): their own `team`, `stranger` when users.info says `is_stranger`, and
+   * an email only where their organisation shows it (default none).
+   */
+  addExternalUser(
+    key: string,
+    options: {
+      realName: string;
+      displayName?: string;
+      team: { id: string; name: string };
+      email?: string | null;
+      stranger?: boolean;
+      tz?: string;
+    },
+  ): this {
+    this.createUser(key, { ...options, email: options.email ?? null });
+    return this;
+  }
+
+  /** Adds people to a channel (a Slack Connect member joining a shared channel, say). */
+  join(channel: string, ...keys: string[]): this {
+    const c = this.channel(channel);
+    for (const k of keys) c.members.add(this.user(k).id);
+    return this;
+  }
+
+  /** The workspaces of a channel's members other than this one: the channel is shared with them. */
+  externalTeams(c: SandboxChannel): Array<{ id: string; name: string }> {
+    const teams = new Map<string, { id: string; name: string }>();
+    for (const id of c.members) {
+      const team = this.userById(id)?.team;
+      if (team) teams.set(team.id, team);
+    }
+    return [...teams.values()];
   }
 
   user(key: string): SandboxUser {

@@ -7,6 +7,11 @@
  *   replies remain is the `tombstone` Slack shows ("This message was deleted.", user USLACKBOT);
  * - users: https://docs.slack.dev/reference/methods/users.list (example member);
  * - conversations: https://docs.slack.dev/reference/methods/users.conversations and conversations.info.
+ *
+ * Slack Connect (https://docs.slack.dev/apis/slack-connect): a member of another organisation has their own
+ * workspace's `team_id` (and `profile.team`), `is_stranger` where Slack says so, and no place in this
+ * workspace's users.list; in a channel shared with another workspace each person's message names its
+ * author's workspace (`team`, `user_team`, `source_team`) and carries the author's `user_profile`.
  */
 import type { JsonValue } from "../../types.ts";
 import type { SandboxChannel, SandboxMessage, SandboxUser, SlackDataset } from "./dataset.ts";
@@ -56,7 +61,7 @@ export function renderMessage(data: SlackDataset, m: SandboxMessage): JsonObject
   out.ts = m.ts;
   if (m.clientMsgId) out.client_msg_id = m.clientMsgId;
   out.text = m.text;
-  if (m.user !== null && m.subtype !== "bot_message") out.team = data.team.id;
+  if (m.user !== null && m.subtype !== "bot_message") Object.assign(out, authorTeamFields(data, m));
   if (m.blocks) out.blocks = m.blocks;
   if (m.attachments) out.attachments = m.attachments;
   if (m.files) out.files = m.files;
@@ -78,6 +83,30 @@ export function renderMessage(data: SlackDataset, m: SandboxMessage): JsonObject
   for (const key of m.omit) delete out[key];
   Object.assign(out, m.extra);
   return out;
+}
+
+/** `team` of a person's message, and in a shared channel `user_team`, `source_team` and `user_profile`. */
+function authorTeamFields(data: SlackDataset, m: SandboxMessage): JsonObject {
+  const author = m.user === null ? undefined : data.userById(m.user);
+  const team = author?.team?.id ?? data.team.id;
+  const channel = data.findChannel(m.channel);
+  if (!author || !channel || data.externalTeams(channel).length === 0) return { team };
+  return {
+    team,
+    user_team: team,
+    source_team: team,
+    user_profile: {
+      avatar_hash: `g${author.id.toLowerCase().slice(1, 12)}`,
+      image_72: `https://avatars.slack-edge.com/2026-01-01/${author.id.toLowerCase().slice(1, 13)}_72.png`,
+      first_name: author.realName.split(" ")[0] ?? author.realName,
+      real_name: author.realName,
+      display_name: author.displayName,
+      team,
+      name: author.name,
+      is_restricted: author.isRestricted,
+      is_ultra_restricted: author.isUltraRestricted,
+    },
+  };
 }
 
 const TZ_LABELS: Record<string, [string, number]> = {
@@ -115,10 +144,11 @@ export function renderUser(data: SlackDataset, u: SandboxUser): JsonObject {
   profile.first_name = u.realName.split(" ")[0] ?? u.realName;
   profile.last_name = u.realName.split(" ").slice(1).join(" ");
   for (const size of [24, 32, 48, 72, 192, 512]) profile[`image_${size}`] = image(size);
-  profile.team = data.team.id;
-  return {
+  const team = u.team?.id ?? data.team.id;
+  profile.team = team;
+  const out: JsonObject = {
     id: u.id,
-    team_id: data.team.id,
+    team_id: team,
     name: u.name,
     deleted: u.deleted,
     color: "9f69e7",
@@ -138,10 +168,13 @@ export function renderUser(data: SlackDataset, u: SandboxUser): JsonObject {
     is_email_confirmed: u.email !== null,
     who_can_share_contact_card: "EVERYONE",
   };
+  if (u.stranger) out.is_stranger = true;
+  return out;
 }
 
 /** A conversation object; `full` adds what conversations.info has and users.conversations leaves out. */
 export function renderChannel(data: SlackDataset, c: SandboxChannel, full: boolean): JsonObject {
+  const external = data.externalTeams(c).map((t) => t.id);
   const out: JsonObject = {
     id: c.id,
     name: c.name,
@@ -155,7 +188,7 @@ export function renderChannel(data: SlackDataset, c: SandboxChannel, full: boole
     is_general: c.isGeneral,
     unlinked: 0,
     name_normalized: c.name,
-    is_shared: false,
+    is_shared: external.length > 0,
     is_org_shared: false,
     is_pending_ext_shared: false,
     pending_shared: [],
@@ -163,8 +196,8 @@ export function renderChannel(data: SlackDataset, c: SandboxChannel, full: boole
     updated: c.created * 1000,
     parent_conversation: null,
     creator: c.creator,
-    is_ext_shared: false,
-    shared_team_ids: [data.team.id],
+    is_ext_shared: external.length > 0,
+    shared_team_ids: [data.team.id, ...external],
     pending_connected_team_ids: [],
     topic: { value: c.topic, creator: c.topic ? c.creator : "", last_set: c.topic ? c.created : 0 },
     purpose: { value: c.purpose, creator: c.purpose ? c.creator : "", last_set: c.purpose ? c.created : 0 },

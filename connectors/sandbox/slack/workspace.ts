@@ -258,3 +258,35 @@ export function buildBulkSlackDataset(options: BulkOptions): SlackDataset {
   }
   return data;
 }
+
+/**
+ * A Slack Connect channel, `globex-connect`, shared with the client's own workspace (Globex, `T0GLOBEXSC`):
+ * Gil and Hana are Globex's members, so this workspace's users.list does not have them; users.info gives
+ * Globex's team id, and `is_stranger` for Gil. Gil asks about `<key>-12` and nobody answers; Hana's question
+ * is answered by Ana. Returns the ts of Gil's question.
+ */
+export function addSlackConnectChannel(data: SlackDataset, options: { project?: string } = {}): string {
+  const key = options.project ?? "FAL";
+  const globex = { id: "T0GLOBEXSC", name: "Globex" };
+  data
+    .addExternalUser("gil", { realName: "Gil Moreau", displayName: "Gil", team: globex, stranger: true })
+    .addExternalUser("hana", {
+      realName: "Hana Sato",
+      displayName: "Hana (Globex)",
+      team: globex,
+      email: "hana@globex.example",
+      tz: "America/New_York",
+    })
+    .addChannel("globex-connect", { members: ["ana", "ben"], purpose: "Slack Connect with Globex" })
+    .join("globex-connect", "gil", "hana");
+  data.advance(60_000);
+  const asked = data.post("globex-connect", {
+    by: "gil",
+    text: `Is ${key}-12 going to make it into Thursday's release? We need to tell our customers.`,
+  });
+  data.advance(5 * 60_000);
+  const hana = data.post("globex-connect", { by: "hana", text: "Can someone share the staging URL again?" });
+  data.advance(10 * 60_000);
+  data.reply("globex-connect", hana.ts, { by: "ana", text: "Sure: https://staging.acme.dev" });
+  return asked.ts;
+}

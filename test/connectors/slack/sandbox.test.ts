@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  addSlackConnectChannel,
   buildBulkSlackDataset,
   buildSlackWorkspace,
   LIMITED_APP,
@@ -185,6 +186,52 @@ describe("Slack sandbox", () => {
       });
     } finally {
       slack.data.scopes.add("users:read");
+    }
+  });
+
+  it("answers for a Slack Connect member as Slack does: not in users.list, their own team, user_team on messages", async () => {
+    const data = buildSlackWorkspace();
+    addSlackConnectChannel(data);
+    const connect = await startSlackSandbox(data);
+    try {
+      const listed = (await call(connect, "users.list")).body.members as Array<Record<string, unknown>>;
+      expect(listed.map((u) => u.name)).not.toContain("gil");
+      expect(listed.every((u) => u.team_id === data.team.id)).toBe(true);
+      const gil = (await call(connect, "users.info", { user: data.user("gil").id })).body.user;
+      expect(gil).toMatchObject({
+        team_id: "T0GLOBEXSC",
+        is_stranger: true,
+        is_restricted: false,
+        profile: { team: "T0GLOBEXSC", real_name: "Gil Moreau" },
+      });
+      const hana = (await call(connect, "users.info", { user: data.user("hana").id })).body.user;
+      expect(hana).toMatchObject({ team_id: "T0GLOBEXSC", profile: { email: "hana@globex.example" } });
+      expect(hana).not.toHaveProperty("is_stranger");
+      const channel = data.channel("globex-connect").id;
+      const info = (await call(connect, "conversations.info", { channel })).body.channel;
+      expect(info).toMatchObject({
+        is_ext_shared: true,
+        shared_team_ids: [data.team.id, "T0GLOBEXSC"],
+      });
+      const history = messages((await call(connect, "conversations.history", { channel })).body);
+      const question = history.find((m) => m.user === data.user("gil").id)!;
+      expect(question).toMatchObject({
+        team: "T0GLOBEXSC",
+        user_team: "T0GLOBEXSC",
+        source_team: "T0GLOBEXSC",
+        user_profile: { real_name: "Gil Moreau", team: "T0GLOBEXSC", is_restricted: false },
+      });
+      const ana = history.find((m) => m.user === data.user("ana").id);
+      expect(ana ?? null).toBeNull(); // Ana answered in Hana's thread only.
+      // A channel of this workspace alone names nobody's team but its own.
+      const local = messages(
+        (await call(connect, "conversations.history", { channel: data.channel("fal-dev").id })).body,
+      );
+      expect(local.filter((m) => m.user).every((m) => m.team === data.team.id && !("user_team" in m))).toBe(
+        true,
+      );
+    } finally {
+      await connect.close();
     }
   });
 
