@@ -8,7 +8,7 @@ import type { JsonValue, PulledPage, PullReporter, RawRecord, Tombstone } from "
 import type { SlackClient, SlackLog } from "./client.ts";
 import { HISTORY_STREAM, type Pass, type SlackCursor, toJsonCursor } from "./cursor.ts";
 import type { SlackDirectory } from "./directory.ts";
-import { type MessageVerdict, toMessageId, toMessageMentions } from "./map.ts";
+import { type MessageVerdict, type SlackHome, toHomeContext, toMessageId, toMessageMentions } from "./map.ts";
 import { type SlackMessage, SlackMessageSchema } from "./schemas.ts";
 import { toUnreadBlockTypes } from "./text.ts";
 import { compareTs, secondsOf, tsToMicros } from "./timestamps.ts";
@@ -156,23 +156,51 @@ export function finishPass(read: ChannelRead): void {
   cursor.pass = null;
 }
 
-/** The buffered messages as records, with the people they name (looked up in the directory). */
+/** The workspace's address and ids: kept in the cursor, so auth.test is asked once, not every run. */
+async function fetchWorkspace(read: ChannelRead): Promise<{ url: string; home: SlackHome }> {
+  const { cursor, directory } = read;
+  if (cursor.workspaceUrl === null || !cursor.home) {
+    const workspace = await directory.workspace();
+    cursor.workspaceUrl = workspace.url;
+    cursor.home = workspace.home;
+  }
+  return { url: cursor.workspaceUrl, home: cursor.home };
+}
+
+/**
+ * The buffered messages as records, with the people they name (looked up in the directory). A person's
+ * record says which workspace their messages name (`user_team`), and for an author the directory does not
+ * know, the `user_profile` their message carries stands in (a Slack Connect member, people not readable).
+ */
 async function fetchBufferedRecords(read: ChannelRead): Promise<RawRecord[]> {
-  const { buffer, cursor, directory, channel } = read;
+  const { buffer, directory, channel, cursor } = read;
   if (buffer.length === 0) return [];
-  const workspaceUrl = cursor.workspaceUrl ?? (await directory.workspaceUrl());
-  cursor.workspaceUrl = workspaceUrl;
+  const { url: workspaceUrl, home } = await fetchWorkspace(read);
   const records: RawRecord[] = [];
   const ids = new Set<string>();
+  const authors = new Map<string, { team: string | null; profile: JsonValue | null }>();
   for (const { message } of buffer) {
-    if (message.user) ids.add(message.user);
+    if (message.user) {
+      ids.add(message.user);
+      const seen = authors.get(message.user);
+      authors.set(message.user, {
+        team: message.user_team ?? seen?.team ?? null,
+        profile: message.user_profile ?? seen?.profile ?? null,
+      });
+    }
     for (const id of toMessageMentions(message)) ids.add(id);
   }
   for (const id of ids) {
     if (read.emittedUsers.has(id)) continue;
     read.emittedUsers.add(id);
+    const author = authors.get(id);
+    const context = toHomeContext(home);
+    if (author?.team) context.userTeam = author.team;
     const user = await directory.user(id);
-    if (user !== null) records.push({ type: "user", data: user });
+    if (user !== null) records.push({ type: "user", data: user, context });
+    else if (author?.profile) {
+      records.push({ type: "message_author", data: author.profile, context: { ...context, user: id } });
+    }
   }
   for (const { raw, message } of buffer) {
     const context: Record<string, string> = { channel, workspaceUrl };

@@ -53,6 +53,11 @@ export const SlackCursorSchema = z.object({
   /** When the channel was created (epoch seconds), for the estimate. */
   created: z.number().nullable(),
   workspaceUrl: z.string().nullable(),
+  /**
+   * The workspace's team and Enterprise Grid org (auth.test's, asked with the address): who is of another
+   * organisation. Absent from cursors written before it was kept: then asked again once.
+   */
+  home: z.object({ team: z.string().nullable(), enterprise: z.string().nullable() }).nullish(),
   /** A full pass finished: later passes are sync passes. */
   complete: z.boolean(),
   /** How far back the history has been read: null for all of it, else the `since` of a partial backfill. */
@@ -84,6 +89,7 @@ export function initialCursor(): SlackCursor {
     channelName: null,
     created: null,
     workspaceUrl: null,
+    home: null,
     complete: false,
     floor: null,
     newest: null,

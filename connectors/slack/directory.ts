@@ -1,14 +1,15 @@
 /**
  * The workspace facts every channel's pull needs once per run (I/O): its people (users.list, then
  * users.info for anyone the list did not have, such as a Slack Connect member of another workspace) and its
- * address (auth.test, for permalinks). Shared by the scopes of one run, so a run asks once whatever the
+ * address and ids (auth.test: the address for permalinks, `team_id` and `enterprise_id` to tell another
+ * organisation's people from its own). Shared by the scopes of one run, so a run asks once whatever the
  * number of channels; a failed load is forgotten, so the engine's retry asks again.
  */
 import type { JsonValue } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import type { SlackClient, SlackLog } from "./client.ts";
 import type { SlackSettings } from "./config.ts";
-import { toMentionName } from "./map.ts";
+import { type SlackHome, toMentionName } from "./map.ts";
 import {
   parseAnswer,
   SlackAuthTestSchema,
@@ -27,12 +28,19 @@ export interface SlackDirectory {
   mentionName(id: string): Promise<string | null>;
   /** The workspace's address, `https://acme.slack.com/`. */
   workspaceUrl(): Promise<string>;
+  /** Its address and its team and Enterprise Grid org (from the same auth.test). */
+  workspace(): Promise<SlackWorkspace>;
+}
+
+export interface SlackWorkspace {
+  url: string;
+  home: SlackHome;
 }
 
 interface Shared {
   users: Promise<Map<string, JsonValue>> | null;
   extra: Map<string, Promise<JsonValue | null>>;
-  url: Promise<string> | null;
+  workspace: Promise<SlackWorkspace> | null;
   /** users.list was refused (no users:read): users.info would be too. */
   unreadable: boolean;
 }
@@ -58,7 +66,7 @@ export function openDirectory(
   }
   let shared = byWorkspace.get(key);
   if (!shared) {
-    shared = { users: null, extra: new Map(), url: null, unreadable: false };
+    shared = { users: null, extra: new Map(), workspace: null, unreadable: false };
     byWorkspace.set(key, shared);
   }
   const state = shared;
@@ -116,17 +124,26 @@ export function openDirectory(
     return pending;
   };
 
+  const workspace = (): Promise<SlackWorkspace> => {
+    if (!state.workspace) {
+      state.workspace = remember(
+        client.fetchAuth().then((answer) => {
+          const auth = parseAnswer(SlackAuthTestSchema, answer, "auth.test");
+          return {
+            url: auth.url,
+            home: { team: auth.team_id ?? null, enterprise: auth.enterprise_id ?? null },
+          };
+        }),
+        () => (state.workspace = null),
+      );
+    }
+    return state.workspace;
+  };
+
   return {
     user,
     mentionName: async (id) => toMentionName(await user(id)),
-    workspaceUrl: () => {
-      if (!state.url) {
-        state.url = remember(
-          client.fetchAuth().then((answer) => parseAnswer(SlackAuthTestSchema, answer, "auth.test").url),
-          () => (state.url = null),
-        );
-      }
-      return state.url;
-    },
+    workspaceUrl: async () => (await workspace()).url,
+    workspace,
   };
 }

@@ -6,14 +6,22 @@
  *   `context.channel` (the conversation it is in), and when the pull knew them `context.workspaceUrl` (from
  *   auth.test, for permalinks), `context.channelName`, and the names the text mentions as
  *   `context["user:U123"]` / `context["channel:C123"]` → a `chat_message` item;
- * - `user`: one user object (users.list, users.info) → an identity; guests (`is_restricted`,
- *   `is_ultra_restricted`) are outside the team whatever their email.
+ * - `user`: one user object (users.list, users.info) → an identity, with the workspace the pull reads in
+ *   `context.homeTeam` / `context.homeEnterprise` (auth.test's `team_id` / `enterprise_id`) and the
+ *   workspace the person's messages name in `context.userTeam`;
+ * - `message_author`: the `user_profile` a shared channel's message carries, for an author users.info did not
+ *   give (people not readable), with `context.user` (their id) and the same home and team → an identity.
+ *
+ * Who is outside the team whatever their email: guests (`is_restricted`, `is_ultra_restricted`), and Slack
+ * Connect members of another organisation: `is_stranger`, or a workspace (`team_id`, else the message's
+ * `user_team`) other than the home one and not of the home's Enterprise Grid org
+ * (https://docs.slack.dev/apis/slack-connect).
  *
  * Messages Threadline does not keep (joins, topic changes, a subtype it does not know, a message with neither
  * `user` nor `bot_id`) map to nothing; `toMessageVerdict` says why, and the pull logs it.
  */
 import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
-import { type SlackMessage, SlackMessageSchema, SlackUserSchema } from "./schemas.ts";
+import { type SlackMessage, SlackMessageSchema, SlackUserProfileSchema, SlackUserSchema } from "./schemas.ts";
 import { type TextNames, toBlocksText, toBlockUsers, toMentionedUsers, toReadableText } from "./text.ts";
 
 /** Subtypes that are something someone said: kept as chat messages. */
@@ -220,12 +228,53 @@ function mapMessage(record: RawRecord): Mapped {
   return { items: [item] };
 }
 
-/** A Slack user as an identity; null when the object has no id. */
-export function toIdentity(data: JsonValue): Identity | null {
+/** The workspace a pull reads, as auth.test names it: its team, and its Enterprise Grid org if any. */
+export interface SlackHome {
+  team: string | null;
+  enterprise: string | null;
+}
+
+/** The home as a record's context carries it. */
+export function toHomeContext(home: SlackHome | null): Record<string, string> {
+  const context: Record<string, string> = {};
+  if (home?.team) context.homeTeam = home.team;
+  if (home?.enterprise) context.homeEnterprise = home.enterprise;
+  return context;
+}
+
+const homeOf = (context: Readonly<Record<string, string>> | undefined): SlackHome => ({
+  team: context?.homeTeam ?? null,
+  enterprise: context?.homeEnterprise ?? null,
+});
+
+/**
+ * Whether a person of workspace `team` (of Enterprise Grid org `org`, if known) belongs to another
+ * organisation than `home`: another workspace, unless both are workspaces of the home's Grid org, whose
+ * workspaces have team ids of their own. Unknown (no team, no home team): not another.
+ */
+export function isOtherOrganisation(
+  team: string | null | undefined,
+  org: string | null | undefined,
+  home: SlackHome,
+): boolean {
+  if (!team || !home.team || team === home.team) return false;
+  return !(home.enterprise && (team === home.enterprise || org === home.enterprise));
+}
+
+const nonEmpty = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
+
+/** A Slack user as an identity; null when the object has no id. `context` as a `user` record's. */
+export function toIdentity(data: JsonValue, context?: Readonly<Record<string, string>>): Identity | null {
   const parsed = SlackUserSchema.safeParse(data);
   if (!parsed.success) return null;
   const u = parsed.data;
-  const nonEmpty = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
+  const outsider =
+    u.is_stranger === true ||
+    isOtherOrganisation(
+      u.team_id ?? context?.userTeam,
+      u.enterprise_user?.enterprise_id ?? u.enterprise_id,
+      homeOf(context),
+    );
   return {
     source: "slack",
     externalId: u.id,
@@ -235,9 +284,35 @@ export function toIdentity(data: JsonValue): Identity | null {
       nonEmpty(u.profile?.display_name) ??
       nonEmpty(u.name),
     email: nonEmpty(u.profile?.email),
-    isGuest: u.is_restricted === true || u.is_ultra_restricted === true,
+    isGuest: u.is_restricted === true || u.is_ultra_restricted === true || outsider,
     // USLACKBOT is Slackbot, which users.list reports with is_bot false.
     isBot: u.is_bot === true || u.id === "USLACKBOT",
+    raw: data,
+  };
+}
+
+/**
+ * The author of a shared channel's message as its `user_profile` names them (`context.user` their id), when
+ * users.info could not be asked: no email, and outside the team when their workspace is another's.
+ */
+export function toAuthorIdentity(
+  data: JsonValue,
+  context: Readonly<Record<string, string>> | undefined,
+): Identity | null {
+  const parsed = SlackUserProfileSchema.safeParse(data);
+  const id = context?.user;
+  if (!parsed.success || !id) return null;
+  const p = parsed.data;
+  return {
+    source: "slack",
+    externalId: id,
+    displayName: nonEmpty(p.real_name) ?? nonEmpty(p.display_name) ?? nonEmpty(p.name),
+    email: null,
+    isGuest:
+      p.is_restricted === true ||
+      p.is_ultra_restricted === true ||
+      isOtherOrganisation(context.userTeam ?? p.team, null, homeOf(context)),
+    isBot: false,
     raw: data,
   };
 }
@@ -256,8 +331,11 @@ export function toMentionName(data: unknown): string | null {
 /** Any raw record of the Slack connector to model records. */
 export function mapSlackRecord(record: RawRecord): Mapped {
   if (record.type === "message") return mapMessage(record);
-  if (record.type === "user") {
-    const identity = toIdentity(record.data);
+  if (record.type === "user" || record.type === "message_author") {
+    const identity =
+      record.type === "user"
+        ? toIdentity(record.data, record.context)
+        : toAuthorIdentity(record.data, record.context);
     return identity ? { identities: [identity] } : {};
   }
   return {};

@@ -42,12 +42,24 @@ export const SlackMessageSchema = z.object({
   attachments: z.array(z.json()).optional(),
   files: z.array(z.json()).optional(),
   hidden: z.boolean().optional(),
+  /**
+   * Slack Connect: the author's workspace (`user_team`), the workspace the message was sent from
+   * (`source_team`), and in a shared channel the author's profile as the message carries it.
+   */
+  user_team: z.string().nullish(),
+  source_team: z.string().nullish(),
+  user_profile: z.json().optional(),
 });
 export type SlackMessage = z.infer<typeof SlackMessageSchema>;
 
-/** A user object (users.list `members[]`, users.info `user`). */
+/**
+ * A user object (users.list `members[]`, users.info `user`). `team_id` is the person's own workspace, another
+ * organisation's for a Slack Connect member, who may also be `is_stranger`; in an Enterprise Grid org,
+ * `enterprise_user.enterprise_id` names the org whose workspaces are all one organisation.
+ */
 export const SlackUserSchema = z.object({
   id: z.string(),
+  team_id: z.string().nullish(),
   name: z.string().optional(),
   real_name: z.string().optional(),
   deleted: z.boolean().optional(),
@@ -55,6 +67,9 @@ export const SlackUserSchema = z.object({
   is_app_user: z.boolean().optional(),
   is_restricted: z.boolean().optional(),
   is_ultra_restricted: z.boolean().optional(),
+  is_stranger: z.boolean().nullish(),
+  enterprise_id: z.string().nullish(),
+  enterprise_user: z.object({ enterprise_id: z.string().optional() }).nullish(),
   profile: z
     .object({
       real_name: z.string().nullish(),
@@ -98,12 +113,26 @@ export const SlackConversationsPageSchema = z.object({
 /** conversations.info. */
 export const SlackConversationInfoSchema = z.object({ channel: SlackConversationSchema });
 
-/** auth.test: `url` is the workspace's address, `https://subarachnoid.slack.com/`. */
+/**
+ * auth.test: `url` is the workspace's address, `https://subarachnoid.slack.com/`; `team_id` the workspace and
+ * `enterprise_id` its Enterprise Grid org, if it is in one.
+ */
 export const SlackAuthTestSchema = z.object({
   url: z.string(),
   team: z.string().optional(),
   team_id: z.string().optional(),
+  enterprise_id: z.string().nullish(),
   user_id: z.string().optional(),
+});
+
+/** The parts of a message's `user_profile` read: enough to name a Slack Connect author users.info did not give. */
+export const SlackUserProfileSchema = z.object({
+  real_name: z.string().nullish(),
+  display_name: z.string().nullish(),
+  name: z.string().nullish(),
+  team: z.string().nullish(),
+  is_restricted: z.boolean().nullish(),
+  is_ultra_restricted: z.boolean().nullish(),
 });
 
 /** The Events API envelope of everything but `url_verification`. */

@@ -128,4 +128,40 @@ describe("Slack map", () => {
     expect(mapSlackRecord({ type: "user", data: { name: "no id" } })).toEqual({});
     expect(mapSlackRecord({ type: "something-else", data: null })).toEqual({});
   });
+
+  it("puts Slack Connect members of another organisation outside the team, not another workspace of one Grid org", () => {
+    const guest = (data: Record<string, unknown>, context: Record<string, string>) =>
+      mapSlackRecord({ type: "user", data: { id: "U1", name: "x", ...data } as never, context })
+        .identities?.[0]?.isGuest;
+    const home = { homeTeam: "T1" };
+    const grid = { homeTeam: "T1", homeEnterprise: "E1" };
+    expect(guest({ team_id: "T1" }, home)).toBe(false);
+    expect(guest({ team_id: "T2" }, home)).toBe(true);
+    expect(guest({ team_id: "T1", is_stranger: true }, home)).toBe(true);
+    // Without a team id of their own, the workspace their messages name decides.
+    expect(guest({}, { ...home, userTeam: "T2" })).toBe(true);
+    expect(guest({}, { ...home, userTeam: "T1" })).toBe(false);
+    // Another workspace of the same Enterprise Grid org is the same organisation; another org's is not.
+    expect(guest({ team_id: "T7", enterprise_user: { enterprise_id: "E1" } }, grid)).toBe(false);
+    expect(guest({ team_id: "T7", enterprise_user: { enterprise_id: "E9" } }, grid)).toBe(true);
+    // No home team known (an old run, auth.test without team_id): only the user object's own flags.
+    expect(guest({ team_id: "T2" }, {})).toBe(false);
+  });
+
+  it("names a shared channel's author from the message's user_profile when users.info was not asked", () => {
+    const profile = { real_name: "Gil Moreau", display_name: "Gil", team: "T2", is_restricted: false };
+    expect(
+      mapSlackRecord({ type: "message_author", data: profile, context: { user: "U9", homeTeam: "T1" } }),
+    ).toMatchObject({
+      identities: [{ externalId: "U9", displayName: "Gil Moreau", email: null, isGuest: true, isBot: false }],
+    });
+    expect(
+      mapSlackRecord({
+        type: "message_author",
+        data: { ...profile, team: "T1" },
+        context: { user: "U9", homeTeam: "T1" },
+      }).identities?.[0]?.isGuest,
+    ).toBe(false);
+    expect(mapSlackRecord({ type: "message_author", data: profile })).toEqual({});
+  });
 });

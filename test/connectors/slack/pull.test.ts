@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addMalformedMessages,
+  addSlackConnectChannel,
   buildBulkSlackDataset,
   buildSlackWorkspace,
   LIMITED_APP,
@@ -285,6 +286,69 @@ describe("Slack pull and what it cannot read", () => {
         ]),
       );
       expect(warnings).toHaveLength(4);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
+describe("Slack pull of a Slack Connect channel", () => {
+  const identitiesOf = (pages: PulledPage[]) =>
+    pages.flatMap((p) => p.records).flatMap((r) => quickSlack.map(r).identities ?? []);
+
+  it("marks the other organisation's members outside the team, one users.info each a run", async () => {
+    const data = buildSlackWorkspace();
+    addSlackConnectChannel(data);
+    const slack = await startSlackSandbox(data);
+    try {
+      const channel = data.channel("globex-connect").id;
+      const first = await pullAll(quickSlack, settingsFor(slack), channel);
+      const pages = first.pages;
+      const people = identitiesOf(pages);
+      const person = (key: string) => people.find((p) => p.externalId === data.user(key).id);
+      // Gil: is_stranger and Globex's team id; Hana: Globex's team id only.
+      expect(person("gil")).toMatchObject({ displayName: "Gil Moreau", isGuest: true, email: null });
+      expect(person("hana")).toMatchObject({ isGuest: true, email: "hana@globex.example" });
+      expect(person("ana")).toMatchObject({ isGuest: false });
+      expect(itemsOf(pages).find((i) => i.text.startsWith("Is FAL-12"))).toMatchObject({
+        author: { source: "slack", externalId: data.user("gil").id },
+      });
+      // users.list does not have them: one users.info each, and auth.test once, as for any run.
+      expect(slack.requests.count({ path: /users\.info/ })).toBe(2);
+      expect(slack.requests.count({ path: /auth\.test/ })).toBe(1);
+
+      // A sync pass with something new asks auth.test no more: the cursor remembers the workspace.
+      data.advance(60_000);
+      data.post("globex-connect", { by: "gil", text: "Any news on this?" });
+      slack.requests.clear();
+      const again = await pullAll(quickSlack, settingsFor(slack), channel, {
+        mode: "sync",
+        cursors: first.cursors,
+      });
+      expect(identitiesOf(again.pages).find((p) => p.externalId === data.user("gil").id)).toMatchObject({
+        isGuest: true,
+      });
+      expect(slack.requests.count({ path: /auth\.test/ })).toBe(0);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("knows a Slack Connect author is outside from the message's user_team when people cannot be read", async () => {
+    const data = buildSlackWorkspace();
+    addSlackConnectChannel(data);
+    data.scopes.delete("users:read");
+    const slack = await startSlackSandbox(data);
+    try {
+      const channel = data.channel("globex-connect").id;
+      const { pages } = await pullAll(quickSlack, settingsFor(slack), channel);
+      const people = identitiesOf(pages);
+      expect(people.find((p) => p.externalId === data.user("gil").id)).toMatchObject({
+        displayName: "Gil Moreau",
+        isGuest: true,
+      });
+      expect(people.find((p) => p.externalId === data.user("ana").id)).toMatchObject({ isGuest: false });
+      expect(slack.requests.count({ path: /users\.info/ })).toBe(0);
     } finally {
       await slack.close();
     }
