@@ -237,10 +237,13 @@ async function fetchPeople(
   if (refusedMs !== null && scope.now.getTime() - refusedMs < DIRECTORY_RETRY_MS)
     return { people, directoryRefusedMs: refusedMs };
   const wanted = new Set<string>();
+  const tenant = cursor.channel?.tenantId?.toLowerCase() ?? null;
   for (const { parsed } of messages) {
     const user = parsed.success ? parsed.data.from?.user : null;
     if (!user || user.id in people || !DIRECTORY_KINDS.has((user.userIdentityType ?? "").toLowerCase()))
       continue;
+    // A shared channel's member of another tenant is in their own directory, not this one.
+    if (tenant && user.tenantId && user.tenantId.toLowerCase() !== tenant) continue;
     wanted.add(user.id);
   }
   const ids = [...wanted];

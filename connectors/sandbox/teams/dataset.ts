@@ -177,7 +177,9 @@ export class TeamsDataset {
   /**
    * A person. Defaults: a member of the organisation (`aadUser` of its tenant, in the directory, with a
    * mailbox at its domain). A B2B guest: `{ userType: "Guest", mail: "dana@client.example" }`. Someone
-   * from another organisation over external access: `{ identityType: "federatedUser", tenantId: … }`.
+   * from another organisation over external access: `{ identityType: "federatedUser", tenantId: … }`; a
+   * member of another organisation in a shared channel (B2B direct connect) is an `aadUser` of their own
+   * tenant: `{ tenantId: … }`. Only this tenant's users are in its directory.
    */
   addUser(
     key: string,
@@ -186,7 +188,9 @@ export class TeamsDataset {
     const userType = user.userType === undefined ? "Member" : user.userType;
     const identityType = user.identityType ?? "aadUser";
     const inDirectory =
-      userType !== null && (identityType === "aadUser" || identityType === "onPremiseAadUser");
+      userType !== null &&
+      (identityType === "aadUser" || identityType === "onPremiseAadUser") &&
+      (user.tenantId ?? this.tenantId) === this.tenantId;
     const mail = user.mail === undefined ? (inDirectory ? `${key}@${this.domain}` : null) : user.mail;
     const upn =
       user.userPrincipalName !== undefined

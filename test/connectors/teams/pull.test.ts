@@ -289,6 +289,34 @@ describe("Teams pull", () => {
   });
 });
 
+describe("Teams pull of a shared channel", () => {
+  it("marks a member of another tenant a guest, without asking this tenant's directory for them", async () => {
+    const data = buildOrg().addUser("kim", {
+      displayName: "Kim Tan (Fabrikam)",
+      tenantId: "5e7f0a1b-0000-4d2c-9e3f-fabrikam0001",
+    });
+    data.post("client", { from: "kim", body: "Is FAL-12 fixed for our tenant too?" });
+    const teams = await startTeamsSandbox(data, { expandedReplies: EXPANDED });
+    try {
+      const client = teams.data.scopeOf("client");
+      const { pages } = await pullAll(quickTeams().connector, settingsFor(teams), client, { now: RUN_NOW });
+      const kim = teams.data.user("kim");
+      const people = recordsOf(pages).flatMap((r) => mapTeamsRecord(r).identities ?? []);
+      expect(people.find((p) => p.externalId === kim.id)).toMatchObject({
+        displayName: "Kim Tan (Fabrikam)",
+        isGuest: true,
+        email: null,
+      });
+      expect(people.find((p) => p.externalId === teams.data.user("ana").id)?.isGuest).toBe(false);
+      const lookups = teams.requests.entries.filter((e) => /\/v1\.0\/users\b/.test(e.path));
+      expect(lookups.length).toBeGreaterThan(0);
+      expect(lookups.some((e) => decodeURIComponent(e.path).includes(kim.id))).toBe(false);
+    } finally {
+      await teams.close();
+    }
+  });
+});
+
 describe("Teams pull: errors", () => {
   let teams: TeamsSandbox;
   let dev: string;
