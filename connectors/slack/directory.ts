@@ -26,13 +26,12 @@ export interface SlackDirectory {
   user(id: string): Promise<JsonValue | null>;
   /** How a mention of the user reads (`@Name` without the `@`), or null. */
   mentionName(id: string): Promise<string | null>;
-  /** The workspace's address, `https://acme.slack.com/`. */
-  workspaceUrl(): Promise<string>;
-  /** Its address and its team and Enterprise Grid org (from the same auth.test). */
+  /** The workspace: its address and its team and Enterprise Grid org. */
   workspace(): Promise<SlackWorkspace>;
 }
 
 export interface SlackWorkspace {
+  /** `https://acme.slack.com/`. */
   url: string;
   home: SlackHome;
 }
@@ -143,7 +142,6 @@ export function openDirectory(
   return {
     user,
     mentionName: async (id) => toMentionName(await user(id)),
-    workspaceUrl: async () => (await workspace()).url,
     workspace,
   };
 }

@@ -250,15 +250,17 @@ const homeOf = (context: Readonly<Record<string, string>> | undefined): SlackHom
 /**
  * Whether a person of workspace `team` (of Enterprise Grid org `org`, if known) belongs to another
  * organisation than `home`: another workspace, unless both are workspaces of the home's Grid org, whose
- * workspaces have team ids of their own. Unknown (no team, no home team): not another.
+ * workspaces have team ids of their own (an org-wide install may have no team of its own, only the org).
+ * Unknown (no team, no home at all): not another.
  */
 export function isOtherOrganisation(
   team: string | null | undefined,
   org: string | null | undefined,
   home: SlackHome,
 ): boolean {
-  if (!team || !home.team || team === home.team) return false;
-  return !(home.enterprise && (team === home.enterprise || org === home.enterprise));
+  if (!team || team === home.team) return false;
+  if (home.enterprise) return team !== home.enterprise && org !== home.enterprise;
+  return home.team !== null;
 }
 
 const nonEmpty = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);

@@ -144,7 +144,12 @@ describe("Slack map", () => {
     // Another workspace of the same Enterprise Grid org is the same organisation; another org's is not.
     expect(guest({ team_id: "T7", enterprise_user: { enterprise_id: "E1" } }, grid)).toBe(false);
     expect(guest({ team_id: "T7", enterprise_user: { enterprise_id: "E9" } }, grid)).toBe(true);
-    // No home team known (an old run, auth.test without team_id): only the user object's own flags.
+    // An org-wide install names only its org.
+    expect(guest({ team_id: "T7", enterprise_user: { enterprise_id: "E1" } }, { homeEnterprise: "E1" })).toBe(
+      false,
+    );
+    expect(guest({ team_id: "T8" }, { homeEnterprise: "E1" })).toBe(true);
+    // No home known (auth.test without team_id): only the user object's own flags.
     expect(guest({ team_id: "T2" }, {})).toBe(false);
   });
 
