@@ -25,10 +25,10 @@ import type { Identity, IdentityRef, ItemMeta, Mapped, MappedItem, MappedTask, R
 import {
   type GqlActor,
   GqlDeploymentStatusSchema,
-  type GqlUser,
   GqlIssueSchema,
   GqlPullRequestSchema,
   GqlReviewSchema,
+  type GqlUser,
   RestIssueCommentSchema,
   RestIssueSchema,
   RestPullRequestSchema,
@@ -151,7 +151,9 @@ function identities(people: Array<Person | null>): Identity[] {
     );
   }
   return [...byKey.values()].map((p) => {
-    const all = [...new Set([...p.orgEmails, ...p.commitEmails, ...(p.profileEmail ? [p.profileEmail] : [])])];
+    const all = [
+      ...new Set([...p.orgEmails, ...p.commitEmails, ...(p.profileEmail ? [p.profileEmail] : [])]),
+    ];
     const identity: Identity = {
       source: SOURCE,
       externalId: keyOf(p),

@@ -140,7 +140,8 @@ async function askRepository(
   variables: Record<string, unknown>,
 ): Promise<unknown> {
   const withOrgEmails =
-    !state.orgEmailsRefusedAt || Date.parse(ctx.now) - Date.parse(state.orgEmailsRefusedAt) >= ORG_EMAILS_RETRY_MS;
+    !state.orgEmailsRefusedAt ||
+    Date.parse(ctx.now) - Date.parse(state.orgEmailsRefusedAt) >= ORG_EMAILS_RETRY_MS;
   try {
     const answer = await ctx.client.graphql(query, { ...variables, org: ctx.owner, withOrgEmails });
     if (withOrgEmails && state.orgEmailsRefusedAt) state.orgEmailsRefusedAt = undefined;

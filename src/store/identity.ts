@@ -25,7 +25,10 @@ const lower = (email: string | null | undefined) => email?.trim().toLowerCase() 
  * The further addresses of an identity as stored: lower-cased, each once, sorted (so an unchanged set compares
  * equal), without the one in `email`.
  */
-export function toStoredEmails(email: string | null, emails: readonly (string | null | undefined)[]): string[] {
+export function toStoredEmails(
+  email: string | null,
+  emails: readonly (string | null | undefined)[],
+): string[] {
   const main = lower(email);
   const set = new Set<string>();
   for (const e of emails) {
