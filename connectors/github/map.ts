@@ -82,6 +82,8 @@ interface TaskFacts {
 const SOURCE = "github" as const;
 
 const date = (iso: string) => new Date(iso);
+// The numeric id survives a rename. Without one (GraphQL gives an `EnterpriseUserAccount` none, and records
+// stored before ids were read lack it) the login is the only name there is.
 const keyOf = (p: Person) => (p.id !== null ? String(p.id) : p.login);
 const ref = (p: Person | null): IdentityRef | null => (p ? { source: SOURCE, externalId: keyOf(p) } : null);
 
