@@ -164,8 +164,26 @@ const RequestErrorSchema = z.object({
 const GraphqlErrorSchema = z.object({
   name: z.literal("GraphqlResponseError"),
   headers: HeadersSchema,
-  errors: z.array(z.object({ type: z.string().optional(), message: z.string() })),
+  errors: z.array(
+    z.object({
+      type: z.string().optional(),
+      message: z.string(),
+      path: z.array(z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
 });
+
+/**
+ * The fields a GraphQL answer refused while it answered the rest (GitHub's partial data: every error names
+ * the path of its field), by name; empty when the query as a whole failed or the error is another kind.
+ */
+export function refusedFields(err: unknown): string[] {
+  const parsed = GraphqlErrorSchema.safeParse(err instanceof ConnectorError ? err.cause : err);
+  if (!parsed.success) return [];
+  const names = parsed.data.errors.map((e) => e.path?.at(-1));
+  if (names.some((n) => typeof n !== "string")) return [];
+  return [...new Set(names as string[])];
+}
 
 /** The throttling plugin's own error when it gives up on a GraphQL `RATE_LIMITED` answer. */
 const ThrottledGraphqlSchema = z.object({

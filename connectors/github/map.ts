@@ -10,8 +10,15 @@
  * - `rest_issue`, `rest_pull_request`, `rest_review`: REST objects of webhook payloads.
  * The same issue, pull request or review maps to the same records whichever API it came through.
  *
- * Keys: a task is `owner/repo#N`; items are `owner/repo:<kind>:<id>`. People are named by login (REST's, with
- * a bot's `[bot]` suffix), which is what mentions and review requests name them by too.
+ * Keys: a task is `owner/repo#N`; items are `owner/repo:<kind>:<id>`. People are keyed by GitHub's numeric
+ * account id (GraphQL `databaseId`, REST `id`), which survives a renamed login, with the login as `handle`
+ * (lower-cased; REST's, with a bot's `[bot]` suffix), which is what mentions and review requests name them by.
+ * An account read without a numeric id (an `EnterpriseUserAccount`, or a record stored before ids were read)
+ * is keyed by its login: the store joins such an identity to the numeric one with that handle.
+ *
+ * Addresses: the one `email` is the best GitHub vouches for — an organisation verified-domain email, then a
+ * commit email GitHub linked to the account, then the public profile email — and `emails` holds the others.
+ * GitHub's `@users.noreply.github.com` addresses reach nobody and are left out.
  */
 import type { StatusCategory } from "../../src/model/kinds.ts";
 import type { Identity, IdentityRef, ItemMeta, Mapped, MappedItem, MappedTask, RawRecord } from "../types.ts";
@@ -21,6 +28,7 @@ import {
   GqlIssueSchema,
   GqlPullRequestSchema,
   GqlReviewSchema,
+  type GqlUser,
   RestIssueCommentSchema,
   RestIssueSchema,
   RestPullRequestSchema,
@@ -30,9 +38,14 @@ import {
 } from "./schemas.ts";
 
 interface Person {
+  /** GitHub's numeric account id, when the object said it. */
+  id: number | null;
   login: string;
   name: string | null;
-  email: string | null;
+  /** Addresses by how GitHub vouches for them. */
+  orgEmails: string[];
+  commitEmails: string[];
+  profileEmail: string | null;
   isBot: boolean;
 }
 
@@ -69,41 +82,93 @@ interface TaskFacts {
 const SOURCE = "github" as const;
 
 const date = (iso: string) => new Date(iso);
-const ref = (p: Person | null): IdentityRef | null => (p ? { source: SOURCE, externalId: p.login } : null);
+// The numeric id survives a rename. Without one (GraphQL gives an `EnterpriseUserAccount` none, and records
+// stored before ids were read lack it) the login is the only name there is.
+const keyOf = (p: Person) => (p.id !== null ? String(p.id) : p.login);
+const ref = (p: Person | null): IdentityRef | null => (p ? { source: SOURCE, externalId: keyOf(p) } : null);
+
+/**
+ * An address that reaches someone: not empty (GraphQL's `email` when private), not GitHub's no-reply address
+ * (`ID+login@users.noreply.github.com`, and `users.noreply.<host>` on GitHub Enterprise Server).
+ */
+export function toAddress(email: string | null | undefined): string | null {
+  const e = email?.trim().toLowerCase();
+  if (!e?.includes("@") || /@users\.noreply\./.test(e)) return null;
+  return e;
+}
+const addresses = (list: ReadonlyArray<string | null | undefined> | null | undefined) =>
+  (list ?? []).flatMap((e) => toAddress(e) ?? []);
 
 /** GraphQL's `Bot.login` lacks the `[bot]` suffix REST and mentions use; put it back so both name one account. */
-export function fromGraphqlActor(actor: GqlActor | null | undefined): Person | null {
+export function fromGraphqlActor(
+  actor: (Partial<GqlUser> & { __typename: string; login: string }) | GqlActor | null | undefined,
+): Person | null {
   if (!actor) return null;
   const isBot = actor.__typename === "Bot";
   const login = isBot && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
-  return { login, name: actor.name || null, email: null, isBot };
+  return {
+    id: actor.databaseId ?? null,
+    login,
+    name: actor.name || null,
+    orgEmails: addresses(actor.organizationVerifiedDomainEmails),
+    commitEmails: [],
+    profileEmail: toAddress(actor.email),
+    isBot,
+  };
 }
+
+const fromGraphqlUser = (user: GqlUser | null | undefined) =>
+  user ? fromGraphqlActor({ ...user, __typename: "User" }) : null;
 
 export function fromRestUser(user: RestUser | null | undefined): Person | null {
   if (!user) return null;
   return {
+    id: user.id,
     login: user.login,
     name: user.name || null,
-    email: user.email || null,
+    orgEmails: [],
+    commitEmails: [],
+    profileEmail: toAddress(user.email),
     isBot: user.type === "Bot" || user.login.endsWith("[bot]"),
   };
 }
 
+/** One identity per account of `people`, its addresses gathered from every mention of it. */
 function identities(people: Array<Person | null>): Identity[] {
-  const byLogin = new Map<string, Identity>();
+  const byKey = new Map<string, Person>();
   for (const p of people) {
     if (!p) continue;
-    const prev = byLogin.get(p.login);
-    byLogin.set(p.login, {
+    const prev = byKey.get(keyOf(p));
+    byKey.set(
+      keyOf(p),
+      prev
+        ? {
+            ...p,
+            name: p.name ?? prev.name,
+            orgEmails: [...prev.orgEmails, ...p.orgEmails],
+            commitEmails: [...prev.commitEmails, ...p.commitEmails],
+            profileEmail: p.profileEmail ?? prev.profileEmail,
+          }
+        : p,
+    );
+  }
+  return [...byKey.values()].map((p) => {
+    const all = [
+      ...new Set([...p.orgEmails, ...p.commitEmails, ...(p.profileEmail ? [p.profileEmail] : [])]),
+    ];
+    const identity: Identity = {
       source: SOURCE,
-      externalId: p.login,
-      displayName: p.name ?? prev?.displayName ?? null,
-      email: p.email ?? prev?.email ?? null,
+      externalId: keyOf(p),
+      displayName: p.name,
+      email: all[0] ?? null,
       isGuest: false,
       isBot: p.isBot,
-    });
-  }
-  return [...byLogin.values()];
+    };
+    // The login is the key when there is no numeric id: no handle beside it.
+    if (p.id !== null) identity.handle = p.login.toLowerCase();
+    if (all.length > 1) identity.emails = all.slice(1);
+    return identity;
+  });
 }
 
 /** `@login` mentions, as GitHub links them: not in an email address, not a team (`@org/team`). */
@@ -285,9 +350,7 @@ function mapGraphqlIssue(record: RawRecord): Mapped {
     updatedAt: n.updatedAt,
     closedAt: n.closedAt ?? null,
     author: fromGraphqlActor(n.author),
-    assignees: (n.assignees?.nodes ?? []).flatMap((a) =>
-      a ? [{ login: a.login, name: a.name || null, email: null, isBot: false }] : [],
-    ),
+    assignees: (n.assignees?.nodes ?? []).flatMap((a) => fromGraphqlUser(a) ?? []),
     labels: (n.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
     dueOn: n.milestone?.dueOn ?? null,
     pull: null,
@@ -300,10 +363,18 @@ function mapGraphqlPullRequest(record: RawRecord): Mapped {
     r?.requestedReviewer ? [r.requestedReviewer] : [],
   );
   const requestedPeople = requested.flatMap((r) =>
-    r.login !== undefined
-      ? [fromGraphqlActor({ __typename: r.__typename, login: r.login, name: r.name ?? null })!]
-      : [],
+    r.login !== undefined ? [fromGraphqlActor({ ...r, login: r.login })!] : [],
   );
+  // The git authors of the last commits: an address GitHub linked to an account is one that account verified.
+  const committers = (n.commits?.nodes ?? []).flatMap((c) => {
+    const author = c?.commit?.author;
+    const person = fromGraphqlUser(author?.user);
+    if (!person) return [];
+    return [{ ...person, commitEmails: addresses([author?.email]) }];
+  });
+  const author = fromGraphqlActor(n.author);
+  const assignees = (n.assignees?.nodes ?? []).flatMap((a) => fromGraphqlUser(a) ?? []);
+  const mergedBy = fromGraphqlActor(n.mergedBy);
   const mapped = toTaskModels({
     repo: contextOf(record, "repo"),
     number: n.number,
@@ -315,17 +386,15 @@ function mapGraphqlPullRequest(record: RawRecord): Mapped {
     createdAt: n.createdAt,
     updatedAt: n.updatedAt,
     closedAt: n.closedAt ?? null,
-    author: fromGraphqlActor(n.author),
-    assignees: (n.assignees?.nodes ?? []).flatMap((a) =>
-      a ? [{ login: a.login, name: a.name || null, email: null, isBot: false }] : [],
-    ),
+    author,
+    assignees,
     labels: (n.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
     dueOn: n.milestone?.dueOn ?? null,
     pull: {
       draft: n.isDraft,
       merged: n.merged,
       mergedAt: n.mergedAt ?? null,
-      mergedBy: fromGraphqlActor(n.mergedBy),
+      mergedBy,
       head: n.headRefName,
       base: n.baseRefName,
       headSha: n.headRefOid ?? null,
@@ -334,7 +403,8 @@ function mapGraphqlPullRequest(record: RawRecord): Mapped {
       requestedTeams: requested.flatMap((r) => (r.slug !== undefined ? [r.slug] : [])),
     },
   });
-  mapped.identities = [...(mapped.identities ?? []), ...identities(requestedPeople)];
+  // One account named twice (author and committer) is one identity with every address.
+  mapped.identities = identities([author, ...assignees, mergedBy, ...requestedPeople, ...committers]);
   return mapped;
 }
 

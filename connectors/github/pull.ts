@@ -26,7 +26,7 @@
 import { z } from "zod";
 import type { JsonValue, PulledPage, PullRequest, RawRecord, ScopeRequest } from "../types.ts";
 import { ConnectorError } from "../types.ts";
-import { createGithubClient, type GithubClient } from "./client.ts";
+import { createGithubClient, type GithubClient, refusedFields } from "./client.ts";
 import type { GithubSettings } from "./config.ts";
 import { PULL_REQUEST_REVIEWS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
 import { GqlDeploymentSchema, PullRequestReviewsPageSchema, RepositoryPageSchema } from "./schemas.ts";
@@ -37,6 +37,9 @@ export const OVERLAP_MS = 2 * 60_000;
 export const DEPLOYMENT_STATUS_WINDOW_MS = 24 * 3_600_000;
 /** Review comments are read at least this often, for edits on pull requests that saw nothing else. */
 export const REVIEW_COMMENT_SWEEP_MS = 24 * 3_600_000;
+/** After GitHub refused the organisation's verified-domain emails, how long before they are asked again. */
+export const ORG_EMAILS_RETRY_MS = 24 * 3_600_000;
+const ORG_EMAILS_FIELD = "organizationVerifiedDomainEmails";
 /** GitHub's largest page, REST `per_page` and GraphQL `first`. */
 export const PAGE_SIZE = 100;
 /** First page of an incremental pass: most passes find fewer changes than this. */
@@ -63,6 +66,11 @@ const RepositoryCursorSchema = z.object({
   issues: ConnectionCursorSchema,
   pulls: ConnectionCursorSchema,
   deployments: ConnectionCursorSchema,
+  /**
+   * When GitHub last refused `organizationVerifiedDomainEmails` (the token may not see them): not asked again
+   * for `ORG_EMAILS_RETRY_MS`, so a pass with nothing new stays two requests.
+   */
+  orgEmailsRefusedAt: z.string().nullish(),
 });
 export type RepositoryCursor = z.infer<typeof RepositoryCursorSchema>;
 
@@ -120,6 +128,32 @@ interface PullContext {
   estimate: (items: number) => void;
 }
 
+/**
+ * A GraphQL query of the repository stream, with the organisation's verified-domain emails while GitHub
+ * answers them. GitHub refuses that field alone to a token that may not see it (partial data, an error at the
+ * field): the query is asked again without it, once, and the field is left out from then on.
+ */
+async function askRepository(
+  ctx: PullContext,
+  state: RepositoryCursor,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<unknown> {
+  const withOrgEmails =
+    !state.orgEmailsRefusedAt ||
+    Date.parse(ctx.now) - Date.parse(state.orgEmailsRefusedAt) >= ORG_EMAILS_RETRY_MS;
+  try {
+    const answer = await ctx.client.graphql(query, { ...variables, org: ctx.owner, withOrgEmails });
+    if (withOrgEmails && state.orgEmailsRefusedAt) state.orgEmailsRefusedAt = undefined;
+    return answer;
+  } catch (err) {
+    const refused = refusedFields(err);
+    if (!withOrgEmails || refused.length === 0 || refused.some((f) => f !== ORG_EMAILS_FIELD)) throw err;
+    state.orgEmailsRefusedAt = ctx.now;
+    return ctx.client.graphql(query, { ...variables, org: ctx.owner, withOrgEmails: false });
+  }
+}
+
 /** Passes over the three GraphQL connections, a page of each per request, until each reaches its cursor. */
 async function* pullRepositoryStream(
   ctx: PullContext,
@@ -141,7 +175,7 @@ async function* pullRepositoryStream(
     ctx.incremental && c.since !== null && c.pass?.after === null ? small : PAGE_SIZE;
 
   while ((state.issues.pass || state.pulls.pass || state.deployments.pass) && !ctx.signal.aborted) {
-    const raw = await ctx.client.graphql(REPOSITORY_QUERY, {
+    const raw = await askRepository(ctx, state, REPOSITORY_QUERY, {
       owner: ctx.owner,
       name: ctx.name,
       withIssues: state.issues.pass !== null,
@@ -217,7 +251,7 @@ async function* pullRepositoryStream(
         let after = conn?.pageInfo.hasNextPage ? (conn.pageInfo.endCursor ?? null) : null;
         while (after !== null && !ctx.signal.aborted) {
           const more = PullRequestReviewsPageSchema.parse(
-            await ctx.client.graphql(PULL_REQUEST_REVIEWS_QUERY, {
+            await askRepository(ctx, state, PULL_REQUEST_REVIEWS_QUERY, {
               owner: ctx.owner,
               name: ctx.name,
               number: pr.number,

@@ -4,16 +4,36 @@
  * (each with its statuses and the pull requests of its commit), so a pass costs one request per 100 of the
  * largest of the three; `@include` drops a connection once it is read to the end.
  *
- * Nested page sizes set the point cost (GitHub counts `first` of every connection, per parent): labels 20,
- * assignees 10, review requests 20, reviews 100, statuses 20, associated pull requests 5 — about 8 points a
- * page of 100. Lists longer than those are cut, except reviews, which `PULL_REQUEST_REVIEWS_QUERY` pages on.
+ * Nested page sizes set the point cost (GitHub counts `first` or `last` of every connection, per parent):
+ * labels 20, assignees 10, review requests 20, reviews 100, commits 10, statuses 20, associated pull requests 5
+ * — about 9 points a page of 100. Lists longer than those are cut, except reviews, which
+ * `PULL_REQUEST_REVIEWS_QUERY` pages on.
+ *
+ * People: every account is read with its numeric `databaseId` (User, Bot, Mannequin and Organization have one;
+ * an `EnterpriseUserAccount` has none), and a User with the addresses GitHub shows: `email` (the public profile
+ * email, "" when not public), `organizationVerifiedDomainEmails(login: $org)` (the user's verified addresses on
+ * the organization's verified domains, which GitHub shows only to a viewer allowed to see them; the connector
+ * drops the field after a refusal, see `pull.ts`) and, for a pull request's last commits, the git author email
+ * where GitHub linked it to an account (`author.user`, which it does only for an address the account verified).
  */
+
+const USER = `
+fragment ThreadlineUser on User {
+  databaseId
+  login
+  name
+  email
+  organizationVerifiedDomainEmails(login: $org) @include(if: $withOrgEmails)
+}`;
 
 const ACTOR = `
 fragment ThreadlineActor on Actor {
   __typename
   login
-  ... on User { name }
+  ...ThreadlineUser
+  ... on Bot { databaseId }
+  ... on Mannequin { databaseId }
+  ... on Organization { databaseId name }
 }`;
 
 const REVIEW = `
@@ -53,6 +73,8 @@ query ThreadlineRepository(
   $withDeployments: Boolean!
   $deploymentsFirst: Int!
   $deploymentsAfter: String
+  $org: String!
+  $withOrgEmails: Boolean!
 ) {
   rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
@@ -75,7 +97,7 @@ query ThreadlineRepository(
         updatedAt
         closedAt
         author { ...ThreadlineActor }
-        assignees(first: 10) { nodes { login name } }
+        assignees(first: 10) { nodes { ...ThreadlineUser } }
         labels(first: 20) { nodes { name } }
         milestone { title dueOn }
       }
@@ -105,20 +127,21 @@ query ThreadlineRepository(
         mergeCommit { oid }
         author { ...ThreadlineActor }
         mergedBy { ...ThreadlineActor }
-        assignees(first: 10) { nodes { login name } }
+        assignees(first: 10) { nodes { ...ThreadlineUser } }
         labels(first: 20) { nodes { name } }
         milestone { title dueOn }
         reviewRequests(first: 20) {
           nodes {
             requestedReviewer {
               __typename
-              ... on User { login name }
-              ... on Bot { login }
-              ... on Mannequin { login }
+              ...ThreadlineUser
+              ... on Bot { login databaseId }
+              ... on Mannequin { login databaseId }
               ... on Team { slug }
             }
           }
         }
+        commits(last: 10) { nodes { commit { author { email name user { ...ThreadlineUser } } } } }
         reviews(first: 100) {
           totalCount
           pageInfo { hasNextPage endCursor }
@@ -149,13 +172,21 @@ query ThreadlineRepository(
     }
   }
 }
+${USER}
 ${ACTOR}
 ${REVIEW}
 ${DEPLOYMENT_STATUS}`;
 
 /** The rest of a pull request's reviews, past the first 100. */
 export const PULL_REQUEST_REVIEWS_QUERY = `
-query ThreadlinePullRequestReviews($owner: String!, $name: String!, $number: Int!, $after: String) {
+query ThreadlinePullRequestReviews(
+  $owner: String!
+  $name: String!
+  $number: Int!
+  $after: String
+  $org: String!
+  $withOrgEmails: Boolean!
+) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       reviews(first: 100, after: $after) {
@@ -165,5 +196,6 @@ query ThreadlinePullRequestReviews($owner: String!, $name: String!, $number: Int
     }
   }
 }
+${USER}
 ${ACTOR}
 ${REVIEW}`;

@@ -10,19 +10,42 @@ import { z } from "zod";
 // GraphQL
 // ---------------------------------------------------------------------------------------------------------
 
-/** `Actor` with `__typename`: a Bot's `login` has no `[bot]` suffix in GraphQL. */
-export const GqlActorSchema = z.object({
-  __typename: z.string(),
+/**
+ * A `User` as `ThreadlineUser` selects it: `email` is "" when the address is not public, and
+ * `organizationVerifiedDomainEmails` is absent once the connector stopped asking for it. Records stored before
+ * these fields were read lack them all.
+ */
+export const GqlUserSchema = z.object({
+  databaseId: z.number().int().nullish(),
   login: z.string(),
   name: z.string().nullish(),
+  email: z.string().nullish(),
+  organizationVerifiedDomainEmails: z.array(z.string()).nullish(),
 });
+export type GqlUser = z.infer<typeof GqlUserSchema>;
+
+/** `Actor` with `__typename`: a Bot's `login` has no `[bot]` suffix in GraphQL. */
+export const GqlActorSchema = GqlUserSchema.extend({ __typename: z.string() });
 export type GqlActor = z.infer<typeof GqlActorSchema>;
 
 const NodesOf = <T extends z.ZodType>(node: T) => z.object({ nodes: z.array(node.nullable()).nullish() });
 
 const MilestoneSchema = z.object({ title: z.string(), dueOn: z.string().nullish() }).nullish();
 const LabelsSchema = NodesOf(z.object({ name: z.string() })).nullish();
-const AssigneesSchema = NodesOf(z.object({ login: z.string(), name: z.string().nullish() })).nullish();
+const AssigneesSchema = NodesOf(GqlUserSchema).nullish();
+
+/** A commit's git author: `user` is the account GitHub linked the address to (an address it verified). */
+const CommitsSchema = NodesOf(
+  z.object({
+    commit: z
+      .object({
+        author: z
+          .object({ email: z.string().nullish(), name: z.string().nullish(), user: GqlUserSchema.nullish() })
+          .nullish(),
+      })
+      .nullish(),
+  }),
+).nullish();
 
 export const GqlIssueSchema = z.object({
   number: z.number().int(),
@@ -41,10 +64,9 @@ export const GqlIssueSchema = z.object({
 });
 export type GqlIssue = z.infer<typeof GqlIssueSchema>;
 
-export const GqlRequestedReviewerSchema = z.object({
+export const GqlRequestedReviewerSchema = GqlUserSchema.partial().extend({
   __typename: z.string(),
   login: z.string().optional(),
-  name: z.string().nullish(),
   slug: z.string().optional(),
 });
 
@@ -70,6 +92,7 @@ export const GqlPullRequestSchema = z.object({
   labels: LabelsSchema,
   milestone: MilestoneSchema,
   reviewRequests: NodesOf(z.object({ requestedReviewer: GqlRequestedReviewerSchema.nullish() })).nullish(),
+  commits: CommitsSchema,
 });
 export type GqlPullRequest = z.infer<typeof GqlPullRequestSchema>;
 

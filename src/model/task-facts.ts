@@ -34,10 +34,11 @@ function reviewerHandles(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((r) => {
     if (!isObject(r)) return [];
-    // REST: { login, id }; GraphQL: { requestedReviewer: { login } }
+    // REST: { login, id }; GraphQL: { requestedReviewer: { login, databaseId } }
     // Both the login and the numeric id: an identity may be keyed by either.
     const who = isObject(r.requestedReviewer) ? r.requestedReviewer : r;
-    const id = typeof who.id === "number" ? String(who.id) : str(who.id);
+    const numeric = typeof who.id === "number" ? who.id : who.databaseId;
+    const id = typeof numeric === "number" ? String(numeric) : str(who.id);
     return [str(who.login) ?? str(who.name), id].filter((h): h is string => h !== null);
   });
 }

@@ -19,33 +19,64 @@ export function toPersonId(identity: IdentityRef & { email: string | null }): st
   return `p_${shortHash(email ? `email:${email}` : `identity:${identityKey(identity)}`)}`;
 }
 
-/** One identity per key; later records fill what earlier ones lacked. */
+const lower = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
+
+/**
+ * The further addresses of an identity as stored: lower-cased, each once, sorted (so an unchanged set compares
+ * equal), without the one in `email`.
+ */
+export function toStoredEmails(
+  email: string | null,
+  emails: readonly (string | null | undefined)[],
+): string[] {
+  const main = lower(email);
+  const set = new Set<string>();
+  for (const e of emails) {
+    const l = lower(e);
+    if (l && l !== main) set.add(l);
+  }
+  return [...set].sort();
+}
+
+/**
+ * One identity per key; later records fill what earlier ones lacked. Addresses add up: an `email` a later
+ * record replaces stays among `emails`.
+ */
 function mergeIdentities(identities: readonly Identity[]): Map<string, Identity> {
   const byKey = new Map<string, Identity>();
   for (const next of identities) {
     const key = identityKey(next);
     const prev = byKey.get(key);
-    byKey.set(
-      key,
-      prev
-        ? {
-            ...next,
-            displayName: next.displayName ?? prev.displayName,
-            email: next.email ?? prev.email,
-            raw: next.raw ?? prev.raw,
-          }
-        : next,
-    );
+    const email = next.email ?? prev?.email ?? null;
+    byKey.set(key, {
+      ...next,
+      displayName: next.displayName ?? prev?.displayName ?? null,
+      email,
+      handle: lower(next.handle ?? prev?.handle) ?? null,
+      emails: toStoredEmails(email, [...(prev?.emails ?? []), prev?.email, ...(next.emails ?? [])]),
+      raw: next.raw ?? prev?.raw,
+    });
   }
   return byKey;
 }
 
 /**
+ * The further addresses after an update of identity row `i` with `k` (text[] `emails`): what was stored, what
+ * arrives, and the stored `email` when `k` replaces it; never the `email` kept. Sorted, as `toStoredEmails`.
+ */
+const mergedEmails = (i: string, k: string) =>
+  sql.raw(`array(select distinct e from unnest(${i}.emails || coalesce(${k}.emails, '{}'::text[])
+             || case when ${k}.email is not null and ${i}.email is not null then array[lower(${i}.email)]
+                     else '{}'::text[] end) as e
+           where e <> coalesce(lower(coalesce(${k}.email, ${i}.email)), '') order by e)`);
+
+/**
  * Saves the identities a page names and returns the person of each (`identityKey` → person id), for every
  * identity given and every ref (an author named only by id gets a bare identity of its own).
  *
- * A new identity joins the person who holds its email (someone a person merged by hand keeps their
- * survivor), else the person its id hashes to. An existing identity's person is never changed here: people
+ * A new identity joins the person of the identity its handle was the key of before its source keyed accounts
+ * by a stable id (see `legacyPersonsOf`), else the person who holds its email or one of its `emails` (someone
+ * a person merged by hand keeps their survivor), else the person its id hashes to. An existing identity's person is never changed here: people
  * are merged by hand, and a later sync must not undo that. Display names and emails are updated; a person's
  * name is recomputed from all its identities in a fixed order, so it does not depend on which source came first.
  */
@@ -76,16 +107,19 @@ export async function saveIdentities(
   const existing = await pageRows<{ source: string; external_id: string; person_id: string; same: boolean }>(
     db,
     sql`select i.source, i.external_id, i.person_id,
-               k.bare or (i.display_name, i.email, i.is_guest, i.is_bot, i.raw) is not distinct from
-                 (coalesce(k.display_name, i.display_name), coalesce(k.email, i.email), k.is_guest, k.is_bot,
-                  coalesce(k.raw, i.raw)) as same
-        from unnest(${column((r) => r.source)}::text[], ${column((r) => r.externalId)}::text[],
+               k.bare or (i.display_name, i.email, i.handle, i.emails, i.is_guest, i.is_bot, i.raw) is not distinct from
+                 (coalesce(k.display_name, i.display_name), coalesce(k.email, i.email), coalesce(k.handle, i.handle),
+                  ${mergedEmails("i", "k")}, k.is_guest, k.is_bot, coalesce(k.raw, i.raw)) as same
+        from (select u.*, array(select jsonb_array_elements_text(u.emails_json)) as emails
+              from unnest(${column((r) => r.source)}::text[], ${column((r) => r.externalId)}::text[],
                     ${column((_, i) => i?.displayName ?? null)}::text[], ${column((_, i) => i?.email ?? null)}::text[],
+                    ${column((_, i) => i?.handle ?? null)}::text[],
+                    ${column((_, i) => JSON.stringify(i?.emails ?? []))}::jsonb[],
                     ${column((_, i) => flag(i?.isGuest ?? false))}::boolean[],
                     ${column((_, i) => flag(i?.isBot ?? false))}::boolean[],
                     ${column((_, i) => (i?.raw === undefined || i.raw === null ? null : JSON.stringify(i.raw)))}::jsonb[],
                     ${column((_, i) => flag(i === undefined))}::boolean[])
-             as k(source, external_id, display_name, email, is_guest, is_bot, raw, bare)
+                as u(source, external_id, display_name, email, handle, emails_json, is_guest, is_bot, raw, bare)) k
         join identities i on i.source = k.source and i.external_id = k.external_id`,
   );
   const unchanged = new Set<string>();
@@ -100,21 +134,31 @@ export async function saveIdentities(
   // New identities: find or create their person.
   const fresh = all.filter((r) => !persons.has(identityKey(r)));
   if (fresh.length > 0) {
-    const emailOf = (r: IdentityRef) => full.get(identityKey(r))?.email?.trim().toLowerCase() ?? null;
-    const emails = [...new Set(fresh.map(emailOf).filter((e): e is string => e !== null))];
-    const holders = new Map<string, string>();
-    if (emails.length > 0) {
-      const rows = await pageRows<{ id: string; email: string }>(
-        db,
-        sql`select id, lower(email) as email from people
-            where merged_into is null and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
-      );
-      for (const row of rows) holders.set(row.email, row.id);
-    }
+    const emailOf = (r: IdentityRef) => lower(full.get(identityKey(r))?.email);
+    const addressesOf = (r: IdentityRef) => {
+      const identity = full.get(identityKey(r));
+      const email = emailOf(r);
+      return [...(email ? [email] : []), ...(identity?.emails ?? [])];
+    };
+    const emails = [...new Set(fresh.flatMap(addressesOf))];
+    const holders = await holdersOf(db, emails);
+    const legacy = await legacyPersonsOf(
+      db,
+      fresh.flatMap((r) => {
+        const handle = full.get(identityKey(r))?.handle;
+        return handle ? [{ source: r.source, handle }] : [];
+      }),
+    );
     const wanted = new Map<string, string>(); // identity key → person id before following merges
     for (const r of fresh) {
-      const email = emailOf(r);
-      wanted.set(identityKey(r), (email && holders.get(email)) || toPersonId({ ...r, email }));
+      const handle = full.get(identityKey(r))?.handle;
+      const held = addressesOf(r).find((e) => holders.has(e));
+      wanted.set(
+        identityKey(r),
+        (handle && legacy.get(`${r.source}:${handle}`)) ||
+          (held && holders.get(held)) ||
+          toPersonId({ ...r, email: emailOf(r) }),
+      );
     }
     // A person merged by hand keeps receiving what was theirs: follow merged_into to the survivor.
     const ids = [...new Set(wanted.values())];
@@ -140,7 +184,7 @@ export async function saveIdentities(
         const email = emailOf(r);
         newPeople.set(id, {
           id,
-          name: identity?.displayName ?? identity?.email ?? r.externalId,
+          name: identity?.displayName ?? identity?.handle ?? identity?.email ?? r.externalId,
           email,
           is_bot: identity?.isBot ?? false,
         });
@@ -173,6 +217,8 @@ export async function saveIdentities(
         person_id: persons.get(identityKey(i))!,
         display_name: i.displayName,
         email: i.email,
+        handle: i.handle ?? null,
+        emails: i.emails ?? [],
         is_guest: i.isGuest,
         is_bot: i.isBot,
         raw: i.raw ?? null,
@@ -180,21 +226,25 @@ export async function saveIdentities(
     );
     const changed = await pageRows<{ person_id: string }>(
       db,
-      sql`insert into identities as i (source, external_id, person_id, display_name, email, is_guest, is_bot, raw, updated_at)
-          select x.source, x.external_id, x.person_id, x.display_name, x.email, x.is_guest, x.is_bot, x.raw,
-                 ${now.toISOString()}::timestamptz
+      sql`insert into identities as i (source, external_id, person_id, display_name, email, handle, emails, is_guest,
+                                       is_bot, raw, updated_at)
+          select x.source, x.external_id, x.person_id, x.display_name, x.email, x.handle, coalesce(x.emails, '{}'),
+                 x.is_guest, x.is_bot, x.raw, ${now.toISOString()}::timestamptz
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(source text, external_id text, person_id text,
-               display_name text, email text, is_guest boolean, is_bot boolean, raw jsonb)
+               display_name text, email text, handle text, emails text[], is_guest boolean, is_bot boolean, raw jsonb)
           order by x.source, x.external_id
           on conflict (source, external_id) do update set
             display_name = coalesce(excluded.display_name, i.display_name),
             email = coalesce(excluded.email, i.email),
+            handle = coalesce(excluded.handle, i.handle),
+            emails = ${mergedEmails("i", "excluded")},
             is_guest = excluded.is_guest,
             is_bot = excluded.is_bot,
             raw = coalesce(excluded.raw, i.raw),
             updated_at = excluded.updated_at
-          where (i.display_name, i.email, i.is_guest, i.is_bot, i.raw) is distinct from
+          where (i.display_name, i.email, i.handle, i.emails, i.is_guest, i.is_bot, i.raw) is distinct from
                 (coalesce(excluded.display_name, i.display_name), coalesce(excluded.email, i.email),
+                 coalesce(excluded.handle, i.handle), ${mergedEmails("i", "excluded")},
                  excluded.is_guest, excluded.is_bot, coalesce(excluded.raw, i.raw))
           returning i.person_id`,
     );
@@ -238,6 +288,56 @@ export async function saveIdentities(
 }
 
 /**
+ * The live person holding each address (lower-cased): the one whose own email it is, else one with an
+ * identity that has it as `email` or among `emails` (followed to the survivor later, with the other wanted ids).
+ */
+async function holdersOf(db: Db, emails: readonly string[]): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  if (emails.length === 0) return holders;
+  const list = JSON.stringify(emails);
+  const rows = await pageRows<{ email: string; person_id: string; own: boolean }>(
+    db,
+    sql`select lower(email) as email, id as person_id, true as own from people
+        where merged_into is null and lower(email) in (select jsonb_array_elements_text(${list}::jsonb))
+        union all
+        select e.email, i.person_id, false from identities i
+        cross join lateral unnest(array[lower(i.email)] || i.emails) as e(email)
+        where (lower(i.email) in (select jsonb_array_elements_text(${list}::jsonb))
+               or i.emails && array(select jsonb_array_elements_text(${list}::jsonb)))
+          and e.email in (select jsonb_array_elements_text(${list}::jsonb))
+        order by own desc, person_id`,
+  );
+  for (const row of rows) if (!holders.has(row.email)) holders.set(row.email, row.person_id);
+  return holders;
+}
+
+/**
+ * Identities stored before a source keyed its accounts by a stable id had the handle as their key (GitHub:
+ * `github:<login>`). A new identity with that handle is the same account: it joins that identity's person, so
+ * people and merges made by hand carry over. Keyed `source:handle`.
+ */
+async function legacyPersonsOf(
+  db: Db,
+  wanted: ReadonlyArray<{ source: string; handle: string }>,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (wanted.length === 0) return found;
+  const rows = await pageRows<{ source: string; handle: string; person_id: string }>(
+    db,
+    sql`select i.source, lower(i.external_id) as handle, i.person_id from identities i
+        join jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(source text, handle text)
+          on i.source = w.source and lower(i.external_id) = w.handle
+        where i.handle is null
+        order by i.external_id`,
+  );
+  for (const row of rows) {
+    const key = `${row.source}:${row.handle}`;
+    if (!found.has(key)) found.set(key, row.person_id);
+  }
+  return found;
+}
+
+/**
  * A person's name and bot mark from their identities, whatever order they arrived in: a display name that is
  * not an address first, then by source id and account id (the store knows no ranking of sources; any fixed
  * order keeps two databases fed the same pages naming people alike). A bot is a person all of whose
@@ -261,7 +361,7 @@ async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<vo
     update people p set name = x.name, is_bot = x.is_bot, updated_at = ${now.toISOString()}::timestamptz
     from (
       select person_id,
-             (array_agg(coalesce(display_name, email, external_id)
+             (array_agg(coalesce(display_name, handle, email, external_id)
                 order by display_name is null, display_name like '%@%', source,
                          external_id))[1] as name,
              bool_and(is_bot) as is_bot

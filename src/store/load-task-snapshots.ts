@@ -61,6 +61,8 @@ interface HandleRow {
   handle: string;
   source: string | null;
   person_id: string;
+  /** Found by `identities.handle` rather than the external id. */
+  byHandle: boolean;
 }
 
 /**
@@ -139,13 +141,19 @@ export async function loadTaskSnapshots(
   }
   for (const i of itemRows) if (i.author_id) personIds.add(i.author_id);
   const { handleRows, people } = await loadPeopleAndHandles(db, handles, personIds, settings);
-  /** `source\0handle` for identities of a source, `\0handle` for emails and person ids. */
+  /**
+   * `source\0handle` for identities' external ids, `source\1handle` for their `handle` column (a GitHub
+   * login, lower-cased, where the key is the numeric id), `\0handle` for emails and person ids.
+   */
   const personOfHandle = new Map<string, string>();
   for (const h of handleRows) {
-    const key = `${h.source ?? ""}\u0000${h.handle}`;
+    const key = `${h.source ?? ""}${h.byHandle ? "\u0001" : "\u0000"}${h.handle}`;
     if (!personOfHandle.has(key)) personOfHandle.set(key, h.person_id);
   }
+  // A login first (GitHub logins are case-insensitive, and a mention is a login, never a numeric id), then
+  // the key itself (identities stored before GitHub accounts were keyed by id have the login as key).
   const resolveHandle = (source: string, handle: string) =>
+    personOfHandle.get(`${source}\u0001${handle.toLowerCase()}`) ??
     personOfHandle.get(`${source}\u0000${handle}`) ??
     personOfHandle.get(`\u0000${handle.toLowerCase()}`) ??
     personOfHandle.get(`\u0000${handle}`) ??
@@ -256,12 +264,13 @@ interface PersonOrHandleRow extends PersonRow {
   /** Set on the rows that resolve a handle: `id` is then the person the handle names. */
   handle: string | null;
   handle_source: string | null;
+  by_handle: boolean | null;
 }
 
 /**
- * In one query: the people the handles name (identities' external ids in a source, emails, person ids), and
- * the people with these ids or named by a handle, with their identities summarised. A merged-away person maps
- * to the one they became (followed up to three merges deep).
+ * In one query: the people the handles name (identities' external ids or handles in a source, emails, person
+ * ids), and the people with these ids or named by a handle, with their identities summarised (every address:
+ * `email` and `emails`). A merged-away person maps to the one they became (followed up to three merges deep).
  */
 async function loadPeopleAndHandles(
   db: Db,
@@ -273,17 +282,21 @@ async function loadPeopleAndHandles(
   const rows = new Map<string, PersonRow>();
   if (handles.size > 0 || ids.size > 0) {
     const h = texts([...handles]);
+    const lowered = texts([...new Set([...handles].map((x) => x.toLowerCase()))]);
     const found = await queryRows<PersonOrHandleRow>(
       db,
       sql`with recursive
             h as (
-              select external_id as handle, source::text as source, person_id from identities where external_id = any(${h})
+              select external_id as handle, source::text as source, person_id, false as by_handle
+              from identities where external_id = any(${h})
               union all
-              select lower(email), null, person_id from identities where lower(email) = any(${h})
+              select handle, source::text, person_id, true from identities where handle = any(${lowered})
               union all
-              select lower(email), null, id from people where lower(email) = any(${h})
+              select lower(email), null, person_id, false from identities where lower(email) = any(${h})
               union all
-              select id, null, id from people where id = any(${h})),
+              select lower(email), null, id, false from people where lower(email) = any(${h})
+              union all
+              select id, null, id, false from people where id = any(${h})),
             chain(id, depth) as (
               select person_id, 0 from h
               union
@@ -293,19 +306,26 @@ async function loadPeopleAndHandles(
               where p.merged_into is not null and c.depth < 3)
           select p.id, p.name, p.email, p.is_bot, p.merged_into,
                  coalesce(array_agg(distinct i.source) filter (where i.source is not null), '{}') as sources,
-                 coalesce(array_agg(distinct lower(i.email)) filter (where i.email is not null), '{}') as emails,
+                 coalesce(array_agg(distinct e.email) filter (where e.email is not null), '{}') as emails,
                  coalesce(bool_or(i.is_guest), false) as is_guest,
                  coalesce(bool_or(i.is_bot), false) as identity_is_bot,
-                 null::text as handle, null::text as handle_source
+                 null::text as handle, null::text as handle_source, null::boolean as by_handle
           from people p
           left join identities i on i.person_id = p.id
+          left join lateral unnest(array[lower(i.email)] || i.emails) as e(email) on true
           where p.id in (select id from chain)
           group by p.id
           union all
-          select h.person_id, null, null, null, null, null, null, null, null, h.handle, h.source from h`,
+          select h.person_id, null, null, null, null, null, null, null, null, h.handle, h.source, h.by_handle from h`,
     );
     for (const r of found) {
-      if (r.handle !== null) handleRows.push({ handle: r.handle, source: r.handle_source, person_id: r.id });
+      if (r.handle !== null)
+        handleRows.push({
+          handle: r.handle,
+          source: r.handle_source,
+          person_id: r.id,
+          byHandle: r.by_handle === true,
+        });
       else rows.set(r.id, r);
     }
   }

@@ -13,6 +13,29 @@ export interface SandboxUser {
   id: number;
   type: GithubAccountType;
   name: string | null;
+  /** The public profile email; null when the user keeps it private (GraphQL then answers ""). */
+  email: string | null;
+  /** Addresses the account verified (GitHub links a commit's author email to the account only for these). */
+  verifiedEmails: string[];
+  /** The author email of the user's git commits; null: GitHub's no-reply address of the account. */
+  commitEmail: string | null;
+}
+
+/**
+ * An organization's verified domains and who sees its members' addresses on them (GitHub shows
+ * `organizationVerifiedDomainEmails` to the organization's owners; anyone else gets a FORBIDDEN error).
+ */
+export interface SandboxOrganization {
+  login: string;
+  verifiedDomains: string[];
+  owners: string[];
+  members: string[];
+}
+
+/** A commit of a pull request, by its git author. */
+export interface SandboxCommit {
+  authorName: string;
+  authorEmail: string;
 }
 
 export type IssueStateReason = "completed" | "not_planned" | "reopened" | "duplicate";
@@ -38,6 +61,7 @@ export interface SandboxPull {
   mergeCommitSha: string | null;
   requestedReviewers: string[];
   requestedTeams: string[];
+  commits: SandboxCommit[];
 }
 
 /** An issue, or a pull request (an issue with `pull`): they share one number space, as on GitHub. */
@@ -196,6 +220,8 @@ export interface PullInput extends IssueInput {
   requestedTeams?: string[];
   mergedAt?: string | null;
   mergedBy?: string | null;
+  /** Git authors of its commits, by login (their commit email) or as written; default: one by `author`. */
+  commits?: Array<string | SandboxCommit>;
 }
 
 /** A repository of the data set, with the builders and mutation helpers tests use. */
@@ -297,6 +323,9 @@ export class RepoHandle {
       mergeCommitSha: merged ? fakeSha(`${this.fullName}:${issue.number}:merge`) : null,
       requestedReviewers: [...(input.requestedReviewers ?? [])],
       requestedTeams: [...(input.requestedTeams ?? [])],
+      commits: (input.commits ?? [input.author]).map((c) =>
+        typeof c === "string" ? this.dataset.commitBy(c) : c,
+      ),
     };
     return issue as SandboxIssue & { pull: SandboxPull };
   }
@@ -565,6 +594,9 @@ export class GithubDataset {
   readonly users = new Map<string, SandboxUser>();
   readonly repos = new Map<string, SandboxRepo>();
   readonly tokens = new Map<string, SandboxToken>();
+  readonly organizations = new Map<string, SandboxOrganization>();
+  /** Old login → new, for objects that still name a user by a login they renamed. */
+  private renamed = new Map<string, string>();
   private clock: string;
   private ids = new Map<string, number>();
 
@@ -606,8 +638,21 @@ export class GithubDataset {
     return next;
   }
 
-  /** A user (or a bot: `type: "Bot"`, login with the `[bot]` suffix REST shows). */
-  user(login: string, options: { name?: string | null; type?: GithubAccountType } = {}): SandboxUser {
+  /**
+   * A user (or a bot: `type: "Bot"`, login with the `[bot]` suffix REST shows). `email` is the public profile
+   * email; `verifiedEmails` the account's other verified addresses; `commitEmail` what its commits say (one
+   * of those, or anything; default the account's no-reply address).
+   */
+  user(
+    login: string,
+    options: {
+      name?: string | null;
+      type?: GithubAccountType;
+      email?: string | null;
+      verifiedEmails?: string[];
+      commitEmail?: string | null;
+    } = {},
+  ): SandboxUser {
     const existing = this.users.get(login);
     const type = options.type ?? (login.endsWith("[bot]") ? "Bot" : (existing?.type ?? "User"));
     const user: SandboxUser = {
@@ -615,13 +660,71 @@ export class GithubDataset {
       id: existing?.id ?? this.nextId("user"),
       type,
       name: options.name !== undefined ? options.name : (existing?.name ?? null),
+      email: options.email !== undefined ? options.email : (existing?.email ?? null),
+      verifiedEmails: options.verifiedEmails ?? existing?.verifiedEmails ?? [],
+      commitEmail: options.commitEmail !== undefined ? options.commitEmail : (existing?.commitEmail ?? null),
     };
     this.users.set(login, user);
     return user;
   }
 
   ensureUser(login: string): SandboxUser {
-    return this.users.get(login) ?? this.user(login);
+    const current = this.renamed.get(login);
+    return this.users.get(login) ?? (current ? this.users.get(current) : undefined) ?? this.user(login);
+  }
+
+  /** Renames a user: same account and id, a new login everywhere it is shown (old mentions keep the old one). */
+  renameUser(from: string, to: string): SandboxUser {
+    const user = this.users.get(from);
+    if (!user) throw new Error(`[sandbox] [github] no user ${from}`);
+    if (this.users.has(to)) throw new Error(`[sandbox] [github] the login ${to} is taken`);
+    this.users.delete(from);
+    user.login = to;
+    this.users.set(to, user);
+    for (const [old, now] of this.renamed) if (now === from) this.renamed.set(old, to);
+    this.renamed.set(from, to);
+    return user;
+  }
+
+  /** GitHub's no-reply address of an account, what commits carry when the user keeps their address private. */
+  noreplyEmail(user: SandboxUser): string {
+    return `${user.id}+${user.login}@users.noreply.github.com`;
+  }
+
+  /** A commit by `login` as their git client writes it. */
+  commitBy(login: string): SandboxCommit {
+    const user = this.ensureUser(login);
+    return { authorName: user.name ?? user.login, authorEmail: user.commitEmail ?? this.noreplyEmail(user) };
+  }
+
+  /**
+   * The account GitHub links a commit's author email to: one that verified the address (or whose public
+   * email it is), or whose no-reply address it is; null for any other address.
+   */
+  userOfCommitEmail(email: string): SandboxUser | null {
+    const e = email.toLowerCase();
+    for (const user of this.users.values()) {
+      if (user.type !== "User") continue;
+      const own = [user.email, ...user.verifiedEmails, this.noreplyEmail(user)];
+      if (own.some((a) => a?.toLowerCase() === e)) return user;
+    }
+    return null;
+  }
+
+  /** An organization with verified domains; its owners (logins) see members' addresses on them. */
+  organization(
+    login: string,
+    options: { verifiedDomains: string[]; owners: string[]; members?: string[] },
+  ): SandboxOrganization {
+    const org: SandboxOrganization = {
+      login,
+      verifiedDomains: options.verifiedDomains.map((d) => d.toLowerCase()),
+      owners: options.owners,
+      members: [...new Set([...options.owners, ...(options.members ?? [])])],
+    };
+    this.user(login, { type: "Organization" });
+    this.organizations.set(login.toLowerCase(), org);
+    return org;
   }
 
   /** A repository (`owner/name`), created on first use. */

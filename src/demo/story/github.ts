@@ -13,7 +13,7 @@ import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const GITHUB_DEMO_REPO = "acme/portal";
 
-/** The team's GitHub logins, by the Jira demo's person ids. GitHub shares no emails; names tie them up. */
+/** The team's GitHub logins, by the Jira demo's person ids. */
 export const GITHUB_DEMO_LOGINS = {
   maya: "maya-chen",
   tom: "tomokoro",
@@ -33,9 +33,26 @@ export function buildGithubDemoDataset(options: { now?: Date } = {}): GithubData
   const at = (daysAgo: number, hours = 0) => toGithubTime(new Date(now - daysAgo * DAY + (hours - 2) * HOUR));
   const data = new GithubDataset({ now: new Date(now - 45 * DAY) });
   const login = GITHUB_DEMO_LOGINS;
-  for (const [id, handle] of Object.entries(login)) {
-    data.user(handle, { name: JIRA_DEMO_PEOPLE[id as keyof typeof login].displayName });
+  // How GitHub shows each one's address, which joins them with their Jira, Slack, Teams and Gmail selves:
+  // Maya and Sofia show their work address on their profile; Tom and Raj keep theirs private but commit with
+  // it (a verified address, which GitHub links to the account); Lena shows a personal address and commits
+  // with her work one.
+  const people = JIRA_DEMO_PEOPLE;
+  data.user(login.maya, { name: people.maya.displayName, email: people.maya.email });
+  data.user(login.sofia, { name: people.sofia.displayName, email: people.sofia.email });
+  for (const id of ["tom", "raj"] as const) {
+    data.user(login[id], {
+      name: people[id].displayName,
+      verifiedEmails: [people[id].email],
+      commitEmail: people[id].email,
+    });
   }
+  data.user(login.lena, {
+    name: people.lena.displayName,
+    email: "lena.fischer@posteo.example",
+    verifiedEmails: [people.lena.email],
+    commitEmail: people.lena.email,
+  });
   data.user("acme", { type: "Organization", name: "Acme Corp" });
   data.user("github-actions[bot]", { type: "Bot" });
   data.user("dependabot[bot]", { type: "Bot" });

@@ -20,16 +20,36 @@ export function settingsFor(sb: GithubSandbox, env: Record<string, string> = {})
   });
 }
 
+/** The login the sandbox's default token reads as: an owner of the acme organization. */
+export const SANDBOX_VIEWER = "threadline-bot";
+
 /**
  * acme/web in the middle of a sprint: an issue with a question and its answer, a bug nobody owns, a pull
  * request for PROJ-12 with changes requested then approved, merged and deployed, an open one waiting for
  * review with a review thread, a draft, and a bot's pull request.
+ *
+ * People and their addresses: anna shows a public email and has verified one on acme's verified domain
+ * (which the token, an owner's, may read); ben keeps his private but commits with a verified one; kofi-m
+ * shows none and commits with GitHub's no-reply address.
  */
 export function buildRepository(dataset: GithubDataset): void {
   dataset.setNow("2025-03-03T09:00:00Z");
-  dataset.user("anna", { name: "Anna Kowalski" });
-  dataset.user("ben", { name: "Ben Okafor" });
+  dataset.user("anna", {
+    name: "Anna Kowalski",
+    email: "anna.kowalski@fastmail.example",
+    verifiedEmails: ["anna@acme.dev"],
+  });
+  dataset.user("ben", {
+    name: "Ben Okafor",
+    verifiedEmails: ["ben.okafor@gmail.example"],
+    commitEmail: "ben.okafor@gmail.example",
+  });
   dataset.user("kofi-m", { name: null });
+  dataset.organization("acme", {
+    verifiedDomains: ["acme.dev"],
+    owners: [SANDBOX_VIEWER],
+    members: ["anna", "ben", "kofi-m"],
+  });
   const web = dataset.repo("acme/web");
   const sso = web.issue({
     title: "SSO login loops back to the sign-in page",

@@ -102,12 +102,49 @@ describe("GitHub map: rules", () => {
       login: "github-actions[bot]",
       isBot: true,
     });
-    expect(fromGraphqlActor({ __typename: "User", login: "anna", name: "" })).toEqual({
+    expect(fromGraphqlActor({ __typename: "User", login: "anna", name: "", email: "" })).toMatchObject({
+      id: null,
       login: "anna",
       name: null,
-      email: null,
+      profileEmail: null,
       isBot: false,
     });
+  });
+
+  it("keys people by numeric id with the login as handle, and keeps the best address as email", () => {
+    const record: RawRecord = {
+      type: "issue",
+      context: { repo: "acme/web" },
+      data: {
+        number: 9,
+        title: "Renamed",
+        state: "OPEN",
+        url: "https://github.com/acme/web/issues/9",
+        createdAt: "2025-03-03T09:00:00Z",
+        updatedAt: "2025-03-03T09:00:00Z",
+        author: {
+          __typename: "User",
+          databaseId: 1001,
+          login: "Anna-K",
+          name: "Anna Kowalski",
+          email: "anna@kowalski.example",
+          organizationVerifiedDomainEmails: ["Anna@Acme.dev", "41+anna@users.noreply.github.com"],
+        },
+      },
+    };
+    expect(mapGithubRecord(record).identities).toEqual([
+      {
+        source: "github",
+        externalId: "1001",
+        handle: "anna-k",
+        displayName: "Anna Kowalski",
+        email: "anna@acme.dev",
+        emails: ["anna@kowalski.example"],
+        isGuest: false,
+        isBot: false,
+      },
+    ]);
+    expect(mapGithubRecord(record).tasks![0]!.reporter).toEqual({ source: "github", externalId: "1001" });
   });
 
   it("refuses a record it cannot read, naming it", () => {

@@ -50,7 +50,9 @@ describe("GitHub pull: request efficiency", () => {
     const minimum = Math.ceil(ISSUES / 100) + Math.ceil(COMMENTS / 100) + Math.ceil(PULLS / 100);
     expect(sb.requests.count()).toBe(run.report.requestCount);
     expect(run.report.requestCount).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
-    expect(sb.requests.count({ path: /^\/graphql/ })).toBe(Math.ceil(ISSUES / 100));
+    // And one more: the token may not see the organization's verified-domain emails, which GitHub refuses at
+    // that field on the first page; the page is asked again without it, and so are the others.
+    expect(sb.requests.count({ path: /^\/graphql/ })).toBe(Math.ceil(ISSUES / 100) + 1);
     const byType = new Map<string, number>();
     for (const page of run.pages)
       for (const r of page.records) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);

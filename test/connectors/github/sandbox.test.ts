@@ -59,6 +59,8 @@ const QUERY_VARS = {
   withDeployments: true,
   deploymentsFirst: 10,
   deploymentsAfter: null,
+  org: "acme",
+  withOrgEmails: false,
 };
 
 beforeAll(async () => {
@@ -271,8 +273,15 @@ describe("GitHub sandbox: GraphQL", () => {
     });
     // A bot's GraphQL login has no [bot] suffix.
     expect(repo.pullRequests.nodes[0].reviews.nodes.map((r: { author: unknown }) => r.author)).toEqual([
-      { __typename: "Bot", login: "dependabot" },
-      { __typename: "User", login: "anna", name: null },
+      { __typename: "Bot", login: "dependabot", databaseId: sb.dataset.users.get("dependabot[bot]")!.id },
+      // A private profile email reads "".
+      {
+        __typename: "User",
+        login: "anna",
+        name: null,
+        email: "",
+        databaseId: sb.dataset.users.get("anna")!.id,
+      },
     ]);
     expect(repo.deployments.nodes[0]).toMatchObject({
       environment: "production",
@@ -281,16 +290,16 @@ describe("GitHub sandbox: GraphQL", () => {
       commit: { associatedPullRequests: { nodes: [{ number: 206 }] } },
     });
     // GitHub's arithmetic: a request per connection per parent, / 100, rounded, at least 1.
-    // (1 + 2 labels + 2 assignees) + (1 + 10 × 4 nested) + (1 + 10 statuses + 10 commits' pull requests) = 67 → 1.
+    // (1 + 2 labels + 2 assignees) + (1 + 10 × 5 nested) + (1 + 10 statuses + 10 commits' pull requests) = 77 → 1.
     expect(body.data!.rateLimit.cost).toBe(1);
-    // A backfill page: (1 + 100 + 100) + (1 + 100 × 4) + (1 + 100 + 100) = 803 → 8 points.
+    // A backfill page: (1 + 100 + 100) + (1 + 100 × 5) + (1 + 100 + 100) = 903 → 9 points.
     const full = await graphql(REPOSITORY_QUERY, {
       ...QUERY_VARS,
       issuesFirst: 100,
       pullsFirst: 100,
       deploymentsFirst: 100,
     });
-    expect(full.body.data!.rateLimit.cost).toBe(8);
+    expect(full.body.data!.rateLimit.cost).toBe(9);
   });
 
   it("pages by cursor, newest change first, and drops a connection with @include(if: false)", async () => {
@@ -376,7 +385,7 @@ describe("GitHub sandbox: GraphQL", () => {
         {
           type: "NOT_FOUND",
           path: ["repository"],
-          locations: [{ line: 17, column: 3 }],
+          locations: [{ line: 19, column: 3 }],
           message: "Could not resolve to a Repository with the name 'acme/nope'.",
         },
       ],

@@ -110,13 +110,22 @@ describeEachDatabase("GitHub connector through the sync engine", (ctx) => {
       sql`select item_id, rule from item_links where task_key = 'PROJ-12' and not removed order by item_id`,
     );
     expect(links).toContainEqual({ item_id: "github:acme/web:pull_request:3", rule: expect.any(String) });
-    const bots = await queryRows<{ external_id: string; is_bot: boolean }>(
+    // Bots are keyed by their numeric id too; their handle keeps the [bot] suffix REST and mentions use.
+    const bots = await queryRows<{ external_id: string; handle: string; is_bot: boolean }>(
       ctx.db,
-      sql`select external_id, is_bot from identities where source = 'github' and is_bot order by external_id`,
+      sql`select external_id, handle, is_bot from identities where source = 'github' and is_bot order by handle`,
     );
     expect(bots).toEqual([
-      { external_id: "dependabot[bot]", is_bot: true },
-      { external_id: "github-actions[bot]", is_bot: true },
+      {
+        external_id: String(sb.dataset.users.get("dependabot[bot]")!.id),
+        handle: "dependabot[bot]",
+        is_bot: true,
+      },
+      {
+        external_id: String(sb.dataset.users.get("github-actions[bot]")!.id),
+        handle: "github-actions[bot]",
+        is_bot: true,
+      },
     ]);
     expect(await item(ctx.db, "acme/web:pull_request:4")).toMatchObject({
       meta: { requestedReviewers: ["ben"], branch: "rate-limit-login", draft: false, merged: false },

@@ -7,6 +7,7 @@
  */
 import type {
   GithubDataset,
+  SandboxCommit,
   SandboxDeployment,
   SandboxDeploymentStatus,
   SandboxIssue,
@@ -15,6 +16,7 @@ import type {
   SandboxToken,
   SandboxUser,
 } from "../dataset.ts";
+import { fakeSha } from "../dataset.ts";
 import { nodeId } from "../render.ts";
 import { GithubFieldError } from "./field-error.ts";
 import { type CursorKey, compareKeys, paginate } from "./pagination.ts";
@@ -50,6 +52,10 @@ interface DeploymentValue {
 }
 interface StatusValue extends DeploymentValue {
   status: SandboxDeploymentStatus;
+}
+interface PullCommitValue {
+  n: number;
+  commit: { repo: SandboxRepo; oid: string; commit: SandboxCommit };
 }
 interface ReviewValue {
   repo: SandboxRepo;
@@ -247,7 +253,33 @@ export const GITHUB_RESOLVERS: Resolvers = {
       return paginate(values, args, keyOf, compare);
     },
   },
-  User: { ...accountFields("User"), name: (v: UserValue) => v.user.name },
+  User: {
+    ...accountFields("User"),
+    name: (v: UserValue) => v.user.name,
+    // "The user's publicly visible profile email": a String!, empty when the user keeps it private.
+    email: (v: UserValue) => v.user.email ?? "",
+    organizationVerifiedDomainEmails: (v: UserValue, args, ctx) => {
+      const login = String(args.login);
+      const org = ctx.dataset.organizations.get(login.toLowerCase());
+      if (!org) {
+        throw new GithubFieldError(
+          `Could not resolve to an Organization with the login of '${login}'.`,
+          "NOT_FOUND",
+        );
+      }
+      if (!org.owners.includes(ctx.token.login)) {
+        throw new GithubFieldError(
+          `${ctx.token.login} does not have permission to read the verified domain emails of ${org.login}'s members.`,
+          "FORBIDDEN",
+        );
+      }
+      if (!org.members.includes(v.user.login)) return [];
+      return [v.user.email, ...v.user.verifiedEmails].filter(
+        (e): e is string =>
+          !!e && org.verifiedDomains.includes(e.slice(e.lastIndexOf("@") + 1).toLowerCase()),
+      );
+    },
+  },
   Organization: { ...accountFields("Organization"), name: (v: UserValue) => v.user.name },
   Bot: accountFields("Bot"),
   Mannequin: actorFields(),
@@ -310,6 +342,21 @@ export const GITHUB_RESOLVERS: Resolvers = {
       ];
       return paginate(requests, args, (r) => [r.key]);
     },
+    commits: (v: IssueValue, args) =>
+      paginate(
+        (v.issue.pull?.commits ?? []).map(
+          (commit, n): PullCommitValue => ({
+            n,
+            commit: {
+              repo: v.repo,
+              oid: fakeSha(`${v.repo.fullName}:${v.issue.number}:commit:${n}`),
+              commit,
+            },
+          }),
+        ),
+        args,
+        (c) => [c.n],
+      ),
     reviews: (v: IssueValue, args, ctx) => {
       const states = args.states as string[] | null | undefined;
       const list = visibleReviews(ctx, v.repo, v.issue.number).filter(
@@ -343,7 +390,22 @@ export const GITHUB_RESOLVERS: Resolvers = {
     author: (v: ReviewValue, _a, ctx) => actor(ctx, v.review.author),
     authorAssociation: (v: ReviewValue) => (v.review.author === v.repo.owner ? "OWNER" : "MEMBER"),
   },
+  PullRequestCommit: {
+    id: (v: PullCommitValue) => nodeId("PullRequestCommit", v.commit.oid),
+  },
   Commit: {
+    oid: (v: { oid: string }) => v.oid,
+    // The git author as the commit wrote it; `user` is the account GitHub links the address to, if any.
+    author: (v: { commit?: SandboxCommit }, _a, ctx) => {
+      if (!v.commit) return null;
+      const user = ctx.dataset.userOfCommitEmail(v.commit.authorEmail);
+      return {
+        name: v.commit.authorName,
+        email: v.commit.authorEmail,
+        date: null,
+        user: user ? { __typename: "User", user } : null,
+      };
+    },
     associatedPullRequests: (v: { repo: SandboxRepo; oid: string }, args) => {
       const list = [...v.repo.issues.values()]
         .filter((i) => i.pull && (i.pull.mergeCommitSha === v.oid || i.pull.headSha === v.oid))
