@@ -24,6 +24,7 @@ const flag = (over: Partial<RaisedFlag> = {}): RaisedFlag => ({
   reason: "Dana Ruiz (brightside.co) asked by email on Mon: “what format?”; no reply in 1 working day.",
   evidence: ["gmail:q1"],
   owner: "p_anna",
+  waitingOn: [],
   lastEvidenceAt: t("2025-03-10T10:00:00Z"),
   ...over,
 });

@@ -134,6 +134,7 @@ describeEachDatabase("flag recompute", (ctx) => {
       reason: "x",
       evidence: [],
       owner: null,
+      waitingOn: [],
       lastEvidenceAt: new Date("2025-03-01T09:00:00Z"),
     };
     await saveFlags(db, {

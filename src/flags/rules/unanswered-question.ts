@@ -9,8 +9,10 @@ import {
   isQa,
   isRecent,
   placeOf,
+  putTo,
   type RuleContext,
   type RuleFlag,
+  teamIds,
 } from "./common.ts";
 import { textOf } from "./text/analysis.ts";
 import { isApprovingReaction } from "./text/approvals.ts";
@@ -36,15 +38,14 @@ function reactedTo(item: SnapshotItem, asker: SnapshotPerson): boolean {
 }
 
 /**
- * Who should answer: the team member the question names (mention, To), else the assignee or reporter. When a
- * team member asked someone outside, the asker is the one to chase it.
+ * Who answers for the question: the team member it was put to (see `putTo`), else the assignee or reporter.
+ * When a team member asked someone outside, the asker is the one to chase it.
  */
-function ownerOf(question: HumanItem, task: TaskSnapshot): string | null {
+function ownerOf(question: HumanItem, askedOf: SnapshotPerson[], task: TaskSnapshot): string | null {
   const asker = question.author;
-  const named = [...question.facts.mentions, ...question.facts.to].filter((p) => p.id !== asker.id);
-  const team = named.find((p) => p.isTeam);
+  const team = askedOf.find((p) => p.isTeam);
   if (team) return team.id;
-  if (asker.isTeam && named.some(isOutside)) return asker.id;
+  if (asker.isTeam && askedOf.some(isOutside)) return asker.id;
   if (task.assignee && task.assignee.id !== asker.id) return task.assignee.id;
   if (task.reporter?.isTeam && task.reporter.id !== asker.id) return task.reporter.id;
   return asker.isTeam ? asker.id : defaultOwner(task);
@@ -92,6 +93,7 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
     const days = ctx.calendar.workingDaysBetween(first.at, ctx.now);
     if (days <= threshold) continue;
     const excerpt = withContext(textOf(first).sentences.original, sentence);
+    const askedOf = putTo(asked, task);
     const followUps =
       asked.length > 1 ? ` (and ${asked.length - 1} follow-up${asked.length > 2 ? "s" : ""})` : "";
     flags.push({
@@ -101,7 +103,8 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
       since: first.at,
       reason: `${describePerson(asker, ctx.settings)} asked ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)}: ${quote(excerpt)}${followUps}; no reply in ${describeWorkingDays(days)}.`,
       evidence: asked.map((i) => i.id),
-      owner: ownerOf(first, task),
+      owner: ownerOf(first, askedOf, task),
+      waitingOn: teamIds(askedOf),
     });
   }
   return flags;

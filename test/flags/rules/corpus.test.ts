@@ -145,6 +145,7 @@ describe("the labelled corpus", () => {
         reason: "",
         evidence: task.items.map((i) => i.id),
         owner: null,
+        waitingOn: [],
         lastEvidenceAt: task.createdAt,
       })),
     );
