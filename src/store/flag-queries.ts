@@ -41,12 +41,12 @@ interface FlagRow {
  * whose identities' addresses it is (merged-away people too: their identities moved, their old email did not).
  */
 export const peopleOfEmail = (email: string) => sql`(
-  select s.id from people p
-  cross join lateral ${survivorOf(sql`p.id`)} s
-  where lower(p.email) = lower(${email})
+  select s.id from people named
+  cross join lateral ${survivorOf(sql`named.id`)} s
+  where lower(named.email) = lower(${email})
      or exists (
        select 1 from identities i
-       where i.person_id = p.id
+       where i.person_id = named.id
          and (lower(i.email) = lower(${email})
               or exists (select 1 from unnest(i.emails) e where lower(e) = lower(${email})))))`;
 

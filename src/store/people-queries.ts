@@ -9,7 +9,8 @@ export const MAX_MERGE_DEPTH = 32;
 /**
  * A lateral subquery answering `(id, name, email)` of the person `personId` names, following `merged_into`
  * to the survivor: use as `left join lateral ${survivorOf(sql`t.assignee_id`)} a on true`. One primary-key
- * lookup per link of the chain, so it costs next to nothing per row of a page.
+ * lookup per link of the chain, so it costs next to nothing per row of a page. `personId` must not name a
+ * column through an alias `p` or `c`: inside, those are the subquery's own.
  */
 export const survivorOf = (personId: SQL) => sql`(
   with recursive chain(id, name, email, merged_into, depth) as (
