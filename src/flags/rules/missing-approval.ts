@@ -11,6 +11,7 @@ import {
   isOutside,
   isQa,
   isRecent,
+  namedIn,
   nameOf,
   placeOf,
   putTo,
@@ -245,8 +246,9 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
       since: first.at,
       reason: `${describePerson(asker, ctx.settings)} asked${from} for approval ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)} (${quote(sentence, 70)})${answer}.`,
       evidence: [...asked.map((i) => i.id), ...replies.map((i) => i.id)],
-      // Put to someone outside the team, the team member who asked is the one to chase it.
-      owner: waitingOn[0] ?? (asker.isTeam ? asker.id : defaultOwner(task)),
+      // The teammate it names answers for it; put to someone outside the team only, the team member who asked
+      // is the one to chase it.
+      owner: teamIds(namedIn(first))[0] ?? (asker.isTeam ? asker.id : defaultOwner(task)),
       waitingOn,
     });
   }

@@ -8,6 +8,7 @@ import {
   isOutside,
   isQa,
   isRecent,
+  namedIn,
   placeOf,
   putTo,
   type RuleContext,
@@ -38,14 +39,16 @@ function reactedTo(item: SnapshotItem, asker: SnapshotPerson): boolean {
 }
 
 /**
- * Who answers for the question: the team member it was put to (see `putTo`), else the assignee or reporter.
- * When a team member asked someone outside, the asker is the one to chase it.
+ * Who answers for the question: the team member it names (mention, To), else the assignee or reporter. When a
+ * team member asked someone outside, the asker is the one to chase it. (Whom it waits on is `putTo`: a direct
+ * reply waits on the person it answers, while the task's owner still answers for it.)
  */
-function ownerOf(question: HumanItem, askedOf: SnapshotPerson[], task: TaskSnapshot): string | null {
+function ownerOf(question: HumanItem, task: TaskSnapshot): string | null {
   const asker = question.author;
-  const team = askedOf.find((p) => p.isTeam);
+  const named = namedIn(question);
+  const team = named.find((p) => p.isTeam);
   if (team) return team.id;
-  if (asker.isTeam && askedOf.some(isOutside)) return asker.id;
+  if (asker.isTeam && named.some(isOutside)) return asker.id;
   if (task.assignee && task.assignee.id !== asker.id) return task.assignee.id;
   if (task.reporter?.isTeam && task.reporter.id !== asker.id) return task.reporter.id;
   return asker.isTeam ? asker.id : defaultOwner(task);
@@ -103,7 +106,7 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
       since: first.at,
       reason: `${describePerson(asker, ctx.settings)} asked ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)}: ${quote(excerpt)}${followUps}; no reply in ${describeWorkingDays(days)}.`,
       evidence: asked.map((i) => i.id),
-      owner: ownerOf(first, askedOf, task),
+      owner: ownerOf(first, task),
       waitingOn: teamIds(askedOf),
     });
   }

@@ -355,4 +355,15 @@ export const approvalCases: CorpusCase[] = [
     // The assignee answers for the pull request; both reviewers must move.
     raise: [{ kind: "missing_approval", waitingOn: ["ben", "kofi"], owner: "maya" }],
   },
+  {
+    name: "sign-off asked in a reply to a teammate's thread",
+    task: task({}, [
+      slack("maya", "Mon 03-10 09:30", "Release notes for 2.14 are in the doc now", { thread: "rn" }),
+      slack("anna", "Mon 03-10 10:00", "thanks! please sign off on the release notes when you get a sec", {
+        thread: "rn",
+      }),
+    ]),
+    // Named nobody, but it answers Maya in her thread: it waits on her.
+    raise: [{ kind: "missing_approval", waitingOn: ["maya"] }],
+  },
 ];

@@ -522,8 +522,8 @@ export const questionCases: CorpusCase[] = [
       slack("maya", "Mon 03-10 09:00", "Deployed the new export to staging 🎉", { thread: "r1" }),
       slack("ben", "Mon 03-10 09:40", "does it include the VAT column already?", { thread: "r1", id: "q" }),
     ]),
-    // Put to nobody by name, but it answers Maya's message: it waits on her.
-    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["maya"] }],
+    // Put to nobody by name, but it answers Maya's message: it waits on her; the assignee answers for it.
+    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["maya"], owner: "anna" }],
   },
   {
     name: "a client's question replying to our email",
