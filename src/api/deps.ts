@@ -9,10 +9,10 @@ export interface RouteDeps {
    * Reports tasks whose items or people a request changed (a manual link, a merge), after the change is
    * committed, so their flags can be evaluated again. Never throws: a failure is logged.
    */
+  tasksChanged: (taskKeys: readonly string[], request: { method: string; path: string }) => Promise<void>;
   /**
    * The email of the person a request acts as, when the auth layer knows one (a personal token, a web
    * session). Absent, or null, for the shared API token: it acts as nobody, so `for=me` is refused.
    */
   callerEmail?: (c: Context) => string | null;
-  tasksChanged: (taskKeys: readonly string[], request: { method: string; path: string }) => Promise<void>;
 }

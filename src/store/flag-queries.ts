@@ -65,8 +65,8 @@ export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag
   if (filter.forEmail !== undefined) {
     const wanted = peopleOfEmail(filter.forEmail);
     where.push(sql`(o.id in ${wanted} or exists (
-      select 1 from unnest(f.waiting_on) as w(person_id)
-      cross join lateral ${survivorOf(sql`w.person_id`)} s
+      select 1 from unnest(f.waiting_on) as asked(person_id)
+      cross join lateral ${survivorOf(sql`asked.person_id`)} s
       where s.id in ${wanted}))`);
   }
   const rows = await queryRows<FlagRow>(
