@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import type { Db } from "../store/db.ts";
 
 /** What the route modules get from `createApp`: the database, the clock, and who to tell about changes. */
@@ -9,4 +10,9 @@ export interface RouteDeps {
    * committed, so their flags can be evaluated again. Never throws: a failure is logged.
    */
   tasksChanged: (taskKeys: readonly string[], request: { method: string; path: string }) => Promise<void>;
+  /**
+   * The email of the person a request acts as, when the auth layer knows one (a personal token, a web
+   * session). Absent, or null, for the shared API token: it acts as nobody, so `for=me` is refused.
+   */
+  callerEmail?: (c: Context) => string | null;
 }

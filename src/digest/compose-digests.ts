@@ -9,6 +9,7 @@ import type {
   DigestPerson,
   DigestSummary,
   DigestTask,
+  DigestTaskEntry,
   LeadSection,
   SummaryFlag,
   WaitingFor,
@@ -68,6 +69,36 @@ const byLongestStuck = (a: DigestEntry, b: DigestEntry) =>
 
 const emailOf = (p: DigestPerson | null) => p?.email?.trim().toLowerCase() || null;
 
+/** A person's section as it is gathered: each task's reasons, by task key. */
+type Section = Map<string, { task: DigestTask; reasons: DigestEntry[] }>;
+
+function addTo(section: Section, task: DigestTask, entry: DigestEntry) {
+  const found = section.get(task.key);
+  if (found) found.reasons.push(entry);
+  else section.set(task.key, { task, reasons: [entry] });
+}
+
+/** A section's tasks, each once with all its reasons, the task stuck longest first. */
+function toTaskEntries(section: Section, options: DigestOptions): DigestTaskEntry[] {
+  const entries = [...section.values()].map(({ task, reasons }): DigestTaskEntry => {
+    reasons.sort(byLongestStuck);
+    const first = reasons[0]!;
+    return {
+      taskKey: task.key,
+      taskTitle: task.title,
+      taskStatus: task.status,
+      source: task.source,
+      threadlineUrl: first.threadlineUrl,
+      taskUrl: task.url,
+      taskSourceLabel: labelOf(options.sources, task.source),
+      since: first.since,
+      stuckDays: first.stuckDays,
+      reasons,
+    };
+  });
+  return entries.sort((a, b) => a.since.getTime() - b.since.getTime() || a.taskKey.localeCompare(b.taskKey));
+}
+
 export interface ComposedDigests {
   digests: Digest[];
   /** Leads who get nothing, and why (an address outside the team domains). */
@@ -75,21 +106,22 @@ export interface ComposedDigests {
 }
 
 /**
- * Who gets which digest today. Each team member (an address in the team domains) gets the flags of the tasks
- * assigned to them ("yours") and the flags that wait on them on others' tasks ("waiting on you": questions put
- * to them, reviews and approvals asked of them, flags the rules made theirs); each lead gets the whole
- * project as well: counts per kind, what changed since their last digest, and the flags nobody in the team
- * gets. Nobody outside the team domains gets anything, and a person with nothing stuck gets nothing unless
+ * Who gets which digest today. Each team member (an address in the team domains) gets "yours", the tasks with
+ * flags they own, and "waiting on you", the tasks with flags whose `waitingOn` names them (questions put to
+ * them, reviews and approvals asked of them); a flag that waits on its own owner is only under "waiting on
+ * you", and each task shows once per section with all its reasons there. Each lead gets the whole project as
+ * well: counts per kind, what changed since their last digest, and the flags nobody in the team gets. Nobody
+ * outside the team domains gets anything, and a person with nothing stuck gets nothing unless
  * `sendWhenEmpty`. Pure: everything comes in `input` and `options`.
  */
 export function composeDigests(input: DigestInput, options: DigestOptions): ComposedDigests {
   const isTeam = (email: string | null): email is string =>
     email !== null && isTeamEmail(email, options.teamDomains);
-  const people = new Map<string, { name: string; owned: DigestEntry[]; waiting: DigestEntry[] }>();
+  const people = new Map<string, { name: string; owned: Section; waiting: Section }>();
   const personFor = (email: string, name: string) => {
     let p = people.get(email);
     if (!p) {
-      p = { name, owned: [], waiting: [] };
+      p = { name, owned: new Map(), waiting: new Map() };
       people.set(email, p);
     }
     return p;
@@ -109,18 +141,19 @@ export function composeDigests(input: DigestInput, options: DigestOptions): Comp
     const entry = toEntry(flag, task, options);
     all.push(entry);
     let reached = false;
-    const assignee = emailOf(task.assignee);
-    if (isTeam(assignee)) {
-      personFor(assignee, task.assignee!.name).owned.push(entry);
+    const waitingFor = toWaitingFor(flag);
+    const waiting = new Set<string>();
+    for (const person of flag.waitingOn) {
+      const email = emailOf(person);
+      if (!isTeam(email) || waiting.has(email)) continue;
+      waiting.add(email);
+      addTo(personFor(email, person.name).waiting, task, { ...entry, waitingFor });
       reached = true;
     }
-    const waitingFor = toWaitingFor(flag);
-    const seen = new Set(assignee ? [assignee] : []);
-    for (const person of [flag.owner, ...flag.asked]) {
-      const email = emailOf(person);
-      if (!isTeam(email) || seen.has(email)) continue;
-      seen.add(email);
-      personFor(email, person!.name).waiting.push({ ...entry, waitingFor });
+    const owner = entry.owner;
+    const ownerEmail = emailOf(owner);
+    if (isTeam(ownerEmail)) {
+      if (!waiting.has(ownerEmail)) addTo(personFor(ownerEmail, owner!.name).owned, task, entry);
       reached = true;
     }
     // A task nobody is assigned to is the leads' to hand out, whoever the rule asked to act.
@@ -131,12 +164,12 @@ export function composeDigests(input: DigestInput, options: DigestOptions): Comp
 
   const digests = new Map<string, Digest>();
   for (const [email, p] of people) {
-    if (p.owned.length + p.waiting.length === 0 && !options.sendWhenEmpty) continue;
+    if (p.owned.size + p.waiting.size === 0 && !options.sendWhenEmpty) continue;
     digests.set(email, {
       recipient: { email, name: p.name },
       day: options.day,
-      owned: p.owned.sort(byLongestStuck),
-      waiting: p.waiting.sort(byLongestStuck),
+      owned: toTaskEntries(p.owned, options),
+      waiting: toTaskEntries(p.waiting, options),
       lead: null,
     });
   }
@@ -219,7 +252,7 @@ function toLeadSection(
 
 /** What is stored with the claim: the counts, and the flags the digest named (a lead's: the whole project). */
 export function toDigestSummary(digest: Digest): DigestSummary {
-  const entries = digest.lead?.entries ?? [...digest.owned, ...digest.waiting];
+  const entries = digest.lead?.entries ?? [...digest.owned, ...digest.waiting].flatMap((t) => t.reasons);
   const seen = new Set<string>();
   const flags: SummaryFlag[] = [];
   for (const e of entries) {

@@ -19,7 +19,7 @@ export interface DigestTask {
   assignee: DigestPerson | null;
 }
 
-/** Why a flag waits on someone who does not own the task. */
+/** What a flag waits on its recipient for: an answer, a review, an approval, or anything else. */
 export type WaitingFor = "question" | "review" | "approval" | "action";
 
 /** A flag that shows now, with what the digest needs to route and link it. */
@@ -31,12 +31,12 @@ export interface DigestFlag {
   taskKey: string;
   since: Date;
   reason: string;
-  /** Who should act, as the rule decided (see RaisedFlag.owner). */
+  /** Who answers for the task, as the rule decided (see RaisedFlag.owner). */
   owner: DigestPerson | null;
+  /** Who must move now: a requested reviewer, whom a question or approval request was put to; never the asker. */
+  waitingOn: DigestPerson[];
   /** The evidence items, in the flag's order, with their links in the source when known. */
   evidence: Array<{ id: string; url: string | null }>;
-  /** Others the evidence asks: the people a question or approval request names, the reviewers requested. */
-  asked: DigestPerson[];
 }
 
 /** A flag that was resolved inside the changes window (for the leads' "what changed"). */
@@ -92,7 +92,7 @@ export interface DigestOptions {
   changesSince: Date;
 }
 
-/** One line of a digest: a flag, why, for how long, and where to act on it. */
+/** One reason a task is stuck: a flag, why, for how long, and where to act on it. */
 export interface DigestEntry {
   flagId: string;
   kind: FlagKind;
@@ -113,8 +113,29 @@ export interface DigestEntry {
   /** That source as its connector names it: `Open in Slack`. */
   linkSourceLabel: string;
   owner: DigestPerson | null;
-  /** Set on entries that wait on the recipient without being theirs. */
+  /** Set on entries that wait on the recipient. */
   waitingFor?: WaitingFor;
+}
+
+/**
+ * One task in a person's "Yours" or "Waiting on you": every reason it is stuck there under one heading, so a
+ * task with three unanswered questions is one heading with three reasons.
+ */
+export interface DigestTaskEntry {
+  taskKey: string;
+  taskTitle: string;
+  taskStatus: string;
+  source: SourceId;
+  /** `$THREADLINE_PUBLIC_URL/tasks/<key>`. */
+  threadlineUrl: string;
+  /** The task in its source, and that source as its connector names it. */
+  taskUrl: string;
+  taskSourceLabel: string;
+  /** The longest-stuck reason's `since`, and the whole days since then. */
+  since: Date;
+  stuckDays: number;
+  /** The task's flags in this section, longest stuck first. */
+  reasons: DigestEntry[];
 }
 
 export interface LeadSection {
@@ -137,16 +158,17 @@ export interface LeadSection {
 export interface Digest {
   recipient: { email: string; name: string };
   day: string;
-  /** Flags on tasks the recipient is assigned to. */
-  owned: DigestEntry[];
-  /** Flags that wait on the recipient on other people's tasks. */
-  waiting: DigestEntry[];
+  /** Tasks with flags the recipient owns (none that wait on them too: those are under `waiting`). */
+  owned: DigestTaskEntry[];
+  /** Tasks with flags whose `waitingOn` names the recipient. */
+  waiting: DigestTaskEntry[];
   /** For leads: the whole project. */
   lead: LeadSection | null;
 }
 
 /** What is kept in `digests.summary`: enough for the next day's "what changed" and for people to audit. */
 export interface DigestSummary {
+  /** Tasks under "Yours" and under "Waiting on you". */
   owned: number;
   waiting: number;
   project: number | null;

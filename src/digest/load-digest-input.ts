@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { FlagSettings } from "../flags/flag-settings.ts";
-import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
+import { FLAG_KINDS } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import { loadLastSentDigests } from "../store/digest-log.ts";
 import {
@@ -10,17 +9,8 @@ import {
   loadPeopleWithEmail,
   loadResolvedFlags,
 } from "../store/digest-queries.ts";
-import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
-import { toPerson } from "../store/people-queries.ts";
-import { toAskedPeople } from "./compose-asked.ts";
-import type {
-  DigestFlag,
-  DigestInput,
-  DigestPerson,
-  DigestTask,
-  PreviousDigest,
-  ResolvedFlag,
-} from "./digest-model.ts";
+import { toPeople, toPerson } from "../store/people-queries.ts";
+import type { DigestFlag, DigestInput, DigestTask, PreviousDigest, ResolvedFlag } from "./digest-model.ts";
 
 const SummaryFlagSchema = z.object({
   id: z.string(),
@@ -31,15 +21,10 @@ const SummaryFlagSchema = z.object({
 });
 const StoredSummarySchema = z.object({ flags: z.array(SummaryFlagSchema) });
 
-/** Flags whose `asked` people come from their evidence or the pull request (see `toAskedPeople`). */
-const asksSomeone = (f: { kind: FlagKind; fingerprint: string }) =>
-  f.kind === "unanswered_question" ||
-  (f.kind === "missing_approval" && (f.fingerprint.startsWith("request:") || f.fingerprint === "pr-review"));
-
 /**
- * What the digests of a day are composed from: the flags that show as of `now` with their tasks, owners and
- * evidence links; the people those flags' evidence asks; the flags resolved since `changesSince`; the team's
- * people; and each lead's latest digest before `day` that was sent. A handful of queries, whatever the size.
+ * What the digests of a day are composed from: the flags that show as of `now` with their tasks, owners, the
+ * people they wait on and evidence links; the flags resolved since `changesSince`; the team's people; and each
+ * lead's latest digest before `day` that was sent. A handful of queries, whatever the size.
  */
 export async function loadDigestInput(
   db: Db,
@@ -48,7 +33,6 @@ export async function loadDigestInput(
     day: string;
     changesSince: Date;
     leads: readonly string[];
-    settings: FlagSettings;
   },
 ): Promise<DigestInput> {
   const { now } = options;
@@ -78,29 +62,17 @@ export async function loadDigestInput(
     ]),
   );
   const urls = new Map(itemRows.map((i) => [i.id, i.url]));
-  const asking = flagRows.filter((f) => asksSomeone(f));
-  const snapshots = new Map(
-    (await loadTaskSnapshots(db, [...new Set(asking.map((f) => f.task_key))], options.settings)).map((s) => [
-      s.key,
-      s,
-    ]),
-  );
-  const flags: DigestFlag[] = flagRows.map((r) => {
-    const flag = {
-      id: r.id,
-      kind: r.kind,
-      fingerprint: r.fingerprint,
-      taskKey: r.task_key,
-      since: new Date(r.since),
-      reason: r.reason,
-      owner: toPerson(r.owner_id, r.owner_name, r.owner_email),
-      evidence: (r.evidence ?? []).map((id) => ({ id, url: urls.get(id) ?? null })),
-      asked: [] as DigestPerson[],
-    };
-    const snapshot = snapshots.get(r.task_key);
-    if (snapshot && asksSomeone(r)) flag.asked = toAskedPeople(flag, snapshot);
-    return flag;
-  });
+  const flags: DigestFlag[] = flagRows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    fingerprint: r.fingerprint,
+    taskKey: r.task_key,
+    since: new Date(r.since),
+    reason: r.reason,
+    owner: toPerson(r.owner_id, r.owner_name, r.owner_email),
+    waitingOn: toPeople(r.waiting),
+    evidence: (r.evidence ?? []).map((id) => ({ id, url: urls.get(id) ?? null })),
+  }));
 
   const previous = new Map<string, PreviousDigest>();
   for (const row of previousRows) {

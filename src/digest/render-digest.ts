@@ -1,5 +1,12 @@
 import type { FlagKind } from "../model/kinds.ts";
-import type { Digest, DigestEntry, LeadSection, SummaryFlag, WaitingFor } from "./digest-model.ts";
+import type {
+  Digest,
+  DigestEntry,
+  DigestTaskEntry,
+  LeadSection,
+  SummaryFlag,
+  WaitingFor,
+} from "./digest-model.ts";
 
 /** A digest as a message: subject, plain text and HTML. */
 export interface RenderedDigest {
@@ -52,7 +59,7 @@ export function formatDay(day: string): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const stuckFor = (e: DigestEntry) =>
+const stuckFor = (e: { stuckDays: number }) =>
   e.stuckDays === 0 ? "since today" : `stuck ${plural(e.stuckDays, "day")}`;
 
 /** The subject: the day and the counts, the most pressing first, short enough for a phone's list. */
@@ -74,14 +81,29 @@ export function toSubject(digest: Digest): string {
 // Plain text
 
 function textEntry(e: DigestEntry): string {
-  const label = e.waitingFor
-    ? `${WAITING_LABELS[e.waitingFor]} · ${KIND_LABELS[e.kind]}`
-    : KIND_LABELS[e.kind];
   return [
-    `* ${e.taskKey} ${e.taskTitle} [${label}, ${stuckFor(e)}]`,
+    `* ${e.taskKey} ${e.taskTitle} [${labelOf(e)}, ${stuckFor(e)}]`,
     `  ${e.reason}`,
     `  Threadline: ${e.threadlineUrl}`,
     `  ${e.linkSourceLabel}: ${e.sourceUrl}`,
+  ].join("\n");
+}
+
+const labelOf = (e: DigestEntry) =>
+  e.waitingFor ? `${WAITING_LABELS[e.waitingFor]} · ${KIND_LABELS[e.kind]}` : KIND_LABELS[e.kind];
+
+/** A task under one heading, each reason below it with its own link when that is not the task's. */
+function textTask(t: DigestTaskEntry): string {
+  const reasons = t.reasons.flatMap((e) => [
+    `  - ${labelOf(e)}: ${e.reason}`,
+    ...(e.sourceUrl !== t.taskUrl ? [`    ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
+  ]);
+  const count = t.reasons.length > 1 ? `, ${t.reasons.length} reasons` : "";
+  return [
+    `* ${t.taskKey} ${t.taskTitle} [${stuckFor(t)}${count}]`,
+    `  Threadline: ${t.threadlineUrl}`,
+    `  ${t.taskSourceLabel}: ${t.taskUrl}`,
+    ...reasons,
   ].join("\n");
 }
 
@@ -89,6 +111,11 @@ const textSection = (title: string, entries: DigestEntry[]) =>
   entries.length === 0
     ? []
     : [`${title} (${entries.length})`, "", ...entries.map(textEntry).flatMap((t) => [t, ""])];
+
+const textTasks = (title: string, tasks: DigestTaskEntry[]) =>
+  tasks.length === 0
+    ? []
+    : [`${title} (${tasks.length})`, "", ...tasks.map(textTask).flatMap((t) => [t, ""])];
 
 const textResolved = (f: SummaryFlag) => `* ${f.taskKey} ${f.title} [${KIND_LABELS[f.kind]}]`;
 
@@ -100,8 +127,8 @@ function changesSince(lead: LeadSection): string {
 /** The plain-text part: the same content as the HTML, for clients and people that read text. */
 export function toDigestText(digest: Digest, publicUrl: string): string {
   const lines = [`What's stuck, ${formatDay(digest.day)}, for ${digest.recipient.name}`, ""];
-  lines.push(...textSection("YOURS: flagged tasks you own", digest.owned));
-  lines.push(...textSection("WAITING ON YOU", digest.waiting));
+  lines.push(...textTasks("YOURS: flagged tasks you own", digest.owned));
+  lines.push(...textTasks("WAITING ON YOU", digest.waiting));
   const lead = digest.lead;
   if (lead) {
     const c = lead.changes;
@@ -144,14 +171,34 @@ const WRAP = "word-break:break-word;overflow-wrap:anywhere;";
 
 function htmlEntry(e: DigestEntry): string {
   const color = KIND_COLORS[e.kind];
-  const label = e.waitingFor
-    ? `${escapeHtml(WAITING_LABELS[e.waitingFor])} · ${escapeHtml(KIND_LABELS[e.kind])}`
-    : escapeHtml(KIND_LABELS[e.kind]);
+  const label = escapeHtml(labelOf(e));
   return `<tr><td style="padding:12px 16px;border-top:1px solid #e5e7eb;border-left:4px solid ${color};${FONT}${WRAP}">
 <div style="font-size:12px;line-height:16px;font-weight:bold;color:${color};">${label} · ${escapeHtml(stuckFor(e))}</div>
 <div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(e.taskKey)}</a> ${escapeHtml(e.taskTitle)}</div>
 <div style="font-size:14px;line-height:20px;color:#374151;padding-top:2px;">${escapeHtml(e.reason)}</div>
 <div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>
+</td></tr>`;
+}
+
+/** A task under one heading, with its links, then each reason in its kind's colour. */
+function htmlTask(t: DigestTaskEntry): string {
+  const color = KIND_COLORS[t.reasons[0]!.kind];
+  const count = t.reasons.length > 1 ? ` · ${t.reasons.length} reasons` : "";
+  const reasons = t.reasons
+    .map((e) => {
+      const link =
+        e.sourceUrl !== t.taskUrl
+          ? `<div style="font-size:13px;line-height:20px;"><a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>`
+          : "";
+      return `<div style="padding-top:8px;"><div style="font-size:12px;line-height:16px;font-weight:bold;color:${KIND_COLORS[e.kind]};">${escapeHtml(labelOf(e))}</div>
+<div style="font-size:14px;line-height:20px;color:#374151;">${escapeHtml(e.reason)}</div>${link}</div>`;
+    })
+    .join("\n");
+  return `<tr><td style="padding:12px 16px;border-top:1px solid #e5e7eb;border-left:4px solid ${color};${FONT}${WRAP}">
+<div style="font-size:12px;line-height:16px;font-weight:bold;color:#6b7280;">${escapeHtml(stuckFor(t))}${count}</div>
+<div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(t.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(t.taskKey)}</a> ${escapeHtml(t.taskTitle)}</div>
+<div style="font-size:13px;line-height:20px;padding-top:2px;"><a href="${escapeHtml(t.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(t.taskUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(t.taskSourceLabel)}</a></div>
+${reasons}
 </td></tr>`;
 }
 
@@ -162,6 +209,9 @@ const htmlSection = (title: string, entries: DigestEntry[], note = "") =>
   entries.length === 0
     ? ""
     : htmlHeading(`${title} (${entries.length})`, note) + entries.map(htmlEntry).join("\n");
+
+const htmlTasks = (title: string, tasks: DigestTaskEntry[], note: string) =>
+  tasks.length === 0 ? "" : htmlHeading(`${title} (${tasks.length})`, note) + tasks.map(htmlTask).join("\n");
 
 function htmlCounts(lead: LeadSection): string {
   const rows = Object.entries(lead.counts)
@@ -196,8 +246,8 @@ export function toDigestHtml(digest: Digest, publicUrl: string): string {
   const subject = toSubject(digest);
   const lead = digest.lead;
   let body = "";
-  body += htmlSection("Yours", digest.owned, "Flagged tasks assigned to you, longest stuck first.");
-  body += htmlSection("Waiting on you", digest.waiting, "Questions, reviews and approvals others wait on.");
+  body += htmlTasks("Yours", digest.owned, "Flagged tasks you answer for, longest stuck first.");
+  body += htmlTasks("Waiting on you", digest.waiting, "Questions, reviews and approvals others wait on.");
   if (lead) {
     body += htmlHeading(`The project: ${plural(lead.total, "flag")}`, `Changes ${changesSince(lead)}.`);
     body += htmlCounts(lead);

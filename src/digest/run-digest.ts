@@ -127,7 +127,6 @@ export async function runDigest(run: DigestRun): Promise<DigestRunResult> {
     day,
     changesSince,
     leads: config.digestLeads,
-    settings: flagSettings,
   });
   const { digests, skipped } = composeDigests(input, {
     now,

@@ -3,7 +3,8 @@ import type { FlagKind } from "../model/kinds.ts";
 /**
  * A flag as a rule raises it. `fingerprint` tells apart several flags of one kind on one task (two unanswered
  * questions); `since` is when the condition started (the question's time, the last activity); `owner` is the
- * person id of who should act, null when nobody is known (the digest sends those to the leads).
+ * person id of who answers for the task, null when nobody is known (the digest sends those to the leads);
+ * `waitingOn` are the team members who must move now (a requested reviewer, whom a question was put to).
  */
 export interface RaisedFlag {
   kind: FlagKind;
@@ -15,6 +16,11 @@ export interface RaisedFlag {
   /** Ids of the items that caused the flag. */
   evidence: string[];
   owner: string | null;
+  /**
+   * Person ids of the team members who must move now, in the order the evidence names them: never a bot, never
+   * someone outside the team, never the person who asked. Empty when the owner is the one to move.
+   */
+  waitingOn: string[];
   /** Time of the newest evidence item (`since` when there is none): a dismissed flag returns when it moves. */
   lastEvidenceAt: Date;
 }

@@ -43,7 +43,14 @@ export const FlagSchema = z
     since: isoTime("When the problem was first seen"),
     reason: z.string().openapi({ description: "One sentence a person can act on." }),
     evidence: z.array(z.string()).openapi({ description: "Ids of the items that caused the flag." }),
-    owner: PersonOrNull,
+    owner: PersonOrNull.openapi({
+      description:
+        "Who answers for the task (its assignee, else its author or reporter); null when nobody is known.",
+    }),
+    waitingOn: z.array(PersonSchema).openapi({
+      description:
+        "The team members who must move now: a requested reviewer who has not approved, the people a question or approval request was put to (by @-mention, an email's To, or a direct reply). Never the person who asked, never a bot or anyone outside the team; empty when the owner is the one to move.",
+    }),
   })
   .openapi("Flag", { description: "A reason a task is stuck." });
 export type Flag = z.infer<typeof FlagSchema>;
@@ -157,6 +164,22 @@ export const taskListQuerySchema = (isCursor: (value: string) => boolean) =>
 
 export const FlagListQuerySchema = z.object({
   kind: flagKindParam("kind").openapi({ description: "Only flags of this kind." }),
+  for: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320, { error: "for must be at most 320 characters" })
+    .refine(hasNoNul, noNul("for"))
+    .refine((v) => v.toLowerCase() === "me" || /^[^\s@]+@[^\s@]+$/.test(v), {
+      error: "for must be an email address, or `me`",
+    })
+    .optional()
+    .openapi({
+      param: { name: "for", in: "query" },
+      description:
+        "Only the flags this person owns or that wait on them: an email address, matched ignoring case against people's own addresses and every address of their identities in each source, through merges. `me` is the caller: it needs a token that acts as a person, and the server's API token acts as nobody, so it is refused (400) with that token.",
+      example: "dana@acme.dev",
+    }),
 });
 
 const byField = z.string().trim().min(1).max(200).refine(hasNoNul, noNul("by")).optional().openapi({

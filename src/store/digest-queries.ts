@@ -1,5 +1,6 @@
 /**
- * What the nightly digest is composed from (see `loadDigestInput`): the flags that show with their owners,
+ * What the nightly digest is composed from (see `loadDigestInput`): the flags that show with their owners and
+ * the people they wait on,
  * the flags resolved in a span, the flagged tasks with their assignees, the evidence items' links and the
  * people who may get a digest. People are the survivors of any merge.
  */
@@ -7,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { FlagKind, SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
-import { survivorOf } from "./people-queries.ts";
+import { peopleOf, survivorOf } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
 
 /** Times travel as epoch milliseconds: both drivers read a float8 as a number, whatever the session zone. */
@@ -27,6 +28,8 @@ export interface DigestFlagRow {
   owner_id: string | null;
   owner_name: string | null;
   owner_email: string | null;
+  /** The people the flag waits on, survivors of any merge: JSON text for `toPeople`. */
+  waiting: string | null;
 }
 
 /** The flags that show as of `now` (see `flag-visibility.ts`) of tasks not deleted, oldest first. */
@@ -34,10 +37,11 @@ export async function loadDigestFlags(db: Db, now: Date): Promise<DigestFlagRow[
   return queryRows<DigestFlagRow>(
     db,
     sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.evidence,
-               o.id as owner_id, o.name as owner_name, o.email as owner_email
+               o.id as owner_id, o.name as owner_name, o.email as owner_email, w.waiting
         from flags f
         join tasks t on t.key = f.task_key and t.deleted_at is null
         left join lateral ${survivorOf(sql`f.owner_id`)} o on true
+        left join lateral ${peopleOf(sql`f.waiting_on`)} w on true
         where ${isFlagVisible("f", now)}
         order by f.since asc, f.id asc`,
   );

@@ -19,6 +19,8 @@ export interface StoredFlag {
   reason: string;
   evidence: string[];
   ownerId: string | null;
+  /** Person ids of who must move now (see RaisedFlag.waitingOn), as the rule named them. */
+  waitingOn: string[];
   state: FlagState;
   snoozedUntil: Date | null;
   stateBy: string | null;
@@ -58,6 +60,7 @@ interface FlagRow {
   reason: string;
   evidence: string[] | null;
   owner_id: string | null;
+  waiting_on: string[] | null;
   state: FlagState;
   snoozed_until: number | null;
   state_by: string | null;
@@ -77,6 +80,7 @@ const COLUMNS = sql.raw(
     "reason",
     "evidence",
     "owner_id",
+    "waiting_on",
     "state",
     "state_by",
     "state_reason",
@@ -98,6 +102,7 @@ function toStoredFlag(r: FlagRow): StoredFlag {
     reason: r.reason,
     evidence: r.evidence ?? [],
     ownerId: r.owner_id,
+    waitingOn: r.waiting_on ?? [],
     state: r.state,
     snoozedUntil: date(r.snoozed_until),
     stateBy: r.state_by,
@@ -130,7 +135,7 @@ export interface SaveFlagsResult {
   opened: number;
   /** Flags shown again: raised after being resolved, a snooze that ended, new evidence after a dismissal. */
   reopened: number;
-  /** Flags whose reason, evidence or owner changed. */
+  /** Flags whose reason, evidence, owner or the people they wait on changed. */
   updated: number;
   /** Flags no longer raised. */
   resolved: number;
@@ -157,8 +162,8 @@ const REOPEN = (now: Date) => sql`(
 
 /**
  * Stores the flags raised for `taskKeys` (every flag those tasks raise now, and only those tasks'): a new flag
- * is inserted open; one already stored keeps its `since` (first seen) and gets the new reason, evidence and
- * owner; a resolved one raised again starts afresh (open, `since` anew); a snoozed one stays hidden until
+ * is inserted open; one already stored keeps its `since` (first seen) and gets the new reason, evidence,
+ * owner and waiting people; a resolved one raised again starts afresh (open, `since` anew); a snoozed one stays hidden until
  * `snoozed_until`; a dismissed one comes back only when its newest evidence is newer than the dismissal. Flags
  * of those tasks no longer raised are resolved. Rows that would not change are not written.
  */
@@ -197,6 +202,7 @@ export async function saveFlags(
     } else if (
       row.reason !== flag.reason ||
       row.ownerId !== flag.owner ||
+      !sameList(row.waitingOn, flag.waitingOn) ||
       !sameList(row.evidence, flag.evidence) ||
       row.lastEvidenceAt?.getTime() !== flag.lastEvidenceAt.getTime()
     ) {
@@ -233,20 +239,24 @@ function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL
       reason: flag.reason,
       evidence: flag.evidence,
       owner_id: flag.owner,
+      waiting_on: flag.waitingOn,
       last_evidence_at: flag.lastEvidenceAt.toISOString(),
     })),
   );
   const reopen: SQL = REOPEN(now);
   return sql`upserted as (
-    insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, state, last_evidence_at, updated_at)
+    insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, waiting_on, state,
+                       last_evidence_at, updated_at)
     select x.id, x.task_key, x.kind, x.fingerprint, x.since, x.reason,
-           array(select jsonb_array_elements_text(x.evidence)), x.owner_id, 'open', x.last_evidence_at, ${time(now)}
+           array(select jsonb_array_elements_text(x.evidence)), x.owner_id,
+           array(select jsonb_array_elements_text(x.waiting_on)), 'open', x.last_evidence_at, ${time(now)}
     from jsonb_to_recordset(${rows}::jsonb) as x(id text, task_key text, kind text, fingerprint text, since timestamptz,
-         reason text, evidence jsonb, owner_id text, last_evidence_at timestamptz)
+         reason text, evidence jsonb, owner_id text, waiting_on jsonb, last_evidence_at timestamptz)
     on conflict (task_key, kind, fingerprint) do update set
       reason = excluded.reason,
       evidence = excluded.evidence,
       owner_id = excluded.owner_id,
+      waiting_on = excluded.waiting_on,
       last_evidence_at = excluded.last_evidence_at,
       updated_at = excluded.updated_at,
       since = case when flags.state = 'resolved' then excluded.since else flags.since end,

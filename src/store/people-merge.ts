@@ -25,7 +25,10 @@ export type MergePeopleResult =
   | {
       status: "merged";
       person: Person;
-      /** Tasks whose assignee, reporter, items' authors or flags' owners changed: their flags may change. */
+      /**
+       * Tasks whose assignee, reporter, items' authors, flags' owners or the people their flags wait on changed:
+       * their flags may change.
+       */
       taskKeys: string[];
     }
   | { status: "not_found"; personId: string }
@@ -39,7 +42,7 @@ interface PersonRow {
 
 /**
  * Merges `from` into `into` in one transaction: re-points every identity, task assignee and reporter, item
- * author and flag owner, re-points people merged into `from` earlier (chains stay one step long), sets
+ * author, flag owner and person a flag waits on, re-points people merged into `from` earlier (chains stay one step long), sets
  * `from.merged_into`, and gives the survivor `from`'s email when it has none. Both rows are locked first,
  * in id order, so two merges of the same people queue rather than deadlock.
  *
@@ -104,6 +107,18 @@ export async function mergePeople(db: Db, input: MergePeopleInput): Promise<Merg
       await queryRows(
         tx,
         sql`update flags set owner_id = ${into}, updated_at = ${now} where owner_id = ${from} returning task_key`,
+      ),
+    );
+    // Whom a flag waits on: the survivor in the merged person's place, named once, where it first stood.
+    collect(
+      await queryRows(
+        tx,
+        sql`update flags set updated_at = ${now}, waiting_on = array(
+              select w.person_id
+              from unnest(array_replace(flags.waiting_on, ${from}::text, ${into}::text)) with ordinality as w(person_id, n)
+              group by w.person_id order by min(w.n))
+            where ${from}::text = any(waiting_on)
+            returning task_key`,
       ),
     );
     await tx.execute(

@@ -9,7 +9,8 @@ export const MAX_MERGE_DEPTH = 32;
 /**
  * A lateral subquery answering `(id, name, email)` of the person `personId` names, following `merged_into`
  * to the survivor: use as `left join lateral ${survivorOf(sql`t.assignee_id`)} a on true`. One primary-key
- * lookup per link of the chain, so it costs next to nothing per row of a page.
+ * lookup per link of the chain, so it costs next to nothing per row of a page. `personId` must not name a
+ * column through an alias `p` or `c`: inside, those are the subquery's own.
  */
 export const survivorOf = (personId: SQL) => sql`(
   with recursive chain(id, name, email, merged_into, depth) as (
@@ -21,6 +22,28 @@ export const survivorOf = (personId: SQL) => sql`(
   )
   select id, name, email from chain order by depth desc limit 1
 )`;
+
+/**
+ * A lateral subquery answering `waiting`: the people of a text[] column of person ids (`f.waiting_on`), each the
+ * survivor of any merge, in the column's order, as JSON text `[{id, name, email}]` (null for none); read it
+ * with `toPeople`. Use as `left join lateral ${peopleOf(sql`f.waiting_on`)} w on true`.
+ */
+export const peopleOf = (personIds: SQL) => sql`(
+  select json_agg(json_build_object('id', s.id, 'name', s.name, 'email', s.email) order by w.n)::text as waiting
+  from unnest(${personIds}) with ordinality as w(person_id, n)
+  cross join lateral ${survivorOf(sql`w.person_id`)} s)`;
+
+/** The people `peopleOf` answered, each once (two ids merged into one survivor name them once), in order. */
+export function toPeople(json: string | null): Person[] {
+  const seen = new Set<string>();
+  const people: Person[] = [];
+  for (const p of (json ? JSON.parse(json) : []) as Person[]) {
+    if (seen.has(p.id)) continue;
+    seen.add(p.id);
+    people.push({ id: p.id, name: p.name, email: p.email ?? null });
+  }
+  return people;
+}
 
 /** The person of three columns a `survivorOf` join selected, or null when the row names nobody. */
 export function toPerson(id: unknown, name: unknown, email: unknown): Person | null {

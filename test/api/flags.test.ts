@@ -79,6 +79,7 @@ describeEachDatabase("GET /api/flags", (ctx) => {
       reason: "Pull request acme/payments#7 waits for an approving review; ask a reviewer.",
       evidence: ["github:pr-7", "github:review-3"],
       owner: { id: "p_ana", name: "Ana Souza", email: "ana@acme.dev" },
+      waitingOn: [],
     });
     // The owner was merged into Ana: shown as Ana.
     expect(body.flags[2]?.owner).toEqual({ id: "p_ana", name: "Ana Souza", email: "ana@acme.dev" });
@@ -106,6 +107,146 @@ describeEachDatabase("GET /api/flags", (ctx) => {
     expect(body.flags.map((f) => f.id)).toEqual(["f_snooze_over", "f_snooze_on"]);
     const before = FlagListSchema.parse((await api.get("/api/flags?kind=blocked_external")).body);
     expect(before.flags.map((f) => f.id)).toEqual(["f_snooze_over"]);
+  });
+});
+
+describeEachDatabase("GET /api/flags: whom a flag waits on, and ?for=", (ctx) => {
+  let api: ReturnType<typeof apiOver>;
+  const ANA = { id: "w_ana", name: "Ana Souza", email: "ana@team.example" };
+  const BEN = { id: "w_ben", name: "Ben Okafor", email: "ben@team.example" };
+  const CY = { id: "w_cy", name: "cy", email: null };
+
+  beforeAll(async () => {
+    api = apiOver(ctx.db);
+    const f = fixtures(ctx.db);
+    await f.person(ANA);
+    await f.person(BEN);
+    await f.person(CY);
+    // Ben's old Slack account, merged into him; its address still finds him.
+    await f.person({
+      id: "w_ben_old",
+      name: "ben.o",
+      email: "b.okafor@old.team.example",
+      mergedInto: BEN.id,
+    });
+    // Cy has no address of their own: their GitHub identity vouches for two.
+    await f.identity({
+      source: "github",
+      externalId: "9001",
+      personId: CY.id,
+      email: "cy@users.noreply.github.com",
+      emails: ["Cy.Ng@Team.example"],
+    });
+    for (const key of ["W-1", "W-2", "W-3", "W-4"]) await f.task({ key });
+    // The pull request's author owns it; the review waits on Ben (named twice over: once through the merge).
+    await f.flag({
+      id: "w_review",
+      taskKey: "W-1",
+      kind: "missing_approval",
+      fingerprint: "pr-review",
+      since: minutesAfter(10),
+      reason: "Open for 3 working days without an approving review; review requested from Ben Okafor.",
+      evidence: ["github:pr-1"],
+      ownerId: ANA.id,
+      waitingOn: ["w_ben_old", "w_ben", "w_cy"],
+    });
+    await f.flag({
+      id: "w_question",
+      taskKey: "W-2",
+      kind: "unanswered_question",
+      since: minutesAfter(20),
+      reason: "Ana asked in Slack: “which retry policy?”; no reply in 2 working days.",
+      evidence: ["slack:C1/2"],
+      ownerId: CY.id,
+      waitingOn: ["w_cy"],
+    });
+    await f.flag({ id: "w_stale", taskKey: "W-3", kind: "stale", since: minutesAfter(30), ownerId: BEN.id });
+    await f.flag({ id: "w_nobody", taskKey: "W-4", kind: "no_owner", since: minutesAfter(40) });
+  });
+
+  const flagIds = (body: unknown) => (body as { flags: Array<{ id: string }> }).flags.map((f) => f.id);
+
+  it("names the people a flag waits on, as survivors of any merge, each once and in order", async () => {
+    const res = await api.get("/api/flags?kind=missing_approval");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      flags: [
+        {
+          id: "w_review",
+          kind: "missing_approval",
+          taskKey: "W-1",
+          since: "2025-03-03T09:10:00.000Z",
+          reason: "Open for 3 working days without an approving review; review requested from Ben Okafor.",
+          evidence: ["github:pr-1"],
+          owner: ANA,
+          waitingOn: [BEN, CY],
+        },
+      ],
+    });
+    const nobody = await api.get("/api/flags?kind=no_owner");
+    expect(nobody.body).toMatchObject({ flags: [{ id: "w_nobody", owner: null, waitingOn: [] }] });
+  });
+
+  it("keeps, with for=EMAIL, the flags that person owns or that wait on them", async () => {
+    expect(flagIds((await api.get("/api/flags?for=ana@team.example")).body)).toEqual(["w_review"]);
+    expect(flagIds((await api.get("/api/flags?for=ben@team.example")).body)).toEqual(["w_review", "w_stale"]);
+    expect(flagIds((await api.get("/api/flags?for=nobody@team.example")).body)).toEqual([]);
+    const both = await api.get("/api/flags?for=ben@team.example&kind=stale");
+    expect(flagIds(both.body)).toEqual(["w_stale"]);
+  });
+
+  it("matches the address ignoring case, through merges and every identity's addresses", async () => {
+    // A merged-away person's own address.
+    expect(flagIds((await api.get("/api/flags?for=B.Okafor@OLD.team.example")).body)).toEqual([
+      "w_review",
+      "w_stale",
+    ]);
+    expect(flagIds((await api.get("/api/flags?for=BEN%40Team.Example")).body)).toEqual([
+      "w_review",
+      "w_stale",
+    ]);
+    // An identity's address and one of the further addresses its source vouches for.
+    for (const email of ["cy@users.noreply.github.com", "cy.ng@team.example"]) {
+      expect(flagIds((await api.get(`/api/flags?for=${encodeURIComponent(email)}`)).body), email).toEqual([
+        "w_review",
+        "w_question",
+      ]);
+    }
+  });
+
+  it("refuses for=me with the API token, which acts as nobody, and anything that is not an address", async () => {
+    const me = await api.get("/api/flags?for=me");
+    expect(me.status).toBe(400);
+    expect(me.body).toEqual({
+      error: {
+        code: "bad_request",
+        message: expect.stringMatching(/for: `me` needs a token that acts as a person/),
+      },
+    });
+    for (const bad of ["", "ben", "ben@", "a b@team.example"]) {
+      const res = await api.get(`/api/flags?for=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body, bad).toMatchObject({
+        error: { code: "bad_request", message: expect.stringMatching(/for/) },
+      });
+    }
+    expect(api.errors).toEqual([]);
+  });
+
+  it("answers for=me as the caller when the auth layer knows who calls", async () => {
+    const app = new OpenAPIHono();
+    app.route(
+      "/api",
+      createFlagRoutes({
+        db: ctx.db,
+        now: () => NOW,
+        tasksChanged: async () => {},
+        callerEmail: () => "Ana@team.example",
+      }),
+    );
+    const res = await app.request("/api/flags?for=me");
+    expect(res.status).toBe(200);
+    expect(flagIds(await res.json())).toEqual(["w_review"]);
   });
 });
 

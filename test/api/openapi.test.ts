@@ -12,7 +12,7 @@ const OperationSchema = z.object({
     z.object({ content: z.record(z.string(), z.object({ schema: z.unknown() })).optional() }),
   ),
   parameters: z
-    .array(z.object({ name: z.string(), in: z.string(), schema: z.record(z.string(), z.unknown()) }))
+    .array(z.looseObject({ name: z.string(), in: z.string(), schema: z.record(z.string(), z.unknown()) }))
     .optional(),
   requestBody: z.unknown().optional(),
 });
@@ -87,20 +87,35 @@ describeEachDatabase("GET /openapi.json", (ctx) => {
       ["at", "author", "id", "kind", "source", "taskKey", "text", "threadId", "url"].sort(),
     );
     expect(Object.keys(schemas.Flag?.properties ?? {}).sort()).toEqual(
-      ["evidence", "id", "kind", "owner", "reason", "since", "taskKey"].sort(),
+      ["evidence", "id", "kind", "owner", "reason", "since", "taskKey", "waitingOn"].sort(),
     );
     // Nullable where the contract says so, and only there.
     expect(schemas.Person?.type).toBe("object");
     const personOrNull = { anyOf: [{ $ref: "#/components/schemas/Person" }, { type: "null" }] };
     expect(schemas.Task?.properties?.assignee).toEqual(personOrNull);
     expect(schemas.Item?.properties?.author).toEqual(personOrNull);
-    expect(schemas.Flag?.properties?.owner).toEqual(personOrNull);
+    expect(schemas.Flag?.properties?.owner).toEqual({
+      ...personOrNull,
+      description: expect.stringMatching(/answers for the task/),
+    });
+    expect(schemas.Flag?.properties?.waitingOn).toEqual({
+      type: "array",
+      items: { $ref: "#/components/schemas/Person" },
+      description: expect.stringMatching(/must move now.*Never the person who asked/),
+    });
     expect(schemas.PersonAnswer?.properties?.person).toEqual({ $ref: "#/components/schemas/Person" });
 
     const params = (path: string, method: string) =>
       (doc.paths[path]?.[method]?.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
     expect(params("/api/tasks", "get")).toEqual(["query:cursor", "query:flag", "query:limit", "query:q"]);
-    expect(params("/api/flags", "get")).toEqual(["query:kind"]);
+    expect(params("/api/flags", "get")).toEqual(["query:for", "query:kind"]);
+    const forParam = doc.paths["/api/flags"]?.get?.parameters?.find((p) => p.name === "for");
+    expect(forParam).toMatchObject({
+      in: "query",
+      required: false,
+      description: expect.stringMatching(/owns or that wait on them.*`me` is the caller/s),
+      schema: { type: "string", minLength: 1, maxLength: 320 },
+    });
     expect(params("/api/items", "get")).toEqual(["query:cursor", "query:limit", "query:unlinked"]);
     expect(params("/api/tasks/{key}/timeline", "get")).toEqual(["path:key"]);
     expect(params("/api/tasks/{key}/links/{itemId}", "delete")).toEqual([

@@ -85,6 +85,8 @@ describeEachDatabase("GET /api/tasks", (ctx) => {
       reason: "Omar's question in Slack has no answer.",
       evidence: ["slack:C1/1"],
       ownerId: owner.id,
+      // Put to a person since merged into Dana (twice over): shown as Dana.
+      waitingOn: ["p_dana_older"],
     });
     await f.flag({ taskKey: "OPS-7", kind: "no_owner", reason: "Nobody is assigned; pick an owner." });
     await f.flag({
@@ -113,7 +115,7 @@ describeEachDatabase("GET /api/tasks", (ctx) => {
     const res = await api.get("/api/tasks?q=FAL-12");
     expect(res.status).toBe(200);
     const body = TaskListSchema.parse(res.body);
-    expect(body).toEqual({
+    expect(res.body).toEqual({
       tasks: [
         {
           key: "FAL-12",
@@ -133,6 +135,7 @@ describeEachDatabase("GET /api/tasks", (ctx) => {
               reason: "Omar's question in Slack has no answer.",
               evidence: ["slack:C1/1"],
               owner: { id: "p_omar", name: "Omar Haddad", email: "omar@acme.dev" },
+              waitingOn: [{ id: "p_dana", name: "Dana Whitfield", email: "dana@acme.dev" }],
             },
             {
               id: "flag_stale_fal12",
@@ -143,6 +146,7 @@ describeEachDatabase("GET /api/tasks", (ctx) => {
               evidence: ["jira:10012"],
               // Owned by a person merged into Dana: shown as Dana.
               owner: { id: "p_dana", name: "Dana Whitfield", email: "dana@acme.dev" },
+              waitingOn: [],
             },
           ],
         },

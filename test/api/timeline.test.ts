@@ -116,6 +116,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
           reason: "Priya's email is newer than every update on the issue; reply on the issue.",
           evidence: ["gmail:msg-2"],
           owner: null,
+          waitingOn: [],
         },
       ],
     });

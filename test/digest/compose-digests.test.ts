@@ -2,7 +2,6 @@
 
 import { describe, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
-import { toAskedPeople } from "../../src/digest/compose-asked.ts";
 import { composeDigests, isTeamEmail, toDigestSummary } from "../../src/digest/compose-digests.ts";
 import type {
   DigestFlag,
@@ -10,9 +9,9 @@ import type {
   DigestOptions,
   DigestPerson,
   DigestTask,
+  DigestTaskEntry,
 } from "../../src/digest/digest-model.ts";
 import { renderDigest } from "../../src/digest/render-digest.ts";
-import { NO_FACTS, type SnapshotPerson, type TaskSnapshot } from "../../src/model/task-snapshot.ts";
 
 const NOW = new Date("2026-03-04T15:00:00Z");
 const maya: DigestPerson = { id: "p_maya", name: "Maya Chen", email: "maya@team.example" };
@@ -46,7 +45,7 @@ const flag = (
   reason: `Reason of ${id}.`,
   owner,
   evidence: [],
-  asked: [],
+  waitingOn: [],
   ...extra,
 });
 
@@ -61,12 +60,15 @@ const TASKS = [
 const FLAGS: DigestFlag[] = [
   flag("f_q", "T-1", "unanswered_question", "2026-02-27T10:00:00Z", raj, {
     evidence: [{ id: "slack:C1/1", url: "https://slack.example/p1" }],
-    asked: [raj, tom],
+    waitingOn: [raj, tom],
   }),
   flag("f_stale", "T-1", "stale", "2026-02-20T09:00:00Z", maya),
   flag("f_fob", "T-2", "feedback_off_board", "2026-02-25T10:00:00Z", dan),
   flag("f_owner", "T-3", "no_owner", "2026-03-01T10:00:00Z", null),
-  flag("f_pr", "acme/web#5", "missing_approval", "2026-03-02T13:00:00Z", raj, { fingerprint: "pr-review" }),
+  flag("f_pr", "acme/web#5", "missing_approval", "2026-03-02T13:00:00Z", tom, {
+    fingerprint: "pr-review",
+    waitingOn: [raj],
+  }),
   flag("f_dnd", "T-4", "done_not_deployed", "2026-02-24T16:00:00Z", ghOnly),
   flag("f_new", "T-3", "stale", "2026-03-04T09:00:00Z", null),
 ];
@@ -94,6 +96,10 @@ const OPTIONS: DigestOptions = {
 const byEmail = (result: ReturnType<typeof composeDigests>) =>
   new Map(result.digests.map((d) => [d.recipient.email, d]));
 const ids = (entries: Array<{ flagId: string }>) => entries.map((e) => e.flagId);
+/** A section as `[task key, [flag ids]]`, in its order. */
+const tasksOf = (tasks: DigestTaskEntry[]) => tasks.map((t) => [t.taskKey, ids(t.reasons)]);
+const waitingFor = (tasks: DigestTaskEntry[]) =>
+  tasks.flatMap((t) => t.reasons.map((e) => [e.flagId, e.waitingFor]));
 
 describe("composeDigests", () => {
   const result = composeDigests(input(), OPTIONS);
@@ -112,34 +118,55 @@ describe("composeDigests", () => {
     expect(isTeamEmail("x@evil-team.example", ["team.example"])).toBe(false);
   });
 
-  it("gives the assignee their task's flags, longest stuck first", () => {
-    expect(ids(digests.get("maya@team.example")!.owned)).toEqual(["f_stale", "f_q"]);
+  it("gives the owner their flags under Yours, longest stuck first", () => {
+    expect(tasksOf(digests.get("maya@team.example")!.owned)).toEqual([["T-1", ["f_stale"]]]);
     expect(digests.get("maya@team.example")!.waiting).toEqual([]);
-    expect(ids(digests.get("tom@eu.team.example")!.owned)).toEqual(["f_pr"]);
+    // The pull request's author answers for it; the review waits on Raj.
+    expect(tasksOf(digests.get("tom@eu.team.example")!.owned)).toEqual([["acme/web#5", ["f_pr"]]]);
   });
 
   it("gives what waits on someone to them: the question put to them, the review requested of them", () => {
     const rajs = digests.get("raj@team.example")!;
+    // Raj owns the question too, but it waits on him: it shows under "Waiting on you" only.
     expect(rajs.owned).toEqual([]);
-    expect(rajs.waiting.map((e) => [e.flagId, e.waitingFor])).toEqual([
+    expect(waitingFor(rajs.waiting)).toEqual([
       ["f_q", "question"],
       ["f_pr", "review"],
     ]);
     // Tom is named in the question too: it waits on him as well as on Raj.
-    expect(digests.get("tom@eu.team.example")!.waiting.map((e) => [e.flagId, e.waitingFor])).toEqual([
-      ["f_q", "question"],
-    ]);
+    expect(waitingFor(digests.get("tom@eu.team.example")!.waiting)).toEqual([["f_q", "question"]]);
   });
 
-  it("links each entry to Threadline and to the most specific place in the source", () => {
-    const q = digests.get("raj@team.example")!.waiting[0]!;
-    expect(q.threadlineUrl).toBe("https://tl.example/tasks/T-1");
-    expect(q.sourceUrl).toBe("https://slack.example/p1");
-    expect(q.linkSource).toBe("slack");
+  it("links each task to Threadline and its source, and each reason to the most specific place", () => {
+    const t1 = digests.get("raj@team.example")!.waiting[0]!;
+    expect(t1.threadlineUrl).toBe("https://tl.example/tasks/T-1");
+    expect(t1.taskUrl).toBe("https://src.example/T-1");
+    expect(t1.reasons[0]!.sourceUrl).toBe("https://slack.example/p1");
+    expect(t1.reasons[0]!.linkSource).toBe("slack");
     const pr = digests.get("tom@eu.team.example")!.owned[0]!;
     expect(pr.threadlineUrl).toBe("https://tl.example/tasks/acme%2Fweb%235");
-    expect(pr.sourceUrl).toBe("https://src.example/acme/web#5");
-    expect(q.stuckDays).toBe(5);
+    expect(pr.taskUrl).toBe("https://src.example/acme/web#5");
+    expect(t1.stuckDays).toBe(5);
+  });
+
+  it("shows a task once per section with every reason, stuck as long as its oldest", () => {
+    const questions = ["02-24", "02-26", "03-01"].map((day, i) =>
+      flag(`f_q${i + 1}`, "T-1", "unanswered_question", `2026-${day}T10:00:00Z`, maya),
+    );
+    const many = byEmail(composeDigests(input({ flags: [...questions, FLAGS[1]!] }), OPTIONS));
+    const mayas = many.get("maya@team.example")!;
+    expect(tasksOf(mayas.owned)).toEqual([["T-1", ["f_stale", "f_q1", "f_q2", "f_q3"]]]);
+    expect(mayas.owned[0]!.stuckDays).toBe(12);
+    const { text, html, subject } = renderDigest(mayas, "https://tl.example");
+    expect(subject).toBe("Threadline Wed 4 Mar: 1 of yours stuck");
+    expect(text.match(/\* T-1 /g)).toHaveLength(1);
+    expect(text).toContain("* T-1 Checkout <rounding> & totals [stuck 12 days, 4 reasons]");
+    for (const id of ["f_q1", "f_q2", "f_q3"])
+      expect(text).toContain(`  - Unanswered question: Reason of ${id}.`);
+    expect(html.match(/>T-1<\/a>/g)).toHaveLength(1);
+    for (const id of ["f_stale", "f_q1", "f_q2", "f_q3"]) expect(html).toContain(`Reason of ${id}.`);
+    // The lead still counts each flag.
+    expect(many.get("lead@team.example")!.lead!.counts.unanswered_question).toBe(3);
   });
 
   it("gives the leads the whole project, counts per kind, and what nobody in the team gets", () => {
@@ -228,7 +255,7 @@ describe("renderDigest", () => {
 
   it("puts the counts in the subject", () => {
     expect(renderDigest(digests.get("maya@team.example")!, "https://tl.example").subject).toBe(
-      "Threadline Wed 4 Mar: 2 of yours stuck",
+      "Threadline Wed 4 Mar: 1 of yours stuck",
     );
     expect(renderDigest(digests.get("raj@team.example")!, "https://tl.example").subject).toBe(
       "Threadline Wed 4 Mar: 2 waiting on you",
@@ -247,81 +274,5 @@ describe("renderDigest", () => {
     expect(html).toContain('href="https://tl.example/tasks/T-1"');
     expect(html).toMatch(/<table role="presentation"/);
     expect(html).not.toMatch(/<style|display:\s*flex|class=/);
-  });
-});
-
-describe("toAskedPeople", () => {
-  const person = (id: string, isTeam: boolean): SnapshotPerson => ({
-    id,
-    name: id,
-    email: `${id}@x.example`,
-    isTeam,
-    isBot: false,
-  });
-  const asker = person("maya", true);
-  const snapshot = (items: TaskSnapshot["items"], requested: SnapshotPerson[] = []): TaskSnapshot => ({
-    key: "T-1",
-    source: "jira",
-    title: "t",
-    status: "In Progress",
-    statusCategory: "in_progress",
-    labels: [],
-    assignee: asker,
-    reporter: asker,
-    dueAt: null,
-    createdAt: NOW,
-    updatedAt: NOW,
-    resolution: null,
-    pullRequest: {
-      repository: "acme/web",
-      draft: false,
-      merged: false,
-      mergedAt: null,
-      closedUnmerged: false,
-      requestedReviewers: requested,
-    },
-    blockedBy: [],
-    items,
-  });
-  const message = (
-    id: string,
-    author: SnapshotPerson,
-    mentions: SnapshotPerson[],
-    extra: Partial<TaskSnapshot["items"][number]> = {},
-  ) => ({
-    id,
-    source: "slack" as const,
-    kind: "chat_message" as const,
-    at: NOW,
-    text: "?",
-    threadId: null,
-    author,
-    facts: { ...NO_FACTS, mentions },
-    ...extra,
-  });
-
-  it("is every team member a question names, not the asker and not a client", () => {
-    const s = snapshot([
-      message("q", asker, [person("raj", true), person("dan", false), asker, person("tom", true)]),
-    ]);
-    const asked = toAskedPeople(
-      { kind: "unanswered_question", fingerprint: "q", evidence: [{ id: "q", url: null }] },
-      s,
-    );
-    expect(asked.map((p) => p.id)).toEqual(["raj", "tom"]);
-    expect(toAskedPeople({ kind: "stale", fingerprint: "", evidence: [{ id: "q", url: null }] }, s)).toEqual(
-      [],
-    );
-  });
-
-  it("is the requested reviewers who have not approved, for a pull request's review", () => {
-    const lena = person("lena", true);
-    const s = snapshot(
-      [message("r", lena, [], { kind: "review", facts: { ...NO_FACTS, reviewState: "approved" } })],
-      [lena, person("tom", true)],
-    );
-    expect(
-      toAskedPeople({ kind: "missing_approval", fingerprint: "pr-review", evidence: [] }, s).map((p) => p.id),
-    ).toEqual(["tom"]);
   });
 });

@@ -96,11 +96,14 @@ export async function seedTeam(db: Db): Promise<void> {
     flag("f_stale_t1", "T-1", "stale", "2026-02-20T09:00:00Z", "p_maya"),
     flag("f_q_t1", "T-1", "unanswered_question", "2026-02-27T10:00:00Z", "p_raj", {
       evidence: ["slack:C1/1"],
+      waitingOn: ["p_raj"],
     }),
     flag("f_fob_t2", "T-2", "feedback_off_board", "2026-02-25T10:00:00Z", "p_dan"),
     flag("f_owner_t3", "T-3", "no_owner", "2026-03-01T10:00:00Z", null),
-    flag("f_pr_5", "acme/web#5", "missing_approval", "2026-03-02T13:00:00Z", "p_raj", {
+    // The author answers for the pull request; the review waits on Raj.
+    flag("f_pr_5", "acme/web#5", "missing_approval", "2026-03-02T13:00:00Z", "p_tom", {
       fingerprint: "pr-review",
+      waitingOn: ["p_raj"],
     }),
     flag("f_dnd_t4", "T-4", "done_not_deployed", "2026-02-24T16:00:00Z", "p_gh"),
     flag("f_snoozed", "T-1", "blocked_external", "2026-02-10T10:00:00Z", "p_maya", {

@@ -24,6 +24,7 @@ const flag = (over: Partial<RaisedFlag> = {}): RaisedFlag => ({
   reason: "Dana Ruiz (brightside.co) asked by email on Mon: “what format?”; no reply in 1 working day.",
   evidence: ["gmail:q1"],
   owner: "p_anna",
+  waitingOn: [],
   lastEvidenceAt: t("2025-03-10T10:00:00Z"),
   ...over,
 });
@@ -73,6 +74,29 @@ describeEachDatabase("flag store", (ctx) => {
       now: t("2025-03-12T13:00:00Z"),
     });
     expect(third).toMatchObject({ unchanged: 1, updated: 0 });
+  });
+
+  it("stores whom a flag waits on, and a change of that alone updates the flag", async () => {
+    const f = flag({ taskKey: "WEB-10", fingerprint: "q10", waitingOn: ["p_ben", "p_maya"] });
+    const id = toFlagId("WEB-10", f.kind, "q10");
+    await saveFlags(ctx.db, { taskKeys: ["WEB-10"], flags: [f], now: t("2025-03-11T12:00:00Z") });
+    expect((await loadFlag(ctx.db, id))?.waitingOn).toEqual(["p_ben", "p_maya"]);
+    const same = await saveFlags(ctx.db, {
+      taskKeys: ["WEB-10"],
+      flags: [f],
+      now: t("2025-03-11T13:00:00Z"),
+    });
+    expect(same).toMatchObject({ unchanged: 1, updated: 0 });
+    // Maya answered elsewhere, or the order the evidence names them changed: the row follows.
+    for (const waitingOn of [["p_maya", "p_ben"], ["p_ben"], []]) {
+      const changed = await saveFlags(ctx.db, {
+        taskKeys: ["WEB-10"],
+        flags: [{ ...f, waitingOn }],
+        now: t("2025-03-11T14:00:00Z"),
+      });
+      expect(changed, JSON.stringify(waitingOn)).toMatchObject({ updated: 1, unchanged: 0 });
+      expect((await loadFlag(ctx.db, id))?.waitingOn).toEqual(waitingOn);
+    }
   });
 
   it("resolves a flag no longer raised, and starts afresh when it is raised again", async () => {

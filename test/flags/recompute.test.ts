@@ -134,6 +134,7 @@ describeEachDatabase("flag recompute", (ctx) => {
       reason: "x",
       evidence: [],
       owner: null,
+      waitingOn: [],
       lastEvidenceAt: new Date("2025-03-01T09:00:00Z"),
     };
     await saveFlags(db, {
@@ -172,12 +173,15 @@ describeEachDatabase("flag recompute", (ctx) => {
     const summary = await recomputeFlags(ctx.db, { taskKeys: ["WEB-1", "acme/web#7"], now: NOW, settings });
     expect(summary.tasks).toBe(2);
     const flags = await loadFlagsOfTasks(ctx.db, ["WEB-1", "acme/web#7"]);
-    const open = flags.filter((f) => f.state === "open").map((f) => [f.taskKey, f.kind, f.ownerId]);
+    const open = flags
+      .filter((f) => f.state === "open")
+      .map((f) => [f.taskKey, f.kind, f.ownerId, f.waitingOn]);
     expect(open).toEqual(
       expect.arrayContaining([
-        ["WEB-1", "unanswered_question", "p_anna"],
-        ["WEB-1", "feedback_off_board", "p_anna"],
-        ["acme/web#7", "missing_approval", "p_ben"],
+        ["WEB-1", "unanswered_question", "p_anna", ["p_anna"]],
+        ["WEB-1", "feedback_off_board", "p_anna", []],
+        // The author answers for the pull request; the review waits on the requested reviewer.
+        ["acme/web#7", "missing_approval", "p_anna", ["p_ben"]],
       ]),
     );
     expect(open).toHaveLength(3);

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { expect, it } from "vitest";
 import * as schema from "../../schema/index.ts";
 import { mergePeople } from "../../src/store/people-merge.ts";
@@ -37,5 +37,33 @@ describeEachDatabase("mergePeople", (ctx) => {
     expect(result.status === "merged" && result.person.email).toBe("same.person@acme.dev");
     // A new person may now hold nothing of that email: the survivor does.
     await expect(f.person({ email: "same.person@acme.dev" })).rejects.toThrow();
+  });
+
+  it("puts the survivor in the merged person's place in whom flags wait on, once, and reports those tasks", async () => {
+    const f = fixtures(ctx.db);
+    const slackBen = await f.person({ email: null });
+    const ben = await f.person();
+    const maya = await f.person();
+    const [a, b, c, d] = await Promise.all(
+      ["WAIT-1", "WAIT-2", "WAIT-3", "WAIT-4"].map((key) => f.task({ key })),
+    );
+    await f.flag({ taskKey: a!.key, kind: "unanswered_question", waitingOn: [slackBen.id, maya.id] });
+    // Both of Ben's accounts were asked: he is named once, where he first stood.
+    await f.flag({ taskKey: b!.key, kind: "missing_approval", waitingOn: [maya.id, slackBen.id, ben.id] });
+    await f.flag({ taskKey: c!.key, kind: "missing_approval", waitingOn: [ben.id, slackBen.id] });
+    await f.flag({ taskKey: d!.key, kind: "unanswered_question", waitingOn: [maya.id] });
+    const result = await mergePeople(ctx.db, { from: slackBen.id, into: ben.id, now: FIXTURE_TIME });
+    expect(result).toMatchObject({ status: "merged", taskKeys: ["WAIT-1", "WAIT-2", "WAIT-3"] });
+    const rows = await ctx.db
+      .select({ taskKey: schema.flags.taskKey, waitingOn: schema.flags.waitingOn })
+      .from(schema.flags)
+      .where(like(schema.flags.taskKey, "WAIT-%"))
+      .orderBy(schema.flags.taskKey);
+    expect(rows).toEqual([
+      { taskKey: "WAIT-1", waitingOn: [ben.id, maya.id] },
+      { taskKey: "WAIT-2", waitingOn: [maya.id, ben.id] },
+      { taskKey: "WAIT-3", waitingOn: [ben.id] },
+      { taskKey: "WAIT-4", waitingOn: [maya.id] },
+    ]);
   });
 });

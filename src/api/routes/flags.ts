@@ -22,7 +22,7 @@ const listFlags = createRoute({
   tags: ["flags"],
   summary: "What is stuck: every open flag, oldest first",
   description:
-    "Open flags, and snoozed ones whose snooze has ended, of tasks not deleted; ordered by `since`.",
+    "Open flags, and snoozed ones whose snooze has ended, of tasks not deleted; ordered by `since`. With `for`, only the flags a person owns or that wait on them (`waitingOn`).",
   security: bearer,
   request: { query: FlagListQuerySchema },
   responses: {
@@ -93,8 +93,23 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
   });
 
   app.openapi(listFlags, async (c) => {
-    const { kind } = c.req.valid("query");
-    return c.json({ flags: await loadVisibleFlags(deps.db, { kind, now: deps.now() }) }, 200);
+    const query = c.req.valid("query");
+    let forEmail = query.for;
+    if (forEmail?.toLowerCase() === "me") {
+      const caller = deps.callerEmail?.(c) ?? null;
+      if (!caller) {
+        throw badRequest(
+          "query for: `me` needs a token that acts as a person, and this one acts as nobody; pass the person's email instead (for=dana@acme.dev)",
+        );
+      }
+      forEmail = caller;
+    }
+    const flags = await loadVisibleFlags(deps.db, {
+      kind: query.kind,
+      now: deps.now(),
+      ...(forEmail !== undefined ? { forEmail } : {}),
+    });
+    return c.json({ flags }, 200);
   });
 
   /** The answer to a state change: the flag as the API shows it, and what was recorded. */

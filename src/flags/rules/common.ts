@@ -14,8 +14,11 @@ export interface RuleContext {
   calendar: WorkingCalendar;
 }
 
-/** A flag before the evaluation adds the time of its newest evidence. */
-export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt">;
+/**
+ * A flag before the evaluation adds the time of its newest evidence; `waitingOn` may be left out when nobody
+ * but the owner has to move (most kinds).
+ */
+export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt" | "waitingOn"> & { waitingOn?: string[] };
 
 /** A rule: a pure function of one task snapshot and the context. */
 export type Rule = (task: TaskSnapshot, ctx: RuleContext) => RuleFlag[];
@@ -110,6 +113,49 @@ export function describeItem(item: SnapshotItem, ctx: RuleContext): string {
       return `its creation by ${who}`;
   }
 }
+
+/** The people an item names: its @-mentions, then an email's To recipients; never its author, no duplicates. */
+export function namedIn(item: SnapshotItem): SnapshotPerson[] {
+  const named = new Map<string, SnapshotPerson>();
+  for (const p of [...item.facts.mentions, ...item.facts.to])
+    if (p.id !== item.author?.id && !named.has(p.id)) named.set(p.id, p);
+  return [...named.values()];
+}
+
+/**
+ * The person an item answers in its thread: the author of the latest earlier message there by a person other
+ * than the item's author (a reply in an email thread or a chat thread). Null outside a thread.
+ */
+export function repliedTo(item: SnapshotItem, task: TaskSnapshot): SnapshotPerson | null {
+  if (item.threadId === null) return null;
+  const i = task.items.indexOf(item);
+  for (let j = i - 1; j >= 0; j--) {
+    const earlier = task.items[j]!;
+    if (earlier.threadId !== item.threadId || !isHuman(earlier) || !isConversation(earlier)) continue;
+    if (earlier.author.id !== item.author?.id) return earlier.author;
+  }
+  return null;
+}
+
+/**
+ * Whom a question or request was put to: everyone its items name (mentions, To), else, when none names anyone,
+ * the person the first item replies to in its thread. Never the asker; in the order the items name them.
+ */
+export function putTo(asked: readonly SnapshotItem[], task: TaskSnapshot): SnapshotPerson[] {
+  const people = new Map<string, SnapshotPerson>();
+  const askerId = asked[0]?.author?.id;
+  for (const item of asked)
+    for (const p of namedIn(item)) if (p.id !== askerId && !people.has(p.id)) people.set(p.id, p);
+  if (people.size === 0 && asked[0]) {
+    const reply = repliedTo(asked[0], task);
+    if (reply && reply.id !== askerId) people.set(reply.id, reply);
+  }
+  return [...people.values()];
+}
+
+/** The ids of the team members among `people` (never bots, never anyone outside): whom a flag waits on. */
+export const teamIds = (people: readonly SnapshotPerson[]) =>
+  people.filter((p) => p.isTeam && !p.isBot).map((p) => p.id);
 
 /** The owner when nobody more specific is known: the assignee, else the reporter if they are on the team. */
 export function defaultOwner(task: TaskSnapshot): string | null {

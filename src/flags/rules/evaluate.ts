@@ -45,7 +45,7 @@ export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions |
       times ??= new Map(task.items.map((i) => [i.id, i.at.getTime()]));
       let last = flag.since.getTime();
       for (const id of flag.evidence) last = Math.max(last, times.get(id) ?? last);
-      flags.push({ ...flag, lastEvidenceAt: new Date(last) });
+      flags.push({ ...flag, waitingOn: flag.waitingOn ?? [], lastEvidenceAt: new Date(last) });
     }
   }
   return flags;

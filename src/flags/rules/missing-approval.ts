@@ -11,10 +11,13 @@ import {
   isOutside,
   isQa,
   isRecent,
+  namedIn,
   nameOf,
   placeOf,
+  putTo,
   type RuleContext,
   type RuleFlag,
+  teamIds,
 } from "./common.ts";
 import { textOf } from "./text/analysis.ts";
 import { type ApprovalStance, isApprovingReaction } from "./text/approvals.ts";
@@ -91,7 +94,9 @@ function pullRequestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
   const days = ctx.calendar.workingDaysBetween(task.createdAt, ctx.now);
   if (days <= s.pullRequestDays) return [];
   const approvers = new Set(approvals.map((r) => r.author.id));
-  const waitingOn = pr.requestedReviewers.find((p) => !approvers.has(p.id)) ?? null;
+  // The reviewers still asked: the author answers for the pull request, they must move.
+  const reviewers = pr.requestedReviewers.filter((p) => !approvers.has(p.id) && p.id !== author?.id);
+  const waitingOn = reviewers[0] ?? null;
   const informal = task.items.find(
     (i) =>
       (i.kind === "review" || i.kind === "comment" || i.kind === "review_comment") &&
@@ -118,7 +123,8 @@ function pullRequestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
         ...approvals.map((r) => r.id),
         ...(informal ? [informal.id] : []),
       ],
-      owner: waitingOn?.id ?? owner,
+      owner,
+      waitingOn: teamIds(reviewers),
     },
   ];
 }
@@ -225,7 +231,9 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
     const days = ctx.calendar.workingDaysBetween(first.at, ctx.now);
     if (days <= s.requestDays) continue;
     const asker = first.author;
-    const asked0 = [...first.facts.mentions, ...first.facts.to].find((p) => p.id !== asker.id);
+    const askedOf = putTo(asked, task);
+    const waitingOn = teamIds(askedOf);
+    const asked0 = askedOf[0];
     const reply = replies.at(-1);
     const answer = reply
       ? `; ${nameOf(reply.author)} answered ${quote(toGist(textOf(reply).sentences), 60)}`
@@ -238,7 +246,10 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
       since: first.at,
       reason: `${describePerson(asker, ctx.settings)} asked${from} for approval ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)} (${quote(sentence, 70)})${answer}.`,
       evidence: [...asked.map((i) => i.id), ...replies.map((i) => i.id)],
-      owner: asked0?.isTeam ? asked0.id : asker.isTeam ? asker.id : defaultOwner(task),
+      // The teammate it names answers for it; put to someone outside the team only, the team member who asked
+      // is the one to chase it.
+      owner: teamIds(namedIn(first))[0] ?? (asker.isTeam ? asker.id : defaultOwner(task)),
+      waitingOn,
     });
   }
   return flags;

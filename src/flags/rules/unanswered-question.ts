@@ -8,9 +8,12 @@ import {
   isOutside,
   isQa,
   isRecent,
+  namedIn,
   placeOf,
+  putTo,
   type RuleContext,
   type RuleFlag,
+  teamIds,
 } from "./common.ts";
 import { textOf } from "./text/analysis.ts";
 import { isApprovingReaction } from "./text/approvals.ts";
@@ -36,12 +39,13 @@ function reactedTo(item: SnapshotItem, asker: SnapshotPerson): boolean {
 }
 
 /**
- * Who should answer: the team member the question names (mention, To), else the assignee or reporter. When a
- * team member asked someone outside, the asker is the one to chase it.
+ * Who answers for the question: the team member it names (mention, To), else the assignee or reporter. When a
+ * team member asked someone outside, the asker is the one to chase it. (Whom it waits on is `putTo`: a direct
+ * reply waits on the person it answers, while the task's owner still answers for it.)
  */
 function ownerOf(question: HumanItem, task: TaskSnapshot): string | null {
   const asker = question.author;
-  const named = [...question.facts.mentions, ...question.facts.to].filter((p) => p.id !== asker.id);
+  const named = namedIn(question);
   const team = named.find((p) => p.isTeam);
   if (team) return team.id;
   if (asker.isTeam && named.some(isOutside)) return asker.id;
@@ -92,6 +96,7 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
     const days = ctx.calendar.workingDaysBetween(first.at, ctx.now);
     if (days <= threshold) continue;
     const excerpt = withContext(textOf(first).sentences.original, sentence);
+    const askedOf = putTo(asked, task);
     const followUps =
       asked.length > 1 ? ` (and ${asked.length - 1} follow-up${asked.length > 2 ? "s" : ""})` : "";
     flags.push({
@@ -102,6 +107,7 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
       reason: `${describePerson(asker, ctx.settings)} asked ${placeOf(first, ctx)} ${ctx.calendar.describeDay(first.at, ctx.now)}: ${quote(excerpt)}${followUps}; no reply in ${describeWorkingDays(days)}.`,
       evidence: asked.map((i) => i.id),
       owner: ownerOf(first, task),
+      waitingOn: teamIds(askedOf),
     });
   }
   return flags;

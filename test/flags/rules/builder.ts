@@ -307,6 +307,14 @@ export function task(o: TaskOptions, drafts: Draft[] = []): TaskSnapshot {
   };
 }
 
+/** A flag a case expects, with what it must say. */
+export interface Expected {
+  kind: FlagKind;
+  evidence?: string;
+  waitingOn?: Who[];
+  owner?: Who | null;
+}
+
 /** One labelled case: the flags the task must raise; every other kind it must not raise (unless ignored). */
 export interface CorpusCase {
   name: string;
@@ -314,8 +322,12 @@ export interface CorpusCase {
   now?: string;
   settings?: FlagSettingsInput;
   task: TaskSnapshot;
-  /** Kinds that must be raised; `{ kind, evidence }` also requires that item among the flag's evidence. */
-  raise: Array<FlagKind | { kind: FlagKind; evidence: string }>;
+  /**
+   * Kinds that must be raised; `{ kind, evidence }` also requires that item among the flag's evidence, and
+   * `waitingOn` and `owner` say exactly whom that flag (the one with `evidence`, else the first of its kind)
+   * waits on and who owns it.
+   */
+  raise: Array<FlagKind | Expected>;
   /** Kinds this case says nothing about. */
   ignore?: FlagKind[];
 }

@@ -3,7 +3,15 @@ import type { RaisedFlag } from "../../../src/flags/raised-flag.ts";
 import { evaluateTaskFlags } from "../../../src/flags/rules/evaluate.ts";
 import { FLAG_KINDS, type FlagKind } from "../../../src/model/kinds.ts";
 import type { TaskSnapshot } from "../../../src/model/task-snapshot.ts";
-import { at, CORPUS_SETTINGS, type CorpusCase, DEFAULT_NOW, settingsWith } from "./builder.ts";
+import {
+  at,
+  CORPUS_SETTINGS,
+  type CorpusCase,
+  DEFAULT_NOW,
+  type Expected,
+  P,
+  settingsWith,
+} from "./builder.ts";
 import { activityCases } from "./corpus/activity.ts";
 import { approvalCases } from "./corpus/approvals.ts";
 import { deliveryCases } from "./corpus/delivery.ts";
@@ -61,7 +69,10 @@ function score(cases: CorpusCase[], evaluate: Evaluate) {
       const t = tallies.get(kind)!;
       if (wanted.length > 0) {
         const ok = wanted.every(
-          (w) => typeof w === "string" || raised.some((f) => f.evidence.includes(w.evidence)),
+          (w) =>
+            typeof w === "string" ||
+            w.evidence === undefined ||
+            raised.some((f) => f.evidence.includes(w.evidence!)),
         );
         if (raised.length > 0 && ok) t.tp++;
         else {
@@ -145,6 +156,7 @@ describe("the labelled corpus", () => {
         reason: "",
         evidence: task.items.map((i) => i.id),
         owner: null,
+        waitingOn: [],
         lastEvidenceAt: task.createdAt,
       })),
     );
@@ -157,5 +169,49 @@ describe("the labelled corpus", () => {
     // Keeping only flags whose reason quotes nobody (labels, statuses, times) loses what the text rules find.
     const noText = score(CASES, (task, c) => rules(task, c).filter((f) => !f.reason.includes("“")));
     expect(noText.overall.recall).toBeLessThan(0.95);
+  });
+
+  it("names whom each labelled flag waits on, and who owns it", () => {
+    const checked: string[] = [];
+    for (const c of CASES) {
+      const flags = rules(c.task, c);
+      for (const w of c.raise) {
+        if (typeof w === "string" || (w.waitingOn === undefined && w.owner === undefined)) continue;
+        const expected: Expected = w;
+        const flag = flags.find(
+          (f) => f.kind === w.kind && (w.evidence === undefined || f.evidence.includes(w.evidence)),
+        );
+        expect(flag, `${c.name}: ${w.kind} raised`).toBeDefined();
+        if (expected.waitingOn)
+          expect(flag!.waitingOn, `${c.name}: waitingOn`).toEqual(expected.waitingOn.map((who) => P[who].id));
+        if (expected.owner !== undefined)
+          expect(flag!.owner, `${c.name}: owner`).toBe(expected.owner ? P[expected.owner].id : null);
+        checked.push(c.name);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("never has a flag wait on a bot, on someone outside the team, twice on one person, or on the asker", () => {
+    const people = new Map(Object.values(P).map((p) => [p.id, p]));
+    let waiting = 0;
+    for (const c of CASES) {
+      for (const f of rules(c.task, c)) {
+        if (f.waitingOn.length === 0) continue;
+        waiting++;
+        expect(new Set(f.waitingOn).size, c.name).toBe(f.waitingOn.length);
+        for (const id of f.waitingOn) expect(people.get(id)?.isTeam, `${c.name}: ${id}`).toBe(true);
+        const asks =
+          f.kind === "unanswered_question" ||
+          (f.kind === "missing_approval" && f.fingerprint.startsWith("request:"));
+        if (asks) {
+          const asker = c.task.items.find((i) => i.id === f.evidence[0])?.author?.id;
+          expect(f.waitingOn, `${c.name}: the asker`).not.toContain(asker);
+        }
+        if (f.kind === "missing_approval" && f.fingerprint.startsWith("pr-"))
+          expect(f.waitingOn, `${c.name}: the author`).not.toContain(c.task.reporter?.id);
+      }
+    }
+    expect(waiting).toBeGreaterThan(10);
   });
 });

@@ -7,7 +7,8 @@ export const approvalCases: CorpusCase[] = [
     task: task({ pr: { reviewers: ["ben"] }, created: "Mon 03-10 09:00" }, [
       pullRequest("anna", "Mon 03-10 09:00", "Add CSV export for invoices"),
     ]),
-    raise: ["missing_approval"],
+    // The author answers for it; the requested reviewer must move.
+    raise: [{ kind: "missing_approval", waitingOn: ["ben"], owner: "anna" }],
   },
   {
     name: "PR approved by its reviewer",
@@ -24,7 +25,8 @@ export const approvalCases: CorpusCase[] = [
       review("ben", "Mon 03-10 14:00", "changes_requested", "The retry loop never backs off — see inline."),
       comment("anna", "Tue 03-11 10:00", "Pushed a fix with exponential backoff, PTAL"),
     ]),
-    raise: ["missing_approval"],
+    // Changes requested: the author moves, nobody else.
+    raise: [{ kind: "missing_approval", waitingOn: [], owner: "anna" }],
   },
   {
     name: "changes requested, then approved",
@@ -40,7 +42,7 @@ export const approvalCases: CorpusCase[] = [
     task: task({ pr: { merged: "Tue 03-11 16:00" }, created: "Tue 03-11 15:30" }, [
       pullRequest("anna", "Tue 03-11 15:30", "Hotfix: null check in invoice totals"),
     ]),
-    raise: ["missing_approval"],
+    raise: [{ kind: "missing_approval", waitingOn: [], owner: "anna" }],
   },
   {
     name: "merged after an approval and deployed",
@@ -57,7 +59,8 @@ export const approvalCases: CorpusCase[] = [
       pullRequest("anna", "Mon 03-10 10:00", "Refund webhooks"),
       review("ben", "Tue 03-11 09:00", "approved", "LGTM"),
     ]),
-    raise: ["missing_approval"],
+    // Ben approved: the second approval waits on Kofi alone.
+    raise: [{ kind: "missing_approval", waitingOn: ["kofi"], owner: "anna" }],
   },
   {
     name: "payments repository with two approvals",
@@ -88,7 +91,7 @@ export const approvalCases: CorpusCase[] = [
       pullRequest("anna", "Mon 03-10 09:00", "Add CSV export for invoices"),
       review("ben", "Tue 03-11 10:00", "commented", "LGTM 👍"),
     ]),
-    raise: ["missing_approval"],
+    raise: [{ kind: "missing_approval", waitingOn: ["ben"], owner: "anna" }],
   },
   {
     name: "dependency bot PR merged without review",
@@ -109,7 +112,7 @@ export const approvalCases: CorpusCase[] = [
     task: task({ status: "Ready for Release", board: "Tue 03-11 10:00" }, [
       comment("anna", "Mon 03-10 11:00", "PR merged, moving on."),
     ]),
-    raise: ["missing_approval"],
+    raise: [{ kind: "missing_approval", waitingOn: [], owner: "anna" }],
   },
   {
     name: "QA refuses to sign off",
@@ -157,7 +160,8 @@ export const approvalCases: CorpusCase[] = [
         { to: ["dana"], id: "ask" },
       ),
     ]),
-    raise: [{ kind: "missing_approval", evidence: "ask" }],
+    // Asked of the client: nobody in the team is asked, and Anna, who asked, chases it.
+    raise: [{ kind: "missing_approval", evidence: "ask", waitingOn: [], owner: "anna" }],
   },
   {
     name: "approval asked for and given",
@@ -215,7 +219,7 @@ export const approvalCases: CorpusCase[] = [
         reactions: { eyes: ["maya"] },
       }),
     ]),
-    raise: ["missing_approval"],
+    raise: [{ kind: "missing_approval", waitingOn: ["maya"] }],
   },
   {
     name: "approval refused in the reply",
@@ -317,5 +321,49 @@ export const approvalCases: CorpusCase[] = [
       slack("maya", "Mon 03-10 10:45", "aproved, go ahead", { thread: "m2" }),
     ]),
     raise: [],
+  },
+  {
+    name: "approval asked by email of a teammate, not given",
+    task: task({ assignee: "ben" }, [
+      email(
+        "anna",
+        "Mon 03-10 09:30",
+        "Hi Maya,\n\nCould you approve the extra budget for the load tests? We'd like to start on Thursday.\n\nThanks,\nAnna",
+        { to: ["maya"], id: "ask" },
+      ),
+    ]),
+    raise: [{ kind: "missing_approval", evidence: "ask", waitingOn: ["maya"] }],
+  },
+  {
+    name: "approval asked of a teammate and the client at once",
+    task: task({}, [
+      email(
+        "anna",
+        "Mon 03-10 09:30",
+        "Hi Dana, hi Maya,\n\nCould you approve the final copy so we can ship on Thursday?\n\nThanks,\nAnna",
+        { to: ["dana", "maya"], id: "ask" },
+      ),
+    ]),
+    // The client is asked too, but only Maya is the team's to chase.
+    raise: [{ kind: "missing_approval", evidence: "ask", waitingOn: ["maya"] }],
+  },
+  {
+    name: "PR with two requested reviewers and no review",
+    task: task({ pr: { reviewers: ["ben", "kofi"] }, assignee: "maya", created: "Mon 03-10 09:00" }, [
+      pullRequest("anna", "Mon 03-10 09:00", "Move invoices to the new queue"),
+    ]),
+    // The assignee answers for the pull request; both reviewers must move.
+    raise: [{ kind: "missing_approval", waitingOn: ["ben", "kofi"], owner: "maya" }],
+  },
+  {
+    name: "sign-off asked in a reply to a teammate's thread",
+    task: task({}, [
+      slack("maya", "Mon 03-10 09:30", "Release notes for 2.14 are in the doc now", { thread: "rn" }),
+      slack("anna", "Mon 03-10 10:00", "thanks! please sign off on the release notes when you get a sec", {
+        thread: "rn",
+      }),
+    ]),
+    // Named nobody, but it answers Maya in her thread: it waits on her.
+    raise: [{ kind: "missing_approval", waitingOn: ["maya"] }],
   },
 ];

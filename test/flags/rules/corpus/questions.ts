@@ -22,7 +22,10 @@ export const questionCases: CorpusCase[] = [
         { to: ["anna"], id: "q" },
       ),
     ]),
-    raise: [{ kind: "unanswered_question", evidence: "q" }, "feedback_off_board"],
+    raise: [
+      { kind: "unanswered_question", evidence: "q", waitingOn: ["anna"], owner: "anna" },
+      "feedback_off_board",
+    ],
   },
   {
     name: "client's question answered by email",
@@ -69,7 +72,7 @@ export const questionCases: CorpusCase[] = [
         { mentions: ["anna"], id: "q" },
       ),
     ]),
-    raise: [{ kind: "unanswered_question", evidence: "q" }],
+    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["anna"], owner: "anna" }],
   },
   {
     name: "a teammate's question from this morning is not overdue yet",
@@ -194,7 +197,11 @@ export const questionCases: CorpusCase[] = [
   {
     name: "client's 'any update?' goes unanswered",
     task: task({}, [email("dana", "Mon 03-10 10:00", "Any update on this?", { id: "q" })]),
-    raise: [{ kind: "unanswered_question", evidence: "q" }, "feedback_off_board"],
+    // Put to nobody in particular: the assignee answers, nobody else is waited on.
+    raise: [
+      { kind: "unanswered_question", evidence: "q", waitingOn: [], owner: "anna" },
+      "feedback_off_board",
+    ],
   },
   {
     name: "client asks in a shared channel, answered there and noted on the ticket",
@@ -281,7 +288,7 @@ export const questionCases: CorpusCase[] = [
         mentions: ["anna"],
       }),
     ]),
-    raise: ["unanswered_question"],
+    raise: [{ kind: "unanswered_question", waitingOn: ["anna"] }],
   },
   {
     name: "guest's question answered by another team member",
@@ -338,7 +345,8 @@ export const questionCases: CorpusCase[] = [
         { to: ["dana"] },
       ),
     ]),
-    raise: ["unanswered_question"],
+    // We asked the client: nobody in the team is waited on, and Anna chases it.
+    raise: [{ kind: "unanswered_question", waitingOn: [], owner: "anna" }],
   },
   {
     name: "'Why? Because…' answers itself",
@@ -436,7 +444,7 @@ export const questionCases: CorpusCase[] = [
     task: task({}, [
       comment("ben", "Mon 03-10 10:00", "@Anna did Dana ever send the logo files?", { mentions: ["anna"] }),
     ]),
-    raise: ["unanswered_question"],
+    raise: [{ kind: "unanswered_question", waitingOn: ["anna"], owner: "anna" }],
   },
   {
     name: "a bot's question is not a question",
@@ -484,5 +492,54 @@ export const questionCases: CorpusCase[] = [
       email("dana", "Tue 2025-01-07 10:00", "Just noticed the totals row is bold, is that intended?"),
     ]),
     raise: [],
+  },
+  {
+    name: "the assignee's question to a mentioned colleague",
+    task: task({}, [
+      slack("anna", "Mon 03-10 11:00", "@Ben which retry policy does the webhook client use in production?", {
+        mentions: ["ben", "anna"],
+        id: "q",
+      }),
+    ]),
+    // Anna asked: it waits on Ben, never on her.
+    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["ben"], owner: "ben" }],
+  },
+  {
+    name: "a question to two colleagues, a client and a bot names the colleagues",
+    task: task({}, [
+      comment(
+        "quinn",
+        "Tue 03-11 09:00",
+        "@Maya @Dana @Ben is the refund flow in scope for this release? The test plan doesn't say.",
+        { mentions: ["maya", "dana", "jiraBot", "ben", "maya"], id: "q" },
+      ),
+    ]),
+    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["maya", "ben"] }],
+  },
+  {
+    name: "a question replying in a thread a colleague started",
+    task: task({}, [
+      slack("maya", "Mon 03-10 09:00", "Deployed the new export to staging 🎉", { thread: "r1" }),
+      slack("ben", "Mon 03-10 09:40", "does it include the VAT column already?", { thread: "r1", id: "q" }),
+    ]),
+    // Put to nobody by name, but it answers Maya's message: it waits on her; the assignee answers for it.
+    raise: [{ kind: "unanswered_question", evidence: "q", waitingOn: ["maya"], owner: "anna" }],
+  },
+  {
+    name: "a client's question replying to our email",
+    task: task({}, [
+      email("anna", "Mon 03-10 09:00", "Hi Dana, the new invoice layout is on staging now.", {
+        to: ["dana"],
+        thread: "r2",
+      }),
+      email("dana", "Mon 03-10 11:00", "Thanks! Can the logo in the header be a bit larger?", {
+        thread: "r2",
+        id: "q",
+      }),
+    ]),
+    raise: [
+      { kind: "unanswered_question", evidence: "q", waitingOn: ["anna"], owner: "anna" },
+      "feedback_off_board",
+    ],
   },
 ];
