@@ -59,6 +59,7 @@ export function wireApp(options: {
     timeZone: config.timeZone,
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,
+    flagSettings: settings,
     sync: queue ?? sync,
     webhooks: {
       sources: sync.webhookSources(),
