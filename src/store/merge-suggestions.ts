@@ -40,6 +40,9 @@ export function toFullNameKey(name: string | null): string | null {
   return key.split(" ").length >= 2 ? key : null;
 }
 
+/** A regular expression for PostgreSQL: a name of two words or more. */
+const TWO_WORDS = String.raw`\S\s+\S`;
+
 interface Row {
   person_id: string;
   person_name: string;
@@ -80,12 +83,29 @@ export async function loadMergeSuggestions(
   settings: FlagSettings,
   limit = 50,
 ): Promise<MergeSuggestion[]> {
+  // First only the full names, to find the people who share one; then everything about those people.
+  const names = await queryRows<{ person_id: string; name: string }>(
+    db,
+    sql`select i.person_id, i.display_name as name
+        from identities i join people p on p.id = i.person_id
+        where p.merged_into is null and not p.is_bot and not i.is_bot and i.display_name ~ ${TWO_WORDS}
+        union
+        select p.id, p.name from people p
+        where p.merged_into is null and not p.is_bot and p.name ~ ${TWO_WORDS}`,
+  );
+  const holders = new Map<string, Set<string>>();
+  for (const { person_id, name } of names) {
+    const key = toFullNameKey(name);
+    if (key !== null) holders.set(key, (holders.get(key) ?? new Set()).add(person_id));
+  }
+  const shared = [...holders.values()].filter((ids) => ids.size > 1).flatMap((ids) => [...ids]);
+  if (shared.length === 0) return [];
   const rows = await queryRows<Row>(
     db,
     sql`select p.id as person_id, p.name as person_name, p.email as person_email, p.is_bot as person_is_bot,
                i.source, i.external_id, i.handle, i.display_name, i.email, i.emails, i.is_guest, i.is_bot
         from people p join identities i on i.person_id = p.id
-        where p.merged_into is null
+        where p.id in (select jsonb_array_elements_text(${JSON.stringify([...new Set(shared)])}::jsonb))
         order by p.id, i.source, i.external_id`,
   );
   const dismissed = new Set(
