@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { listSources } from "../../connectors/registry.ts";
+import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes } from "../web/routes.tsx";
@@ -34,6 +35,8 @@ export interface AppDeps {
    * request still succeeds, since its change is saved.
    */
   onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
+  /** The flag settings: who is on the team (the People page's suggested merges). Default: the defaults. */
+  flagSettings?: FlagSettings;
   /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
   sync?: SyncStarter;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
@@ -89,6 +92,7 @@ export function createApp(deps: AppDeps): App {
       apiToken: deps.apiToken,
       timeZone: deps.timeZone,
       sources,
+      flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
     }),
   );
 

@@ -1,5 +1,6 @@
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { RunLog } from "../log.ts";
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { Database } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import type { SyncSource } from "../sync/engine.ts";
@@ -42,6 +43,8 @@ export async function startSyncQueue(options: {
   log: RunLog;
   connectors?: ConnectorSet;
   now?: () => Date;
+  /** The people file, applied after each scope's pass. */
+  people?: readonly PeopleFileEntry[];
 }): Promise<SyncQueue> {
   const { database, settings, log } = options;
   const registry = options.connectors ?? CONNECTORS;
@@ -64,6 +67,7 @@ export async function startSyncQueue(options: {
       enqueuer,
       now,
       onTasksChanged: options.onTasksChanged,
+      ...(options.people ? { people: options.people } : {}),
     };
     runner = new JobRunner({
       boss,

@@ -1,3 +1,4 @@
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { scopeTaskKeys } from "../store/scope-task-keys.ts";
@@ -15,6 +16,8 @@ export interface SyncJobDeps {
   now: () => Date;
   /** After a job committed changes: the tasks whose flags must be evaluated again. Logs its own failures. */
   onTasksChanged: (taskKeys: readonly string[]) => Promise<void>;
+  /** The people file, applied at the end of each scope's pass. */
+  people?: readonly PeopleFileEntry[];
 }
 
 /** A job as a worker took it: its data, and whether an earlier run of it was cut short or failed. */
@@ -74,6 +77,7 @@ async function runScopeJob(deps: SyncJobDeps, job: ScopeJob, signal: AbortSignal
     linker: deps.linker,
     now: deps.now,
     signal,
+    ...(deps.people ? { people: deps.people } : {}),
   });
   const changed = [...report.changedTaskKeys];
   const evaluate = async () => {

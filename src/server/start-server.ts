@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import { startDigestSchedule } from "../digest/schedule.ts";
 import { flagsAfterChange } from "../flags/flags-after-change.ts";
 import { loadFlagSettings } from "../flags/load-flag-settings.ts";
+import { loadPeopleFile } from "../load-people-file.ts";
 import { log } from "../log.ts";
 import { parseQueueSettings } from "../queue/queue-settings.ts";
 import { startSyncQueue } from "../queue/start-sync-queue.ts";
@@ -24,10 +25,12 @@ export async function startServer(
     database?: Database;
   },
 ): Promise<{ close(): Promise<void> }> {
+  // The settings file first: a malformed one stops the server before it opens anything.
+  const settings = loadFlagSettings(config.env);
+  const people = loadPeopleFile();
   const database = options.database ?? (await openDatabase(config));
   await migrateDatabase(database);
   const { token, file } = await loadApiToken(config.apiToken, config.dataDir);
-  const settings = loadFlagSettings(config.env);
   const wireLog = {
     info: (message: string, context: Record<string, unknown>) => log.info(context, message),
     error: (message: string, err: unknown, context: Record<string, unknown>) =>
@@ -55,6 +58,7 @@ export async function startServer(
       }
     },
     log: wireLog,
+    people,
   });
   const { app, sync } = wireApp({
     db: database.db,
@@ -63,6 +67,7 @@ export async function startServer(
     settings,
     log: wireLog,
     queue: queue.enqueuer,
+    people,
   });
 
   const server = serve({ fetch: app.fetch, port: options.port, hostname: "0.0.0.0" });

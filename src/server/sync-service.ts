@@ -1,5 +1,6 @@
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { SourceId } from "../model/kinds.ts";
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { runSync, type SyncReport, type SyncSource } from "../sync/engine.ts";
@@ -17,6 +18,8 @@ export interface SyncServiceOptions {
   onTasksChanged?: (taskKeys: readonly string[]) => Promise<void>;
   onSyncFinished?: (report: SyncReport) => void;
   onError?: (err: unknown, context: { during: string }) => void;
+  /** The people file, applied after each pass. */
+  people?: readonly PeopleFileEntry[];
 }
 
 /** What `POST /api/sync` answers about the pass it asked for. */
@@ -93,6 +96,7 @@ export class SyncService {
         linker: this.linker,
         now: this.now,
         signal: this.stopping.signal,
+        ...(this.options.people ? { people: this.options.people } : {}),
       });
       this.options.onSyncFinished?.(report);
       if (report.changedTaskKeys.size > 0) await this.options.onTasksChanged?.([...report.changedTaskKeys]);

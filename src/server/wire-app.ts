@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import { flagsAfterChange } from "../flags/flags-after-change.ts";
 import type { RunLog } from "../log.ts";
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
 import { SyncService } from "./sync-service.ts";
@@ -26,6 +27,8 @@ export function wireApp(options: {
   queue?: SyncEnqueuer;
   /** The sources (default: the registry's). */
   connectors?: ConnectorSet;
+  /** The people file (Node reads it), applied after each sync pass. */
+  people?: readonly PeopleFileEntry[];
 }): {
   app: App;
   sync: SyncService;
@@ -40,6 +43,7 @@ export function wireApp(options: {
     env: config.env,
     connectors,
     onTasksChanged,
+    ...(options.people ? { people: options.people } : {}),
     onSyncFinished: (report) =>
       log.info("incremental sync finished", {
         ok: report.ok,
@@ -55,6 +59,7 @@ export function wireApp(options: {
     timeZone: config.timeZone,
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,
+    flagSettings: settings,
     sync: queue ?? sync,
     webhooks: {
       sources: sync.webhookSources(),

@@ -343,7 +343,7 @@ async function legacyPersonsOf(
  * order keeps two databases fed the same pages naming people alike). A bot is a person all of whose
  * identities are bots.
  */
-async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<void> {
+export async function refreshPeople(db: Db, personIds: string[], now: Date): Promise<void> {
   const ids = JSON.stringify(personIds);
   // Lock first, in order: of two pages refreshing one person, the later waits for the earlier to commit,
   // and its next statement's snapshot then holds both pages' identities (READ COMMITTED). `no key update`,

@@ -48,6 +48,8 @@ export interface InboxRow {
   /** The flag's owner, or else the task's assignee. */
   owner: Person | null;
   assignee: Person | null;
+  /** The team members who must move now (`flags.waiting_on`), each the survivor of any merge. */
+  waitingOn: Person[];
   muted: boolean;
   done: boolean;
   /** Every source the task's timeline draws on, the task's own first. */
@@ -157,6 +159,8 @@ interface RowData {
   assignee_email: string | null;
   /** The sources of the task's linked items, comma-separated (null: none). */
   sources: string | null;
+  /** `[{id, name, email}]` of `flags.waiting_on`, in its order (json: parsed by one driver, text by another). */
+  waiting_on: Person[] | string | null;
 }
 
 const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is null`;
@@ -168,7 +172,8 @@ function visibleStates(filter: InboxFilter, now: Date): SQL[] {
 }
 
 const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
-  f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee`;
+  f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee,
+  f.waiting_on as raw_waiting_on`;
 
 /**
  * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
@@ -180,7 +185,8 @@ const withPeople = (page: SQL, order: SQL) => sql`
   with recursive page as materialized ${page},
   chain(start, id, name, email, merged_into, depth) as (
     select p.id, p.id, p.name, p.email, p.merged_into, 0 from people p
-    where p.id in (select raw_owner from page union select raw_assignee from page)
+    where p.id in (select raw_owner from page union select raw_assignee from page
+                   union select unnest(raw_waiting_on) from page)
     union all
     select c.start, p.id, p.name, p.email, p.merged_into, c.depth + 1
     from chain c join people p on p.id = c.merged_into
@@ -194,7 +200,10 @@ const withPeople = (page: SQL, order: SQL) => sql`
          o.id as owner_id, o.name as owner_name, o.email as owner_email,
          a.id as assignee_id, a.name as assignee_name, a.email as assignee_email,
          (select string_agg(distinct i.source, ',') from item_links l join items i on i.id = l.item_id
-          where l.task_key = page.key and not l.removed and i.deleted_at is null) as sources
+          where l.task_key = page.key and not l.removed and i.deleted_at is null) as sources,
+         (select json_agg(json_build_object('id', w.id, 'name', w.name, 'email', w.email) order by x.ord)
+          from unnest(page.raw_waiting_on) with ordinality as x(person_id, ord)
+          join survivor w on w.start = x.person_id) as waiting_on
   from page
   left join inbox_task_states s on s.task_key = page.key
   left join survivor o on o.start = page.raw_owner
@@ -204,6 +213,18 @@ const withPeople = (page: SQL, order: SQL) => sql`
 /** Reads a page of rows (see `withPeople`). */
 async function readRows(db: Db, page: SQL, order: SQL): Promise<InboxRow[]> {
   return (await queryRows<RowData>(db, withPeople(page, order))).map(toRow);
+}
+
+/** The people a flag waits on, once each (two ids merged into one person name them once). */
+function toWaitingOn(value: RowData["waiting_on"]): Person[] {
+  const list: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  if (!Array.isArray(list)) return [];
+  const people = new Map<string, Person>();
+  for (const p of list as Array<{ id: unknown; name: unknown; email: unknown }>) {
+    const person = toPerson(p.id, p.name, p.email);
+    if (person && !people.has(person.id)) people.set(person.id, person);
+  }
+  return [...people.values()];
 }
 
 function toRow(r: RowData): InboxRow {
@@ -225,6 +246,7 @@ function toRow(r: RowData): InboxRow {
     lastActivityAt: r.last_activity_at,
     owner: toPerson(r.owner_id, r.owner_name, r.owner_email) ?? assignee,
     assignee,
+    waitingOn: toWaitingOn(r.waiting_on),
     muted: r.muted === true,
     done: r.done === true,
     sources: [r.source, ...linked.filter((s) => s !== r.source).sort()],
@@ -337,7 +359,7 @@ export async function loadTaskState(
 
 /**
  * A person's side of the inbox: what they owe (flags they own, or of tasks assigned to them when the flag
- * names no owner) and what they wait on (flags whose evidence they wrote, owned by someone else).
+ * names no owner) and what waits on them (flags whose `waiting_on` names them).
  */
 export async function loadPersonFlags(
   db: Db,
@@ -347,16 +369,13 @@ export async function loadPersonFlags(
   const ids = sql`(select p.id from people p where p.id = ${query.personId} or p.merged_into = ${query.personId})`;
   const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
   const owes = sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids}))`;
-  const wrote = sql`exists (select 1 from items i where i.id = any(f.evidence) and i.author_id in ${ids})`;
+  const waitsOnThem = sql`f.waiting_on && array${ids}::text[]`;
   const read = async (where: SQL[]) => {
     const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where ${sql.join(where, sql` and `)}
                       order by f.since asc, f.id asc limit ${query.limit})`;
     return readRows(db, page, sql`page.since_at, page.id`);
   };
-  const [owed, waiting] = [
-    await read([...base, owes]),
-    await read([...base, wrote, sql`not coalesce(${owes}, false)`]),
-  ];
+  const [owed, waiting] = [await read([...base, owes]), await read([...base, waitsOnThem])];
   return { owes: owed, waitsOn: waiting };
 }
 

@@ -4,8 +4,10 @@ import type { FlagSettings } from "../flags/flag-settings.ts";
 import { type RecomputeSummary, recomputeAfterChange } from "../flags/recompute.ts";
 import type { LinkContext } from "../linking/index.ts";
 import type { SourceId } from "../model/kinds.ts";
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
+import { reconcilePeople } from "../store/reconcile-people.ts";
 import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { clearFlagsPending } from "../store/scopes.ts";
 import { createLimiter } from "./concurrency.ts";
@@ -91,6 +93,8 @@ export interface SyncReport {
    * a task changed): what it did, or why it failed (the saved pages stand; the next run catches up).
    */
   flags?: { ok: true; summary: RecomputeSummary } | { ok: false; error: string };
+  /** Why joining people after the pages failed (the pages stand; the next pass tries again). */
+  peopleError?: string;
 }
 
 export interface RetryPolicy {
@@ -138,6 +142,11 @@ export interface RunSyncOptions {
    * not named here pull all their scopes.
    */
   scopes?: Partial<Record<SourceId, readonly string[]>>;
+  /**
+   * The people file. After the pages, every pass joins people by it and by emails the sources vouched for
+   * since (`reconcilePeople`); the tasks whose people changed count as changed.
+   */
+  people?: readonly PeopleFileEntry[];
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000 };
@@ -186,6 +195,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     sources: reports,
     changedTaskKeys,
   };
+  // Once per pass, not per page: the identities of every page are in by now.
+  try {
+    for (const key of await reconcilePeople(options.db, { people: options.people ?? [], now: now() }))
+      changedTaskKeys.add(key);
+  } catch (err) {
+    report.peopleError = `[threadline] [people] could not join people: ${err instanceof Error ? err.message : String(err)}`;
+  }
   // Also after a stopped or partly failed run: every page it committed is on the timelines.
   if (options.flagSettings) {
     const flags = await recomputeFlagsOfRun(

@@ -8,8 +8,10 @@ import type {
   RawRecord,
 } from "../../connectors/types.ts";
 import type { LinkContext } from "../linking/index.ts";
+import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
+import { reconcilePeople } from "../store/reconcile-people.ts";
 import { type PageWrite, savePagesTogether } from "../store/save-page.ts";
 import { loadRawRecordPage, loadStoredCounts } from "../store/stored-raw-records.ts";
 import { emptyLinkContext } from "./engine.ts";
@@ -25,6 +27,8 @@ export interface RelinkOptions {
   /** Rows read and saved per transaction (default 500): memory stays flat whatever the table size. */
   batchSize?: number;
   onProgress?(progress: RelinkProgress): void;
+  /** The people file, applied after the replay (with the joins by email the replay makes possible). */
+  people?: readonly PeopleFileEntry[];
 }
 
 export interface RelinkProgress {
@@ -67,7 +71,8 @@ function toRawRecord(value: JsonValue | null): RawRecord | null {
 /**
  * Replays every connector's `map` and the linking rules over the raw payloads already stored, for every
  * task and item, without asking any API: for when a mapper, a linking rule or a setting (a new Jira project)
- * changed. Streams in key order, one transaction per batch. Manual links are left as they are.
+ * changed. Streams in key order, one transaction per batch. Manual links are left as they are. Then joins
+ * people by the people file and by the emails the identities vouch for (`reconcilePeople`).
  */
 export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
   const started = performance.now();
@@ -172,6 +177,8 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
       if (rows.length < batchSize) break;
     }
   }
+  for (const key of await reconcilePeople(options.db, { people: options.people ?? [], now: now() }))
+    report.changedTaskKeys.add(key);
   report.durationMs = Math.round(performance.now() - started);
   return report;
 }

@@ -267,6 +267,11 @@ ${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snooze
 <p class="reason">${row.reason}</p>
 <div class="meta">
 <span>Owner: ${owner}</span>
+${
+  row.waitingOn.length > 0
+    ? html`<span class="waiting-on">Waiting on ${row.waitingOn.map((p, n) => html`${n > 0 ? ", " : ""}<a href="${personPath(p.id)}">${p.name}</a>`)}</span>`
+    : null
+}
 <span>Stuck <time datetime="${row.since}" title="${toWhen(row.since, ctx.timeZone)}">${toAge(row.since, ctx.now)}</time></span>
 <span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${labelOf(ctx.sources, s)}</span> `)}</span>
 </div>
@@ -290,6 +295,17 @@ export function FlagCard(props: { ctx: PageContext; row: InboxRow }) {
         <span>
           Owner: <PersonLink person={row.owner} none="no owner" />
         </span>
+        {row.waitingOn.length > 0 && (
+          <span class="waiting-on">
+            Waiting on{" "}
+            {row.waitingOn.map((p, n) => (
+              <>
+                {n > 0 ? ", " : ""}
+                <PersonLink person={p} />
+              </>
+            ))}
+          </span>
+        )}
       </div>
       <p class="reason">{row.reason}</p>
       {row.evidence.length > 0 && (

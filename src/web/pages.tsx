@@ -6,6 +6,7 @@ import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
 import { labelOf } from "../model/source-about.ts";
 import type { Inbox, InboxRow } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
+import type { MergeSuggestion, SuggestionSide } from "../store/merge-suggestions.ts";
 import type { TimelineEntry } from "../store/task-queries.ts";
 import {
   FlagCard,
@@ -497,13 +498,77 @@ export function UnlinkedPage(props: { ctx: PageContext; items: Item[]; next: str
   );
 }
 
+/** One side of a suggested merge: the person and every account they hold, for a human to compare. */
+function SuggestionEvidence(props: { side: SuggestionSide; ctx: PageContext }) {
+  const { person, identities } = props.side;
+  return (
+    <div class="evidence">
+      <p>
+        <a href={personPath(person.id)}>{person.name}</a> · {person.email ?? "no email known"}
+      </p>
+      <ul>
+        {identities.map((i) => (
+          <li>
+            {labelOf(props.ctx.sources, i.source)} account <code>{i.account}</code>
+            {i.displayName ? ` · ${i.displayName}` : ""} · {i.email ?? "no email"}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Suggested merges on top of the People page: each with its evidence, "Merge" and "Not the same person". */
+function MergeSuggestions(props: { ctx: PageContext; suggestions: MergeSuggestion[] }) {
+  const { ctx } = props;
+  return (
+    <section aria-labelledby="suggestions">
+      <h2 id="suggestions">
+        Suggested merges <span class="count">{props.suggestions.length}</span>
+      </h2>
+      <p class="meta">
+        The sources did not agree on an email, but the names match. Nothing is merged until you say so (or the
+        people file does).
+      </p>
+      <ol class="rows suggestions">
+        {props.suggestions.map((s) => (
+          <li class="suggestion" data-member={s.member.person.id} data-other={s.other.person.id}>
+            <p>
+              <strong>{s.name}</strong>: the same person?
+            </p>
+            <div class="two-col">
+              <SuggestionEvidence side={s.member} ctx={ctx} />
+              <SuggestionEvidence side={s.other} ctx={ctx} />
+            </div>
+            <form class="inline" method="post" action={`${personPath(s.other.person.id)}/merge`}>
+              <FormBasics ctx={ctx} />
+              <input type="hidden" name="into" value={s.member.person.id} />
+              <button type="submit">Merge</button>
+            </form>
+            <form class="inline" method="post" action="/merge-suggestions/dismiss">
+              <FormBasics ctx={ctx} />
+              <input type="hidden" name="a" value={s.member.person.id} />
+              <input type="hidden" name="b" value={s.other.person.id} />
+              <button type="submit" class="secondary">
+                Not the same person
+              </button>
+            </form>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
 export function PeoplePage(props: {
   ctx: PageContext;
   people: Array<Person & { isBot: boolean; tasks: number }>;
+  suggestions: MergeSuggestion[];
 }) {
   return (
     <Layout title="People" ctx={props.ctx} nav="people">
       <h1>People</h1>
+      {props.suggestions.length > 0 && <MergeSuggestions ctx={props.ctx} suggestions={props.suggestions} />}
       <table class="list">
         <caption class="visually-hidden">Everyone Threadline knows, across sources</caption>
         <thead>
@@ -554,10 +619,10 @@ export function PersonPage(props: {
       <div class="two-col">
         <section aria-labelledby="owes">
           <h2 id="owes">
-            What they owe <span class="count">{props.owes.length}</span>
+            What they own <span class="count">{props.owes.length}</span>
           </h2>
           {props.owes.length === 0 ? (
-            <p class="empty">Nothing waits on {person.name}.</p>
+            <p class="empty">{person.name} owns nothing stuck.</p>
           ) : (
             <ol class="rows">
               {props.owes.map((row) => (
@@ -568,10 +633,10 @@ export function PersonPage(props: {
         </section>
         <section aria-labelledby="waits">
           <h2 id="waits">
-            What they wait on <span class="count">{props.waitsOn.length}</span>
+            Waiting on them <span class="count">{props.waitsOn.length}</span>
           </h2>
           {props.waitsOn.length === 0 ? (
-            <p class="empty">{person.name} waits on nobody.</p>
+            <p class="empty">Nothing waits on {person.name}.</p>
           ) : (
             <ol class="rows">
               {props.waitsOn.map((row) => (

@@ -3,6 +3,7 @@
  * forms for every action, a small script for the keyboard. Every page but sign-in needs a session; every
  * POST needs the session's CSRF token and a same-origin request.
  */
+
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
@@ -10,6 +11,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
+import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import type { SourceAbout } from "../model/source-about.ts";
@@ -34,6 +36,7 @@ import {
   saveTaskMuted,
 } from "../store/inbox-state.ts";
 import { saveManualLink } from "../store/manual-links.ts";
+import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
 import { loadPerson } from "../store/people-queries.ts";
 import { loadTask, loadTimelineEntries, loadUnlinkedItems } from "../store/task-queries.ts";
@@ -81,6 +84,8 @@ export interface WebDeps extends RouteDeps {
   timeZone?: string;
   /** The registered sources: names, badge colours and `source:` filters come from them. */
   sources: readonly SourceAbout[];
+  /** Who is on the team: the suggested merges start from team members. */
+  flagSettings: FlagSettings;
 }
 
 /** Who the store records for changes made here. */
@@ -109,6 +114,7 @@ const NOTICES = {
   undone: { text: "The task is back in the inbox.", error: false },
   linked: { text: "Linked. The item is on the task's timeline now.", error: false },
   merged: { text: "Merged. Both accounts are one person now.", error: false },
+  not_same: { text: "Noted: those two are not suggested again.", error: false },
   saved: { text: "Search saved.", error: false },
   deleted: { text: "Saved search deleted.", error: false },
   bad_date: { text: "Pick a date in the future to snooze until.", error: true },
@@ -392,7 +398,21 @@ export function createWebRoutes(deps: WebDeps) {
   // ---- people ------------------------------------------------------------------------------------------
   web.get("/people", securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
-    return render(c, <PeoplePage ctx={ctx} people={await loadPeople(deps.db, 500)} />);
+    const [people, suggestions] = [
+      await loadPeople(deps.db, 500),
+      await loadMergeSuggestions(deps.db, deps.flagSettings),
+    ];
+    return render(c, <PeoplePage ctx={ctx} people={people} suggestions={suggestions} />);
+  });
+
+  web.post("/merge-suggestions/dismiss", securityHeaders, action, async (c) => {
+    const dismissed = await dismissMergeSuggestion(deps.db, {
+      a: await field(c, "a"),
+      b: await field(c, "b"),
+      by: ACTOR,
+      now: deps.now(),
+    });
+    return back(c, dismissed ? "not_same" : "bad_merge");
   });
 
   web.get("/people/:id", securityHeaders, signedIn, async (c) => {

@@ -149,7 +149,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     expect(await keysOf({ is: ["snoozed"] }, minutesAfter(5, NOW))).toEqual([]);
   });
 
-  it("tells what a person owes and what they wait on", async () => {
+  it("tells what a person owns and what waits on them (flags.waiting_on), never the asker", async () => {
     const f = fixtures(ctx.db);
     const question = await f.item({
       source: "slack",
@@ -161,14 +161,32 @@ describeEachDatabase("inbox queries", (ctx) => {
       id: "fl-6",
       taskKey: "acme/api#3",
       kind: "unanswered_question",
-      ownerId: ana,
+      ownerId: bob,
+      waitingOn: [ana],
       evidence: [question.id],
     });
     const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10 });
-    expect(anaView.owes.map((r) => r.flagId).sort()).toEqual(["fl-1", "fl-4", "fl-6"]);
+    expect(anaView.owes.map((r) => r.flagId).sort()).toEqual(["fl-1", "fl-4"]);
+    expect(anaView.waitsOn.map((r) => r.flagId)).toEqual(["fl-6"]);
+    expect(anaView.waitsOn[0]?.waitingOn).toEqual([{ id: ana, name: "Ana Lima", email: expect.any(String) }]);
     const bobView = await loadPersonFlags(ctx.db, { personId: bob, now: NOW, limit: 10 });
-    expect(bobView.waitsOn.map((r) => r.flagId)).toEqual(["fl-6"]);
-    expect(bobView.owes.map((r) => r.flagId)).toEqual(["fl-2"]);
+    expect(bobView.waitsOn).toEqual([]);
+    expect(bobView.owes.map((r) => r.flagId).sort()).toEqual(["fl-2", "fl-6"]);
+  });
+
+  it("names who a flag waits on through merges, once each", async () => {
+    const f = fixtures(ctx.db);
+    await f.flag({
+      id: "fl-7",
+      taskKey: "acme/api#3",
+      kind: "missing_approval",
+      fingerprint: "fl-7",
+      waitingOn: [bob, ana],
+    });
+    await ctx.db.execute(sql`update people set merged_into = ${ana} where id = ${bob}`);
+    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10 });
+    const row = anaView.waitsOn.find((r) => r.flagId === "fl-7");
+    expect(row?.waitingOn.map((p) => p.name)).toEqual(["Ana Lima"]);
   });
 
   it("names the survivor of a merge as a row's owner, for rows that still name the merged-away person", async () => {

@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
+import type { FlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Db } from "../../src/store/db.ts";
 
 export const WEB_TOKEN = "web-test-token-8d3f1a6c0b2e";
@@ -14,8 +15,18 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-export async function serveApp(db: Db, now: () => Date): Promise<ServedApp> {
-  const app = createApp({ db, apiToken: WEB_TOKEN, now, logError: (err) => console.error(err) });
+export async function serveApp(
+  db: Db,
+  now: () => Date,
+  options: { flagSettings?: FlagSettings } = {},
+): Promise<ServedApp> {
+  const app = createApp({
+    db,
+    apiToken: WEB_TOKEN,
+    now,
+    logError: (err) => console.error(err),
+    ...(options.flagSettings ? { flagSettings: options.flagSettings } : {}),
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", () => resolve());

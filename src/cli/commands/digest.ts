@@ -12,6 +12,7 @@ import {
 } from "../../digest/run-digest.ts";
 import type { DigestMailer } from "../../digest/send-digest.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
+import { loadPeopleFile } from "../../load-people-file.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { loadConfig } from "../env.ts";
@@ -72,6 +73,7 @@ export async function runDigestCommand(options: DigestCommandOptions, io: Digest
   const config = parseConfig(io.env);
   const flagSettings = loadFlagSettings(config.env, io.cwd);
   const digestSettings = loadDigestSettings(io.cwd);
+  loadPeopleFile(io.cwd); // a malformed people file stops every command, so it is fixed before it matters
   const mode: DigestMode = options.dryRun ? "dry-run" : options.out ? "out" : "send";
   if (options.date !== undefined && !isDay(options.date)) {
     io.stderr.write(`[threadline] [digest] --date must be YYYY-MM-DD, not ${options.date}\n`);

@@ -2,6 +2,9 @@ import { MultiBar } from "cli-progress";
 import type { Command } from "commander";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../../connectors/registry.ts";
 import { parseConfig } from "../../config.ts";
+import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
+import { recomputeAfterChange } from "../../flags/recompute.ts";
+import { loadPeopleFile } from "../../load-people-file.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { toLinkContext } from "../../sync/link-context.ts";
@@ -15,14 +18,20 @@ export interface RelinkCommandIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   now?: () => Date;
+  /** Where `threadline.config.json` is looked for (default: the working directory). */
+  cwd?: string;
 }
 
 /**
  * `threadline relink`: replays the mappers and the linking rules over the stored raw payloads (no API is
- * asked) and reports the links added and removed. Resolves to the exit status (1 when records failed to map).
+ * asked), applies the people file, evaluates the flags of every task that changed, and reports the links
+ * added and removed. Resolves to the exit status (1 when records failed to map).
  */
 export async function runRelinkCommand(options: { json?: boolean }, io: RelinkCommandIo): Promise<number> {
   const config = parseConfig(io.env);
+  const registry = io.connectors ?? CONNECTORS;
+  const flagSettings = loadFlagSettings(config.env, io.cwd, listSources(registry));
+  const people = loadPeopleFile(io.cwd);
   const database = await openDatabase(config);
   const multibar =
     io.stderr.isTTY && !options.json
@@ -39,8 +48,9 @@ export async function runRelinkCommand(options: { json?: boolean }, io: RelinkCo
     const itemsBar = multibar?.create(1, 0, { what: "items" });
     const report = await relinkAll({
       db: database.db,
-      connectors: io.connectors ?? CONNECTORS,
-      linkContext: toLinkContext(config.env, listSources(io.connectors ?? CONNECTORS)),
+      connectors: registry,
+      linkContext: toLinkContext(config.env, listSources(registry)),
+      people,
       ...(io.now ? { now: io.now } : {}),
       onProgress: (p) => {
         tasksBar?.setTotal(Math.max(1, p.tasksTotal));
@@ -50,6 +60,12 @@ export async function runRelinkCommand(options: { json?: boolean }, io: RelinkCo
       },
     });
     multibar?.stop();
+    const flags = await recomputeAfterChange(
+      database.db,
+      report.changedTaskKeys,
+      flagSettings,
+      (io.now ?? (() => new Date()))(),
+    );
     const ok = report.failed === 0;
     if (options.json) {
       io.stdout.write(
@@ -65,6 +81,7 @@ export async function runRelinkCommand(options: { json?: boolean }, io: RelinkCo
           failed: report.failed,
           errors: report.errors,
           changedTasks: report.changedTaskKeys.size,
+          flagsEvaluated: flags?.tasks ?? 0,
           durationMs: report.durationMs,
         })}\n`,
       );

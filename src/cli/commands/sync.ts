@@ -3,6 +3,7 @@ import { CONNECTORS, type ConnectorSet, listSources } from "../../../connectors/
 import { parseConfig } from "../../config.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
 import type { RecomputeSummary } from "../../flags/recompute.ts";
+import { loadPeopleFile } from "../../load-people-file.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { runSync, type SyncMode, type SyncObserver } from "../../sync/engine.ts";
@@ -40,6 +41,7 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
   const config = parseConfig(io.env);
   const registry = io.connectors ?? CONNECTORS;
   const flagSettings = loadFlagSettings(config.env, io.cwd, listSources(registry));
+  const people = loadPeopleFile(io.cwd);
   const sources = configureSources(config.env, options.sources ?? [], registry);
   const verb = options.mode === "backfill" ? "Backfill" : "Sync";
   if (sources.length === 0) {
@@ -67,11 +69,13 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
       linkContext: toLinkContext(config.env, listSources(registry)),
       observer,
       flagSettings,
+      people,
       ...(io.now ? { now: io.now } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     bars?.stop();
     io.stdout.write(options.json ? `${JSON.stringify(toSummaryJson(report))}\n` : toSummaryTable(report));
+    if (report.peopleError) io.stderr.write(`${report.peopleError}\n`);
     if (report.flags && !report.flags.ok) io.stderr.write(`${report.flags.error}\n`);
     else if (report.flags && !options.json)
       io.stderr.write(`${describeFlagRecompute(report.flags.summary)}\n`);

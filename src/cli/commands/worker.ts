@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../config.ts";
 import { flagsAfterChange } from "../../flags/flags-after-change.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
+import { loadPeopleFile } from "../../load-people-file.ts";
 import { log } from "../../log.ts";
 import { parseQueueSettings } from "../../queue/queue-settings.ts";
 import { startSyncQueue } from "../../queue/start-sync-queue.ts";
@@ -46,9 +47,11 @@ export function registerWorker(program: Command): void {
           "[threadline] worker needs DATABASE_URL: the embedded database is one process's, and `threadline serve` runs its jobs",
         );
       }
+      const flagSettings = loadFlagSettings(config.env);
+      const people = loadPeopleFile();
       const database = await openDatabase(config);
       await migrateDatabase(database);
-      const onTasksChanged = flagsAfterChange(database.db, loadFlagSettings(config.env), runLog);
+      const onTasksChanged = flagsAfterChange(database.db, flagSettings, runLog);
       const queue = await startSyncQueue({
         database,
         env: config.env,
@@ -62,6 +65,7 @@ export function registerWorker(program: Command): void {
           }
         },
         log: runLog,
+        people,
       });
       log.info(
         {
