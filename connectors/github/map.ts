@@ -16,8 +16,11 @@
  * An account read without a numeric id (an `EnterpriseUserAccount`, or a record stored before ids were read)
  * is keyed by its login: the store joins such an identity to the numeric one with that handle.
  *
- * Addresses: the one `email` is the best GitHub vouches for — an organisation verified-domain email, then a
- * commit email GitHub linked to the account, then the public profile email — and `emails` holds the others.
+ * Addresses: the one `email` is what the account itself says — an organisation verified-domain email, else the
+ * public profile email — and `emails` holds the others, with the commit emails GitHub linked to the account.
+ * Every record that names an account carries its own addresses, while commit emails come only with pull
+ * requests: an `email` taken from them would depend on which record came first. The store joins people by
+ * `emails` after each pass.
  * GitHub's `@users.noreply.github.com` addresses reach nobody and are left out.
  */
 import type { StatusCategory } from "../../src/model/kinds.ts";
@@ -153,20 +156,20 @@ function identities(people: Array<Person | null>): Identity[] {
     );
   }
   return [...byKey.values()].map((p) => {
-    const all = [
-      ...new Set([...p.orgEmails, ...p.commitEmails, ...(p.profileEmail ? [p.profileEmail] : [])]),
-    ];
+    const own = [...new Set([...p.orgEmails, ...(p.profileEmail ? [p.profileEmail] : [])])];
+    const all = [...new Set([...own, ...p.commitEmails])];
     const identity: Identity = {
       source: SOURCE,
       externalId: keyOf(p),
       displayName: p.name,
-      email: all[0] ?? null,
+      email: own[0] ?? null,
       isGuest: false,
       isBot: p.isBot,
     };
     // The login is the key when there is no numeric id: no handle beside it.
     if (p.id !== null) identity.handle = p.login.toLowerCase();
-    if (all.length > 1) identity.emails = all.slice(1);
+    const further = all.filter((e) => e !== identity.email);
+    if (further.length > 0) identity.emails = further;
     return identity;
   });
 }

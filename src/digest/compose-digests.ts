@@ -67,7 +67,7 @@ const byLongestStuck = (a: DigestEntry, b: DigestEntry) =>
   a.taskKey.localeCompare(b.taskKey) ||
   a.flagId.localeCompare(b.flagId);
 
-const emailOf = (p: DigestPerson | null) => p?.email?.trim().toLowerCase() || null;
+const ownEmailOf = (p: DigestPerson | null) => p?.email?.trim().toLowerCase() || null;
 
 /** A person's section as it is gathered: each task's reasons, by task key. */
 type Section = Map<string, { task: DigestTask; reasons: DigestEntry[] }>;
@@ -117,6 +117,16 @@ export interface ComposedDigests {
 export function composeDigests(input: DigestInput, options: DigestOptions): ComposedDigests {
   const isTeam = (email: string | null): email is string =>
     email !== null && isTeamEmail(email, options.teamDomains);
+  /** Where a person's digest goes: their own address when it is the team's, else the first of theirs that is. */
+  const emailOf = (p: DigestPerson | null): string | null => {
+    const own = ownEmailOf(p);
+    if (!p || isTeam(own)) return own;
+    for (const address of p.addresses ?? []) {
+      const a = address.trim().toLowerCase();
+      if (isTeam(a)) return a;
+    }
+    return own;
+  };
   const people = new Map<string, { name: string; owned: Section; waiting: Section }>();
   const personFor = (email: string, name: string) => {
     let p = people.get(email);

@@ -6,6 +6,11 @@ export interface DigestPerson {
   id: string;
   name: string;
   email: string | null;
+  /**
+   * Every address of theirs the sources vouch for (their identities' emails), beside `email`: a person whose
+   * own address is a personal one still gets their digest at the team's.
+   */
+  addresses?: string[];
 }
 
 /** A task that has a flag (or had one since the last digest). */

@@ -8,9 +8,24 @@ import {
   loadItemUrls,
   loadPeopleWithEmail,
   loadResolvedFlags,
+  toAddressBook,
 } from "../store/digest-queries.ts";
 import { toPeople, toPerson } from "../store/people-queries.ts";
-import type { DigestFlag, DigestInput, DigestTask, PreviousDigest, ResolvedFlag } from "./digest-model.ts";
+import type {
+  DigestFlag,
+  DigestInput,
+  DigestPerson,
+  DigestTask,
+  PreviousDigest,
+  ResolvedFlag,
+} from "./digest-model.ts";
+
+/** A person with the addresses their identities vouch for, so the digest can find their team address. */
+function withAddresses(person: DigestPerson | null, book: Map<string, string[]>): DigestPerson | null {
+  if (!person) return null;
+  const addresses = book.get(person.id);
+  return addresses && addresses.length > 0 ? { ...person, addresses } : person;
+}
 
 const SummaryFlagSchema = z.object({
   id: z.string(),
@@ -57,22 +72,25 @@ export async function loadDigestInput(
         status: t.status,
         source: t.source,
         url: t.url,
-        assignee: toPerson(t.a_id, t.a_name, t.a_email),
+        assignee: withAddresses(toPerson(t.a_id, t.a_name, t.a_email), toAddressBook(t.addresses)),
       },
     ]),
   );
   const urls = new Map(itemRows.map((i) => [i.id, i.url]));
-  const flags: DigestFlag[] = flagRows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    fingerprint: r.fingerprint,
-    taskKey: r.task_key,
-    since: new Date(r.since),
-    reason: r.reason,
-    owner: toPerson(r.owner_id, r.owner_name, r.owner_email),
-    waitingOn: toPeople(r.waiting),
-    evidence: (r.evidence ?? []).map((id) => ({ id, url: urls.get(id) ?? null })),
-  }));
+  const flags: DigestFlag[] = flagRows.map((r) => {
+    const book = toAddressBook(r.addresses);
+    return {
+      id: r.id,
+      kind: r.kind,
+      fingerprint: r.fingerprint,
+      taskKey: r.task_key,
+      since: new Date(r.since),
+      reason: r.reason,
+      owner: withAddresses(toPerson(r.owner_id, r.owner_name, r.owner_email), book),
+      waitingOn: toPeople(r.waiting).map((p) => withAddresses(p, book)!),
+      evidence: (r.evidence ?? []).map((id) => ({ id, url: urls.get(id) ?? null })),
+    };
+  });
 
   const previous = new Map<string, PreviousDigest>();
   for (const row of previousRows) {

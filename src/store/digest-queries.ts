@@ -4,7 +4,7 @@
  * the flags resolved in a span, the flagged tasks with their assignees, the evidence items' links and the
  * people who may get a digest. People are the survivors of any merge.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { FlagKind, SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
@@ -30,6 +30,37 @@ export interface DigestFlagRow {
   owner_email: string | null;
   /** The people the flag waits on, survivors of any merge: JSON text for `toPeople`. */
   waiting: string | null;
+  /** Every address of the owner and of those it waits on: JSON text for `toAddressBook`. */
+  addresses: string | null;
+}
+
+/**
+ * Each of these people's addresses as their identities vouch for them (`{personId: [address]}`, survivors of
+ * any merge: identities follow a merge to the survivor), for a digest that goes to the team's address of a
+ * person whose own is a personal one.
+ */
+const addressBook = (personIds: SQL) => sql`(
+  select json_object_agg(s.id, coalesce(
+           (select json_agg(distinct lower(a)) from identities i
+              cross join lateral unnest(array_append(i.emails, i.email)) a
+            where i.person_id = s.id and a is not null),
+           '[]'::json))::text
+  from unnest(${personIds}) u(person_id)
+  cross join lateral ${survivorOf(sql`u.person_id`)} s
+  where u.person_id is not null)`;
+
+/** The addresses `addressBook` answered, by person id. */
+export function toAddressBook(json: string | null): Map<string, string[]> {
+  const parsed = (json ? JSON.parse(json) : {}) as Record<string, unknown>;
+  const book = new Map<string, string[]>();
+  for (const [id, list] of Object.entries(parsed ?? {})) {
+    if (Array.isArray(list))
+      book.set(
+        id,
+        list.filter((a): a is string => typeof a === "string"),
+      );
+  }
+  return book;
 }
 
 /** The flags that show as of `now` (see `flag-visibility.ts`) of tasks not deleted, oldest first. */
@@ -37,7 +68,8 @@ export async function loadDigestFlags(db: Db, now: Date): Promise<DigestFlagRow[
   return queryRows<DigestFlagRow>(
     db,
     sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.evidence,
-               o.id as owner_id, o.name as owner_name, o.email as owner_email, w.waiting
+               o.id as owner_id, o.name as owner_name, o.email as owner_email, w.waiting,
+               ${addressBook(sql`array_append(f.waiting_on, f.owner_id)`)} as addresses
         from flags f
         join tasks t on t.key = f.task_key and t.deleted_at is null
         left join lateral ${survivorOf(sql`f.owner_id`)} o on true
@@ -77,6 +109,8 @@ export interface DigestTaskRow {
   a_id: string | null;
   a_name: string | null;
   a_email: string | null;
+  /** The assignee's addresses: JSON text for `toAddressBook`. */
+  addresses: string | null;
 }
 
 /** These tasks (deleted ones too) with their assignees. */
@@ -84,7 +118,8 @@ export async function loadDigestTasks(db: Db, taskKeys: readonly string[]): Prom
   if (taskKeys.length === 0) return [];
   return queryRows<DigestTaskRow>(
     db,
-    sql`select t.key, t.title, t.status, t.source, t.url, a.id as a_id, a.name as a_name, a.email as a_email
+    sql`select t.key, t.title, t.status, t.source, t.url, a.id as a_id, a.name as a_name, a.email as a_email,
+               ${addressBook(sql`array[t.assignee_id]`)} as addresses
         from tasks t left join lateral ${survivorOf(sql`t.assignee_id`)} a on true
         where t.key = any(${texts(taskKeys)})`,
   );

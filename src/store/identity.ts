@@ -75,10 +75,13 @@ const mergedEmails = (i: string, k: string) =>
  * identity given and every ref (an author named only by id gets a bare identity of its own).
  *
  * A new identity joins the person of the identity its handle was the key of before its source keyed accounts
- * by a stable id (see `legacyPersonsOf`), else the person who holds its email or one of its `emails` (someone
- * a person merged by hand keeps their survivor), else the person its id hashes to. An existing identity's person is never changed here: people
- * are merged by hand, and a later sync must not undo that. Display names and emails are updated; a person's
- * name is recomputed from all its identities in a fixed order, so it does not depend on which source came first.
+ * by a stable id (see `legacyPersonsOf`), else the person who holds its email (someone a person merged by hand
+ * keeps their survivor), else the person its id hashes to. Its further `emails` join it to whoever holds them
+ * only after the pass (`reconcilePeople`): joined here, the person who survives would depend on which source's
+ * page came first, and two runs over the same data would name people differently. An existing identity's
+ * person is never changed here: people are merged by hand, and a later sync must not undo that. Display names
+ * and emails are updated; a person's name is recomputed from all its identities in a fixed order, so it does
+ * not depend on which source came first.
  */
 export async function saveIdentities(
   db: Db,
@@ -135,12 +138,7 @@ export async function saveIdentities(
   const fresh = all.filter((r) => !persons.has(identityKey(r)));
   if (fresh.length > 0) {
     const emailOf = (r: IdentityRef) => lower(full.get(identityKey(r))?.email);
-    const addressesOf = (r: IdentityRef) => {
-      const identity = full.get(identityKey(r));
-      const email = emailOf(r);
-      return [...(email ? [email] : []), ...(identity?.emails ?? [])];
-    };
-    const emails = [...new Set(fresh.flatMap(addressesOf))];
+    const emails = [...new Set(fresh.map(emailOf).filter((e): e is string => e !== null))];
     const holders = await holdersOf(db, emails);
     const legacy = await legacyPersonsOf(
       db,
@@ -152,7 +150,8 @@ export async function saveIdentities(
     const wanted = new Map<string, string>(); // identity key → person id before following merges
     for (const r of fresh) {
       const handle = full.get(identityKey(r))?.handle;
-      const held = addressesOf(r).find((e) => holders.has(e));
+      const email = emailOf(r);
+      const held = email !== null && holders.has(email) ? email : undefined;
       wanted.set(
         identityKey(r),
         (handle && legacy.get(`${r.source}:${handle}`)) ||
@@ -288,26 +287,18 @@ export async function saveIdentities(
 }
 
 /**
- * The live person holding each address (lower-cased): the one whose own email it is, else one with an
- * identity that has it as `email` or among `emails` (followed to the survivor later, with the other wanted ids).
+ * The live person whose own email each address (lower-cased) is. Only a person's own email: an address an
+ * identity merely carries joins people after the pass (`reconcilePeople`), whatever order pages came in.
  */
 async function holdersOf(db: Db, emails: readonly string[]): Promise<Map<string, string>> {
   const holders = new Map<string, string>();
   if (emails.length === 0) return holders;
-  const list = JSON.stringify(emails);
-  const rows = await pageRows<{ email: string; person_id: string; own: boolean }>(
+  const rows = await pageRows<{ email: string; person_id: string }>(
     db,
-    sql`select lower(email) as email, id as person_id, true as own from people
-        where merged_into is null and lower(email) in (select jsonb_array_elements_text(${list}::jsonb))
-        union all
-        select e.email, i.person_id, false from identities i
-        cross join lateral unnest(array[lower(i.email)] || i.emails) as e(email)
-        where (lower(i.email) in (select jsonb_array_elements_text(${list}::jsonb))
-               or i.emails && array(select jsonb_array_elements_text(${list}::jsonb)))
-          and e.email in (select jsonb_array_elements_text(${list}::jsonb))
-        order by own desc, person_id`,
+    sql`select lower(email) as email, id as person_id from people
+        where merged_into is null and lower(email) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
   );
-  for (const row of rows) if (!holders.has(row.email)) holders.set(row.email, row.person_id);
+  for (const row of rows) holders.set(row.email, row.person_id);
   return holders;
 }
 

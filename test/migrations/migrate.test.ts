@@ -19,6 +19,7 @@ const TABLES = [
   "inbox_task_states",
   "item_links",
   "items",
+  "merge_dismissals",
   "people",
   "saved_searches",
   "source_scopes",
