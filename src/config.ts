@@ -69,9 +69,25 @@ export const EnvSchema = z.object({
     .optional(),
   DIGEST_TO: CommaListSchema.pipe(z.array(z.email("must be email addresses"))),
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  OIDC_ISSUER: url("the OpenID Connect issuer, such as https://accounts.google.com").optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  THREADLINE_ADMINS: CommaListSchema.pipe(z.array(z.email("must be email addresses"))),
+  THREADLINE_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int("must be a whole number of minutes")
+    .min(1, "must be at least 1")
+    .max(7 * 24 * 60, "must be at most 10080 (seven days)")
+    .default(12 * 60),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -89,6 +105,12 @@ export interface Config {
   /** Addresses that get every digest instead of its recipient (for trials); empty: each to its recipient. */
   digestTo: string[];
   port: number | undefined;
+  /** Sign-in through the team's OpenID Connect provider; undefined: the API token signs in to the web. */
+  oidc: OidcConfig | undefined;
+  /** Emails (lower-cased) of the admins. */
+  admins: string[];
+  /** How long a web session may be idle before it ends. */
+  sessionIdleMinutes: number;
   /** The raw environment, for the connectors' own settings schemas. */
   env: Record<string, string | undefined>;
 }
@@ -103,6 +125,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`[threadline] ${name} ${issue.message}`);
   }
   const e = parsed.data;
+  const oidcSet = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(
+    (v) => v !== undefined,
+  ).length;
+  if (oidcSet !== 0 && oidcSet !== 3) {
+    throw new ConfigError(
+      "[threadline] OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+    );
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.THREADLINE_DATA_DIR,
@@ -116,6 +146,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     digestFrom: e.DIGEST_FROM ?? `threadline@${e.THREADLINE_TEAM_DOMAINS[0]?.toLowerCase() ?? "localhost"}`,
     digestTo: e.DIGEST_TO,
     port: e.PORT,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+        : undefined,
+    admins: e.THREADLINE_ADMINS.map((a) => a.toLowerCase()),
+    sessionIdleMinutes: e.THREADLINE_SESSION_IDLE_MINUTES,
     env: present,
   };
 }

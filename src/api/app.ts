@@ -4,7 +4,7 @@ import { listSources } from "../../connectors/registry.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
-import { createWebRoutes } from "../web/routes.tsx";
+import { createWebRoutes, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
 import { requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
@@ -37,6 +37,8 @@ export interface AppDeps {
   onTasksChanged?: (taskKeys: readonly string[]) => void | Promise<void>;
   /** The flag settings: who is on the team (the People page's suggested merges). Default: the defaults. */
   flagSettings?: FlagSettings;
+  /** How people sign in to the web view (default: the API token, as the local admin). */
+  signin?: SigninSettings;
   /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
   sync?: SyncStarter;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
@@ -93,6 +95,7 @@ export function createApp(deps: AppDeps): App {
       timeZone: deps.timeZone,
       sources,
       flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
+      ...(deps.signin ? { signin: deps.signin } : {}),
     }),
   );
 

@@ -60,6 +60,13 @@ export function wireApp(options: {
     logError: (err, context) => log.error("request failed", err, context),
     onTasksChanged,
     flagSettings: settings,
+    signin: {
+      oidc: config.oidc,
+      publicUrl: config.publicUrl,
+      teamDomains: config.teamDomains,
+      admins: config.admins,
+      idleMs: config.sessionIdleMinutes * 60_000,
+    },
     sync: queue ?? sync,
     webhooks: {
       sources: sync.webhookSources(),

@@ -25,6 +25,8 @@ export interface PageContext {
   sources: readonly SourceAbout[];
   /** The style sheet of their badge colours. */
   sourceStylesPath: string;
+  /** Who is signed in (absent on the sign-in pages). */
+  viewer?: { name: string; role: "admin" | "member" } | undefined;
 }
 
 export type NavTarget = "inbox" | "items" | "people" | null;
@@ -98,7 +100,8 @@ export function Layout(props: {
                   <button type="submit">Search</button>
                 </form>
               </search>
-              <form class="signout" method="post" action="/signout">
+              <form class="signout" method="post" action="/auth/logout">
+                {ctx.viewer && <span class="viewer">{ctx.viewer.name}</span>}
                 <input type="hidden" name="_csrf" value={ctx.csrf} />
                 <button type="submit" class="link">
                   Sign out

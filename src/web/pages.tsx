@@ -37,26 +37,76 @@ import type { ThreadNode } from "./thread-tree.ts";
 // Sign-in
 // ---------------------------------------------------------------------------------------------------------
 
-export function SigninPage(props: { ctx: PageContext; token: string; next: string; failed: boolean }) {
+/** The sign-in page: the team's provider when OIDC is configured, else the API token form. */
+export function SigninPage(
+  props:
+    | { ctx: PageContext; provider: true; next: string }
+    | { ctx: PageContext; provider?: false; token: string; next: string; failed: boolean },
+) {
   return (
     <Layout title="Sign in" ctx={props.ctx} nav={null} signedIn={false}>
       <section class="signin" aria-labelledby="signin-title">
         <h1 id="signin-title">Sign in to Threadline</h1>
-        {props.failed && (
-          <p class="notice error" role="alert">
-            That token is not this deployment's API token.
-          </p>
+        {props.provider ? (
+          <>
+            <p>
+              <a class="button" href={`/auth/login?next=${encodeURIComponent(props.next)}`}>
+                Sign in with your team account
+              </a>
+            </p>
+            <p class="meta">Only verified addresses in the team's email domains can sign in.</p>
+          </>
+        ) : (
+          <>
+            {props.failed && (
+              <p class="notice error" role="alert">
+                That token is not this deployment's API token.
+              </p>
+            )}
+            <form method="post" action="/signin">
+              <input type="hidden" name="_signin" value={props.token} />
+              <input type="hidden" name="next" value={props.next} />
+              <label for="token">API token</label>
+              <input type="password" id="token" name="token" required autocomplete="current-password" />
+              <button type="submit">Sign in</button>
+            </form>
+            <p class="meta">
+              The token is <code>THREADLINE_API_TOKEN</code>, or the one the server generated and printed on
+              its first start.
+            </p>
+          </>
         )}
-        <form method="post" action="/signin">
-          <input type="hidden" name="_signin" value={props.token} />
-          <input type="hidden" name="next" value={props.next} />
-          <label for="token">API token</label>
-          <input type="password" id="token" name="token" required autocomplete="current-password" />
-          <button type="submit">Sign in</button>
-        </form>
-        <p class="meta">
-          The token is <code>THREADLINE_API_TOKEN</code>, or the one the server generated and printed on its
-          first start.
+      </section>
+    </Layout>
+  );
+}
+
+/** Sign-in refused: an address outside the team, an unverified one, or a sign-in that did not check out. */
+export function RefusedPage(props: { ctx: PageContext; what: string }) {
+  return (
+    <Layout title="Not signed in" ctx={props.ctx} nav={null} signedIn={false}>
+      <section class="signin" aria-labelledby="refused-title">
+        <h1 id="refused-title">You are not signed in</h1>
+        <p class="notice error" role="alert">
+          {props.what}
+        </p>
+        <p>
+          <a href="/signin">Back to sign-in</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+/** Too many failed sign-ins from this address: when the next attempt is heard. */
+export function ThrottledPage(props: { ctx: PageContext; seconds: number }) {
+  const wait = props.seconds < 120 ? `${props.seconds} seconds` : `${Math.ceil(props.seconds / 60)} minutes`;
+  return (
+    <Layout title="Too many attempts" ctx={props.ctx} nav={null} signedIn={false}>
+      <section class="signin" aria-labelledby="throttled-title">
+        <h1 id="throttled-title">Too many sign-in attempts</h1>
+        <p class="notice error" role="alert">
+          Too many failed sign-ins came from your address. Try again in {wait}.
         </p>
       </section>
     </Layout>
@@ -646,6 +696,15 @@ export function PersonPage(props: {
           )}
         </section>
       </div>
+      {ctx.viewer?.role === "admin" && (
+        <section aria-labelledby="sessions">
+          <h2 id="sessions">Sessions</h2>
+          <form class="inline" method="post" action={`${personPath(person.id)}/sessions/revoke`}>
+            <FormBasics ctx={ctx} />
+            <button type="submit">Sign {person.name} out everywhere</button>
+          </form>
+        </section>
+      )}
       <section aria-labelledby="merge">
         <h2 id="merge">Same human, two accounts?</h2>
         <form class="inline" method="post" action={`${personPath(person.id)}/merge`}>

@@ -11,6 +11,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
+import type { OidcConfig } from "../config.ts";
 import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
@@ -39,7 +40,17 @@ import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
 import { loadPerson } from "../store/people-queries.ts";
+import { loadOrCreateSigninPerson } from "../store/signin-person.ts";
+import { clearSigninFailures, loadSigninBlock, saveSigninFailure } from "../store/signin-throttle.ts";
 import { loadTask, loadTimelineEntries, loadUnlinkedItems } from "../store/task-queries.ts";
+import {
+  deleteSessionsOf,
+  deleteWebSession,
+  loadWebSession,
+  type Role,
+  type StoredSession,
+  saveWebSession,
+} from "../store/web-sessions.ts";
 import {
   APP_CSS,
   APP_JS,
@@ -50,29 +61,36 @@ import {
   toSourceStyles,
 } from "./assets.ts";
 import type { PageContext } from "./components.tsx";
+import { finishOidcSignin, type OidcClaims, startOidcSignin } from "./oidc.ts";
 import {
   InboxPage,
   NotFoundPage,
   PeoplePage,
   PersonPage,
+  RefusedPage,
   SigninPage,
   TaskPage,
+  ThrottledPage,
   UnlinkedPage,
 } from "./pages.tsx";
 import { parseInboxSearch } from "./search-syntax.ts";
 import {
   clearSessionCookie,
   ensureSigninToken,
+  hashSessionId,
   isSameOriginPost,
+  isSessionId,
+  newSessionId,
+  randomToken,
   readSessionCookie,
-  readSessionValue,
   readSigninCookie,
-  type Session,
+  SESSION_MAX_AGE_S,
   type SessionKeys,
   sessionKeys,
+  setOidcFlowCookie,
   setSessionCookie,
+  takeOidcFlowCookie,
   toLocalPath,
-  toSessionValue,
 } from "./session.ts";
 import { shortLived } from "./short-lived.ts";
 import { toThreadTree } from "./thread-tree.ts";
@@ -86,10 +104,47 @@ export interface WebDeps extends RouteDeps {
   sources: readonly SourceAbout[];
   /** Who is on the team: the suggested merges start from team members. */
   flagSettings: FlagSettings;
+  /** Sign-in settings (default: token sign-in, no team domains, no admins, 12 hours idle). */
+  signin?: SigninSettings;
 }
 
-/** Who the store records for changes made here. */
-const ACTOR = "web";
+export interface SigninSettings {
+  /** The team's OpenID Connect provider; without it the API token signs in, as the one local admin. */
+  oidc?: OidcConfig | undefined;
+  /** The deployment's public base URL: the callback registered with the provider is `<publicUrl>/auth/callback`. */
+  publicUrl: string;
+  /** Email domains (lower-cased) whose verified addresses may sign in. */
+  teamDomains: readonly string[];
+  /** Emails (lower-cased) of the admins. */
+  admins: readonly string[];
+  /** How long a session may be idle. */
+  idleMs: number;
+}
+
+/** Who is signed in; routes read it as `c.var.viewer`. */
+export interface Viewer {
+  /** Null for the local admin (token sign-in without OIDC): nobody in particular. */
+  personId: string | null;
+  email: string | null;
+  name: string;
+  role: Role;
+}
+
+/** What the store records as the author of a change made here: the person's email, or "admin". */
+const actorOf = (viewer: Viewer) => viewer.email ?? "admin";
+
+const emailDomain = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+
+/**
+ * The client's address, for the sign-in throttle: the address Cloudflare saw on the Worker, the socket's peer
+ * on Node. Forwarded-for headers are not read: anyone can write them. Behind a proxy every client is the proxy.
+ */
+function clientAddress(c: Context): string {
+  const cf = c.req.header("cf-connecting-ip");
+  if (cf) return cf;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
+}
 /** Rows per kind on the inbox overview, and per page when one kind is shown. */
 const OVERVIEW_PER_KIND = 10;
 const KIND_PAGE_SIZE = 50;
@@ -123,6 +178,8 @@ const NOTICES = {
   no_task: { text: "There is no such task.", error: true },
   no_item: { text: "There is no such item.", error: true },
   bad_merge: { text: "Those two people cannot be merged.", error: true },
+  revoked: { text: "Signed out everywhere: every session of that person has ended.", error: false },
+  no_person: { text: "There is no such person.", error: true },
   bad_search: { text: "A saved search needs a name (up to 80 characters) and a query.", error: true },
 } as const;
 type NoticeCode = keyof typeof NOTICES;
@@ -150,12 +207,19 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 };
 
-type Env = { Variables: { session: Session } };
+type Env = { Variables: { session: { csrf: string; idHash: string }; viewer: Viewer } };
 
 /** The web routes; `createApp` mounts them at `/`. */
 export function createWebRoutes(deps: WebDeps) {
   const web = new Hono<Env>();
   const keys: SessionKeys = sessionKeys(deps.apiToken);
+  const signin: SigninSettings = deps.signin ?? {
+    publicUrl: "http://localhost:8787",
+    teamDomains: [],
+    admins: [],
+    idleMs: 12 * 3600_000,
+  };
+  const oidc = signin.oidc;
   const timeZone = deps.timeZone ?? "UTC";
   const sourceStyles = toSourceStyles(deps.sources);
   const calendar = toWorkingCalendar({ timeZone, workingDays: [1, 2, 3, 4, 5], holidays: [] });
@@ -165,7 +229,7 @@ export function createWebRoutes(deps: WebDeps) {
   const savedCache = shortLived<SavedSearch[]>(COUNTS_TTL_MS);
   const savedSearches = () => savedCache.get("", () => loadSavedSearches(deps.db));
 
-  const render = (c: Context, page: JSX.Element, status: 200 | 403 | 404 = 200) =>
+  const render = (c: Context, page: JSX.Element, status: 200 | 400 | 403 | 404 | 429 = 200) =>
     c.html(html`<!doctype html>${page}`, status);
 
   const pageContext = (c: Context<Env>, csrf: string): PageContext => {
@@ -180,40 +244,112 @@ export function createWebRoutes(deps: WebDeps) {
       q: c.req.query("q") ?? "",
       sources: deps.sources,
       sourceStylesPath: sourceStyles.path,
+      viewer: c.get("viewer"),
       notice: isNotice(notice) ? NOTICES[notice] : undefined,
     };
   };
 
+  /**
+   * The session of the request's cookie, or null. A person's session whose email is no longer in the team's
+   * domains ends here (every session of theirs): leaving the team signs them out.
+   */
+  const currentSession = async (c: Context): Promise<{ idHash: string; stored: StoredSession } | null> => {
+    const id = readSessionCookie(c);
+    if (!isSessionId(id)) return null;
+    const idHash = await hashSessionId(id);
+    const stored = await loadWebSession(deps.db, { idHash, now: deps.now(), idleMs: signin.idleMs });
+    if (!stored) return null;
+    if (stored.email !== null && (!oidc || !signin.teamDomains.includes(emailDomain(stored.email)))) {
+      await deleteSessionsOf(deps.db, { personId: stored.personId, email: stored.email });
+      return null;
+    }
+    if (stored.email === null && oidc) {
+      // A token session from before OIDC was configured: token sign-in is off now.
+      await deleteWebSession(deps.db, idHash);
+      return null;
+    }
+    return { idHash, stored };
+  };
+
+  const toViewer = (stored: StoredSession): Viewer => ({
+    personId: stored.personId,
+    email: stored.email,
+    name: stored.name ?? stored.email ?? "admin",
+    role: stored.role,
+  });
+
   /** A page needs a session: without one, to the sign-in page and back here afterwards. */
   const signedIn: MiddlewareHandler<Env> = async (c, next) => {
-    const session = await readSessionValue(keys, readSessionCookie(c), deps.now());
+    const session = await currentSession(c);
     if (!session) {
       const url = new URL(c.req.url);
       return c.redirect(`/signin?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 303);
     }
-    c.set("session", session);
+    c.set("session", { csrf: session.stored.csrf, idHash: session.idHash });
+    c.set("viewer", toViewer(session.stored));
     await next();
   };
 
   /** An action needs a session, its CSRF token in the form, and a same-origin request. */
   const action: MiddlewareHandler<Env> = async (c, next) => {
-    const session = await readSessionValue(keys, readSessionCookie(c), deps.now());
+    const session = await currentSession(c);
     const form = await c.req.parseBody();
     const given = typeof form._csrf === "string" ? form._csrf : "";
-    if (!session || !given || !(await timingSafeEqual(given, session.csrf)) || !isSameOriginPost(c)) {
+    if (!session || !given || !(await timingSafeEqual(given, session.stored.csrf)) || !isSameOriginPost(c)) {
       return render(
         c,
         <NotFoundPage
-          ctx={pageContext(c, session?.csrf ?? "")}
+          ctx={pageContext(c, session?.stored.csrf ?? "")}
           what="This form has expired or did not come from this site. Reload the page and try again."
         />,
         403,
       );
     }
-    c.set("session", session);
+    c.set("session", { csrf: session.stored.csrf, idHash: session.idHash });
+    c.set("viewer", toViewer(session.stored));
     countsCache.clear();
     savedCache.clear();
     await next();
+  };
+
+  /** What only admins may do (merging people, ending someone's sessions). */
+  const adminOnly: MiddlewareHandler<Env> = async (c, next) => {
+    if (c.var.viewer.role !== "admin") {
+      return render(
+        c,
+        <NotFoundPage
+          ctx={pageContext(c, c.var.session.csrf)}
+          what="Only an admin of Threadline can do that."
+        />,
+        403,
+      );
+    }
+    await next();
+  };
+
+  /** Starts a session for whoever just signed in, and sends them on. */
+  const startSession = async (c: Context, who: Omit<StoredSession, "csrf">, next: string) => {
+    const id = newSessionId();
+    const now = deps.now();
+    await saveWebSession(deps.db, {
+      ...who,
+      csrf: randomToken(24),
+      idHash: await hashSessionId(id),
+      now,
+      expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000),
+    });
+    await clearSigninFailures(deps.db, clientAddress(c));
+    setSessionCookie(c, id);
+    return c.redirect(next, 303);
+  };
+
+  /** The 429 page, when this client must wait before trying again; null when it may try now. */
+  const throttled = async (c: Context) => {
+    const until = await loadSigninBlock(deps.db, clientAddress(c), deps.now());
+    if (!until) return null;
+    const seconds = Math.max(1, Math.ceil((until.getTime() - deps.now().getTime()) / 1000));
+    c.header("Retry-After", String(seconds));
+    return render(c, <ThrottledPage ctx={pageContext(c, "")} seconds={seconds} />, 429);
   };
 
   /** Back to where the form was, with a notice. */
@@ -242,7 +378,8 @@ export function createWebRoutes(deps: WebDeps) {
   // ---- sign-in -----------------------------------------------------------------------------------------
   web.get("/signin", securityHeaders, async (c) => {
     const next = toLocalPath(c.req.query("next"));
-    if (await readSessionValue(keys, readSessionCookie(c), deps.now())) return c.redirect(next, 303);
+    if (await currentSession(c)) return c.redirect(next, 303);
+    if (oidc) return render(c, <SigninPage ctx={pageContext(c, "")} provider next={next} />);
     const token = ensureSigninToken(c);
     return render(
       c,
@@ -256,6 +393,16 @@ export function createWebRoutes(deps: WebDeps) {
   });
 
   web.post("/signin", securityHeaders, async (c) => {
+    if (oidc) {
+      return render(
+        c,
+        <NotFoundPage
+          ctx={pageContext(c, "")}
+          what="Signing in with the API token is off here: sign in with your team account."
+        />,
+        403,
+      );
+    }
     const form = await c.req.parseBody();
     const next = toLocalPath(typeof form.next === "string" ? form.next : "/");
     const formToken = typeof form._signin === "string" ? form._signin : "";
@@ -267,17 +414,73 @@ export function createWebRoutes(deps: WebDeps) {
         403,
       );
     }
+    const wait = await throttled(c);
+    if (wait) return wait;
     const token = typeof form.token === "string" ? form.token.trim() : "";
     if (!token || !(await timingSafeEqual(token, deps.apiToken))) {
+      await saveSigninFailure(deps.db, clientAddress(c), deps.now());
       return c.redirect(`/signin?failed=1&next=${encodeURIComponent(next)}`, 303);
     }
-    setSessionCookie(c, await toSessionValue(keys, deps.now()));
-    return c.redirect(next, 303);
+    return startSession(c, { personId: null, email: null, name: "admin", role: "admin" }, next);
   });
 
-  web.post("/signout", securityHeaders, action, (c) => {
+  web.get("/auth/login", securityHeaders, async (c) => {
+    const next = toLocalPath(c.req.query("next"));
+    if (!oidc) return c.redirect(`/signin?next=${encodeURIComponent(next)}`, 303);
+    const started = await startOidcSignin(oidc, `${signin.publicUrl}/auth/callback`);
+    await setOidcFlowCookie(c, keys, { ...started, next }, deps.now());
+    return c.redirect(started.url, 303);
+  });
+
+  web.get("/auth/callback", securityHeaders, async (c) => {
+    if (!oidc) return c.redirect("/signin", 303);
+    const wait = await throttled(c);
+    if (wait) return wait;
+    const flow = await takeOidcFlowCookie(c, keys, deps.now());
+    const refuse = async (status: 400 | 403, what: string) => {
+      await saveSigninFailure(deps.db, clientAddress(c), deps.now());
+      return render(c, <RefusedPage ctx={pageContext(c, "")} what={what} />, status);
+    };
+    if (!flow) return refuse(400, "This sign-in took too long or did not start here. Try again.");
+    const callbackUrl = new URL(`${signin.publicUrl}/auth/callback${new URL(c.req.url).search}`);
+    let claims: OidcClaims;
+    try {
+      claims = await finishOidcSignin(oidc, callbackUrl, flow);
+    } catch {
+      return refuse(400, "The sign-in did not complete. Try again.");
+    }
+    if (!claims.email || !claims.emailVerified) {
+      return refuse(
+        403,
+        "Your account has no verified email address, so Threadline cannot tell who you are.",
+      );
+    }
+    if (!signin.teamDomains.includes(emailDomain(claims.email))) {
+      return refuse(403, `Threadline is only for the team; ${claims.email} is not a team address.`);
+    }
+    const person = await loadOrCreateSigninPerson(deps.db, {
+      email: claims.email,
+      name: claims.name,
+      now: deps.now(),
+    });
+    const role: Role = signin.admins.includes(claims.email) ? "admin" : "member";
+    return startSession(c, { personId: person.id, email: claims.email, name: person.name, role }, flow.next);
+  });
+
+  /** Signing out ends every session of the viewer, in every browser. */
+  const signOut = async (c: Context<Env>) => {
+    await deleteSessionsOf(deps.db, c.var.viewer);
     clearSessionCookie(c);
     return c.redirect("/signin", 303);
+  };
+  web.post("/auth/logout", securityHeaders, action, signOut);
+  web.post("/signout", securityHeaders, action, signOut);
+
+  web.post("/people/:id/sessions/revoke", securityHeaders, action, adminOnly, async (c) => {
+    const person = await loadPerson(deps.db, c.req.param("id"));
+    if (!person) return back(c, "no_person");
+    await deleteSessionsOf(deps.db, { personId: person.id, email: person.email });
+    return back(c, "revoked");
   });
 
   // ---- inbox -------------------------------------------------------------------------------------------
@@ -323,7 +526,7 @@ export function createWebRoutes(deps: WebDeps) {
     return render(c, <TaskPage ctx={ctx} data={{ task, flags, timeline: toThreadTree(entries), state }} />);
   });
 
-  const taskAction = (change: (key: string, now: Date) => Promise<void>, notice: NoticeCode) =>
+  const taskAction = (change: (key: string, now: Date, by: string) => Promise<void>, notice: NoticeCode) =>
     web.post(
       `/tasks/:key/${notice === "muted" ? "mute" : notice === "unmuted" ? "unmute" : notice}`,
       securityHeaders,
@@ -331,14 +534,14 @@ export function createWebRoutes(deps: WebDeps) {
       async (c) => {
         const key = c.req.param("key");
         if (!(await loadTaskExists(deps.db, key))) return back(c, "no_task");
-        await change(key, deps.now());
+        await change(key, deps.now(), actorOf(c.var.viewer));
         return back(c, notice);
       },
     );
-  taskAction((taskKey, now) => saveTaskMuted(deps.db, { taskKey, muted: true, by: ACTOR, now }), "muted");
-  taskAction((taskKey, now) => saveTaskMuted(deps.db, { taskKey, muted: false, by: ACTOR, now }), "unmuted");
-  taskAction((taskKey, now) => saveTaskDone(deps.db, { taskKey, done: true, by: ACTOR, now }), "done");
-  taskAction((taskKey, now) => saveTaskDone(deps.db, { taskKey, done: false, by: ACTOR, now }), "undone");
+  taskAction((taskKey, now, by) => saveTaskMuted(deps.db, { taskKey, muted: true, by, now }), "muted");
+  taskAction((taskKey, now, by) => saveTaskMuted(deps.db, { taskKey, muted: false, by, now }), "unmuted");
+  taskAction((taskKey, now, by) => saveTaskDone(deps.db, { taskKey, done: true, by, now }), "done");
+  taskAction((taskKey, now, by) => saveTaskDone(deps.db, { taskKey, done: false, by, now }), "undone");
 
   // ---- flags -------------------------------------------------------------------------------------------
   const flagChange = async (c: Context<Env>, work: () => Promise<unknown>, notice: NoticeCode) => {
@@ -359,7 +562,11 @@ export function createWebRoutes(deps: WebDeps) {
     }
     const end = calendar.startOfDate(until);
     if (!(end > now)) return back(c, "bad_date");
-    return flagChange(c, () => snoozeFlag(deps.db, c.req.param("id"), end, ACTOR, now), "snoozed");
+    return flagChange(
+      c,
+      () => snoozeFlag(deps.db, c.req.param("id"), end, actorOf(c.var.viewer), now),
+      "snoozed",
+    );
   });
 
   web.post("/flags/:id/dismiss", securityHeaders, action, async (c) => {
@@ -367,7 +574,7 @@ export function createWebRoutes(deps: WebDeps) {
     if (reason === "" || reason.length > 500) return back(c, "bad_reason");
     return flagChange(
       c,
-      () => dismissFlag(deps.db, c.req.param("id"), reason, ACTOR, deps.now()),
+      () => dismissFlag(deps.db, c.req.param("id"), reason, actorOf(c.var.viewer), deps.now()),
       "dismissed",
     );
   });
@@ -388,7 +595,12 @@ export function createWebRoutes(deps: WebDeps) {
     const taskKey = await field(c, "taskKey");
     const itemId = c.req.param("id");
     if (!taskKey) return back(c, "no_task");
-    const result = await saveManualLink(deps.db, { taskKey, itemId, by: ACTOR, now: deps.now() });
+    const result = await saveManualLink(deps.db, {
+      taskKey,
+      itemId,
+      by: actorOf(c.var.viewer),
+      now: deps.now(),
+    });
     if (result.status === "task_not_found") return back(c, "no_task");
     if (result.status !== "linked") return back(c, "no_item");
     await deps.tasksChanged([taskKey], { method: c.req.method, path: c.req.path });
@@ -405,11 +617,11 @@ export function createWebRoutes(deps: WebDeps) {
     return render(c, <PeoplePage ctx={ctx} people={people} suggestions={suggestions} />);
   });
 
-  web.post("/merge-suggestions/dismiss", securityHeaders, action, async (c) => {
+  web.post("/merge-suggestions/dismiss", securityHeaders, action, adminOnly, async (c) => {
     const dismissed = await dismissMergeSuggestion(deps.db, {
       a: await field(c, "a"),
       b: await field(c, "b"),
-      by: ACTOR,
+      by: actorOf(c.var.viewer),
       now: deps.now(),
     });
     return back(c, dismissed ? "not_same" : "bad_merge");
@@ -428,7 +640,7 @@ export function createWebRoutes(deps: WebDeps) {
     return render(c, <PersonPage ctx={ctx} person={person} owes={owes} waitsOn={waitsOn} others={others} />);
   });
 
-  web.post("/people/:id/merge", securityHeaders, action, async (c) => {
+  web.post("/people/:id/merge", securityHeaders, action, adminOnly, async (c) => {
     const into = await field(c, "into");
     if (!into) return back(c, "bad_merge");
     const result = await mergePeople(deps.db, { from: c.req.param("id"), into, now: deps.now() });
@@ -442,7 +654,7 @@ export function createWebRoutes(deps: WebDeps) {
     const name = await field(c, "name");
     const query = await field(c, "query");
     if (!name || name.length > 80 || !query || query.length > 500) return back(c, "bad_search");
-    await saveSearch(deps.db, { name, query, by: ACTOR, now: deps.now() });
+    await saveSearch(deps.db, { name, query, by: actorOf(c.var.viewer), now: deps.now() });
     return back(c, "saved");
   });
 

@@ -1,8 +1,9 @@
 /**
- * Web sessions without server state: signing in with the API token sets a cookie `<issued>.<nonce>.<mac>`,
- * MACed (HMAC-SHA-256) with a key derived from the token, so rotating the token signs everyone out. The CSRF
- * token of a session is a MAC of its nonce: forms carry it, and every POST is checked against it and against
- * the request's Origin (or Fetch Metadata / Referer when a browser sends no Origin).
+ * Web sessions kept in the database (src/store/web-sessions.ts): the cookie holds a random id, the table its
+ * SHA-256, so sign-out, an admin or a change of the team's domains ends a session at once. Each session has
+ * its own CSRF token, which forms carry; every POST is checked against it and against the request's Origin
+ * (or Fetch Metadata / Referer when a browser sends no Origin). The OpenID Connect sign-in keeps its state,
+ * nonce and PKCE verifier in a short-lived cookie MACed with a key derived from the API token.
  *
  * Web Crypto only, so the Worker runs it as Node does.
  */
@@ -10,11 +11,16 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { timingSafeEqual } from "hono/utils/buffer";
 
+/** The session cookie over plain HTTP (localhost); over HTTPS it is `__Host-` prefixed (Secure, path /, no Domain). */
 export const SESSION_COOKIE = "tl_session";
 /** The sign-in form's own token (double submit): a session does not exist yet to derive one from. */
 export const SIGNIN_COOKIE = "tl_signin";
-/** How long a session lasts; signing in again starts a new one. */
+/** The OpenID Connect sign-in in flight: state, nonce, PKCE verifier and where to go after. */
+export const OIDC_FLOW_COOKIE = "tl_oidc";
+/** A session's absolute lifetime; signing in again starts a new one. */
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+/** How long the provider's sign-in may take. */
+const OIDC_FLOW_MAX_AGE_S = 10 * 60;
 
 const encoder = new TextEncoder();
 
@@ -30,6 +36,19 @@ export function randomToken(bytes = 18): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
+/** A new session id: 32 random bytes. */
+export const newSessionId = () => randomToken(32);
+
+/** What the table stores of a session id: its SHA-256, hex. */
+export async function hashSessionId(id: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(id)));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Whether a cookie value can be a session id at all (the table is not asked about anything else). */
+export const isSessionId = (value: string | undefined): value is string =>
+  value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
+
 export interface SessionKeys {
   /** MAC of `text`, url-safe. */
   mac(text: string): Promise<string>;
@@ -40,7 +59,7 @@ type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
 const keyCache = new Map<string, Promise<HmacKey>>();
 
-/** The session key of an API token: HMAC(token, purpose), so the cookie key is never the token itself. */
+/** The cookie MAC key of an API token: HMAC(token, purpose), so the key is never the token itself. */
 async function deriveKey(apiToken: string): Promise<HmacKey> {
   const tokenKey = await crypto.subtle.importKey(
     "raw",
@@ -49,7 +68,7 @@ async function deriveKey(apiToken: string): Promise<HmacKey> {
     false,
     ["sign"],
   );
-  const derived = await crypto.subtle.sign("HMAC", tokenKey, encoder.encode("threadline web session v1"));
+  const derived = await crypto.subtle.sign("HMAC", tokenKey, encoder.encode("threadline web cookies v2"));
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
@@ -66,60 +85,43 @@ export function sessionKeys(apiToken: string): SessionKeys {
   };
 }
 
-export interface Session {
+/** The OpenID Connect sign-in in flight, as its cookie carries it. */
+export interface OidcFlow {
+  state: string;
   nonce: string;
-  issuedAt: number;
-  /** What forms of this session carry. */
-  csrf: string;
+  verifier: string;
+  next: string;
 }
 
-/** A new session's cookie value. */
-export async function toSessionValue(keys: SessionKeys, now: Date): Promise<string> {
-  const issued = Math.floor(now.getTime() / 1000);
-  const nonce = randomToken();
-  return `${issued}.${nonce}.${await keys.mac(`s1.${issued}.${nonce}`)}`;
+export async function setOidcFlowCookie(c: Context, keys: SessionKeys, flow: OidcFlow, now: Date) {
+  const body = base64url(
+    encoder.encode(JSON.stringify({ ...flow, exp: Math.floor(now.getTime() / 1000) + OIDC_FLOW_MAX_AGE_S })),
+  );
+  // Lax: the provider sends the browser back with a top-level GET, which carries Lax cookies.
+  setCookie(
+    c,
+    OIDC_FLOW_COOKIE,
+    `${body}.${await keys.mac(`oidc.${body}`)}`,
+    cookieOptions(c, OIDC_FLOW_MAX_AGE_S),
+  );
 }
 
-/**
- * Cookie values whose MAC checked out, per key, with their session: three HMACs and two hashes per signed-in
- * request are most of what a page costs besides its query and markup. Only genuine values are kept (a forged
- * one is checked again each time); the expiry is checked on every read.
- */
-const verified = new WeakMap<SessionKeys, Map<string, Session>>();
-const VERIFIED_MAX = 1000;
-
-/** The session a cookie value carries, or null when it is malformed, forged or expired. */
-export async function readSessionValue(
-  keys: SessionKeys,
-  value: string | undefined,
-  now: Date,
-): Promise<Session | null> {
-  if (!value) return null;
-  let known = verified.get(keys);
-  if (!known) {
-    known = new Map();
-    verified.set(keys, known);
-  }
-  let session = known.get(value) ?? null;
-  if (!session) {
-    session = await verifySessionValue(keys, value);
-    if (!session) return null;
-    if (known.size >= VERIFIED_MAX) known.clear();
-    known.set(value, session);
-  }
-  const age = now.getTime() / 1000 - session.issuedAt;
-  if (age < -300 || age > SESSION_MAX_AGE_S) return null;
-  return { ...session };
-}
-
-async function verifySessionValue(keys: SessionKeys, value: string): Promise<Session | null> {
-  const m = /^(\d{1,12})\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
+/** The flow its cookie carries, or null when it is missing, forged or too old. The cookie is cleared. */
+export async function takeOidcFlowCookie(c: Context, keys: SessionKeys, now: Date): Promise<OidcFlow | null> {
+  const value = getCookie(c, OIDC_FLOW_COOKIE);
+  deleteCookie(c, OIDC_FLOW_COOKIE, { path: "/", secure: isHttps(c), httpOnly: true, sameSite: "Lax" });
+  const m = /^([A-Za-z0-9_-]{1,4000})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
   if (!m) return null;
-  const issued = Number(m[1]);
-  const nonce = m[2]!;
-  const expected = await keys.mac(`s1.${issued}.${nonce}`);
-  if (!(await timingSafeEqual(expected, m[3]!))) return null;
-  return { nonce, issuedAt: issued, csrf: await keys.mac(`csrf.${nonce}`) };
+  if (!(await timingSafeEqual(await keys.mac(`oidc.${m[1]}`), m[2]!))) return null;
+  try {
+    const text = atob(m[1]!.replace(/-/g, "+").replace(/_/g, "/"));
+    const flow = JSON.parse(new TextDecoder().decode(Uint8Array.from(text, (ch) => ch.charCodeAt(0))));
+    if (typeof flow.exp !== "number" || flow.exp < now.getTime() / 1000) return null;
+    const ok = ["state", "nonce", "verifier", "next"].every((k) => typeof flow[k] === "string");
+    return ok ? { state: flow.state, nonce: flow.nonce, verifier: flow.verifier, next: flow.next } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the request reached us over HTTPS, directly or through a proxy that says so. */
@@ -140,16 +142,19 @@ const cookieOptions = (c: Context, maxAge: number) => ({
   maxAge,
 });
 
-export function setSessionCookie(c: Context, value: string): void {
-  setCookie(c, SESSION_COOKIE, value, cookieOptions(c, SESSION_MAX_AGE_S));
+/** The session cookie's name: `__Host-` prefixed over HTTPS, so no subdomain or plain-HTTP page can set it. */
+const sessionCookieName = (c: Context) => (isHttps(c) ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+
+export function setSessionCookie(c: Context, id: string): void {
+  setCookie(c, sessionCookieName(c), id, cookieOptions(c, SESSION_MAX_AGE_S));
 }
 
 export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c), httpOnly: true, sameSite: "Lax" });
+  deleteCookie(c, sessionCookieName(c), { path: "/", secure: isHttps(c), httpOnly: true, sameSite: "Lax" });
 }
 
 export function readSessionCookie(c: Context): string | undefined {
-  return getCookie(c, SESSION_COOKIE);
+  return getCookie(c, sessionCookieName(c));
 }
 
 /** The sign-in form's token: the cookie's when there is one, else a new one set now. */

@@ -1,0 +1,88 @@
+/**
+ * Sign-in through the team's OpenID Connect provider, with `openid-client` (which runs on Node and on
+ * Workers): discovery from the issuer (kept per issuer; a failed one is tried again next time), the
+ * authorization code flow with PKCE (S256), state and nonce, and the ID token checked by the library.
+ */
+import * as client from "openid-client";
+import type { OidcConfig } from "../config.ts";
+
+export interface OidcClaims {
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+}
+
+const discovered = new Map<string, Promise<client.Configuration>>();
+
+function configurationOf(oidc: OidcConfig): Promise<client.Configuration> {
+  const cacheKey = `${oidc.issuer}\n${oidc.clientId}\n${oidc.clientSecret}`;
+  let found = discovered.get(cacheKey);
+  if (!found) {
+    const issuer = new URL(oidc.issuer);
+    found = client.discovery(
+      issuer,
+      oidc.clientId,
+      oidc.clientSecret,
+      undefined,
+      // A plain-HTTP issuer is only ever a local one (tests, a provider on this machine).
+      issuer.protocol === "http:" ? { execute: [client.allowInsecureRequests] } : undefined,
+    );
+    discovered.set(cacheKey, found);
+    found.catch(() => {
+      if (discovered.get(cacheKey) === found) discovered.delete(cacheKey);
+    });
+  }
+  return found;
+}
+
+export interface StartedSignin {
+  url: string;
+  state: string;
+  nonce: string;
+  verifier: string;
+}
+
+/** Where to send the browser to sign in, and what the callback must find again. */
+export async function startOidcSignin(oidc: OidcConfig, redirectUri: string): Promise<StartedSignin> {
+  const config = await configurationOf(oidc);
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: "openid email profile",
+    response_type: "code",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  return { url: url.href, state, nonce, verifier };
+}
+
+/**
+ * Exchanges the code the provider sent back (`callbackUrl`, as registered, with the query it carried) and
+ * answers the ID token's claims. Throws when anything does not check out (state, nonce, PKCE, signature,
+ * issuer, audience, expiry).
+ */
+export async function finishOidcSignin(
+  oidc: OidcConfig,
+  callbackUrl: URL,
+  expected: { state: string; nonce: string; verifier: string },
+): Promise<OidcClaims> {
+  const config = await configurationOf(oidc);
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+    pkceCodeVerifier: expected.verifier,
+    expectedState: expected.state,
+    expectedNonce: expected.nonce,
+    idTokenExpected: true,
+  });
+  const claims = tokens.claims();
+  if (!claims) throw new Error("the provider sent no ID token");
+  const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+  return {
+    email: str(claims.email)?.toLowerCase() ?? null,
+    emailVerified: claims.email_verified === true,
+    name: str(claims.name),
+  };
+}
