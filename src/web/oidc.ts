@@ -77,8 +77,14 @@ export async function finishOidcSignin(
     expectedNonce: expected.nonce,
     idTokenExpected: true,
   });
-  const claims = tokens.claims();
-  if (!claims) throw new Error("the provider sent no ID token");
+  const idClaims = tokens.claims();
+  if (!idClaims) throw new Error("the provider sent no ID token");
+  // Google and Entra ID put the email in the ID token; a provider that conforms strictly to the code flow
+  // gives it at the UserInfo endpoint only (checked there to be about the same subject).
+  const claims: Record<string, unknown> =
+    idClaims.email === undefined && config.serverMetadata().userinfo_endpoint
+      ? { ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)), ...idClaims }
+      : idClaims;
   const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
   return {
     email: str(claims.email)?.toLowerCase() ?? null,

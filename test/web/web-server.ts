@@ -7,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
 import type { FlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Db } from "../../src/store/db.ts";
+import type { SigninSettings } from "../../src/web/routes.tsx";
 
 export const WEB_TOKEN = "web-test-token-8d3f1a6c0b2e";
 
@@ -18,23 +19,32 @@ export interface ServedApp {
 export async function serveApp(
   db: Db,
   now: () => Date,
-  options: { flagSettings?: FlagSettings } = {},
+  options: {
+    flagSettings?: FlagSettings;
+    /** Sign-in settings, made once the app's URL is known (an OIDC provider must know its callback). */
+    signin?: (url: string) => Promise<SigninSettings>;
+  } = {},
 ): Promise<ServedApp> {
+  let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const server = serve({ fetch: (request, env) => fetch(request, env), port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     db,
     apiToken: WEB_TOKEN,
     now,
     logError: (err) => console.error(err),
     ...(options.flagSettings ? { flagSettings: options.flagSettings } : {}),
+    ...(options.signin ? { signin: await options.signin(url) } : {}),
   });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", () => resolve());
-    server.once("error", reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  fetch = (request, env) => app.fetch(request, env as Record<string, unknown>);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

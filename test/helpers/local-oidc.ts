@@ -1,0 +1,66 @@
+/**
+ * A real OpenID provider on a loopback port: `oidc-provider` (a certified implementation) with its built-in
+ * login and consent pages, where any password signs in the account named. One confidential client, whose
+ * redirect URI is the app's `/auth/callback`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import Provider from "oidc-provider";
+
+export interface LocalAccount {
+  email: string;
+  email_verified: boolean;
+  name: string;
+}
+
+/** Two people of the team, one outsider, one team address never verified. */
+export const LOCAL_ACCOUNTS: Record<string, LocalAccount> = {
+  ana: { email: "ana@team.example", email_verified: true, name: "Ana Lima" },
+  ben: { email: "ben@team.example", email_verified: true, name: "Ben Okafor" },
+  eve: { email: "eve@outside.example", email_verified: true, name: "Eve Outsider" },
+  una: { email: "una@team.example", email_verified: false, name: "Una Verified-Not" },
+};
+
+export const LOCAL_CLIENT = { id: "threadline-test", secret: "threadline-test-secret-5b1e" };
+
+export interface LocalOidc {
+  issuer: string;
+  close(): Promise<void>;
+}
+
+/** Starts the provider; `redirectUris` are the callbacks the client may use. */
+export async function startLocalOidc(redirectUris: string[]): Promise<LocalOidc> {
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
+  const server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: LOCAL_CLIENT.id,
+        client_secret: LOCAL_CLIENT.secret,
+        redirect_uris: redirectUris,
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_post",
+      },
+    ],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    cookies: { keys: ["local-oidc-cookie-key"] },
+    pkce: { required: () => true },
+    async findAccount(_ctx: unknown, sub: string) {
+      const account = LOCAL_ACCOUNTS[sub];
+      if (!account) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, ...account }) };
+    },
+  });
+  handle = provider.callback();
+  return {
+    issuer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
