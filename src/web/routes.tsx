@@ -44,6 +44,7 @@ import { loadOrCreateSigninPerson } from "../store/signin-person.ts";
 import { clearSigninFailures, loadSigninBlock, saveSigninFailure } from "../store/signin-throttle.ts";
 import { loadTask, loadTimelineEntries, loadUnlinkedItems } from "../store/task-queries.ts";
 import {
+  deleteExpiredSessions,
   deleteSessionsOf,
   deleteWebSession,
   loadWebSession,
@@ -339,6 +340,8 @@ export function createWebRoutes(deps: WebDeps) {
       expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000),
     });
     await clearSigninFailures(deps.db, clientAddress(c));
+    // Each sign-in sweeps sessions past their lifetime, so the table holds no more than live ones and a week.
+    await deleteExpiredSessions(deps.db, now);
     setSessionCookie(c, id);
     return c.redirect(next, 303);
   };

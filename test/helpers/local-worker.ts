@@ -23,7 +23,10 @@ export interface LocalWorker {
  * on a free loopback port. `secrets` are bound as secret text, on top of the file's `[vars]`.
  * Nothing is asked of Cloudflare: no account, no remote bindings, no usage metrics, no `Request.cf` download.
  */
-export async function startLocalWorker(secrets: Record<string, string>): Promise<LocalWorker> {
+export async function startLocalWorker(
+  secrets: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<LocalWorker> {
   // Miniflare otherwise downloads the `Request.cf` object from Cloudflare at start.
   vi.stubEnv("CLOUDFLARE_CF_FETCH_ENABLED", "false");
   const persistTo = await mkdtemp(join(tmpdir(), "threadline-worker-"));
@@ -43,7 +46,7 @@ export async function startLocalWorker(secrets: Record<string, string>): Promise
       ),
       dev: {
         remote: false,
-        server: { hostname: "127.0.0.1", port: 0 },
+        server: { hostname: "127.0.0.1", port: options.port ?? 0 },
         inspector: false,
         persist: persistTo,
         watch: false,
