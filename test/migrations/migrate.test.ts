@@ -22,9 +22,11 @@ const TABLES = [
   "merge_dismissals",
   "people",
   "saved_searches",
+  "signin_attempts",
   "source_scopes",
   "sync_cursors",
   "tasks",
+  "web_sessions",
 ];
 
 describeEachDatabase("migrations", (ctx) => {

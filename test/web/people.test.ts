@@ -148,7 +148,7 @@ describe("people and suggested merges in Chromium [pglite]", () => {
     expect(await page.locator("li.suggestion").count()).toBe(0);
     const [a, b] = [ids.ben, ids.benSlack].sort();
     const dismissals = await database.db.query.mergeDismissals.findMany();
-    expect(dismissals).toEqual([expect.objectContaining({ personA: a, personB: b, by: "web" })]);
+    expect(dismissals).toEqual([expect.objectContaining({ personA: a, personB: b, by: "admin" })]);
     // Nothing was merged by saying no.
     const [slack] = await database.db.query.identities.findMany({
       where: (i, { eq }) => eq(i.externalId, "U0BEN1"),
