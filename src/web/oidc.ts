@@ -6,6 +6,9 @@
 import * as client from "openid-client";
 import type { OidcConfig } from "../config.ts";
 
+/** A boolean claim some providers send as text or a number. */
+const isTrue = (v: unknown) => v === true || v === "true" || v === "1" || v === 1;
+
 export interface OidcClaims {
   email: string | null;
   emailVerified: boolean;
@@ -88,7 +91,9 @@ export async function finishOidcSignin(
   const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
   return {
     email: str(claims.email)?.toLowerCase() ?? null,
-    emailVerified: claims.email_verified === true,
+    // Entra ID sends no `email_verified`; its optional claim `xms_edov` says the address's domain is one the
+    // tenant has verified.
+    emailVerified: claims.email_verified === true || isTrue(claims.xms_edov),
     name: str(claims.name),
   };
 }

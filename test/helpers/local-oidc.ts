@@ -9,16 +9,19 @@ import Provider from "oidc-provider";
 
 export interface LocalAccount {
   email: string;
-  email_verified: boolean;
+  email_verified?: boolean;
+  /** Entra ID's "the address's domain is verified by the tenant", sent instead of `email_verified`. */
+  xms_edov?: boolean;
   name: string;
 }
 
-/** Two people of the team, one outsider, one team address never verified. */
+/** Two people of the team, one outsider, one team address never verified, one verified the Entra ID way. */
 export const LOCAL_ACCOUNTS: Record<string, LocalAccount> = {
   ana: { email: "ana@team.example", email_verified: true, name: "Ana Lima" },
   ben: { email: "ben@team.example", email_verified: true, name: "Ben Okafor" },
   eve: { email: "eve@outside.example", email_verified: true, name: "Eve Outsider" },
   una: { email: "una@team.example", email_verified: false, name: "Una Verified-Not" },
+  max: { email: "max@team.example", xms_edov: true, name: "Max Entra" },
 };
 
 export const LOCAL_CLIENT = { id: "threadline-test", secret: "threadline-test-secret-5b1e" };
@@ -45,7 +48,7 @@ export async function startLocalOidc(redirectUris: string[]): Promise<LocalOidc>
         token_endpoint_auth_method: "client_secret_post",
       },
     ],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    claims: { openid: ["sub"], email: ["email", "email_verified", "xms_edov"], profile: ["name"] },
     cookies: { keys: ["local-oidc-cookie-key"] },
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, sub: string) {

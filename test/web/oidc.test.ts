@@ -90,6 +90,14 @@ describeEachDatabase("sign-in through OpenID Connect in Chromium", (ctx) => {
     await context.close();
   });
 
+  it("takes Entra ID's verified-domain claim (xms_edov) for a verified address", async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, "max");
+    expect(new URL(page.url()).pathname).toBe("/");
+    expect(await page.locator("header .viewer").textContent()).toBe("Max Entra");
+    await context.close();
+  });
+
   it("records the signed-in person on a snooze", async () => {
     const context = await browser.newContext();
     const page = await signIn(context, "ana", "/tasks/OIDC-1");
