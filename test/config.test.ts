@@ -16,6 +16,31 @@ describe("configuration", () => {
     });
   });
 
+  it("reads the OIDC client, the admins and the idle timeout; OIDC needs all three settings", () => {
+    const config = parseConfig({
+      OIDC_ISSUER: "https://accounts.google.com",
+      OIDC_CLIENT_ID: "client-1",
+      OIDC_CLIENT_SECRET: "secret-1",
+      THREADLINE_ADMINS: "Ana@Acme.dev, ben@acme.dev",
+      THREADLINE_SESSION_IDLE_MINUTES: "30",
+    });
+    expect(config.oidc).toEqual({
+      issuer: "https://accounts.google.com",
+      clientId: "client-1",
+      clientSecret: "secret-1",
+    });
+    expect(config.admins).toEqual(["ana@acme.dev", "ben@acme.dev"]);
+    expect(config.sessionIdleMinutes).toBe(30);
+    expect(parseConfig({}).oidc).toBeUndefined();
+    expect(parseConfig({}).sessionIdleMinutes).toBe(720);
+    expect(() => parseConfig({ OIDC_ISSUER: "https://accounts.google.com", OIDC_CLIENT_ID: "c" })).toThrow(
+      /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/,
+    );
+    expect(() => parseConfig({ THREADLINE_SESSION_IDLE_MINUTES: "0" })).toThrow(
+      /THREADLINE_SESSION_IDLE_MINUTES must be at least 1/,
+    );
+  });
+
   it("reads lists, trims them and drops a trailing slash from the public URL", () => {
     const config = parseConfig({
       THREADLINE_TEAM_DOMAINS: " acme.dev, Acme.co.uk ,",

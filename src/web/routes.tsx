@@ -137,13 +137,15 @@ const actorOf = (viewer: Viewer) => viewer.email ?? "admin";
 const emailDomain = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 
 /**
- * The client's address, for the sign-in throttle: the address Cloudflare saw on the Worker, the socket's peer
- * on Node. Forwarded-for headers are not read: anyone can write them. Behind a proxy every client is the proxy.
+ * The client's address, for the sign-in throttle: the socket's peer on Node; on the Worker (no socket), the
+ * address Cloudflare saw, which it sets itself. Forwarded-for headers are not read: anyone can write them, so
+ * behind a proxy on Node every client is the proxy.
  */
 function clientAddress(c: Context): string {
-  const cf = c.req.header("cf-connecting-ip");
-  if (cf) return cf;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  if (incoming) return incoming.socket?.remoteAddress ?? "unknown";
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+} } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? "unknown";
 }
 /** Rows per kind on the inbox overview, and per page when one kind is shown. */

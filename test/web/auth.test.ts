@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
-import { newSessionId } from "../../src/web/session.ts";
+import { saveWebSession } from "../../src/store/web-sessions.ts";
+import { hashSessionId, newSessionId } from "../../src/web/session.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
 
@@ -121,6 +122,40 @@ describe("web sign-in and CSRF [pglite]", () => {
     }
   });
 
+  it("ends a person's sessions once their address leaves the team's domains", async () => {
+    const signin = (teamDomains: string[]) =>
+      createApp({
+        db: database.db,
+        apiToken: TOKEN,
+        now: () => NOW,
+        signin: {
+          // Never asked: nothing here starts a sign-in.
+          oidc: { issuer: "https://id.example", clientId: "c", clientSecret: "s" },
+          publicUrl: `http://${HOST}`,
+          teamDomains,
+          admins: [],
+          idleMs: 3_600_000,
+        },
+      });
+    const id = newSessionId();
+    await saveWebSession(database.db, {
+      idHash: await hashSessionId(id),
+      personId: people[0]!,
+      email: "dana@team.example",
+      name: "Dana W",
+      role: "member",
+      csrf: "csrf-of-dana",
+      now: NOW,
+      expiresAt: new Date(NOW.getTime() + 86_400_000),
+    });
+    const open = (app: ReturnType<typeof createApp>) =>
+      app.request(`http://${HOST}/`, { headers: { host: HOST, cookie: `tl_session=${id}` } });
+    expect((await open(signin(["team.example"]))).status).toBe(200);
+    // The team's domains change: the session ends, and stays ended if the domain comes back.
+    expect((await open(signin(["other.example"]))).status).toBe(303);
+    expect((await open(signin(["team.example"]))).status).toBe(303);
+  });
+
   it("names the cookie __Host- over HTTPS", async () => {
     const proxied = await signIn({ "x-forwarded-proto": "https" });
     expect(proxied.setCookie).toMatch(/^__Host-tl_session=[A-Za-z0-9_-]{43};/);
@@ -227,5 +262,30 @@ describe("web sign-in and CSRF [pglite]", () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get("set-cookie")).toMatch(/^tl_session=;.*Max-Age=0/);
+  });
+
+  it("slows down repeated wrong tokens from one address with 429 and Retry-After, not other addresses", async () => {
+    const attempt = async (address: string, token: string) => {
+      const headers = { "cf-connecting-ip": address };
+      const page = await request("/signin", { headers });
+      const pre = page.headers.get("set-cookie")!.split(";")[0]!;
+      const formToken = /name="_signin" value="([^"]+)"/.exec(await page.text())![1]!;
+      return request("/signin", {
+        method: "POST",
+        headers: {
+          ...headers,
+          cookie: pre,
+          origin: `http://${HOST}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: form({ _signin: formToken, token }),
+      });
+    };
+    for (let n = 0; n < 3; n++) expect((await attempt("203.0.113.9", "wrong-token")).status).toBe(303);
+    const slowed = await attempt("203.0.113.9", TOKEN);
+    expect(slowed.status).toBe(429);
+    expect(slowed.headers.get("retry-after")).toBe("2");
+    expect(await slowed.text()).toContain("Try again in 2 seconds");
+    expect((await attempt("203.0.113.10", TOKEN)).status).toBe(303);
   });
 });
