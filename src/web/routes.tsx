@@ -145,9 +145,8 @@ function clientAddress(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   if (incoming) return incoming.socket?.remoteAddress ?? "unknown";
   return c.req.header("cf-connecting-ip") ?? "unknown";
-} } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? "unknown";
 }
+
 /** Rows per kind on the inbox overview, and per page when one kind is shown. */
 const OVERVIEW_PER_KIND = 10;
 const KIND_PAGE_SIZE = 50;
