@@ -157,15 +157,21 @@ async function joinByLaterEmail(db: Db, people: readonly PeopleFileEntry[], merg
   const declared = JSON.stringify(people.map((p) => p.email.toLowerCase()));
   const rows = await queryRows<{ from_id: string; into_id: string; from_declared: boolean }>(
     db,
-    sql`select distinct ip.id as from_id, h.id as into_id,
-               coalesce(lower(ip.email) in (select jsonb_array_elements_text(${declared}::jsonb)), false) as from_declared
-        from identities i
-        join people ip on ip.id = i.person_id and ip.merged_into is null
-        join people h on h.merged_into is null and h.id <> ip.id and h.email is not null
-          and lower(h.email) in (select lower(v) from unnest(array_append(i.emails, i.email)) v where v is not null)
-        where (i.email is not null or cardinality(i.emails) > 0)
-          and not (lower(coalesce(ip.email, '')) in (select jsonb_array_elements_text(${declared}::jsonb))
-                   and lower(h.email) in (select jsonb_array_elements_text(${declared}::jsonb)))
+    // Each address an identity carries, joined to its holder by equality on lower(email) (the index people's
+    // emails have), so the cost grows with the number of addresses, not with identities times people.
+    sql`with d(email) as (select jsonb_array_elements_text(${declared}::jsonb)),
+        a as (
+          select i.person_id, lower(v) as email
+          from identities i cross join lateral unnest(array_append(i.emails, i.email)) v
+          where v is not null and (i.email is not null or cardinality(i.emails) > 0)
+        )
+        select distinct ip.id as from_id, h.id as into_id,
+               coalesce(lower(ip.email) in (select email from d), false) as from_declared
+        from a
+        join people h on lower(h.email) = a.email and h.merged_into is null and h.email is not null
+        join people ip on ip.id = a.person_id and ip.merged_into is null and ip.id <> h.id
+        where not (lower(coalesce(ip.email, '')) in (select email from d)
+                   and lower(h.email) in (select email from d))
         order by 1, 2`,
   );
   const survivor = new Map<string, string>();

@@ -195,12 +195,16 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     sources: reports,
     changedTaskKeys,
   };
-  // Once per pass, not per page: the identities of every page are in by now.
-  try {
-    for (const key of await reconcilePeople(options.db, { people: options.people ?? [], now: now() }))
-      changedTaskKeys.add(key);
-  } catch (err) {
-    report.peopleError = `[threadline] [people] could not join people: ${err instanceof Error ? err.message : String(err)}`;
+  // Once per pass, not per page: the identities of every page are in by now. A pass stopped at its time
+  // budget or by a shutdown leaves it to the pass that goes on from its cursors.
+  const stopped = outer.aborted || reports.some((r) => r.scopes.some((sc) => sc.outcome === "stopped"));
+  if (!stopped) {
+    try {
+      for (const key of await reconcilePeople(options.db, { people: options.people ?? [], now: now() }))
+        changedTaskKeys.add(key);
+    } catch (err) {
+      report.peopleError = `[threadline] [people] could not join people: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
   // Also after a stopped or partly failed run: every page it committed is on the timelines.
   if (options.flagSettings) {
