@@ -20,7 +20,7 @@ const merge = createRoute({
   },
   responses: {
     200: { description: "The survivor.", content: { "application/json": { schema: PersonAnswerSchema } } },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
