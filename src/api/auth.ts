@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import type { Db } from "../store/db.ts";
 import { TOKEN_PREFIX, type TokenCaller, verifyApiToken } from "../store/api-tokens.ts";
+import type { Db } from "../store/db.ts";
 import { errorBody } from "./errors.ts";
 
 /**

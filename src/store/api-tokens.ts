@@ -59,7 +59,14 @@ const toScopes = (raw: readonly string[]): TokenScope[] =>
 /** Makes a token for a person; answers its secret, the one time it is ever available. */
 export async function createApiToken(
   db: Db,
-  input: { personId: string; email: string; name: string; scopes: readonly TokenScope[]; expiresAt: Date; now: Date },
+  input: {
+    personId: string;
+    email: string;
+    name: string;
+    scopes: readonly TokenScope[];
+    expiresAt: Date;
+    now: Date;
+  },
 ): Promise<{ id: string; secret: string }> {
   const secret = `${TOKEN_PREFIX}${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
   const id = `tok_${base64url(crypto.getRandomValues(new Uint8Array(12)))}`;

@@ -145,9 +145,7 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
   app.openapi(dismiss, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const stored = await changeState(() =>
-      dismissFlag(deps.db, id, body.reason, actor(c), deps.now()),
-    );
+    const stored = await changeState(() => dismissFlag(deps.db, id, body.reason, actor(c), deps.now()));
     return c.json(await answer(stored), 200);
   });
 
