@@ -6,7 +6,7 @@ import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
-import { apiActorOf, apiCallerEmail, requireBearerToken } from "./auth.ts";
+import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
@@ -65,6 +65,7 @@ export function createApp(deps: AppDeps): App {
       db: deps.db,
       now,
       teamDomains: deps.signin?.oidc ? deps.signin.teamDomains : undefined,
+      admins: deps.signin?.admins,
     }),
   );
   const sources = deps.sources ?? listSources();
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): App {
     now,
     callerEmail: apiCallerEmail,
     actor: apiActorOf,
+    isAdmin: apiCallerIsAdmin,
     tasksChanged: async (taskKeys, request) => {
       if (!deps.onTasksChanged || taskKeys.length === 0) return;
       try {

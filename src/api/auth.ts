@@ -8,7 +8,9 @@ import { errorBody } from "./errors.ts";
  * Who called `/api`: the deployment's own token (`THREADLINE_API_TOKEN`, for scripts: it acts as "admin" and
  * as no person), or a person's token from the settings page, acting as that person within its scopes.
  */
-export type ApiCaller = { kind: "deployment" } | ({ kind: "personal" } & TokenCaller);
+export type ApiCaller =
+  | { kind: "deployment" }
+  | ({ kind: "personal"; role: "admin" | "member" } & TokenCaller);
 
 /** Per request, so the routes (mounted apps sharing the request) read what the middleware found. */
 const callers = new WeakMap<Request, ApiCaller>();
@@ -27,6 +29,12 @@ export function apiCallerEmail(c: Context): string | null {
   return caller?.kind === "personal" ? caller.email : null;
 }
 
+/** Whether the caller may do what only admins may (merging people): the deployment's token, or an admin's. */
+export function apiCallerIsAdmin(c: Context): boolean {
+  const caller = apiCallerOf(c);
+  return caller?.kind === "deployment" || caller?.role === "admin";
+}
+
 /** Methods that change nothing; every other method on `/api` needs a token with `write`. */
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -40,6 +48,8 @@ export interface BearerSettings {
    * through OpenID Connect: a person who left the team loses their tokens with their sessions. Absent: no check.
    */
   teamDomains?: readonly string[] | undefined;
+  /** Lower-cased emails of the admins (`THREADLINE_ADMINS`): their tokens may do what admins may. */
+  admins?: readonly string[] | undefined;
 }
 
 /**
@@ -83,7 +93,8 @@ export function requireBearerToken(settings: BearerSettings): MiddlewareHandler 
           403,
         );
       }
-      callers.set(c.req.raw, { kind: "personal", ...caller });
+      const role = settings.admins?.includes(caller.email.toLowerCase()) ? "admin" : "member";
+      callers.set(c.req.raw, { kind: "personal", role, ...caller });
       return next();
     }
     if (!(await timingSafeEqual(given, settings.apiToken))) {

@@ -20,4 +20,6 @@ export interface RouteDeps {
    * deployment's token. Absent: "admin".
    */
   actor?: (c: Context) => string;
+  /** Whether the request may do what only admins may (merging people). Absent: yes. */
+  isAdmin?: (c: Context) => boolean;
 }

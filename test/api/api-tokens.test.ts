@@ -126,6 +126,35 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     expect(await loadFlag(ctx.db, "f_script")).toMatchObject({ state: "snoozed", stateBy: "admin" });
   });
 
+  it("lets only an admin's token merge people, as the web view does", async () => {
+    const f = fixtures(ctx.db);
+    await f.person({ id: "p_dup_a", name: "Cy", email: "cy@acme.dev" });
+    await f.person({ id: "p_dup_b", name: "cy", email: null });
+    const { createApp } = await import("../../src/api/app.ts");
+    const app = createApp({
+      db: ctx.db,
+      apiToken: "deployment-token-for-this-test",
+      now: () => NOW,
+      signin: { publicUrl: "http://localhost", teamDomains: [], admins: ["bo@acme.dev"], idleMs: 3600_000 },
+    });
+    const merge = (secret: string) =>
+      app.request("/api/people/p_dup_b/merge", {
+        method: "POST",
+        headers: { ...bearer(secret), "content-type": "application/json" },
+        body: JSON.stringify({ into: "p_dup_a" }),
+      });
+    const member = await make(["write"]);
+    const refused = await merge(member.secret);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: { code: "forbidden", message: "Only an admin of Threadline can merge people." },
+    });
+    const admin = await make(["write"], { personId: "p_bo", email: "bo@acme.dev" });
+    const merged = await merge(admin.secret);
+    expect(merged.status).toBe(200);
+    expect(await merged.json()).toMatchObject({ person: { id: "p_dup_a" } });
+  });
+
   it("turns away a token whose person left the team domains, when people sign in through OIDC", async () => {
     const { secret } = await make(["read"], { email: "ana@old-domain.example" });
     const { createApp } = await import("../../src/api/app.ts");
