@@ -1,3 +1,4 @@
+export * from "./api-tokens.ts";
 export * from "./digests.ts";
 export * from "./flags.ts";
 export * from "./inbox.ts";

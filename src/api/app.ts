@@ -6,7 +6,7 @@ import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
-import { requireBearerToken } from "./auth.ts";
+import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
@@ -19,7 +19,7 @@ import { validationHook } from "./validation.ts";
 /** What the HTTP layer needs from its runtime; the Node server and the Worker each build one. */
 export interface AppDeps {
   db: Db;
-  /** The bearer token `/api/*` requires. */
+  /** The deployment's bearer token for `/api/*` (personal tokens from the settings page work too). */
   apiToken: string;
   /** The team's IANA time zone: a snooze `until` a day means that day there (default UTC). */
   timeZone?: string;
@@ -57,12 +57,25 @@ export function createApp(deps: AppDeps): App {
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 
-  app.use("/api/*", requireBearerToken(deps.apiToken));
+  const now = deps.now ?? (() => new Date());
+  app.use(
+    "/api/*",
+    requireBearerToken({
+      apiToken: deps.apiToken,
+      db: deps.db,
+      now,
+      teamDomains: deps.signin?.oidc ? deps.signin.teamDomains : undefined,
+      admins: deps.signin?.admins,
+    }),
+  );
   const sources = deps.sources ?? listSources();
 
   const routeDeps: RouteDeps = {
     db: deps.db,
-    now: deps.now ?? (() => new Date()),
+    now,
+    callerEmail: apiCallerEmail,
+    actor: apiActorOf,
+    isAdmin: apiCallerIsAdmin,
     tasksChanged: async (taskKeys, request) => {
       if (!deps.onTasksChanged || taskKeys.length === 0) return;
       try {
@@ -121,7 +134,12 @@ export function createApp(deps: AppDeps): App {
     },
     security: [{ bearer: [] }],
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "Either a personal token (`tl_pat_…`, made on the web view's settings page at `/settings/tokens`: it acts as its person, with the scopes it was given — `read` for GET only, `write` for every method — until it expires or is revoked), or the deployment's `THREADLINE_API_TOKEN` (for scripts: every scope, recorded as `admin`, acting as no person). A `read` token gets 403 on any method but GET.",
+  });
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 

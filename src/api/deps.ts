@@ -15,4 +15,11 @@ export interface RouteDeps {
    * session). Absent, or null, for the shared API token: it acts as nobody, so `for=me` is refused.
    */
   callerEmail?: (c: Context) => string | null;
+  /**
+   * Who a change made by a request is recorded as: the personal token's person's email, or "admin" for the
+   * deployment's token. Absent: "admin".
+   */
+  actor?: (c: Context) => string;
+  /** Whether the request may do what only admins may (merging people). Absent: yes. */
+  isAdmin?: (c: Context) => boolean;
 }

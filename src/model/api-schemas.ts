@@ -177,14 +177,9 @@ export const FlagListQuerySchema = z.object({
     .openapi({
       param: { name: "for", in: "query" },
       description:
-        "Only the flags this person owns or that wait on them: an email address, matched ignoring case against people's own addresses and every address of their identities in each source, through merges. `me` is the caller: it needs a token that acts as a person, and the server's API token acts as nobody, so it is refused (400) with that token.",
+        "Only the flags this person owns or that wait on them: an email address, matched ignoring case against people's own addresses and every address of their identities in each source, through merges. `me` is the caller: the personal token's person. The deployment's `THREADLINE_API_TOKEN` acts as nobody, so `me` is refused (400) with that token.",
       example: "dana@acme.dev",
     }),
-});
-
-const byField = z.string().trim().min(1).max(200).refine(hasNoNul, noNul("by")).optional().openapi({
-  description: "Who decided, recorded with the change (default `api`).",
-  example: "dana@acme.dev",
 });
 
 export const FlagParamsSchema = z.object({
@@ -226,7 +221,6 @@ export const SnoozeBodySchema = z
           "When the flag shows again (if it is still raised then): a date, meaning the start of that day in the team's time zone (`THREADLINE_TIMEZONE`), or an ISO 8601 time. Must be in the future.",
         example: "2025-03-20",
       }),
-    by: byField,
   })
   .openapi("SnoozeRequest");
 
@@ -242,7 +236,6 @@ export const DismissBodySchema = z
         description: "Why the flag does not apply.",
         example: "Client confirmed by phone; no reply needed.",
       }),
-    by: byField,
   })
   .openapi("DismissRequest");
 
@@ -281,13 +274,8 @@ export const TaskItemParamsSchema = TaskKeyParamsSchema.extend({
 export const LinkBodySchema = z
   .object({
     itemId: z.string().min(1, { error: "itemId is required" }).refine(hasNoNul, noNul("itemId")),
-    by: byField,
   })
   .openapi("LinkRequest");
-
-export const UnlinkQuerySchema = z.object({
-  by: byField.openapi({ param: { name: "by", in: "query" } }),
-});
 
 export const PersonParamsSchema = z.object({
   id: z

@@ -26,10 +26,10 @@ export interface PageContext {
   /** The style sheet of their badge colours. */
   sourceStylesPath: string;
   /** Who is signed in (absent on the sign-in pages). */
-  viewer?: { name: string; role: "admin" | "member" } | undefined;
+  viewer?: { name: string; role: "admin" | "member"; personId?: string | null } | undefined;
 }
 
-export type NavTarget = "inbox" | "items" | "people" | null;
+export type NavTarget = "inbox" | "items" | "people" | "settings" | null;
 
 export function Layout(props: {
   title: string;
@@ -82,6 +82,13 @@ export function Layout(props: {
                       People
                     </a>
                   </li>
+                  {ctx.viewer?.personId && (
+                    <li>
+                      <a href="/settings/tokens" aria-current={current("settings")}>
+                        API tokens
+                      </a>
+                    </li>
+                  )}
                 </ul>
               </nav>
               <search class="search-box">

@@ -16,6 +16,7 @@ import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
   type InboxFilter,
@@ -93,6 +94,7 @@ import {
   takeOidcFlowCookie,
   toLocalPath,
 } from "./session.ts";
+import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { shortLived } from "./short-lived.ts";
 import { toThreadTree } from "./thread-tree.ts";
 
@@ -183,6 +185,12 @@ const NOTICES = {
   revoked: { text: "Signed out everywhere: every session of that person has ended.", error: false },
   no_person: { text: "There is no such person.", error: true },
   bad_search: { text: "A saved search needs a name (up to 80 characters) and a query.", error: true },
+  bad_token: {
+    text: "A token needs a name (up to 80 characters), a scope and one of the offered lifetimes.",
+    error: true,
+  },
+  token_revoked: { text: "Token revoked: it no longer works.", error: false },
+  no_token: { text: "You have no such token.", error: true },
 } as const;
 type NoticeCode = keyof typeof NOTICES;
 const isNotice = (v: string | undefined): v is NoticeCode => v !== undefined && Object.hasOwn(NOTICES, v);
@@ -651,6 +659,53 @@ export function createWebRoutes(deps: WebDeps) {
     if (result.status !== "merged") return back(c, "bad_merge");
     await deps.tasksChanged(result.taskKeys, { method: c.req.method, path: c.req.path });
     return c.redirect(`/people/${encodeURIComponent(result.person.id)}?notice=merged`, 303);
+  });
+
+  // ---- settings: personal API tokens ------------------------------------------------------------------
+  /** The viewer as a token's owner; null for the local admin, who is no person. */
+  const tokenOwner = (viewer: Viewer) =>
+    viewer.personId && viewer.email ? { personId: viewer.personId, email: viewer.email } : null;
+
+  web.get("/settings/tokens", securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const owner = tokenOwner(c.var.viewer);
+    const tokens = owner ? await listApiTokens(deps.db, owner.personId) : null;
+    return render(c, <TokensPage ctx={ctx} tokens={tokens} />);
+  });
+
+  web.post("/settings/tokens", securityHeaders, action, async (c) => {
+    const owner = tokenOwner(c.var.viewer);
+    const ctx = { ...pageContext(c, c.var.session.csrf), here: "/settings/tokens" };
+    if (!owner) return render(c, <TokensPage ctx={ctx} tokens={null} />, 403);
+    const name = await field(c, "name");
+    const scope = await field(c, "scopes");
+    const days = Number(await field(c, "days"));
+    if (
+      !name ||
+      name.length > 80 ||
+      (scope !== "read" && scope !== "write") ||
+      !(TOKEN_LIFETIMES_DAYS as readonly number[]).includes(days)
+    ) {
+      return back(c, "bad_token");
+    }
+    const now = deps.now();
+    const { secret } = await createApiToken(deps.db, {
+      ...owner,
+      name,
+      scopes: [scope as TokenScope],
+      expiresAt: new Date(now.getTime() + days * 86_400_000),
+      now,
+    });
+    // Shown in this answer only: nothing keeps the secret to show it again.
+    const tokens = await listApiTokens(deps.db, owner.personId);
+    return render(c, <TokensPage ctx={ctx} tokens={tokens} created={{ name, secret }} />);
+  });
+
+  web.post("/settings/tokens/:id/revoke", securityHeaders, action, async (c) => {
+    const owner = tokenOwner(c.var.viewer);
+    const revoked =
+      owner && (await revokeApiToken(deps.db, { id: c.req.param("id"), personId: owner.personId }));
+    return c.redirect(`/settings/tokens?notice=${revoked ? "token_revoked" : "no_token"}`, 303);
   });
 
   // ---- saved searches ----------------------------------------------------------------------------------

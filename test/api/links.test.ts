@@ -97,7 +97,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
       threadId: "C9/100.1",
     });
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "dana@acme.dev" },
+      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "admin" },
     ]);
     expect(changed).toEqual([["FAL-7"]]);
     expect(await timelineIds("FAL-7")).toContain(item.id);
@@ -108,7 +108,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     // A later sync: the rules find no key in the text, and the manual link stays.
     await syncLinksOf(ctx.db, item);
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "dana@acme.dev" },
+      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "admin" },
     ]);
     expect(await timelineIds("FAL-7")).toContain(item.id);
   });
@@ -121,7 +121,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "api" },
+      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "admin" },
     ]);
   });
 
@@ -135,7 +135,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     // The text is edited to drop the key; the link was a person's decision by now.
     await syncLinksOf(ctx.db, { ...item, text: "about the export" });
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "api" },
+      { taskKey: "FAL-7", rule: "manual", manual: true, removed: false, createdBy: "admin" },
     ]);
   });
 
@@ -150,14 +150,14 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     expect(res.body).toBeNull();
     expect(changed).toEqual([["FAL-7"]]);
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "jira_key", manual: true, removed: true, createdBy: "lee@acme.dev" },
+      { taskKey: "FAL-7", rule: "jira_key", manual: true, removed: true, createdBy: "admin" },
     ]);
     expect(await timelineIds("FAL-7")).not.toContain(item.id);
 
     // The next sync finds FAL-7 in the text again: the removal wins.
     await syncLinksOf(ctx.db, item);
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "jira_key", manual: true, removed: true, createdBy: "lee@acme.dev" },
+      { taskKey: "FAL-7", rule: "jira_key", manual: true, removed: true, createdBy: "admin" },
     ]);
     expect(await timelineIds("FAL-7")).not.toContain(item.id);
     // Nor does a reply naming the task in its thread (inheritance) bring it back.
@@ -176,7 +176,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     expect((await api.delete(`/api/tasks/FAL-7/links/${enc(item.id)}`)).status).toBe(204);
     await syncLinksOf(ctx.db, { ...item, text: "now it names FAL-7" });
     expect(await linkRows(item.id)).toEqual([
-      { taskKey: "FAL-7", rule: "manual", manual: true, removed: true, createdBy: "api" },
+      { taskKey: "FAL-7", rule: "manual", manual: true, removed: true, createdBy: "admin" },
     ]);
     expect(await timelineIds("FAL-7")).not.toContain(item.id);
   });

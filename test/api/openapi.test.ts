@@ -63,7 +63,11 @@ describeEachDatabase("GET /openapi.json", (ctx) => {
         "POST /api/sync",
       ].sort(),
     );
-    expect(doc.components.securitySchemes.bearer).toEqual({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    // The scheme says both kinds of token work, and what a read token may do.
+    const scheme = doc.components.securitySchemes.bearer as { description?: string };
+    expect(scheme.description).toMatch(/personal token \(`tl_pat_/);
+    expect(scheme.description).toMatch(/THREADLINE_API_TOKEN/);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const where = `${method} ${path}`;
@@ -76,6 +80,9 @@ describeEachDatabase("GET /openapi.json", (ctx) => {
           $ref: "#/components/schemas/Error",
         });
         if (path.includes("{")) expect(Object.keys(op.responses), where).toContain("404");
+        // Every write documents the 403 a read-only token gets; no read does.
+        if (method === "get") expect(Object.keys(op.responses), where).not.toContain("403");
+        else expect(Object.keys(op.responses), where).toContain("403");
       }
     }
     const schemas = doc.components.schemas;
@@ -118,11 +125,11 @@ describeEachDatabase("GET /openapi.json", (ctx) => {
     });
     expect(params("/api/items", "get")).toEqual(["query:cursor", "query:limit", "query:unlinked"]);
     expect(params("/api/tasks/{key}/timeline", "get")).toEqual(["path:key"]);
-    expect(params("/api/tasks/{key}/links/{itemId}", "delete")).toEqual([
-      "path:itemId",
-      "path:key",
-      "query:by",
-    ]);
+    expect(params("/api/tasks/{key}/links/{itemId}", "delete")).toEqual(["path:itemId", "path:key"]);
+    // Who made a change is the token's person: no request names it any more.
+    for (const name of ["SnoozeRequest", "DismissRequest", "LinkRequest"]) {
+      expect(Object.keys(schemas[name]?.properties ?? {}), name).not.toContain("by");
+    }
     expect(params("/api/people/{id}/merge", "post")).toEqual(["path:id"]);
     const param = (name: string) => doc.paths["/api/tasks"]?.get?.parameters?.find((p) => p.name === name);
     expect(param("limit")?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 200, default: 50 });

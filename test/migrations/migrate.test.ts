@@ -13,6 +13,7 @@ const MIGRATION_COUNT = (
 ).entries.length;
 
 const TABLES = [
+  "api_tokens",
   "digests",
   "flags",
   "identities",

@@ -247,6 +247,81 @@ describe("web sign-in and CSRF [pglite]", () => {
     expect(gone.headers.get("location")).toBe(`/people/${people[1]}`);
   });
 
+  it("tells the local admin that API tokens need a person's sign-in, and makes none for them", async () => {
+    const { cookie } = await signIn();
+    const csrf = await csrfOf(cookie);
+    expect(await (await request("/", { headers: { cookie } })).text()).not.toContain(
+      'href="/settings/tokens"',
+    );
+    const page = await request("/settings/tokens", { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain("Personal API tokens need sign-in with your team account");
+    expect(text).not.toContain("Make token");
+    const made = await request("/settings/tokens", {
+      method: "POST",
+      headers: { cookie, origin: `http://${HOST}`, "content-type": "application/x-www-form-urlencoded" },
+      body: form({ _csrf: csrf, name: "script", scopes: "write", days: "30" }),
+    });
+    expect(made.status).toBe(403);
+    expect(await made.text()).not.toContain("tl_pat_");
+  });
+
+  it("makes a person's API token only from a same-origin form with their CSRF token", async () => {
+    const person = await fixtures(database.db).person({ email: "tia@team.example", name: "Tia" });
+    const app = createApp({
+      db: database.db,
+      apiToken: TOKEN,
+      now: () => NOW,
+      signin: {
+        oidc: { issuer: "https://id.example", clientId: "c", clientSecret: "s" },
+        publicUrl: `http://${HOST}`,
+        teamDomains: ["team.example"],
+        admins: [],
+        idleMs: 3_600_000,
+      },
+    });
+    const id = newSessionId();
+    await saveWebSession(database.db, {
+      idHash: await hashSessionId(id),
+      personId: person.id,
+      email: "tia@team.example",
+      name: "Tia",
+      role: "member",
+      csrf: "csrf-of-tia",
+      now: NOW,
+      expiresAt: new Date(NOW.getTime() + 86_400_000),
+    });
+    const cookie = `tl_session=${id}`;
+    const home = await app.request(`http://${HOST}/`, { headers: { host: HOST, cookie } });
+    expect(await home.text()).toContain('href="/settings/tokens"');
+    const make = (fields: Record<string, string>, origin = `http://${HOST}`) =>
+      app.request(`http://${HOST}/settings/tokens`, {
+        method: "POST",
+        headers: { host: HOST, cookie, origin, "content-type": "application/x-www-form-urlencoded" },
+        body: form({ name: "script", scopes: "read", days: "30", return: "/settings/tokens", ...fields }),
+      });
+    expect((await make({})).status).toBe(403);
+    expect((await make({ _csrf: "csrf-of-someone" })).status).toBe(403);
+    expect((await make({ _csrf: "csrf-of-tia" }, "https://evil.example")).status).toBe(403);
+    for (const bad of [
+      { days: "400" },
+      { days: "0" },
+      { scopes: "admin" },
+      { name: "" },
+      { name: "x".repeat(81) },
+    ] as Record<string, string>[]) {
+      const res = await make({ _csrf: "csrf-of-tia", ...bad });
+      expect(res.headers.get("location"), JSON.stringify(bad)).toBe("/settings/tokens?notice=bad_token");
+    }
+    const ok = await make({ _csrf: "csrf-of-tia" });
+    expect(ok.status).toBe(200);
+    const secret = /tl_pat_[A-Za-z0-9_-]{43}/.exec(await ok.text())?.[0];
+    expect(secret).toBeDefined();
+    const api = await app.request("/api/flags?for=me", { headers: { authorization: `Bearer ${secret}` } });
+    expect(api.status).toBe(200);
+  });
+
   it("does not let the session cookie stand in for the API's bearer token", async () => {
     const { cookie } = await signIn();
     expect((await request("/api/tasks", { headers: { cookie } })).status).toBe(401);

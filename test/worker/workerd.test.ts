@@ -25,6 +25,7 @@ import { buildSlackDemoDataset } from "../../src/demo/story/slack.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
 import { wireApp } from "../../src/server/wire-app.ts";
+import { createApiToken } from "../../src/store/api-tokens.ts";
 import type { Db } from "../../src/store/db.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { loadTimelineItems } from "../../src/store/task-queries.ts";
@@ -129,6 +130,29 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the Worker in workerd [postgres
     const tasks = await api("/api/tasks");
     expect(tasks.status).toBe(200);
     expect(await tasks.json()).toEqual({ tasks: [], nextCursor: null });
+  });
+
+  it("takes a person's token on /api within its scopes, and refuses it once gone (Web Crypto in workerd)", async () => {
+    const made = await createApiToken(database.db, {
+      personId: "p_worker_token",
+      email: "wren@acme.dev",
+      name: "worker check",
+      scopes: ["read"],
+      expiresAt: new Date(Date.now() + 86_400_000),
+      now: new Date(),
+    });
+    const personal = (path: string, init: RequestInit = {}) =>
+      call(path, { ...init, headers: { authorization: `Bearer ${made.secret}`, ...init.headers } });
+    expect((await personal("/api/flags?for=me")).status).toBe(200);
+    const write = await personal("/api/flags/f_none/snooze", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ until: "2099-01-01" }),
+    });
+    expect(write.status).toBe(403);
+    // Revoked (its row gone, as revoking leaves it; no person row here to revoke through).
+    await database.db.execute(sql`delete from api_tokens where id = ${made.id}`);
+    expect((await personal("/api/flags")).status).toBe(401);
   });
 
   it("runs an incremental pass from the cron trigger, flags included, as the Node server does", async () => {

@@ -51,13 +51,13 @@ const snooze = createRoute({
   tags: ["flags"],
   summary: "Hide a flag until a date",
   description:
-    "The flag leaves `GET /api/flags` and the tasks' flags until `until`, and shows again from then if it is still raised. Who snoozed it (`by`, default `api`) is recorded. Snoozing again moves the date.",
+    "The flag leaves `GET /api/flags` and the tasks' flags until `until`, and shows again from then if it is still raised. Who snoozed it is recorded: the personal token's person (their email), or `admin` for the deployment's token. Snoozing again moves the date.",
   security: bearer,
   request: {
     params: FlagParamsSchema,
     body: { required: true, content: { "application/json": { schema: SnoozeBodySchema } } },
   },
-  responses: { ...stateAnswer("snoozed"), ...errorResponses(400, 401, 404), ...conflict },
+  responses: { ...stateAnswer("snoozed"), ...errorResponses(400, 401, 403, 404), ...conflict },
 });
 
 const dismiss = createRoute({
@@ -66,13 +66,13 @@ const dismiss = createRoute({
   tags: ["flags"],
   summary: "Dismiss a flag that does not apply",
   description:
-    "The flag leaves the lists until evidence newer than the dismissal arrives (a new reply, a new review, another message): then it shows again. The reason and who dismissed it (`by`, default `api`) are recorded.",
+    "The flag leaves the lists until evidence newer than the dismissal arrives (a new reply, a new review, another message): then it shows again. The reason and who dismissed it are recorded: the personal token's person (their email), or `admin` for the deployment's token.",
   security: bearer,
   request: {
     params: FlagParamsSchema,
     body: { required: true, content: { "application/json": { schema: DismissBodySchema } } },
   },
-  responses: { ...stateAnswer("dismissed"), ...errorResponses(400, 401, 404), ...conflict },
+  responses: { ...stateAnswer("dismissed"), ...errorResponses(400, 401, 403, 404), ...conflict },
 });
 
 export interface FlagRouteOptions {
@@ -91,6 +91,8 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
     workingDays: [1, 2, 3, 4, 5],
     holidays: [],
   });
+
+  const actor = deps.actor ?? (() => "admin");
 
   app.openapi(listFlags, async (c) => {
     const query = c.req.valid("query");
@@ -136,16 +138,14 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
         `body until: ${until.toISOString()} has passed; a snooze must end in the future (dismiss the flag instead to hide it until something new happens)`,
       );
     }
-    const stored = await changeState(() => snoozeFlag(deps.db, id, until, body.by ?? "api", now));
+    const stored = await changeState(() => snoozeFlag(deps.db, id, until, actor(c), now));
     return c.json(await answer(stored), 200);
   });
 
   app.openapi(dismiss, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const stored = await changeState(() =>
-      dismissFlag(deps.db, id, body.reason, body.by ?? "api", deps.now()),
-    );
+    const stored = await changeState(() => dismissFlag(deps.db, id, body.reason, actor(c), deps.now()));
     return c.json(await answer(stored), 200);
   });
 

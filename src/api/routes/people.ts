@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { MergeBodySchema, PersonAnswerSchema, PersonParamsSchema } from "../../model/api-schemas.ts";
 import { mergePeople } from "../../store/people-merge.ts";
 import type { RouteDeps } from "../deps.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { ApiError, badRequest, notFound } from "../errors.ts";
 import { bearer, errorResponses } from "../openapi.ts";
 import { validationHook } from "../validation.ts";
 
@@ -12,7 +12,7 @@ const merge = createRoute({
   tags: ["people"],
   summary: "Merge a person into another: two accounts of one human",
   description:
-    "Everything that named `{id}` (identities, assignees, reporters, authors, flag owners) names `into` afterwards, and `{id}` is shown as `into` from then on. Kept by every later sync. Merging again into the same person changes nothing.",
+    "Everything that named `{id}` (identities, assignees, reporters, authors, flag owners) names `into` afterwards, and `{id}` is shown as `into` from then on. Kept by every later sync. Merging again into the same person changes nothing. Admins only, as in the web view: the deployment's token, or a personal `write` token of an admin (`THREADLINE_ADMINS`); anyone else's gets 403.",
   security: bearer,
   request: {
     params: PersonParamsSchema,
@@ -20,7 +20,7 @@ const merge = createRoute({
   },
   responses: {
     200: { description: "The survivor.", content: { "application/json": { schema: PersonAnswerSchema } } },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -28,6 +28,9 @@ const merge = createRoute({
 export function createPeopleRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(merge, async (c) => {
+    if (deps.isAdmin && !deps.isAdmin(c)) {
+      throw new ApiError(403, "forbidden", "Only an admin of Threadline can merge people.");
+    }
     const { id } = c.req.valid("param");
     const { into } = c.req.valid("json");
     const result = await mergePeople(deps.db, { from: id, into, now: deps.now() });

@@ -27,7 +27,7 @@ const startSync = createRoute({
       description: "The pass is started or queued.",
       content: { "application/json": { schema: SyncStartedSchema } },
     },
-    ...errorResponses(401),
+    ...errorResponses(401, 403),
   },
 });
 

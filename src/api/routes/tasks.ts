@@ -7,7 +7,6 @@ import {
   TaskListSchema,
   TimelineSchema,
   taskListQuerySchema,
-  UnlinkQuerySchema,
 } from "../../model/api-schemas.ts";
 import { removeManualLink, saveManualLink } from "../../store/manual-links.ts";
 import { loadTask, loadTaskPage, loadTimelineItems } from "../../store/task-queries.ts";
@@ -65,7 +64,7 @@ const linkItem = createRoute({
       description: "The item as the task's timeline now shows it.",
       content: { "application/json": { schema: ItemSchema } },
     },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -76,16 +75,17 @@ const unlinkItem = createRoute({
   summary: "Take an item off a task by hand",
   description: "A manual removal: no later sync puts the item back on this task. Idempotent.",
   security: bearer,
-  request: { params: TaskItemParamsSchema, query: UnlinkQuerySchema },
+  request: { params: TaskItemParamsSchema },
   responses: {
     204: { description: "The item is off the task." },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
 /** `/tasks`: the task list, a task's timeline, and manual links. */
 export function createTaskRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  const actor = deps.actor ?? (() => "admin");
 
   app.openapi(listTasks, async (c) => {
     const { flag, q, limit, cursor } = c.req.valid("query");
@@ -105,8 +105,8 @@ export function createTaskRoutes(deps: RouteDeps) {
 
   app.openapi(linkItem, async (c) => {
     const { key } = c.req.valid("param");
-    const { itemId, by } = c.req.valid("json");
-    const result = await saveManualLink(deps.db, { taskKey: key, itemId, by: by ?? "api", now: deps.now() });
+    const { itemId } = c.req.valid("json");
+    const result = await saveManualLink(deps.db, { taskKey: key, itemId, by: actor(c), now: deps.now() });
     if (result.status === "task_not_found") throw notFound(`No task ${key}.`);
     if (result.status !== "linked") throw notFound(`No item ${itemId}.`);
     await deps.tasksChanged([key], { method: c.req.method, path: c.req.path });
@@ -115,13 +115,7 @@ export function createTaskRoutes(deps: RouteDeps) {
 
   app.openapi(unlinkItem, async (c) => {
     const { key, itemId } = c.req.valid("param");
-    const { by } = c.req.valid("query");
-    const result = await removeManualLink(deps.db, {
-      taskKey: key,
-      itemId,
-      by: by ?? "api",
-      now: deps.now(),
-    });
+    const result = await removeManualLink(deps.db, { taskKey: key, itemId, by: actor(c), now: deps.now() });
     if (result.status === "task_not_found") throw notFound(`No task ${key}.`);
     if (result.status === "item_not_found") throw notFound(`No item ${itemId}.`);
     await deps.tasksChanged([key], { method: c.req.method, path: c.req.path });
