@@ -1,6 +1,7 @@
 export * from "./digests.ts";
 export * from "./flags.ts";
 export * from "./inbox.ts";
+export * from "./inbox-person.ts";
 export * from "./items.ts";
 export * from "./people.ts";
 export * from "./sessions.ts";
