@@ -37,6 +37,8 @@ export const flags = pgTable(
     // the first page of the snoozes that ended (or of those still running) without reading the others' rows.
     index("flags_kind_snoozed_idx").on(t.kind, t.since, t.snoozedUntil).where(sql`state = 'snoozed'`),
     index("flags_task_idx").on(t.taskKey),
+    // "Mine": the flags a person owns, by kind, longest stuck first (waiting_on has its GIN index).
+    index("flags_owner_idx").on(t.ownerId, t.kind, t.since),
     index("flags_waiting_on_idx").using("gin", t.waitingOn),
   ],
 );

@@ -2,6 +2,7 @@ export * from "./api-tokens.ts";
 export * from "./digests.ts";
 export * from "./flags.ts";
 export * from "./inbox.ts";
+export * from "./inbox-person.ts";
 export * from "./items.ts";
 export * from "./people.ts";
 export * from "./sessions.ts";

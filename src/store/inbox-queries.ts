@@ -28,6 +28,13 @@ export interface InboxFilter {
   text?: string;
   /** Show snoozed flags, muted tasks or tasks marked done instead of hiding them. */
   is?: readonly ("muted" | "done" | "snoozed")[];
+  /** "Mine": only the flags this person (or anyone merged into them) owns, or that wait on them. */
+  mine?: string;
+  /**
+   * Whose own states apply (`inbox_person_states`): what this person snoozed, dismissed, muted or marked done
+   * for themselves is hidden (or, under `is:`, shown) as the team's states are. Absent: the team's view.
+   */
+  viewer?: string;
 }
 
 /** One flag of one task, as an inbox row shows it. */
@@ -79,6 +86,43 @@ const taskMuted = stateOf(muted);
 const taskDone = stateOf(done);
 const taskHidden = stateOf(sql`${muted} or ${done}`);
 
+/**
+ * A state of the person's own on flag `f` of task `t` that holds as of `now` (`inbox_person_states`, one
+ * probe of its key per row). They mirror the team's rules, read here instead of written by the recompute:
+ * a snooze ends on its date or on activity newer than it, "done" on activity newer than it, a dismissal on
+ * evidence newer than it; a mute holds until undone.
+ */
+type OwnState = "muted" | "done" | "snoozed" | "dismissed";
+function ownState(personId: string, states: readonly OwnState[], now: Date): SQL {
+  const quiet = sql`coalesce(t.last_activity_at <= m.at, true)`;
+  const rule: Record<OwnState, SQL> = {
+    muted: sql`m.state = 'muted'`,
+    done: sql`(m.state = 'done' and ${quiet})`,
+    snoozed: sql`(m.state = 'snoozed' and m.until > ${now.toISOString()}::timestamptz and ${quiet})`,
+    dismissed: sql`(m.state = 'dismissed' and coalesce(f.last_evidence_at <= m.at, true))`,
+  };
+  return sql`exists (select 1 from inbox_person_states m where m.person_id = ${personId}
+    and m.task_key = f.task_key and m.flag_id in ('', f.id)
+    and (${sql.join(
+      states.map((s) => rule[s]),
+      sql` or `,
+    )}))`;
+}
+
+/** The person and everyone merged into them: old rows may still name a merged-away id. */
+const selfAndMerged = (personId: string) =>
+  sql`(select p.id from people p where p.id = ${personId} or p.merged_into = ${personId})`;
+
+/**
+ * Flag `f` of task `t` is the person's: they own it (or, with no owner named, the task is theirs), or it
+ * waits on them. `flags_owner_idx` and the GIN index on `waiting_on` answer the two halves.
+ */
+function isMine(personId: string): SQL {
+  const ids = selfAndMerged(personId);
+  return sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids})
+    or f.waiting_on && array${ids}::text[])`;
+}
+
 /** Person ids that a name, email or id given in a search names. */
 function matchingPeople(values: readonly string[]): SQL {
   const each = values.map((v) => {
@@ -96,12 +140,23 @@ const linkedItems = sql`item_links l join items i on i.id = l.item_id
  * The conditions on `flags f join tasks t` for a filter, its kinds and the flag's state left out (see
  * `visibleStates`): muted and done tasks hidden unless asked for, then people, sources, projects and words.
  */
-function conditions(filter: InboxFilter): SQL[] {
+function conditions(filter: InboxFilter, now: Date): SQL[] {
   const is = new Set(filter.is ?? []);
   const where: SQL[] = [];
-  if (is.has("muted")) where.push(taskMuted);
-  if (is.has("done")) where.push(taskDone);
-  if (!is.has("muted") && !is.has("done")) where.push(sql`not ${taskHidden}`);
+  const me = filter.viewer;
+  const own = (states: readonly OwnState[]) => (me ? ownState(me, states, now) : null);
+  const either = (team: SQL, mine: SQL | null) => (mine ? sql`(${team} or ${mine})` : team);
+  if (is.has("muted")) where.push(either(taskMuted, own(["muted"])));
+  if (is.has("done")) where.push(either(taskDone, own(["done"])));
+  if (!is.has("muted") && !is.has("done")) {
+    where.push(sql`not ${taskHidden}`);
+    const hidden = own(["muted", "done"]);
+    if (hidden) where.push(sql`not ${hidden}`);
+  }
+  // What the person dismissed stays out, and what they snoozed unless the search asks for snoozes.
+  const gone = own(is.has("snoozed") ? ["dismissed"] : ["dismissed", "snoozed"]);
+  if (gone) where.push(sql`not ${gone}`);
+  if (filter.mine) where.push(isMine(filter.mine));
   if (filter.people?.length) {
     const ids = matchingPeople(filter.people);
     where.push(sql`(f.owner_id in ${ids} or t.assignee_id in ${ids})`);
@@ -167,7 +222,12 @@ const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is 
 
 /** The flag states a filter shows, each a condition that reads one range of an index of `flags`. */
 function visibleStates(filter: InboxFilter, now: Date): SQL[] {
-  if (filter.is?.includes("snoozed")) return [isSnoozeRunning("f", now)];
+  if (filter.is?.includes("snoozed")) {
+    const running = isSnoozeRunning("f", now);
+    if (!filter.viewer) return [running];
+    // The person's own snoozes, of flags the team still sees: apart from the team's, which they exclude.
+    return [running, sql`(${isFlagVisible("f", now)} and ${ownState(filter.viewer, ["snoozed"], now)})`];
+  }
   return visibleFlagStates("f", now);
 }
 
@@ -260,7 +320,7 @@ export async function loadInboxCounts(
   now: Date,
 ): Promise<Record<FlagKind, number>> {
   const states = visibleStates(filter, now);
-  const where = [...conditions(filter), sql`(${sql.join(states, sql` or `)})`];
+  const where = [...conditions(filter, now), sql`(${sql.join(states, sql` or `)})`];
   const rows = await queryRows<{ kind: FlagKind; n: number | string }>(
     db,
     sql`select f.kind, count(*) as n from ${FROM} where ${sql.join(where, sql` and `)} group by f.kind`,
@@ -288,7 +348,7 @@ export async function loadInbox(
   },
 ): Promise<Inbox> {
   const { filter, now } = query;
-  const where = conditions(filter);
+  const where = conditions(filter, now);
   const kinds = filter.kinds?.length ? FLAG_KINDS.filter((k) => filter.kinds?.includes(k)) : [...FLAG_KINDS];
   const counts = query.counts ?? (await loadInboxCounts(db, filter, now));
   const wanted = kinds.filter((k) => counts[k] > 0);
@@ -337,9 +397,18 @@ export async function loadOtherMatchingTasks(
   return rows.map((r) => ({ ...r, lastActivityAt: r.last_activity_at }));
 }
 
-/** The flags of one task that show in the inbox (muting and done do not hide them on the task's own page). */
-export async function loadTaskFlags(db: Db, taskKey: string, now: Date): Promise<InboxRow[]> {
-  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)})`;
+/**
+ * The flags of one task that show in the inbox (muting and done do not hide them on the task's own page), for
+ * `viewer` without those they snoozed or dismissed for themselves.
+ */
+export async function loadTaskFlags(
+  db: Db,
+  taskKey: string,
+  now: Date,
+  viewer?: string,
+): Promise<InboxRow[]> {
+  const own = viewer ? sql` and not ${ownState(viewer, ["snoozed", "dismissed"], now)}` : sql``;
+  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)}${own})`;
   return readRows(db, page, sql`page.since_at, page.id`);
 }
 
@@ -365,8 +434,7 @@ export async function loadPersonFlags(
   db: Db,
   query: { personId: string; now: Date; limit: number },
 ): Promise<{ owes: InboxRow[]; waitsOn: InboxRow[] }> {
-  // The person and everyone merged into them: old rows may still name a merged-away id.
-  const ids = sql`(select p.id from people p where p.id = ${query.personId} or p.merged_into = ${query.personId})`;
+  const ids = selfAndMerged(query.personId);
   const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
   const owes = sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids}))`;
   const waitsOnThem = sql`f.waiting_on && array${ids}::text[]`;

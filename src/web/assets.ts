@@ -48,6 +48,9 @@ aside.filters li a { display: flex; justify-content: space-between; gap: .5rem; 
 aside.filters li a:hover { background: var(--sel); }
 aside.filters li a[aria-current="true"] { background: var(--sel); font-weight: 600; }
 .count { font-variant-numeric: tabular-nums; color: var(--muted); min-width: 2ch; text-align: right; }
+nav.views { display: flex; gap: 4px; margin: 0 0 12px; }
+nav.views a { padding: 4px 10px; border-radius: 6px; text-decoration: none; }
+nav.views a[aria-current="page"] { background: var(--sel); font-weight: 600; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: .25rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 section.group > h2 { display: flex; gap: .5rem; align-items: baseline; }

@@ -25,9 +25,13 @@ export interface PageContext {
   sources: readonly SourceAbout[];
   /** The style sheet of their badge colours. */
   sourceStylesPath: string;
-  /** Who is signed in (absent on the sign-in pages). */
+  /** Who is signed in (absent on the sign-in pages); `personId` null for the local admin. */
   viewer?: { name: string; role: "admin" | "member"; personId?: string | null } | undefined;
+  /** The inbox's view: "mine" or "team" (the local admin's only one). */
+  view?: InboxView | undefined;
 }
+
+export type InboxView = "mine" | "team";
 
 export type NavTarget = "inbox" | "items" | "people" | "settings" | null;
 
@@ -104,6 +108,7 @@ export function Layout(props: {
                     placeholder="Search: kind:stale person:ana source:slack project:ACME words…"
                     autocomplete="off"
                   />
+                  {ctx.view === "team" && <input type="hidden" name="view" value="team" />}
                   <button type="submit">Search</button>
                 </form>
               </search>
@@ -202,6 +207,23 @@ export function FormBasics(props: { ctx: PageContext }) {
 }
 
 /**
+ * "For the team" (everyone stops seeing it; the default, as before there were people) or "for me" (only the
+ * signed-in person does): offered to a person only, the local admin being nobody in particular.
+ */
+export function ScopeChoice(props: { ctx: PageContext; id: string }) {
+  if (!props.ctx.viewer?.personId) return null;
+  return (
+    <>
+      <label for={props.id}>For</label>
+      <select id={props.id} name="scope">
+        <option value="team">the team</option>
+        <option value="me">me</option>
+      </select>
+    </>
+  );
+}
+
+/**
  * The page's one snooze form and one dismiss form, which the buttons of every flag on the page submit
  * (`form=` and `formaction=`), so a page of rows carries two buttons per flag rather than two forms. Without
  * the script they stand above the list: set the date or the reason, then press a flag's button. With it they
@@ -215,6 +237,7 @@ export function FlagForms(props: { ctx: PageContext }) {
       <p class="meta">Set the date or the reason here, then press the flag's Snooze or Dismiss.</p>
       <form id="snooze-form" class="flag-form" method="post" action="/" data-form="snooze">
         <FormBasics ctx={ctx} />
+        <ScopeChoice ctx={ctx} id="snooze-scope" />
         <label for="snooze-until">Snooze until</label>
         <input
           type="date"
@@ -230,6 +253,7 @@ export function FlagForms(props: { ctx: PageContext }) {
       </form>
       <form id="dismiss-form" class="flag-form" method="post" action="/" data-form="dismiss">
         <FormBasics ctx={ctx} />
+        <ScopeChoice ctx={ctx} id="dismiss-scope" />
         <label for="dismiss-reason">Reason to dismiss</label>
         <input
           type="text"

@@ -93,7 +93,14 @@ export function toItemAnchor(itemId: string): string {
 /** The page of a task: `/tasks/<key, URL-encoded>`, as the digest links to it. */
 export const taskPath = (key: string) => `/tasks/${encodeURIComponent(key)}`;
 export const personPath = (id: string) => `/people/${encodeURIComponent(id)}`;
-export const inboxPath = (q: string) => (q ? `/?q=${encodeURIComponent(q)}` : "/");
+/** The inbox with a search, in the view given ("mine" or "team"; none: the viewer's default). */
+export function inboxPath(q: string, view?: "mine" | "team"): string {
+  const params = new URLSearchParams();
+  if (view) params.set("view", view);
+  if (q) params.set("q", q);
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
 
 /** Only http(s) links leave the page as links; anything else (javascript:, data:) is shown as text. */
 export function toSafeUrl(url: string | null | undefined): string | null {

@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import type { Item, Person, Task } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
 import { labelOf } from "../model/source-about.ts";
+import type { StateAction, StateHistoryEntry } from "../store/inbox-history.ts";
 import type { Inbox, InboxRow } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
 import type { MergeSuggestion, SuggestionSide } from "../store/merge-suggestions.ts";
@@ -125,6 +126,8 @@ export interface InboxPageData {
   /** Rows per kind shown; "show all" links to the kind alone. */
   perKind: number;
   page: number;
+  /** How many flags each view shows (`mine` null: the viewer is nobody in particular, Team only). */
+  views: { mine: number | null; team: number };
 }
 
 /** A link of the sidebar: a template, as the rows are (see components.tsx); the sidebar has fifteen. */
@@ -138,7 +141,7 @@ export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
   const { ctx, data } = props;
   const { search, inbox } = data;
   const total = FLAG_KINDS.reduce((n, k) => n + inbox.counts[k], 0);
-  const href = (s: InboxSearch) => inboxPath(toSearchText(s));
+  const href = (s: InboxSearch) => inboxPath(toSearchText(s), ctx.view);
   const single = search.kinds.length === 1;
   const isLink = (value: "muted" | "done" | "snoozed", label: string) => {
     const active = search.is.includes(value);
@@ -189,7 +192,10 @@ export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
             <ul>
               {data.saved.map((s) => (
                 <li>
-                  <a href={inboxPath(s.query)} aria-current={s.query === ctx.q ? "true" : undefined}>
+                  <a
+                    href={inboxPath(s.query, ctx.view)}
+                    aria-current={s.query === ctx.q ? "true" : undefined}
+                  >
                     <span>{s.name}</span>
                   </a>
                 </li>
@@ -199,8 +205,18 @@ export function InboxPage(props: { ctx: PageContext; data: InboxPageData }) {
         </aside>
         <div>
           <h1>
-            Inbox <span class="count">{total} flags</span>
+            {ctx.view === "mine" ? "Mine" : "Inbox"} <span class="count">{total} flags</span>
           </h1>
+          {data.views.mine !== null && (
+            <nav class="views" aria-label="Views">
+              <a href={inboxPath(ctx.q, "mine")} aria-current={ctx.view === "mine" ? "page" : undefined}>
+                Mine <span class="count">{data.views.mine}</span>
+              </a>{" "}
+              <a href={inboxPath(ctx.q, "team")} aria-current={ctx.view === "team" ? "page" : undefined}>
+                Team <span class="count">{data.views.team}</span>
+              </a>
+            </nav>
+          )}
           {search.problems.length > 0 && (
             <div class="notice error" role="alert">
               <p>Part of the search was not understood:</p>
@@ -269,13 +285,16 @@ function Pager(props: {
     if (total <= shown) return null;
     return (
       <p class="more">
-        <a href={inboxPath(toSearchText({ ...data.search, kinds: [kind] }))}>
+        <a href={inboxPath(toSearchText({ ...data.search, kinds: [kind] }), props.ctx.view)}>
           Show all {total} {FLAG_LABELS[kind].toLowerCase()}
         </a>
       </p>
     );
   }
-  const at = (page: number) => `${inboxPath(props.ctx.q)}${props.ctx.q ? "&" : "?"}page=${page}`;
+  const at = (page: number) => {
+    const path = inboxPath(props.ctx.q, props.ctx.view);
+    return `${path}${path.includes("?") ? "&" : "?"}page=${page}`;
+  };
   return (
     <nav class="more" aria-label="Pages">
       {data.page > 0 && <a href={at(data.page - 1)}>Previous</a>}{" "}
@@ -329,6 +348,63 @@ export interface TaskPageData {
   flags: InboxRow[];
   timeline: ThreadNode<TimelineEntry>[];
   state: { mutedAt: string | null; doneAt: string | null; done: boolean };
+  /** The viewer's own state of the task (null: the local admin, who has none). */
+  own: { muted: boolean; done: boolean } | null;
+  /** Who changed what of the task and its flags, newest first. */
+  history: StateHistoryEntry[];
+}
+
+const isKind = (kind: string): kind is FlagKind => (FLAG_KINDS as readonly string[]).includes(kind);
+
+const ACTION_LABELS: Record<StateAction, string> = {
+  snoozed: "snoozed",
+  dismissed: "dismissed",
+  muted: "muted the task",
+  unmuted: "unmuted the task",
+  done: "marked the task done",
+  undone: "took back the task's done",
+};
+
+/** The task's history of state changes: who, what, when, why, for whom. */
+function StateHistory(props: { ctx: PageContext; history: StateHistoryEntry[] }) {
+  const { ctx } = props;
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      {props.history.length === 0 ? (
+        <p class="empty">Nobody has snoozed, dismissed, muted or marked anything done here.</p>
+      ) : (
+        <table class="list history">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">For</th>
+              <th scope="col">Why / until</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.history.map((h) => (
+              <tr data-history>
+                <td>
+                  <time datetime={h.at}>{toWhen(h.at, ctx.timeZone)}</time>
+                </td>
+                <td>{h.by}</td>
+                <td>
+                  {ACTION_LABELS[h.action]}
+                  {h.flagId &&
+                    ` the ${h.flagKind && isKind(h.flagKind) ? FLAG_LABELS[h.flagKind].toLowerCase() : "flag"} flag`}
+                </td>
+                <td>{h.scope === "me" ? "themselves" : "the team"}</td>
+                <td>{h.reason ?? (h.until ? `until ${toWhen(h.until, ctx.timeZone)}` : "")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
 }
 
 export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
@@ -381,6 +457,26 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           {data.state.mutedAt && <span class="pill">muted</span>}
           {data.state.done && <span class="pill">marked done: back on new activity</span>}
         </div>
+        {data.own && (
+          <div class="actions">
+            <form class="inline" method="post" action={`${base}/${data.own.muted ? "unmute" : "mute"}`}>
+              <FormBasics ctx={ctx} />
+              <input type="hidden" name="scope" value="me" />
+              <button type="submit" class="secondary">
+                {data.own.muted ? "Unmute for me" : "Mute for me"}
+              </button>
+            </form>
+            <form class="inline" method="post" action={`${base}/${data.own.done ? "undone" : "done"}`}>
+              <FormBasics ctx={ctx} />
+              <input type="hidden" name="scope" value="me" />
+              <button type="submit" class="secondary">
+                {data.own.done ? "Back to my inbox" : "Mark done for me"}
+              </button>
+            </form>
+            {data.own.muted && <span class="pill">muted for me</span>}
+            {data.own.done && <span class="pill">done for me: back on new activity</span>}
+          </div>
+        )}
       </section>
       <section aria-labelledby="flags-title">
         <h2 id="flags-title">Why it is stuck</h2>
@@ -397,6 +493,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           </>
         )}
       </section>
+      <StateHistory ctx={ctx} history={data.history} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">
           Timeline <span class="count">{itemCount} items</span>
@@ -660,6 +757,7 @@ export function PersonPage(props: {
         <a
           href={inboxPath(
             toSearchText({ kinds: [], people: [person.id], sources: [], projects: [], is: [], text: "" }),
+            "team",
           )}
         >
           their inbox

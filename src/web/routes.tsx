@@ -19,6 +19,17 @@ import type { SourceAbout } from "../model/source-about.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
+  loadStateHistory,
+  type StateAction,
+  type StateScope,
+  saveStateChange,
+} from "../store/inbox-history.ts";
+import {
+  loadPersonTaskState,
+  savePersonFlagState,
+  savePersonTaskState,
+} from "../store/inbox-person-state.ts";
+import {
   type InboxFilter,
   loadInbox,
   loadInboxCounts,
@@ -62,7 +73,7 @@ import {
   NOSCRIPT_CSS_PATH,
   toSourceStyles,
 } from "./assets.ts";
-import type { PageContext } from "./components.tsx";
+import type { InboxView, PageContext } from "./components.tsx";
 import { finishOidcSignin, type OidcClaims, startOidcSignin } from "./oidc.ts";
 import {
   InboxPage,
@@ -171,6 +182,19 @@ const NOTICES = {
   unmuted: { text: "Unmuted. The task's flags are back in the inbox.", error: false },
   done: { text: "Marked done. The task comes back when there is new activity.", error: false },
   undone: { text: "The task is back in the inbox.", error: false },
+  snoozed_me: {
+    text: "Snoozed for you. It comes back on its date, or sooner if there is new activity; others still see it.",
+    error: false,
+  },
+  dismissed_me: {
+    text: "Dismissed for you. It comes back only if new evidence arrives; others still see it.",
+    error: false,
+  },
+  muted_me: { text: "Muted for you. Others still see the task.", error: false },
+  unmuted_me: { text: "Unmuted for you. The task's flags are back in your inbox.", error: false },
+  done_me: { text: "Marked done for you. The task comes back when there is new activity.", error: false },
+  undone_me: { text: "The task is back in your inbox.", error: false },
+  bad_scope: { text: "Only a signed-in person can change something for themselves alone.", error: true },
   linked: { text: "Linked. The item is on the task's timeline now.", error: false },
   merged: { text: "Merged. Both accounts are one person now.", error: false },
   not_same: { text: "Noted: those two are not suggested again.", error: false },
@@ -242,6 +266,16 @@ export function createWebRoutes(deps: WebDeps) {
   const render = (c: Context, page: JSX.Element, status: 200 | 400 | 403 | 404 | 429 = 200) =>
     c.html(html`<!doctype html>${page}`, status);
 
+  /**
+   * The inbox's view, from `?view=`: "mine" (the default for a signed-in person) or "team" (everything; the
+   * only view of the local admin, who is nobody in particular).
+   */
+  const viewOf = (c: Context<Env>): InboxView => {
+    const personId = c.get("viewer")?.personId;
+    if (!personId) return "team";
+    return c.req.query("view") === "team" ? "team" : "mine";
+  };
+
   const pageContext = (c: Context<Env>, csrf: string): PageContext => {
     const url = new URL(c.req.url);
     const notice = c.req.query("notice");
@@ -256,6 +290,7 @@ export function createWebRoutes(deps: WebDeps) {
       sourceStylesPath: sourceStyles.path,
       viewer: c.get("viewer"),
       notice: isNotice(notice) ? NOTICES[notice] : undefined,
+      view: viewOf(c),
     };
   };
 
@@ -499,14 +534,24 @@ export function createWebRoutes(deps: WebDeps) {
   web.get("/", securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
     const search = parseInboxSearch(ctx.q, ctx.sources);
-    const filter: InboxFilter = {
+    const me = c.var.viewer.personId ?? undefined;
+    const team: InboxFilter = {
       kinds: search.kinds,
       people: search.people,
       sources: search.sources,
       projects: search.projects,
       text: search.text,
       is: search.is,
+      ...(me ? { viewer: me } : {}),
     };
+    const mine: InboxFilter | null = me ? { ...team, mine: me } : null;
+    const filter = ctx.view === "mine" && mine ? mine : team;
+    const total = (counts: Record<FlagKind, number>) => Object.values(counts).reduce((n, k) => n + k, 0);
+    const [mineCounts, teamCounts] = await Promise.all([
+      mine ? countsFor(mine, ctx.now) : Promise.resolve(null),
+      countsFor(team, ctx.now),
+    ]);
+    const views = { mine: mineCounts ? total(mineCounts) : null, team: total(teamCounts) };
     const single = search.kinds.length === 1;
     const perKind = single ? KIND_PAGE_SIZE : OVERVIEW_PER_KIND;
     const page = single
@@ -521,7 +566,7 @@ export function createWebRoutes(deps: WebDeps) {
         ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20 })
         : Promise.resolve([]),
     ]);
-    return render(c, <InboxPage ctx={ctx} data={{ search, inbox, others, saved, perKind, page }} />);
+    return render(c, <InboxPage ctx={ctx} data={{ search, inbox, others, saved, perKind, page, views }} />);
   });
 
   // ---- task page ---------------------------------------------------------------------------------------
@@ -530,30 +575,69 @@ export function createWebRoutes(deps: WebDeps) {
     const key = c.req.param("key");
     const task = await loadTask(deps.db, key, ctx.now);
     if (!task) return render(c, <NotFoundPage ctx={ctx} what={`There is no task ${key}.`} />, 404);
-    const [flags, entries, state] = await Promise.all([
-      loadTaskFlags(deps.db, key, ctx.now),
+    const me = c.var.viewer.personId;
+    const [flags, entries, state, own, history] = await Promise.all([
+      loadTaskFlags(deps.db, key, ctx.now, me ?? undefined),
       loadTimelineEntries(deps.db, key),
       loadTaskState(deps.db, key),
+      me ? loadPersonTaskState(deps.db, { personId: me, taskKey: key }) : Promise.resolve(null),
+      loadStateHistory(deps.db, key, 100),
     ]);
-    return render(c, <TaskPage ctx={ctx} data={{ task, flags, timeline: toThreadTree(entries), state }} />);
+    return render(
+      c,
+      <TaskPage ctx={ctx} data={{ task, flags, timeline: toThreadTree(entries), state, own, history }} />,
+    );
   });
 
-  const taskAction = (change: (key: string, now: Date, by: string) => Promise<void>, notice: NoticeCode) =>
-    web.post(
-      `/tasks/:key/${notice === "muted" ? "mute" : notice === "unmuted" ? "unmute" : notice}`,
+  /**
+   * Whether an action is for the viewer alone (`scope=me`, a signed-in person only) or for the team (the
+   * default, and all the local admin can do); null when a person-less viewer asks for "me".
+   */
+  const scopeOf = async (c: Context<Env>): Promise<{ scope: StateScope; personId: string | null } | null> => {
+    const personId = c.var.viewer.personId;
+    if ((await field(c, "scope")) !== "me") return { scope: "team", personId };
+    return personId ? { scope: "me", personId } : null;
+  };
+
+  const taskAction = (state: "muted" | "done", on: boolean) => {
+    const notice: NoticeCode = on ? state : state === "muted" ? "unmuted" : "undone";
+    return web.post(
+      `/tasks/:key/${state === "muted" ? (on ? "mute" : "unmute") : notice}`,
       securityHeaders,
       action,
       async (c) => {
         const key = c.req.param("key");
         if (!(await loadTaskExists(deps.db, key))) return back(c, "no_task");
-        await change(key, deps.now(), actorOf(c.var.viewer));
+        const scope = await scopeOf(c);
+        if (!scope) return back(c, "bad_scope");
+        const [now, by] = [deps.now(), actorOf(c.var.viewer)];
+        if (scope.scope === "me" && scope.personId) {
+          await savePersonTaskState(deps.db, { personId: scope.personId, taskKey: key, state, on, by, now });
+          return back(c, `${notice}_me`);
+        }
+        if (state === "muted") await saveTaskMuted(deps.db, { taskKey: key, muted: on, by, now });
+        else await saveTaskDone(deps.db, { taskKey: key, done: on, by, now });
+        await saveStateChange(
+          deps.db,
+          {
+            taskKey: key,
+            flagId: null,
+            action: notice as StateAction,
+            scope: "team",
+            by,
+            until: null,
+            reason: null,
+          },
+          now,
+        );
         return back(c, notice);
       },
     );
-  taskAction((taskKey, now, by) => saveTaskMuted(deps.db, { taskKey, muted: true, by, now }), "muted");
-  taskAction((taskKey, now, by) => saveTaskMuted(deps.db, { taskKey, muted: false, by, now }), "unmuted");
-  taskAction((taskKey, now, by) => saveTaskDone(deps.db, { taskKey, done: true, by, now }), "done");
-  taskAction((taskKey, now, by) => saveTaskDone(deps.db, { taskKey, done: false, by, now }), "undone");
+  };
+  taskAction("muted", true);
+  taskAction("muted", false);
+  taskAction("done", true);
+  taskAction("done", false);
 
   // ---- flags -------------------------------------------------------------------------------------------
   const flagChange = async (c: Context<Env>, work: () => Promise<unknown>, notice: NoticeCode) => {
@@ -574,9 +658,35 @@ export function createWebRoutes(deps: WebDeps) {
     }
     const end = calendar.startOfDate(until);
     if (!(end > now)) return back(c, "bad_date");
+    const scope = await scopeOf(c);
+    if (!scope) return back(c, "bad_scope");
+    const [id, by] = [c.req.param("id"), actorOf(c.var.viewer)];
+    if (scope.scope === "me" && scope.personId) {
+      const personId = scope.personId;
+      const taskKey = await savePersonFlagState(deps.db, {
+        personId,
+        flagId: id,
+        state: "snoozed",
+        until: end,
+        by,
+        now,
+      });
+      return back(c, taskKey ? "snoozed_me" : "flag_gone");
+    }
     return flagChange(
       c,
-      () => snoozeFlag(deps.db, c.req.param("id"), end, actorOf(c.var.viewer), now),
+      async () => {
+        const flag = await snoozeFlag(deps.db, id, end, by, now);
+        const change = {
+          flagId: id,
+          action: "snoozed",
+          scope: "team",
+          by,
+          until: end,
+          reason: null,
+        } as const;
+        await saveStateChange(deps.db, { ...change, taskKey: flag.taskKey }, now);
+      },
       "snoozed",
     );
   });
@@ -584,9 +694,28 @@ export function createWebRoutes(deps: WebDeps) {
   web.post("/flags/:id/dismiss", securityHeaders, action, async (c) => {
     const reason = await field(c, "reason");
     if (reason === "" || reason.length > 500) return back(c, "bad_reason");
+    const scope = await scopeOf(c);
+    if (!scope) return back(c, "bad_scope");
+    const [id, by, now] = [c.req.param("id"), actorOf(c.var.viewer), deps.now()];
+    if (scope.scope === "me" && scope.personId) {
+      const personId = scope.personId;
+      const taskKey = await savePersonFlagState(deps.db, {
+        personId,
+        flagId: id,
+        state: "dismissed",
+        reason,
+        by,
+        now,
+      });
+      return back(c, taskKey ? "dismissed_me" : "flag_gone");
+    }
     return flagChange(
       c,
-      () => dismissFlag(deps.db, c.req.param("id"), reason, actorOf(c.var.viewer), deps.now()),
+      async () => {
+        const flag = await dismissFlag(deps.db, id, reason, by, now);
+        const change = { flagId: id, action: "dismissed", scope: "team", by, until: null, reason } as const;
+        await saveStateChange(deps.db, { ...change, taskKey: flag.taskKey }, now);
+      },
       "dismissed",
     );
   });

@@ -17,6 +17,8 @@ const TABLES = [
   "digests",
   "flags",
   "identities",
+  "inbox_person_states",
+  "inbox_state_history",
   "inbox_task_states",
   "item_links",
   "items",

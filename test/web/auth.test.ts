@@ -18,6 +18,7 @@ describe("web sign-in and CSRF [pglite]", () => {
   let database: TestDatabase;
   let app: ReturnType<typeof createApp>;
   let flagId = "";
+  let actFlagId = "";
   let loose = "";
   let people: string[] = [];
 
@@ -27,7 +28,7 @@ describe("web sign-in and CSRF [pglite]", () => {
     const task = await f.task({ key: "AUTH-1" });
     flagId = (await f.flag({ taskKey: task.key })).id;
     await f.task({ key: "ACT-1", title: "Mute me" });
-    await f.flag({ taskKey: "ACT-1", kind: "no_owner" });
+    actFlagId = (await f.flag({ taskKey: "ACT-1", kind: "no_owner" })).id;
     loose = (await f.item({ source: "slack", text: "never put on a task" })).id;
     people = [(await f.person({ name: "Dana W" })).id, (await f.person({ name: "Dana Whitfield" })).id];
     app = createApp({ db: database.db, apiToken: TOKEN, now: () => NOW });
@@ -320,6 +321,23 @@ describe("web sign-in and CSRF [pglite]", () => {
     expect(secret).toBeDefined();
     const api = await app.request("/api/flags?for=me", { headers: { authorization: `Bearer ${secret}` } });
     expect(api.status).toBe(200);
+  });
+
+  it("opens the local admin on Team, offers no 'for me', and refuses one made up", async () => {
+    const { cookie } = await signIn();
+    const csrf = await csrfOf(cookie);
+    const page = await (await request("/?view=mine", { headers: { cookie } })).text();
+    // Nobody in particular: no Mine tab, the whole inbox, team-wide actions only.
+    expect(page).not.toContain('aria-label="Views"');
+    expect(page).toContain('data-task="ACT-1"');
+    expect(page).not.toContain('name="scope"');
+    const res = await request(`/flags/${encodeURIComponent(actFlagId)}/dismiss`, {
+      method: "POST",
+      headers: { cookie, origin: `http://${HOST}`, "content-type": "application/x-www-form-urlencoded" },
+      body: form({ _csrf: csrf, return: "/", reason: "mine only", scope: "me" }),
+    });
+    expect(res.headers.get("location")).toBe("/?notice=bad_scope");
+    expect(await (await request("/", { headers: { cookie } })).text()).toContain('data-task="ACT-1"');
   });
 
   it("does not let the session cookie stand in for the API's bearer token", async () => {
