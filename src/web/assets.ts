@@ -26,7 +26,8 @@ header.top a { color: #f9fafb; text-decoration: none; }
 header.top a[aria-current="page"] { text-decoration: underline; text-underline-offset: 6px; }
 header.top .brand { font-weight: 700; letter-spacing: .02em; margin-right: .5rem; }
 header.top nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
-header.top form.signout { margin-left: auto; }
+header.top form.signout { margin-left: auto; display: flex; align-items: center; gap: .6rem; }
+header.top form.signout .viewer { color: #d1d5db; }
 header.top button.link { background: none; border: 0; color: #f9fafb; font: inherit; cursor: pointer; padding: 0; text-decoration: underline; }
 search.search-box { display: block; flex: 1 1 22rem; min-width: 0; }
 form.search { display: flex; gap: .5rem; min-width: 0; }

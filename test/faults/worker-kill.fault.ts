@@ -52,8 +52,9 @@ it.skipIf(!TEST_DATABASE_KINDS.includes("postgres"))(
       ...sources.env,
       DATABASE_URL: database.url!,
       THREADLINE_DATA_DIR: cwd,
-      // A job held by a killed worker is handed out again this soon.
-      THREADLINE_JOB_EXPIRE_SECONDS: "2",
+      // A job held by a killed worker is handed out again this soon. A job stops itself a second before
+      // (`jobBudgetMs`): two seconds of work, more than one page of the bulk repository takes.
+      THREADLINE_JOB_EXPIRE_SECONDS: "3",
       THREADLINE_QUEUE_POLL_SECONDS: "0.5",
       THREADLINE_QUEUE_MAINTENANCE_SECONDS: "1",
       THREADLINE_WORKER_CONCURRENCY: "2",
