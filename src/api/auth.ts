@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { inDomains } from "../model/person-role.ts";
 import { TOKEN_PREFIX, type TokenCaller, verifyApiToken } from "../store/api-tokens.ts";
 import type { Db } from "../store/db.ts";
 import { errorBody } from "./errors.ts";
@@ -80,8 +81,7 @@ export function requireBearerToken(settings: BearerSettings): MiddlewareHandler 
           "This personal token is unknown, revoked or expired: make a new one on the web view's settings page.",
         );
       }
-      const domain = caller.email.slice(caller.email.lastIndexOf("@") + 1).toLowerCase();
-      if (settings.teamDomains && !settings.teamDomains.includes(domain)) {
+      if (settings.teamDomains && !inDomains(caller.email, settings.teamDomains)) {
         return unauthorized(c, `${caller.email} is no longer a team address, so its tokens no longer work.`);
       }
       if (!READ_METHODS.has(c.req.method) && !caller.scopes.includes("write")) {

@@ -20,7 +20,8 @@ export interface PersonRecord {
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 
-const inDomains = (email: string, domains: string[]) => {
+/** Whether an address is in one of these domains or a subdomain of one (the team's, as everything judges it). */
+export const inDomains = (email: string, domains: readonly string[]) => {
   const domain = domainOf(email);
   return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 };

@@ -15,6 +15,7 @@ import type { OidcConfig } from "../config.ts";
 import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
+import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
@@ -146,8 +147,6 @@ export interface Viewer {
 
 /** What the store records as the author of a change made here: the person's email, or "admin". */
 const actorOf = (viewer: Viewer) => viewer.email ?? "admin";
-
-const emailDomain = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 
 /**
  * The client's address, for the sign-in throttle: the socket's peer on Node; on the Worker (no socket), the
@@ -304,7 +303,7 @@ export function createWebRoutes(deps: WebDeps) {
     const idHash = await hashSessionId(id);
     const stored = await loadWebSession(deps.db, { idHash, now: deps.now(), idleMs: signin.idleMs });
     if (!stored) return null;
-    if (stored.email !== null && (!oidc || !signin.teamDomains.includes(emailDomain(stored.email)))) {
+    if (stored.email !== null && (!oidc || !inDomains(stored.email, signin.teamDomains))) {
       await deleteSessionsOf(deps.db, { personId: stored.personId, email: stored.email });
       return null;
     }
@@ -502,7 +501,7 @@ export function createWebRoutes(deps: WebDeps) {
         "Your account has no verified email address, so Threadline cannot tell who you are.",
       );
     }
-    if (!signin.teamDomains.includes(emailDomain(claims.email))) {
+    if (!inDomains(claims.email, signin.teamDomains)) {
       return refuse(403, `Threadline is only for the team; ${claims.email} is not a team address.`);
     }
     const person = await loadOrCreateSigninPerson(deps.db, {
