@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
+import type { Page } from "playwright-core";
 
 export interface LocalAccount {
   email: string;
@@ -66,4 +67,27 @@ export async function startLocalOidc(redirectUris: string[]): Promise<LocalOidc>
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Walks a browser page from the app's sign-in page through the local provider's own sign-in (and, the first
+ * time, consent) pages as `login`, with any password; resolves once the browser is back on `appUrl`'s origin.
+ */
+export async function signInAtProvider(
+  page: Page,
+  provider: LocalOidc,
+  appUrl: string,
+  login: string,
+): Promise<void> {
+  await page.getByRole("link", { name: "Sign in with your team account" }).click();
+  await page.waitForURL((u) => u.origin === provider.issuer);
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.waitForURL((u) => u.origin !== provider.issuer || u.pathname.startsWith("/interaction"));
+  if (new URL(page.url()).origin === provider.issuer) {
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  const app = new URL(appUrl).origin;
+  await page.waitForURL((u) => u.origin === app);
 }

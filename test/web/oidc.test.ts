@@ -11,7 +11,7 @@ import { queryRows } from "../../src/store/rows.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
-import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
+import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
 import { type ServedApp, serveApp } from "./web-server.ts";
 
 const IDLE_MS = 30 * 60_000;
@@ -58,15 +58,7 @@ describeEachDatabase("sign-in through OpenID Connect in Chromium", (ctx) => {
     expect(new URL(page.url()).pathname).toBe("/signin");
     // Token sign-in is off: the page offers the provider only.
     expect(await page.getByLabel("API token").count()).toBe(0);
-    await page.getByRole("link", { name: "Sign in with your team account" }).click();
-    await page.waitForURL((u) => u.origin === provider.issuer);
-    await page.locator('input[name="login"]').fill(login);
-    await page.locator('input[name="password"]').fill("any password");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    const consent = page.getByRole("button", { name: "Continue" });
-    await page.waitForURL((u) => u.origin !== provider.issuer || u.pathname.startsWith("/interaction"));
-    if (new URL(page.url()).origin === provider.issuer) await consent.click();
-    await page.waitForURL((u) => u.origin === served.url);
+    await signInAtProvider(page, provider, served.url, login);
     return page;
   }
 

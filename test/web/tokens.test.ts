@@ -9,7 +9,7 @@ import { queryRows } from "../../src/store/rows.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
-import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
+import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
 import { type ServedApp, serveApp } from "./web-server.ts";
 
 describeEachDatabase("personal API tokens on the settings page in Chromium", (ctx) => {
@@ -45,16 +45,7 @@ describeEachDatabase("personal API tokens on the settings page in Chromium", (ct
   async function signIn(context: BrowserContext, login: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(at("/"));
-    await page.getByRole("link", { name: "Sign in with your team account" }).click();
-    await page.waitForURL((u) => u.origin === provider.issuer);
-    await page.locator('input[name="login"]').fill(login);
-    await page.locator('input[name="password"]').fill("any password");
-    await page.getByRole("button", { name: "Sign-in" }).click();
-    await page.waitForURL((u) => u.origin !== provider.issuer || u.pathname.startsWith("/interaction"));
-    if (new URL(page.url()).origin === provider.issuer) {
-      await page.getByRole("button", { name: "Continue" }).click();
-    }
-    await page.waitForURL((u) => u.origin === served.url);
+    await signInAtProvider(page, provider, served.url, login);
     return page;
   }
 
