@@ -1,4 +1,5 @@
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
+import { inDomains } from "../model/person-role.ts";
 import { labelOf } from "../model/source-about.ts";
 import type {
   Digest,
@@ -19,8 +20,7 @@ const DAY_MS = 86_400_000;
 
 /** Whether an address is in one of the team's domains (or a subdomain of one), as the flag rules judge it. */
 export function isTeamEmail(email: string, teamDomains: readonly string[]): boolean {
-  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  return teamDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return inDomains(email, teamDomains);
 }
 
 /** `$THREADLINE_PUBLIC_URL/tasks/<key>`; the key is encoded, as `acme/portal#41` holds a slash and a hash. */

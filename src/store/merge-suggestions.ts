@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { FlagSettings } from "../flags/flag-settings.ts";
 import type { Person } from "../model/api-schemas.ts";
 import type { SourceId } from "../model/kinds.ts";
-import { toSnapshotPerson } from "../model/person-role.ts";
+import { inDomains, toSnapshotPerson } from "../model/person-role.ts";
 import type { Db } from "./db.ts";
 import { queryRows } from "./rows.ts";
 
@@ -57,10 +57,6 @@ interface Row {
   is_guest: boolean;
   is_bot: boolean;
 }
-
-const domainOf = (email: string) => email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-const inTeamDomains = (email: string, domains: readonly string[]) =>
-  domains.some((d) => domainOf(email) === d || domainOf(email).endsWith(`.${d}`));
 
 /** postgres.js reads text[] as an array; PGlite through `execute` may too, or as `{a,b}`. */
 const toList = (value: Row["emails"]): string[] => {
@@ -176,7 +172,7 @@ export async function loadMergeSuggestions(
       const email = otherPerson.person.email;
       if (otherPerson.isBot) continue;
       // Two addresses of the team are two people (when the team's domains are known, any other is not).
-      if (email !== null && (settings.teamDomains.length === 0 || inTeamDomains(email, settings.teamDomains)))
+      if (email !== null && (settings.teamDomains.length === 0 || inDomains(email, settings.teamDomains)))
         continue;
       const pair = [id, other.person_id].sort().join("\u0000");
       if (dismissed.has(pair) || seen.has(pair)) continue;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
-import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
-import { type ServedApp, serveApp } from "./web-server.ts";
+import { type LocalOidc, signInAtProvider } from "../helpers/local-oidc.ts";
+import { type ServedApp, serveAppWithLocalOidc } from "./web-server.ts";
 
 describeEachDatabase("Mine and Team in Chromium", (ctx) => {
   let provider: LocalOidc;
@@ -34,25 +34,13 @@ describeEachDatabase("Mine and Team in Chromium", (ctx) => {
     });
     await f.flag({ id: "ben-owns", taskKey: "W-3", kind: "stale", ownerId: ben });
     await f.flag({ id: "cy-owns", taskKey: "W-4", kind: "stale", ownerId: cy });
-    served = await serveApp(ctx.db, () => new Date(), {
-      signin: async (url) => {
-        provider = await startLocalOidc([`${url}/auth/callback`]);
-        return {
-          oidc: { issuer: provider.issuer, clientId: LOCAL_CLIENT.id, clientSecret: LOCAL_CLIENT.secret },
-          publicUrl: url,
-          teamDomains: ["team.example"],
-          admins: [],
-          idleMs: 3600_000,
-        };
-      },
-    });
+    ({ served, provider } = await serveAppWithLocalOidc(ctx.db, () => new Date()));
     browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await served?.close();
-    await provider?.close();
   });
 
   const at = (path: string) => `${served.url}${path}`;

@@ -11,8 +11,8 @@ import { queryRows } from "../../src/store/rows.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
-import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
-import { type ServedApp, serveApp } from "./web-server.ts";
+import { type LocalOidc, signInAtProvider } from "../helpers/local-oidc.ts";
+import { type ServedApp, serveAppWithLocalOidc } from "./web-server.ts";
 
 const IDLE_MS = 30 * 60_000;
 
@@ -28,25 +28,16 @@ describeEachDatabase("sign-in through OpenID Connect in Chromium", (ctx) => {
     const f = fixtures(ctx.db);
     await f.task({ key: "OIDC-1", title: "Ship the sign-in" });
     flagId = (await f.flag({ taskKey: "OIDC-1", kind: "stale" })).id;
-    served = await serveApp(ctx.db, () => new Date(Date.now() + offsetMs), {
-      signin: async (url) => {
-        provider = await startLocalOidc([`${url}/auth/callback`]);
-        return {
-          oidc: { issuer: provider.issuer, clientId: LOCAL_CLIENT.id, clientSecret: LOCAL_CLIENT.secret },
-          publicUrl: url,
-          teamDomains: ["team.example"],
-          admins: ["ben@team.example"],
-          idleMs: IDLE_MS,
-        };
-      },
-    });
+    ({ served, provider } = await serveAppWithLocalOidc(ctx.db, () => new Date(Date.now() + offsetMs), {
+      admins: ["ben@team.example"],
+      idleMs: IDLE_MS,
+    }));
     browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await served?.close();
-    await provider?.close();
   });
 
   const at = (path: string) => `${served.url}${path}`;
@@ -76,6 +67,13 @@ describeEachDatabase("sign-in through OpenID Connect in Chromium", (ctx) => {
       sql`select name from people where lower(email) = 'ana@team.example'`,
     );
     expect(people.map((p) => p.name)).toEqual(["Ana Lima"]);
+    // No source's account is made up for her: signing in is not a mailbox.
+    const accounts = await queryRows<{ source: string }>(
+      ctx.db,
+      sql`select i.source from identities i join people p on p.id = i.person_id
+          where lower(p.email) = 'ana@team.example'`,
+    );
+    expect(accounts).toEqual([]);
     // Only the hash of the cookie's id is stored.
     const stored = await queryRows<{ id_hash: string }>(ctx.db, sql`select id_hash from web_sessions`);
     expect(stored.map((s) => s.id_hash)).not.toContain(cookie!.value);

@@ -9,8 +9,8 @@ import { queryRows } from "../../src/store/rows.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
-import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
-import { type ServedApp, serveApp } from "./web-server.ts";
+import { type LocalOidc, signInAtProvider } from "../helpers/local-oidc.ts";
+import { type ServedApp, serveAppWithLocalOidc } from "./web-server.ts";
 
 describeEachDatabase("personal API tokens on the settings page in Chromium", (ctx) => {
   let provider: LocalOidc;
@@ -19,25 +19,13 @@ describeEachDatabase("personal API tokens on the settings page in Chromium", (ct
 
   beforeAll(async () => {
     await fixtures(ctx.db).task({ key: "TOK-9", title: "Script the weekly report" });
-    served = await serveApp(ctx.db, () => new Date(), {
-      signin: async (url) => {
-        provider = await startLocalOidc([`${url}/auth/callback`]);
-        return {
-          oidc: { issuer: provider.issuer, clientId: LOCAL_CLIENT.id, clientSecret: LOCAL_CLIENT.secret },
-          publicUrl: url,
-          teamDomains: ["team.example"],
-          admins: [],
-          idleMs: 3600_000,
-        };
-      },
-    });
+    ({ served, provider } = await serveAppWithLocalOidc(ctx.db, () => new Date()));
     browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await served?.close();
-    await provider?.close();
   });
 
   const at = (path: string) => `${served.url}${path}`;

@@ -8,6 +8,7 @@ import { createApp } from "../../src/api/app.ts";
 import type { FlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Db } from "../../src/store/db.ts";
 import type { SigninSettings } from "../../src/web/routes.tsx";
+import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
 
 export const WEB_TOKEN = "web-test-token-8d3f1a6c0b2e";
 
@@ -46,5 +47,40 @@ export async function serveApp(
   return {
     url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The app served with sign-in through a local OpenID provider (team domain `team.example`), and the provider;
+ * closing the app closes the provider too.
+ */
+export async function serveAppWithLocalOidc(
+  db: Db,
+  now: () => Date,
+  options: { admins?: string[]; idleMs?: number } = {},
+): Promise<{ served: ServedApp; provider: LocalOidc }> {
+  let provider: LocalOidc | undefined;
+  const served = await serveApp(db, now, {
+    signin: async (url) => {
+      provider = await startLocalOidc([`${url}/auth/callback`]);
+      return {
+        oidc: { issuer: provider.issuer, clientId: LOCAL_CLIENT.id, clientSecret: LOCAL_CLIENT.secret },
+        publicUrl: url,
+        teamDomains: ["team.example"],
+        admins: options.admins ?? [],
+        idleMs: options.idleMs ?? 3_600_000,
+      };
+    },
+  });
+  const started = provider!;
+  return {
+    provider: started,
+    served: {
+      url: served.url,
+      close: async () => {
+        await served.close();
+        await started.close();
+      },
+    },
   };
 }
