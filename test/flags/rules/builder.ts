@@ -96,6 +96,9 @@ export const RECORDS = {
   /** A freelancer the client brought in: a Slack guest with no email. */
   tom: record("p_tom", "Tom Becker", null, ["slack"], { isGuest: true }),
   lena: record("p_lena", "Lena Vogel", "lena@stripe.com", ["gmail"]),
+  /** A German-speaking client and a Spanish-speaking one, each writing in their own language. */
+  klaus: record("p_klaus", "Klaus Weber", "klaus@nordwerk.de", ["gmail", "teams"]),
+  lucia: record("p_lucia", "Lucía Romero", "lucia@solaris.es", ["gmail", "slack"], { isGuest: true }),
   jiraBot: record("p_jirabot", "Automation for Jira", null, ["jira"]),
   actions: record("p_actions", "github-actions[bot]", null, ["github"]),
   dependabot: record("p_dependabot", "dependabot[bot]", null, ["github"]),

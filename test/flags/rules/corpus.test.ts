@@ -15,6 +15,7 @@ import {
 import { activityCases } from "./corpus/activity.ts";
 import { approvalCases } from "./corpus/approvals.ts";
 import { deliveryCases } from "./corpus/delivery.ts";
+import { freshCases } from "./corpus/fresh.ts";
 import { heldOutCases } from "./corpus/held-out.ts";
 import { questionCases } from "./corpus/questions.ts";
 import { unseenCases } from "./corpus/unseen.ts";
@@ -134,6 +135,10 @@ describe("the labelled corpus", () => {
         table(
           `of which the last held-out set (corpus/unseen.ts, ${unseenCases.length} cases)`,
           score(unseenCases, rules),
+        ),
+        table(
+          `the fresh evaluation set (corpus/fresh.ts, ${freshCases.length} cases)`,
+          score(freshCases, rules),
         ),
       ].join("\n\n"),
     );
