@@ -20,6 +20,14 @@ import { heldOutCases } from "./corpus/held-out.ts";
 import { questionCases } from "./corpus/questions.ts";
 import { unseenCases } from "./corpus/unseen.ts";
 
+/** The kinds the text analysis decides. */
+const TEXT_KINDS: FlagKind[] = [
+  "unanswered_question",
+  "missing_approval",
+  "blocked_external",
+  "done_not_deployed",
+];
+
 const CASES: CorpusCase[] = [
   ...questionCases,
   ...approvalCases,
@@ -128,7 +136,7 @@ describe("the labelled corpus", () => {
     }
   });
 
-  it("reaches precision and recall of at least 0.95 per kind and overall", () => {
+  it("reaches precision and recall of 1.000 per kind and overall", () => {
     console.log(
       [
         table(`corpus: ${CASES.length} cases`, result),
@@ -143,6 +151,20 @@ describe("the labelled corpus", () => {
       ].join("\n\n"),
     );
     for (const r of [...result.rows, result.overall]) {
+      expect(r.precision, `${r.kind} precision`).toBe(1);
+      expect(r.recall, `${r.kind} recall`).toBe(1);
+    }
+  });
+
+  it("reaches at least 0.95 per kind on the fresh evaluation set, written before the rules were tuned to it", () => {
+    const fresh = score(freshCases, rules);
+    expect(freshCases.length).toBeGreaterThanOrEqual(150);
+    for (const kind of TEXT_KINDS) {
+      const row = fresh.rows.find((r) => r.kind === kind)!;
+      expect(row.tp + row.fn, `${kind} positives`).toBeGreaterThanOrEqual(15);
+      expect(row.tn + row.fp, `${kind} negatives`).toBeGreaterThanOrEqual(15);
+    }
+    for (const r of [...fresh.rows, fresh.overall]) {
       expect(r.precision, `${r.kind} precision`).toBeGreaterThanOrEqual(0.95);
       expect(r.recall, `${r.kind} recall`).toBeGreaterThanOrEqual(0.95);
     }
@@ -200,7 +222,7 @@ describe("the labelled corpus", () => {
   it("never has a flag wait on a bot, on someone outside the team, twice on one person, or on the asker", () => {
     const people = new Map(Object.values(P).map((p) => [p.id, p]));
     let waiting = 0;
-    for (const c of CASES) {
+    for (const c of [...CASES, ...freshCases]) {
       for (const f of rules(c.task, c)) {
         if (f.waitingOn.length === 0) continue;
         waiting++;

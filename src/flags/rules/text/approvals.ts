@@ -5,17 +5,17 @@ import { type Sentences, toPlain, toSentenceSet } from "./clean.ts";
 export type ApprovalStance = "approval" | "conditional" | "refusal" | null;
 
 const APPROVAL_WORD =
-  /\b(?:approved?|approving|aproved|apporved|approvd|lgtm|looks good(?: to (?:me|us))?|ship ?it|signed[- ]?off|sign[- ]?off (?:given|from (?:me|us|qa|our side)|granted)|good to go|go ahead|go for it|green ?light|all good|fine by (?:me|us)|(?:happy|fine|ok(?:ay)?) for (?:you|u|the team) to (?:close|ship|merge|release|launch|deploy|publish|go ahead|proceed)|ok(?:ay)? (?:from|by) (?:me|us|my side|our side)|happy with (?:this|it|that|the)|(?:we|i)(?:'re| are|'m| am) (?:fine|happy|good) with|works for (?:me|us)|yes,? (?:go|ship|merge|please go)|(?:qa|uat|tests?|testing|regression(?: suite)?|smoke tests?|e2e|checks) (?:passed|(?:are |is )?green|(?:all )?ok|complete[d]?)|passed (?:qa|uat|testing|review)|fix verified|verified (?:the fix|on (?:staging|uat|build))|tested and (?:working|passing|fine|ok|good))\b|✅|✔️|✔|☑️|👍|:\+1:|:white_check_mark:|(?:^|\s)\+1(?:\s|$)/i;
+  /\b(?:approved?|approving|aproved|apporved|approvd|lgtm|looks good(?: to (?:me|us))?|ship ?it|signed[- ]?off|sign[- ]?off (?:given|from (?:me|us|qa|our side)|granted)|good to go|go ahead|go for it|green ?light|all good|fine by (?:me|us)|(?:happy|fine|ok(?:ay)?) for (?:you|u|the team) to (?:close|ship|merge|release|launch|deploy|publish|go ahead|proceed)|ok(?:ay)? (?:from|by) (?:me|us|my side|our side)|happy with (?:this|it|that|the)|(?:we|i)(?:'re| are|'m| am) (?:fine|happy|good) with|works for (?:me|us)|yes,? (?:go|ship|merge|please go)|(?:qa|uat|tests?|testing|regression(?: suite)?|smoke tests?|e2e|checks) (?:passed|(?:are |is )?green|(?:all )?ok|complete[d]?)|passed (?:qa|uat|testing|review)|fix verified|verified (?:the fix|on (?:staging|uat|build))|tested and (?:working|passing|fine|ok|good)|signing[- ]?off(?! for the (?:day|night|week)| now| early)|(?:yes,? )?(?:please|pls|you (?:can|may)|feel free to) (?:proceed|go ahead|go live|close (?:it|this)|ship|release|publish|merge|deploy)|(?:it |this )?can be closed|(?:all |everything )?looks? (?:fine|ok|okay)|verified (?:on|from) (?:our|my) (?:side|end)|freigegeben|abgenommen|passt|einverstanden|in ordnung|grunds[äa]tzlich (?:ok|okay)|(?:von )?(?:unserer|meiner) seite (?:aus )?(?:ok|okay|passt|in ordnung)|aprobad[oa]s?|aprobamos|adelante|visto bueno|luz verde|de acuerdo)\b|✅|✔️|✔|☑️|👍|:\+1:|:white_check_mark:|(?:^|\s)\+1(?:\s|$)/i;
 
 const REFUSAL =
-  /\b(?:not|never|isn't|is not|aren't|hasn't|has not|haven't) (?:yet )?(?:been )?(?:approved?|ok(?:ay)?|good to go|ready|lgtm|signed off|happy|verified|passed|tested)\b|\b(?:can't|cannot|can not|won't|will not|couldn't|unable to|not able to|don't|do not|wouldn't) (?:yet )?(?:approve|sign[- ]?off|sign (?:it|this|that) off|give (?:it |this |you )?(?:my |our |the )?(?:approval|sign[- ]?off|go[- ]?ahead|ok))\b|^(?:not yet|nope|no)(?:[,.!:;]|\s+-|$)|\b(?:rejected|reject(?:ing)?|declined?|no[- ]go|nack|hold off|don't merge|do not merge|not happy|changes requested)\b|👎|(?:^|\s)-1(?:\s|$)/i;
+  /\b(?:not|never|isn't|is not|aren't|hasn't|has not|haven't) (?:yet )?(?:been )?(?:approved?|ok(?:ay)?|good to go|ready|lgtm|signed off|happy|verified|passed|tested)\b|\b(?:can't|cannot|can not|won't|will not|couldn't|unable to|not able to|don't|do not|wouldn't) (?:yet )?(?:approve|sign[- ]?off|sign (?:it|this|that) off|give (?:it |this |you )?(?:my |our |the )?(?:approval|sign[- ]?off|go[- ]?ahead|ok))\b|^(?:not yet|nope|no)(?:[,.!:;]|\s+-|$)|\b(?:rejected|reject(?:ing)?|declined?|no[- ]go|nack|hold off|don't merge|do not merge|not happy|changes requested|not (?:yet )?(?:signing|approving)(?: (?:it|this))? ?(?:off)?|no (?:lo )?(?:aprobamos|podemos aprobar)|nicht freigegeben|keine freigabe|passt nicht|nicht einverstanden|nicht (?:ok|okay|in ordnung)|no (?:estamos de acuerdo|est[aá] aprobad[oa]))\b|👎|(?:^|\s)-1(?:\s|$)/i;
 
 /** Conditions that turn a yes into a not-yet: "approved once the copy is fixed". */
 const CONDITION =
-  /\b(?:once|as soon as|as long as|so long as|on condition|conditional on|contingent on|provided(?: that)?|only if|assuming|pending|subject to|until|if (?:the|you|it|this|that|we|they)|after (?:the|you|we|it|this|that|fixing|[a-z]+ing)|but (?:please|pls|can you|could you|need|you need|we need|first|fix|make sure|change|update|remove|add)|first)\b/i;
+  /\b(?:once|as soon as|as long as|so long as|on condition|conditional on|contingent on|provided(?: that)?|only if|assuming|pending|subject to|until|if (?:the|you|it|this|that|we|they)|after (?:the|you|we|it|this|that|fixing|[a-z]+ing)|but|apart from|except(?: for)?|other than|in principle|with (?:changes|(?:a few|some|minor|small|one|two|three) (?:changes|fixes|corrections))|first|aber|vorher|sobald|nachdem|vorausgesetzt|grunds[äa]tzlich|pero|una vez que|siempre que|en principio|antes de)\b/i;
 
 /** Whether an approval sentence (plain) is really an approval (not asked, not denied, not conditional). */
-function stanceOfSentence(s: string): ApprovalStance {
+export function toSentenceStance(s: string): ApprovalStance {
   if (s.includes("?")) return null;
   if (REFUSAL.test(s)) return "refusal";
   const m = APPROVAL_WORD.exec(s);
@@ -26,6 +26,11 @@ function stanceOfSentence(s: string): ApprovalStance {
   return "approval";
 }
 
+/** Where a sentence's approval word starts, or -1: "approved pending legal review" starts with it. */
+export function approvalWordAt(s: string): number {
+  return APPROVAL_WORD.exec(s)?.index ?? -1;
+}
+
 /**
  * The stance of a message on an approval: a refusal anywhere wins, then a condition, then an approval.
  * Questions ("is this approved?") say nothing.
@@ -34,7 +39,7 @@ export function toApprovalStance(text: string | Sentences): ApprovalStance {
   const { plain } = typeof text === "string" ? toSentenceSet(text) : text;
   let stance: ApprovalStance = null;
   for (const sentence of plain) {
-    const s = stanceOfSentence(sentence);
+    const s = toSentenceStance(sentence);
     if (s === "refusal") return "refusal";
     if (s === "conditional") stance = "conditional";
     else if (s === "approval" && stance === null) stance = "approval";
@@ -54,6 +59,17 @@ const APPROVAL_REQUESTS: RegExp[] = [
   /\bhappy for (?:us|me) to (?:go|proceed|ship|release|merge|launch)\b[^.!]*\?/i,
   /\b(?:confirm|let (?:me|us) know|tell (?:me|us))(?: that| whether| if)? (?:you(?:'re| are)|we(?:'re| are)) (?:happy|ok|okay|fine|good|clear) (?:for (?:us|me) )?to (?:go|go ahead|proceed|ship|release|merge|launch|start|sign)\b/i,
   /\b(?:review and (?:approve|sign[- ]?off)|for (?:your )?(?:review and )?(?:approval|sign[- ]?off))\b/i,
+  // "Please confirm we can go live", "let us know if we have your go-ahead", "are you OK with us launching",
+  // "mind approving the PR": asked without the word "approve" or without a question mark.
+  /\bconfirm (?:that |whether |if )?(?:we|i) (?:can|may|are (?:ok|okay|good|clear|fine) to) (?:go live|go ahead|proceed|ship|release|merge|launch|deploy|publish|start|close)\b/i,
+  /\b(?:let (?:me|us) know|tell (?:me|us)|confirm) (?:if|whether) (?:we|i) (?:have|got|can get|can have) (?:your|the|an?) (?:go[- ]?ahead|approval|sign[- ]?off|ok|okay|green ?light|blessing)\b/i,
+  /\b(?:are|is) (?:you|u|everyone|the client|dana|the team) (?:ok|okay|fine|happy|good) with (?:us|me) (?:launching|releasing|shipping|going live|merging|deploying|publishing|closing|proceeding|going ahead)\b/i,
+  /\b(?:would you |do you |could you )?mind (?:approving|signing (?:it |this )?off|giving (?:it|this) (?:a |the )?(?:thumbs[- ]?up|ok|go[- ]?ahead))\b/i,
+  // German: "Könnten Sie uns bitte die Freigabe geben?", "Können Sie die Seite bitte freigeben?", "Bitte um
+  // Freigabe".
+  /\b(?:könnten|können|würden|könntest|kannst|könnt|bitte)\b[^.!?]{0,60}?\b(?:freigabe|freigeben|abnahme|abnehmen|absegnen)/i,
+  // Spanish: "¿Nos podéis dar el visto bueno?", "¿Podéis aprobar la nueva versión?".
+  /\b(?:podéis|podrías|podríais|podrían|puedes|pueden|por favor|necesitamos|nos dais|nos das)[^.!?]{0,60}?\b(?:visto bueno|aprobaci[oó]n|aprobar|luz verde)/i,
 ];
 
 /** Whether one sentence asks for an approval or a sign-off. */
@@ -64,7 +80,7 @@ export function isApprovalRequestSentence(sentence: string): boolean {
 
 /** Words without which no sentence asks for an approval: a cheap test before the patterns. */
 const APPROVAL_HINT =
-  /approv|sign|go[- ]?ahead|green ?light|thumbs|\bok|good to|happy (?:for|to)|clear to|fine to/i;
+  /approv|sign|go[- ]?ahead|green ?light|thumbs|\bok|good to|happy (?:for|to|with)|clear to|fine (?:to|with)|go live|confirm (?:that |whether |if )?(?:we|i) |freigab|freigeb|abnahme|abnehmen|absegnen|visto bueno|aprob|luz verde/i;
 
 /** The sentence of a message that asks for an approval or sign-off, if any (as written). */
 export function findApprovalRequest(text: string | Sentences): string | null {

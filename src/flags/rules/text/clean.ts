@@ -10,27 +10,54 @@
  */
 type Marker = [hints: string[], pattern: RegExp];
 
+/*
+ * Mail clients write the line above the quoted message in the writer's language: Gmail's "Am … schrieb …:"
+ * and "El … escribió:", Outlook's "Von:/De: … Gesendet:/Enviado: …", the "-----Ursprüngliche Nachricht-----"
+ * of older clients. The localised forms follow the list kept by a maintained reply parser:
+ * https://github.com/crisp-oss/email-reply-parser/blob/master/lib/regex.js
+ */
 const HISTORY_MARKERS: Marker[] = [
   // Gmail, Apple Mail: "On Mon, 10 Mar 2025 at 16:20, Anna <anna@acme.dev> wrote:" (sometimes over two lines)
   [["wrote:"], /^[ \t]*On\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bwrote:[ \t]*$/im],
-  [["--"], /^[ \t]*-{2,}[ \t]*(?:Original Message|Forwarded message)[ \t]*-{2,}/im],
+  // "Am Mo., 10. März 2025 um 10:00 Uhr schrieb Anna <anna@acme.dev>:"
+  [["schrieb"], /^[ \t]*Am\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bschrieb\b[^\n]{0,200}:[ \t]*$/im],
+  // "El lun, 10 mar 2025 a las 10:00, Anna (<anna@acme.dev>) escribió:"
+  [["escribió:"], /^[ \t]*El\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bescribió:[ \t]*$/im],
+  [
+    ["--"],
+    /^[ \t]*-{2,}[ \t]*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Mensaje original|Mensaje reenviado)[ \t]*-{2,}/im,
+  ],
   [["begin forwarded message:"], /^[ \t]*Begin forwarded message:/im],
-  // Outlook's separator line, and its header block: "From: … Sent: … To: … Subject: …"
+  // Outlook's separator line, and its header block: "From: … Sent: … To: … Subject: …", in English, German
+  // and Spanish.
   [["________"], /^[ \t]*_{8,}[ \t]*$/m],
-  [["from:"], /^[ \t]*\*?From:\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date):\*?[ \t]+/im],
+  [
+    ["from:", "von:", "de:"],
+    /^[ \t]*\*?(?:From|Von|De):\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Enviado|Fecha):\*?[ \t]+/im,
+  ],
 ];
 
 const SIGNATURE_MARKERS: Marker[] = [
   [["--"], /^-- ?$/m],
   [
-    ["sent from my ", "get outlook for "],
-    /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|Galaxy|mobile)|Get Outlook for (?:iOS|Android))/im,
+    ["sent from my ", "get outlook for ", " gesendet", "enviado desde "],
+    /^[ \t]*(?:Sent from my (?:iPhone|iPad|Android|Galaxy|mobile)|Get Outlook for (?:iOS|Android)|Von meinem \S+ gesendet|Enviado desde mi \S+)/im,
   ],
 ];
 
-/** A closing line ("Thanks,", "Best regards") after which only the name and title follow. */
+/**
+ * A closing line ("Thanks,", "Best regards", "Mit freundlichen Grüßen", "Saludos cordiales") after which only
+ * the name and title follow.
+ */
 const VALEDICTION =
-  /^[ \t]*(?:thanks|thank you|many thanks|thanks again|thx|cheers|best|best regards|kind regards|warm regards|regards|all the best|br|ta|speak soon)[ \t]*[,.!]*[ \t]*$/im;
+  /^[ \t]*(?:thanks|thank you|many thanks|thanks again|thx|cheers|best|best regards|kind regards|warm regards|regards|all the best|br|ta|speak soon|(?:mit )?(?:freundlichen|besten|vielen|liebe|herzlichen|viele|beste|freundliche) grüßen?|grüße|gruß|mfg|lg|vg|vielen dank|danke|saludos(?: cordiales)?|un saludo|atentamente|(?:muchas )?gracias|un abrazo)[ \t]*[,.!]*[ \t]*$/im;
+
+/**
+ * A signature's first line without a closing line above it: a name and a title, "Dana Ruiz | Head of
+ * Finance". Bounded repetitions of distinct character classes keep it linear.
+ */
+const NAME_AND_TITLE =
+  /^[ \t]*\p{Lu}[\p{L}'.-]{0,30}(?: \p{Lu}[\p{L}'.-]{0,30}){1,2}[ \t]*[|·][ \t]*\p{L}[^\n]*$/mu;
 
 /** The new text of a message. */
 export function toNewText(text: string): string {
@@ -81,6 +108,11 @@ function clean(input: string): string {
   if (/https?:|www\./i.test(text)) text = text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, " ");
   if (text.includes("@")) text = text.replace(/[^\s@]+@[^\s@]+\.\w+/g, " ");
   if (text.includes("\n")) {
+    if (text.includes("|") || text.includes("·")) {
+      const m = NAME_AND_TITLE.exec(text);
+      // Only after something was said: a message that opens with a name is not all signature.
+      if (m && m.index > 0 && text.slice(0, m.index).trim()) text = text.slice(0, m.index);
+    }
     const lines = text.split("\n");
     for (let i = 1; i < lines.length; i++) {
       // A valediction near the end, after some content, starts the signature.

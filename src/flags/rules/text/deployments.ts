@@ -6,12 +6,23 @@ export type DeploySignal = "deployed" | "rolled_back" | null;
 const SHIPPED = /\b(?:deployed|shipped|released|rolled out|pushed|promoted|went out|is out)\b/i;
 const PRODUCTION =
   /\b(?:prod|production|live|customers|all users|everyone|v\d+(?:\.\d+)+|release|app store|play store)\b/i;
+/**
+ * Said plainly, a past "shipped", "deployed", "rolled out" or "released" on a finished task means production,
+ * unless the sentence names another target ("to staging", "the design to the client for review").
+ */
+const SHIPPED_PLAIN = /\b(?:deployed|shipped|released|rolled out|went out|is out|it's out)\b/i;
+const OTHER_TARGET =
+  /\b(?:staging|stage|uat|qa|preview|dev|development|test|testing|sandbox|beta|canary|review|design|designs|mockups?|branch|testsystem)\b|\bentorno de pruebas\b/i;
+/** "Deploy done", "the deploy in production is done", "rollout finished". */
+const DEPLOY_DONE =
+  /\b(?:deploy|deployment|release|rollout|roll-out)(?: (?:in|to|on) (?:prod|production|live))? (?:is |was |has )?(?:done|complete|completed|finished|successful|succeeded|through)\b/i;
+/** Live in English, German ("jetzt live", "ist online") and Spanish ("en producción", "ya está publicado"). */
 const LIVE =
-  /\b(?:is live|went live|now live|live now|it's live|(?:is |now )?in production|on production|on prod|in prod)\b/i;
+  /\b(?:is live|went live|now live|live now|it's live|(?:is |now )?in production|on production|on prod|in prod|jetzt live|ist live|sind live|(?:ist|sind) (?:jetzt )?online|(?:live|online) (?:gegangen|geschaltet)|en producci[oó]n|ya est[aá] (?:publicad[oa]|desplegad[oa]|en vivo|online))(?![\p{L}])/iu;
 const NOT_YET =
-  /\b(?:not|n't|never|yet to|will|going to|gonna|'ll|tomorrow|tonight|later|next|scheduled|planning|plan to|about to|once|after|when|should be|failed|failing|fails|error|staging|uat|preview|dev env)\b/i;
+  /\b(?:not|n't|never|yet to|will|going to|gonna|'ll|tomorrow|tonight|later|next|scheduled|planning|plan to|about to|once|after|when|should be|failed|failing|fails|error|staging|uat|preview|dev env|noch nicht|morgen|bald|geplant|wird|werden|todavía|aún no|no est[aá]|mañana|pronto|vamos a)(?![\p{L}])/iu;
 const ROLLED_BACK =
-  /\b(?:rolled back|rollback of|reverted|revert(?:ed)? the (?:release|deploy|deployment))\b/i;
+  /\b(?:rolled back|rollback of|reverted|revert(?:ed)? the (?:release|deploy|deployment)|backed (?:it |this )?out|backed out the (?:release|deploy|deployment|change)|pulled (?:the|this|that) (?:release|deploy|deployment|update|build|version))\b/i;
 
 /**
  * Whether a message confirms that the work is in production ("deployed to prod 🚀", "v2.14.0 is live"), or
@@ -25,7 +36,12 @@ export function toDeploySignal(text: string | Sentences): DeploySignal {
     if (s.includes("?")) continue;
     if (ROLLED_BACK.test(s) && !/\b(?:will|going to|might|may|if)\b/i.test(s)) return "rolled_back";
     if (NOT_YET.test(s)) continue;
-    if ((SHIPPED.test(s) && PRODUCTION.test(s)) || LIVE.test(s)) signal = "deployed";
+    if (
+      (SHIPPED.test(s) && PRODUCTION.test(s)) ||
+      LIVE.test(s) ||
+      ((SHIPPED_PLAIN.test(s) || DEPLOY_DONE.test(s)) && !OTHER_TARGET.test(s))
+    )
+      signal = "deployed";
   }
   return signal;
 }

@@ -36,7 +36,7 @@ const NOT_AN_ANSWER = /^no (?:rush|worries|pressure|problem|hurry|stress|need)\b
 /** Requests written without a question mark. */
 const REQUESTS: RegExp[] = [
   /\b(?:can|could|would|will|cn|cld|can't|couldn't|won't)\s+(?:you|u|ya|someone|somebody|anyone|any1)\b/i,
-  /\b(?:please|pls|plz|plse|kindly)\b[^.!?]{0,40}?\b(?:confirm|send|share|provide|advise|clarify|let (?:me|us) know|tell|explain|answer|reply|respond|get back|forward|resend|verify|check|look|take a look|review)\b/i,
+  /\b(?:please|pls|plz|plse|kindly)\b[^.!?]{0,40}?\b(?:confirm|send|share|provide|advise|advice|clarify|let (?:me|us) know|tell|explain|answer|reply|respond|get back|revert|update|indicate|specify|inform|suggest|forward|resend|verify|check|look|take a look|review)\b/i,
   /^(?:(?:hi|hey|hello|so|also|ok|okay|and|sorry|quick one|btw|guys|team)\b[\s,!.:-]*)*any (?:update|updates|updte|news|progress|eta|luck|word|feedback|thoughts)\b/i,
   /\b(?:is there|are there|do (?:you|we) have|got) any (?:update|updates|news|progress|eta)\b/i,
   /\b(?:what'?s|whats|what is|when'?s|whens|where'?s|wheres|how'?s|hows) (?:the|your|our|their) (?:eta|status|plan|timeline|latest|update|progress|deadline|date|url|link|password)\b/i,
@@ -56,9 +56,29 @@ const REQUESTS: RegExp[] = [
   /\b(?:let (?:me|us) know|lmk)\b\s+(?:what|which|when|whether|how|your|by|asap)\b/i,
   /\b(?:wondering|great|appreciate(?:d)?|grateful|helpful|nice) if (?:you|u|someone) (?:could|can|would)\b/i,
   /\bneed (?:you|your) (?:to|input|answer|feedback|decision|help|confirmation)\b/i,
-  /\b(?:waiting|awaiting) (?:for|on) your (?:reply|answer|response|input|feedback|confirmation|decision)\b/i,
+  // "Waiting for your reply", and as non-native writers put it, "I am waiting your answer".
+  /\b(?:waiting|awaiting) (?:for |on )?(?:your|ur) (?:reply|answer|response|input|feedback|confirmation|decision|news)\b/i,
+  // A wish to know: "wondering whether the discount applies", "I'd need to know how…", "curious why…".
+  // "Wondering whether to split this" is the writer deciding, not asking.
+  /\b(?:wondering|wonder) (?:whether|if) (?!to\b)/i,
+  /\b(?:need|needs|needed|would like|'d like|want|wanted|would be (?:good|great|helpful|useful)|it'd be (?:good|great|helpful|useful)) to know\b/i,
+  /\bcurious (?:why|whether|if|how|what|when|which|to know)\b/i,
+  // "Is it possible to…", and "is possible to…" as non-native writers open a sentence.
+  /\b(?:is it|would it be|will it be) possible (?:to|for)\b|(?:^|[,.:;!]\s*)is possible (?:to|for)\b/i,
+  // German: "Können Sie uns bitte mitteilen, …", "Bitte um kurze Rückmeldung, ob …", "Gebt uns Bescheid, …".
+  // A German yes/no question puts the verb first; "vorher könnt ihr nicht …" is a statement.
+  /(?:^|[,;:]\s*)(?:können|könnten|würden|kannst|könntest|könnt|könntet|würdet|würdest) (?:sie|du|ihr)\b/i,
+  /\bbitte um (?:\p{L}+ )?(?:rückmeldung|antwort|info|information|bestätigung|feedback)/iu,
+  /\b(?:gebt|geben sie|gib|sagt|sagen sie|sag|lasst|lassen sie|teilt|teilen sie) (?:uns|mir)\b[^.!?]{0,40}?\b(?:bescheid|wissen|mit)\b/i,
+  // Spanish, where a question usually carries its "¿…?" but a request does not: "Por favor, confirmadnos el
+  // formato", "Quedo a la espera de vuestra respuesta".
+  /\bpor favor,? (?:confirm|envi|mand|indic|avis|comunic|respond|contest|decid|compart|dig)|\b(?:confirm|envi|mand|indic|avis|comunic|respond|contest|decid|compart)\p{L}*\b[^.!?]{0,60}\bpor favor\b/iu,
+  /\b(?:quedo|quedamos) (?:a la espera|atent[oa]s?|pendientes?)\b/i,
   /\b(?:bumping|bump|following up|gentle reminder|friendly reminder|any chance)\b/i,
 ];
+
+/** "Can you believe it", "would you believe": an exclamation, with or without its question mark. */
+const EXCLAMATION = /\b(?:can|could|would) (?:you|u) (?:believe|imagine)\b/i;
 
 /** An @-mention with something asked of them: "@anna the keys pls". */
 const MENTION = /(?:^|\s)@[\w.-]+/;
@@ -68,7 +88,7 @@ const MENTION_ASK = /\b(?:pls|please|plz|need|asap|when you|can|could|eta|though
 function isAsking(sentences: string[], i: number): boolean {
   const s = sentences[i]!;
   if (isApprovalRequestSentence(s)) return false;
-  if (CLOSERS.some((re) => re.test(s)) || SUGGESTION.test(s)) return false;
+  if (CLOSERS.some((re) => re.test(s)) || SUGGESTION.test(s) || EXCLAMATION.test(s)) return false;
   if (/\?/.test(s)) {
     if (SARCASM_OPENER.test(s) && SARCASM_TAIL.test(s)) return false;
     if (RHETORICAL.test(s)) return false;
@@ -93,7 +113,7 @@ export function findQuestion(text: string | Sentences): string | null {
 
 /** Thanks, "looks great", "noted", emoji: a message with nothing in it to act on. */
 const ACKNOWLEDGEMENT =
-  /\b(?:thanks(?: so much| a lot| again| a ton)?|thank you(?: so much| very much)?|many thanks|much appreciated|appreciated|thx|ty|cheers|ta|noted|received|got it|will do|sounds (?:good|great)|looks (?:great|good|amazing|fantastic|perfect)|great|perfect|awesome|amazing|brilliant|lovely|wonderful|fantastic|super|nice|cool|ok|okay|all|everyone|team|guys|hi|hey|hello)\b/gi;
+  /\b(?:thanks(?: so much| a lot| again| a ton)?|thank you(?: so much| very much)?|many thanks|much appreciated|appreciated|thx|ty|cheers|ta|noted|received|got it|will do|sounds (?:good|great)|looks (?:great|good|amazing|fantastic|perfect)|great|perfect|awesome|amazing|brilliant|lovely|wonderful|fantastic|super|nice|cool|ok|okay|all|everyone|team|guys|hi|hey|hello|danke(?: schön| sehr)?|vielen dank|passt(?: so)?|alles klar|perfekt|gracias|muchas gracias|perfecto|todo perfecto|genial|vale|de acuerdo|hola|hallo)\b/gi;
 
 /** Whether a message only acknowledges ("Thanks so much, looks great! 🙌"). */
 export function isAcknowledgementOnly(text: string | Sentences): boolean {
