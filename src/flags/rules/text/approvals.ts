@@ -63,7 +63,7 @@ const APPROVAL_REQUESTS: RegExp[] = [
   // "mind approving the PR": asked without the word "approve" or without a question mark.
   /\bconfirm (?:that |whether |if )?(?:we|i) (?:can|may|are (?:ok|okay|good|clear|fine) to) (?:go live|go ahead|proceed|ship|release|merge|launch|deploy|publish|start|close)\b/i,
   /\b(?:let (?:me|us) know|tell (?:me|us)|confirm) (?:if|whether) (?:we|i) (?:have|got|can get|can have) (?:your|the|an?) (?:go[- ]?ahead|approval|sign[- ]?off|ok|okay|green ?light|blessing)\b/i,
-  /\b(?:are|is) (?:you|u|everyone|the client|dana|the team) (?:ok|okay|fine|happy|good) with (?:us|me) (?:launching|releasing|shipping|going live|merging|deploying|publishing|closing|proceeding|going ahead)\b/i,
+  /\b(?:are|is) (?:you|u|everyone|the client|the team) (?:ok|okay|fine|happy|good) with (?:us|me) (?:launching|releasing|shipping|going live|merging|deploying|publishing|closing|proceeding|going ahead)\b/i,
   /\b(?:would you |do you |could you )?mind (?:approving|signing (?:it |this )?off|giving (?:it|this) (?:a |the )?(?:thumbs[- ]?up|ok|go[- ]?ahead))\b/i,
   // German: "Könnten Sie uns bitte die Freigabe geben?", "Können Sie die Seite bitte freigeben?", "Bitte um
   // Freigabe".

@@ -20,7 +20,7 @@ const HISTORY_MARKERS: Marker[] = [
   // Gmail, Apple Mail: "On Mon, 10 Mar 2025 at 16:20, Anna <anna@acme.dev> wrote:" (sometimes over two lines)
   [["wrote:"], /^[ \t]*On\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bwrote:[ \t]*$/im],
   // "Am Mo., 10. März 2025 um 10:00 Uhr schrieb Anna <anna@acme.dev>:"
-  [["schrieb"], /^[ \t]*Am\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bschrieb\b[^\n]{0,200}:[ \t]*$/im],
+  [["schrieb"], /^[ \t]*Am\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bschrieb\b[^\n:]{0,200}:[ \t]*$/im],
   // "El lun, 10 mar 2025 a las 10:00, Anna (<anna@acme.dev>) escribió:"
   [["escribió:"], /^[ \t]*El\b[^\n]{0,300}(?:\n[^\n]{0,200})?\bescribió:[ \t]*$/im],
   [
@@ -183,7 +183,7 @@ export function toPlain(text: string): string {
 }
 
 const GREETING =
-  /^(?:hi|hey|hello|dear|good (?:morning|afternoon|evening)|morning|hiya|yo)\b(?:\s+[\w.'-]+){0,3}\s*[,!.:]?$/i;
+  /^(?:hi|hey|hello|dear|good (?:morning|afternoon|evening)|morning|hiya|yo|hallo|liebe[rs]?|sehr geehrte[rs]?|guten (?:morgen|tag)|hola|buenos días|buenas(?: tardes)?|estimad[oa]s?)\b(?:\s+[\p{L}\d_.'-]+){0,3}\s*[,!.:]?$/iu;
 
 /** The first sentence of a message that is not a greeting, for quoting in a reason. */
 export function toGist(text: string | Sentences): string {
