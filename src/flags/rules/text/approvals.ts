@@ -14,14 +14,21 @@ const REFUSAL =
 const CONDITION =
   /\b(?:once|as soon as|as long as|so long as|on condition|conditional on|contingent on|provided(?: that)?|only if|assuming|pending|subject to|until|if (?:the|you|it|this|that|we|they)|after (?:the|you|we|it|this|that|fixing|[a-z]+ing)|but|apart from|except(?: for)?|other than|in principle|with (?:changes|(?:a few|some|minor|small|one|two|three) (?:changes|fixes|corrections))|first|aber|vorher|sobald|nachdem|vorausgesetzt|grunds[äa]tzlich|pero|una vez que|siempre que|en principio|antes de)\b/i;
 
+/** A "but" that asks for nothing: "approved, but no rush", "LGTM but thanks for the extra tests". */
+const NO_CONDITION =
+  /\bbut (?:no (?:rush|hurry|pressure|worries|stress)|no need to \w+|thanks|cheers|great work|nice work|good job)\b/gi;
+
 /** Whether an approval sentence (plain) is really an approval (not asked, not denied, not conditional). */
 export function toSentenceStance(s: string): ApprovalStance {
   if (s.includes("?")) return null;
   if (REFUSAL.test(s)) return "refusal";
   const m = APPROVAL_WORD.exec(s);
   if (!m) return null;
-  // "let me know if you need anything" closes a message; it sets no condition.
-  const rest = s.slice(m.index).replace(/\b(?:let me know|lmk|shout|ping me)\b.*$/i, "");
+  // "let me know if you need anything" closes a message, and "but no rush" asks for nothing: no condition.
+  const rest = s
+    .slice(m.index)
+    .replace(/\b(?:let me know|lmk|shout|ping me)\b.*$/i, "")
+    .replace(NO_CONDITION, "");
   if (CONDITION.test(rest)) return "conditional";
   return "approval";
 }

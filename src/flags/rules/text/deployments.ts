@@ -12,7 +12,7 @@ const PRODUCTION =
  */
 const SHIPPED_PLAIN = /\b(?:deployed|shipped|released|rolled out|went out|is out|it's out)\b/i;
 const OTHER_TARGET =
-  /\b(?:staging|stage|uat|qa|preview|dev|development|test|testing|sandbox|beta|canary|review|design|designs|mockups?|branch|testsystem)\b|\bentorno de pruebas\b/i;
+  /\b(?:staging|uat|preview|sandbox|canary|beta|designs?|mockups?|branch|testsystem)\b|\b(?:to|on|in|into|for) (?:the |our |their |a )?(?:stage|qa|dev|development|test|testing|review|internal)\b|\bentorno de pruebas\b/i;
 /** "Deploy done", "the deploy in production is done", "rollout finished". */
 const DEPLOY_DONE =
   /\b(?:deploy|deployment|release|rollout|roll-out)(?: (?:in|to|on) (?:prod|production|live))? (?:is |was |has )?(?:done|complete|completed|finished|successful|succeeded|through)\b/i;
