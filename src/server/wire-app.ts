@@ -7,6 +7,7 @@ import type { RunLog } from "../log.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
+import { SubscriptionService } from "./subscription-service.ts";
 import { SyncService } from "./sync-service.ts";
 
 /**
@@ -29,9 +30,12 @@ export function wireApp(options: {
   connectors?: ConnectorSet;
   /** The people file (Node reads it), applied after each sync pass. */
   people?: readonly PeopleFileEntry[];
+  /** The clock (tests move it); the real one otherwise. */
+  now?: () => Date;
 }): {
   app: App;
   sync: SyncService;
+  subscriptions: SubscriptionService;
 } {
   const { db, config, log, queue } = options;
   const connectors = options.connectors ?? CONNECTORS;
@@ -51,9 +55,22 @@ export function wireApp(options: {
         changedTasks: report.changedTaskKeys.size,
       }),
     onError: (err, context) => log.error("sync failed", err, context),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  // Subscriptions only when the public URL is set: the default (localhost) is not reachable by a source.
+  const subscriptions = new SubscriptionService({
+    db,
+    sources: sync.sources,
+    publicUrl: config.env.THREADLINE_PUBLIC_URL ? config.publicUrl : null,
+    ...(options.now ? { now: options.now } : {}),
+    requestScopes: queue
+      ? (source, scopes) => queue.requestScopes(source, scopes)
+      : (source, scopes) => sync.request({ [source]: scopes }),
+    log,
   });
   const app = createApp({
     db,
+    ...(options.now ? { now: options.now } : {}),
     apiToken: options.apiToken,
     sources,
     timeZone: config.timeZone,
@@ -73,8 +90,15 @@ export function wireApp(options: {
       linker: sync.linker,
       requestSync: queue ? (source, scopes) => queue.requestScopes(source, scopes) : () => sync.request(),
       ...(queue ? { enqueuePush: (source, push) => queue.enqueuePush(source, push) } : {}),
+      ...(subscriptions.active
+        ? {
+            onSubscriptionEvents: async (source, events) => {
+              await subscriptions.answer(source, events);
+            },
+          }
+        : {}),
       logInfo: (message, context) => log.info(message, context),
     },
   });
-  return { app, sync };
+  return { app, sync, subscriptions };
 }

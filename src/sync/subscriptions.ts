@@ -5,7 +5,7 @@
  * Runs from the scheduler (Node: `startSubscriptionSchedule`; the Worker: its cron) and from the webhook
  * route for lifecycle notifications. The connectors do the API calls; this file only decides and records.
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { sourceScopes } from "../../schema/sources.ts";
 import { ConnectorError, type SubscriptionEvent, type SubscriptionHandler } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
@@ -195,15 +195,21 @@ export async function answerSubscriptionEvents(
   return report;
 }
 
-/**
- * The scopes a scheduled pass pulls: all of them, except those a live subscription keeps up to date that were
- * pulled within the last day (Graph discourages polling more than once a day when it pushes).
- */
-export async function scopesDueForPoll(
+/** Each subscribing source's scopes: whether a live subscription pushes its changes, and whether it is due. */
+export interface SubscribedScope {
+  source: SourceId;
+  scope: string;
+  /** A subscription that has not expired holds it. */
+  live: boolean;
+  /** Not pulled to its end in the last `SUBSCRIBED_POLL_MS`. */
+  due: boolean;
+}
+
+export async function loadSubscribedScopes(
   deps: Pick<SubscriptionDeps, "db" | "sources" | "now">,
-): Promise<Partial<Record<SourceId, string[]>>> {
+): Promise<SubscribedScope[]> {
   const now = deps.now();
-  const due: Partial<Record<SourceId, string[]>> = {};
+  const out: SubscribedScope[] = [];
   for (const source of subscribingSources(deps.sources)) {
     const id = source.connector.id;
     const scopes = await source.connector.listScopes(source.settings, {
@@ -216,12 +222,27 @@ export async function scopesDueForPoll(
     const read = await deps.db
       .select({ scope: sourceScopes.scope, lastSuccessAt: sourceScopes.lastSuccessAt })
       .from(sourceScopes)
-      .where(and(eq(sourceScopes.source, id)));
+      .where(eq(sourceScopes.source, id));
     const lastRead = new Map(read.map((r) => [r.scope, r.lastSuccessAt]));
-    due[id] = scopes.filter((scope) => {
+    for (const scope of scopes) {
       const at = lastRead.get(scope);
-      return !live.has(scope) || !at || now.getTime() - at.getTime() >= SUBSCRIBED_POLL_MS;
-    });
+      const due = !at || now.getTime() - at.getTime() >= SUBSCRIBED_POLL_MS;
+      out.push({ source: id, scope, live: live.has(scope), due });
+    }
   }
-  return due;
+  return out;
+}
+
+/**
+ * The scopes of subscribing sources that a scheduled pass pulls: all but those kept up to date by a live
+ * subscription and pulled within the last day (Graph discourages polling more than once a day when it
+ * pushes: https://learn.microsoft.com/graph/api/resources/teams-api-overview).
+ */
+export function toScheduledScopes(scopes: readonly SubscribedScope[]): Partial<Record<SourceId, string[]>> {
+  const pulled: Partial<Record<SourceId, string[]>> = {};
+  for (const s of scopes) {
+    const list = (pulled[s.source] ??= []);
+    if (!s.live || s.due) list.push(s.scope);
+  }
+  return pulled;
 }
