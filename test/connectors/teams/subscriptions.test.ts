@@ -148,6 +148,23 @@ describeEachDatabase("Teams subscriptions kept alive", (ctx) => {
     });
   });
 
+  it("renews the subscription and catches the channel up when Graph says notifications were missed", async () => {
+    await sync.idle();
+    const [sub] = liveFor(scopeDev);
+    const renewals = sub!.renewals;
+    const said = sandbox.data.post("dev", { from: "ben", body: "Dropped notification: FAL-15 credentials arrived." });
+    expect(await sandbox.subscriptions.sendLifecycle(sub!.id, "missed")).toBe(202);
+    await vi.waitFor(async () => {
+      await sync.idle();
+      const rows = await queryRows<{ text: string }>(
+        ctx.db,
+        sql`select text from items where source = 'teams' and external_id like ${`%${said.id}`}`,
+      );
+      expect(rows).toHaveLength(1);
+    });
+    expect(sandbox.subscriptions.get(sub!.id)?.renewals).toBe(renewals + 1);
+  });
+
   it("pulls a channel with a live subscription once a day instead of on every scheduled pass", async () => {
     sync.request();
     await sync.idle();
