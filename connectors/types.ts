@@ -329,7 +329,11 @@ export interface SubscriptionHandler<Settings> {
   /** Whether the settings allow subscriptions at all (a secret to verify pushes with, say). */
   enabled(settings: Settings): boolean;
   /** Subscribes `scope`, with pushes and lifecycle notifications sent to `notificationUrl`. */
-  create(request: SubscriptionRequest<Settings>, scope: string, notificationUrl: string): Promise<PushSubscription>;
+  create(
+    request: SubscriptionRequest<Settings>,
+    scope: string,
+    notificationUrl: string,
+  ): Promise<PushSubscription>;
   /** Extends a subscription's life (which also reauthorizes it). */
   renew(request: SubscriptionRequest<Settings>, id: string): Promise<PushSubscription>;
   /** Answers the source's reauthorization challenge without extending the subscription. */

@@ -72,7 +72,12 @@ export const MAX_VALIDATION_TOKEN = 1024;
 
 /** A token Graph could have sent: bounded, with no control characters (it is echoed as text/plain). */
 const isPlainToken = (token: string) =>
-  token.length > 0 && token.length <= MAX_VALIDATION_TOKEN && !/[\u0000-\u001f\u007f]/.test(token);
+  token.length > 0 &&
+  token.length <= MAX_VALIDATION_TOKEN &&
+  [...token].every((ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code >= 0x20 && code !== 0x7f;
+  });
 
 const validationTokenOf = (request: WebhookRequest): string | null => {
   try {
@@ -135,7 +140,8 @@ function invalid(detail: string): ConnectorError {
 export function parseTeamsNotification(request: WebhookRequest, settings: TeamsSettings): WebhookResult {
   const token = validationTokenOf(request);
   if (token !== null) {
-    if (request.body !== "" || !isPlainToken(token)) throw invalid("a validation request Graph would not send");
+    if (request.body !== "" || !isPlainToken(token))
+      throw invalid("a validation request Graph would not send");
     return { type: "reply", status: 200, contentType: "text/plain", body: token };
   }
   let json: unknown;

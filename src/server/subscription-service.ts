@@ -94,7 +94,10 @@ export class SubscriptionService {
       });
     }
     for (const f of failed) {
-      this.options.log.error("subscription failed", new Error(f.message), { source: f.source, scope: f.scope });
+      this.options.log.error("subscription failed", new Error(f.message), {
+        source: f.source,
+        scope: f.scope,
+      });
     }
     await this.request(catchUp);
   }

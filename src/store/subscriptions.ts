@@ -73,7 +73,13 @@ export async function saveSubscriptionError(
   const cleared = row.forget ? { subscriptionId: null, expiresAt: null } : {};
   await db
     .insert(sourceSubscriptions)
-    .values({ source: row.source, scope: row.scope, lastError: row.error, createdAt: row.now, updatedAt: row.now })
+    .values({
+      source: row.source,
+      scope: row.scope,
+      lastError: row.error,
+      createdAt: row.now,
+      updatedAt: row.now,
+    })
     .onConflictDoUpdate({
       target: [sourceSubscriptions.source, sourceSubscriptions.scope],
       set: { lastError: row.error, updatedAt: row.now, ...cleared },

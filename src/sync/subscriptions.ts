@@ -6,8 +6,8 @@
  * route for lifecycle notifications. The connectors do the API calls; this file only decides and records.
  */
 import { eq } from "drizzle-orm";
-import { sourceScopes } from "../../schema/sources.ts";
 import { ConnectorError, type SubscriptionEvent, type SubscriptionHandler } from "../../connectors/types.ts";
+import { sourceScopes } from "../../schema/sources.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import {
@@ -124,13 +124,25 @@ class ScopeWork {
   private async fail(scope: string, err: unknown, forget: boolean): Promise<void> {
     const message = messageOf(err);
     this.report.failed.push({ source: this.id, scope, message });
-    await saveSubscriptionError(this.deps.db, { source: this.id, scope, error: message, forget, now: this.deps.now() });
+    await saveSubscriptionError(this.deps.db, {
+      source: this.id,
+      scope,
+      error: message,
+      forget,
+      now: this.deps.now(),
+    });
   }
 }
 
-const toRow = (sub: { id: string; expiresAt: Date }) => ({ subscriptionId: sub.id, expiresAt: sub.expiresAt });
+const toRow = (sub: { id: string; expiresAt: Date }) => ({
+  subscriptionId: sub.id,
+  expiresAt: sub.expiresAt,
+});
 
-const isLive = (row: StoredSubscription | undefined, now: Date): row is StoredSubscription & { subscriptionId: string; expiresAt: Date } =>
+const isLive = (
+  row: StoredSubscription | undefined,
+  now: Date,
+): row is StoredSubscription & { subscriptionId: string; expiresAt: Date } =>
   !!row?.subscriptionId && !!row.expiresAt && row.expiresAt.getTime() > now.getTime();
 
 /**
@@ -241,7 +253,8 @@ export async function loadSubscribedScopes(
 export function toScheduledScopes(scopes: readonly SubscribedScope[]): Partial<Record<SourceId, string[]>> {
   const pulled: Partial<Record<SourceId, string[]>> = {};
   for (const s of scopes) {
-    const list = (pulled[s.source] ??= []);
+    const list = pulled[s.source] ?? [];
+    pulled[s.source] = list;
     if (!s.live || s.due) list.push(s.scope);
   }
   return pulled;

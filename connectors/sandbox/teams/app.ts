@@ -25,8 +25,15 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { SandboxThread, TeamsDataset } from "./dataset.ts";
+import {
+  type Json,
+  newestFirst,
+  renderChannel,
+  renderThread as renderExpandedThread,
+  renderMessage,
+  renderUser,
+} from "./render.ts";
 import { registerSubscriptionRoutes, SandboxSubscriptions } from "./subscriptions.ts";
-import { type Json, newestFirst, renderChannel, renderMessage, renderThread as renderExpandedThread, renderUser } from "./render.ts";
 
 /** Page sizes and limits, as the documentation states them. */
 export const TEAMS_SANDBOX_LIMITS = {
@@ -196,8 +203,12 @@ const monthsBefore = (ms: number, months: number) => {
 export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxOptions = {}): Hono {
   const app = new Hono();
   const expandLimit = options.expandedReplies ?? TEAMS_SANDBOX_LIMITS.expandedReplies;
-  const renderThread = (d: TeamsDataset, t: SandboxThread, limit: number, link: (id: string, offset: number) => string) =>
-    renderExpandedThread(d, t, limit, link, options.omitRepliesNextLink === true);
+  const renderThread = (
+    d: TeamsDataset,
+    t: SandboxThread,
+    limit: number,
+    link: (id: string, offset: number) => string,
+  ) => renderExpandedThread(d, t, limit, link, options.omitRepliesNextLink === true);
   const issued = new Map<string, { expiresAt: number; roles: Set<string> }>();
 
   // Caches of a channel's threads in each order, rebuilt when the data set changes.

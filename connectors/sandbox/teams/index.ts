@@ -12,14 +12,14 @@
 import { type Sandbox, startSandbox } from "../harness.ts";
 import { createTeamsSandboxApp, type TeamsSandboxOptions } from "./app.ts";
 import type { TeamsDataset } from "./dataset.ts";
-import { SandboxSubscriptions, type SandboxSubscriptionOptions } from "./subscriptions.ts";
+import { type SandboxSubscriptionOptions, SandboxSubscriptions } from "./subscriptions.ts";
 
 export { createTeamsSandboxApp, TEAMS_SANDBOX_LIMITS, type TeamsSandboxOptions } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
 export * from "./notifications.ts";
-export * from "./subscriptions.ts";
 export { messageWebUrl, renderMessage } from "./render.ts";
+export * from "./subscriptions.ts";
 
 /**
  * Graph's 429 body, sent with `Retry-After` in seconds (https://learn.microsoft.com/graph/throttling#sample-response).

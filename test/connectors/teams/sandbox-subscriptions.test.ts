@@ -62,7 +62,10 @@ describe("the Graph sandbox's subscriptions", () => {
     expect(await long.json()).toMatchObject({
       error: { message: expect.stringMatching(/lifecycleNotificationUrl is a required property/) },
     });
-    const tooLong = await subscribe({ expirationDateTime: inMinutes(4321), lifecycleNotificationUrl: hookUrl });
+    const tooLong = await subscribe({
+      expirationDateTime: inMinutes(4321),
+      lifecycleNotificationUrl: hookUrl,
+    });
     expect(tooLong.status).toBe(400);
     expect((await subscribe({ expirationDateTime: inMinutes(59) })).status).toBe(201);
   });
@@ -70,7 +73,10 @@ describe("the Graph sandbox's subscriptions", () => {
   it("validates both URLs before creating, and creates nothing when the endpoint does not echo the token", async () => {
     const before = sandbox.subscriptions.list().length;
     echo = false;
-    const refused = await subscribe({ expirationDateTime: inMinutes(120), lifecycleNotificationUrl: hookUrl });
+    const refused = await subscribe({
+      expirationDateTime: inMinutes(120),
+      lifecycleNotificationUrl: hookUrl,
+    });
     echo = true;
     expect(refused.status).toBe(400);
     expect(sandbox.subscriptions.list()).toHaveLength(before);

@@ -8,7 +8,11 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type TeamsSandbox, startTeamsSandbox, teamsSandboxEnv } from "../../../connectors/sandbox/teams/index.ts";
+import {
+  startTeamsSandbox,
+  type TeamsSandbox,
+  teamsSandboxEnv,
+} from "../../../connectors/sandbox/teams/index.ts";
 import { createTeamsConnector } from "../../../connectors/teams/index.ts";
 import { parseConfig } from "../../../src/config.ts";
 import type { SubscriptionService } from "../../../src/server/subscription-service.ts";
@@ -39,7 +43,8 @@ describeEachDatabase("Teams subscriptions kept alive", (ctx) => {
     });
     scopeDev = data.scopeOf("dev");
     // The app is served first, so the public URL (its port) is known when the app is built.
-    let handle: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+    let handle: (request: Request) => Response | Promise<Response> = () =>
+      new Response(null, { status: 503 });
     server = serve({ fetch: (request) => handle(request), port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
     publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -129,7 +134,10 @@ describeEachDatabase("Teams subscriptions kept alive", (ctx) => {
     sync.request();
     await sync.idle();
     const [old] = liveFor(scopeDev);
-    const said = sandbox.data.post("dev", { from: "ana", body: "Said while nobody listened: FAL-12 is fixed." });
+    const said = sandbox.data.post("dev", {
+      from: "ana",
+      body: "Said while nobody listened: FAL-12 is fixed.",
+    });
 
     expect(await sandbox.subscriptions.sendLifecycle(old!.id, "subscriptionRemoved")).toBe(202);
     await vi.waitFor(async () => {
@@ -152,7 +160,10 @@ describeEachDatabase("Teams subscriptions kept alive", (ctx) => {
     await sync.idle();
     const [sub] = liveFor(scopeDev);
     const renewals = sub!.renewals;
-    const said = sandbox.data.post("dev", { from: "ben", body: "Dropped notification: FAL-15 credentials arrived." });
+    const said = sandbox.data.post("dev", {
+      from: "ben",
+      body: "Dropped notification: FAL-15 credentials arrived.",
+    });
     expect(await sandbox.subscriptions.sendLifecycle(sub!.id, "missed")).toBe(202);
     await vi.waitFor(async () => {
       await sync.idle();

@@ -112,7 +112,8 @@ describe("Teams webhook", () => {
 
   it("hands lifecycle events to the subscription manager, with the channels of any changes beside them", async () => {
     const clientState = await teamsClientState(settings);
-    const subscriptionId = (key: string) => String(lifecycleNotification(data, key, "missed", null).subscriptionId);
+    const subscriptionId = (key: string) =>
+      String(lifecycleNotification(data, key, "missed", null).subscriptionId);
     const batch = notificationRequest([
       lifecycleNotification(data, "client", "missed", clientState),
       lifecycleNotification(data, "dev", "reauthorizationRequired", clientState),
