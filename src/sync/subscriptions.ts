@@ -174,7 +174,7 @@ export async function maintainSubscriptions(deps: SubscriptionDeps): Promise<Sub
 }
 
 /**
- * Answers a source's lifecycle notifications: `reauthorizationRequired` → reauthorize; `removed` → a new
+ * Answers a source's lifecycle notifications: `reauthorizationRequired` → reauthorize and catch up; `removed` → a new
  * subscription and a catch-up; `missed` → renew (a new one if it is gone) and a catch-up. Notifications about
  * a subscription Threadline does not hold (one of an earlier set-up) change nothing.
  */
@@ -196,7 +196,10 @@ export async function answerSubscriptionEvents(
     const row = byId.get(subscriptionId.toLowerCase());
     if (!row?.subscriptionId) continue;
     if (event === "reauthorizationRequired") {
+      // Graph may have paused the notifications before asking ("any notifications … when the change
+      // notification delivery pauses … are lost"): one delta request finds out.
       await work.reauthorize(row.scope, row.subscriptionId);
+      work.catchUp(row.scope);
     } else if (event === "removed") {
       if (await work.create(row.scope)) work.catchUp(row.scope);
     } else {
