@@ -121,7 +121,12 @@ export default {
       } catch (err) {
         consoleLog.error("subscriptions failed", err, {});
       }
-      sync.request(await subscriptions.scheduledScopes());
+      // Should the subscriptions' state be unreadable, every channel is polled as it was before them.
+      const scopes = await subscriptions.scheduledScopes().catch((err: unknown) => {
+        consoleLog.error("subscriptions' state unreadable", err, {});
+        return {};
+      });
+      sync.request(scopes);
       await sync.idle();
       await sendDigestIfDue(database.db, config, new Date(controller.scheduledTime));
     } finally {
