@@ -189,5 +189,17 @@ describeEachDatabase("Teams subscriptions kept alive", (ctx) => {
     expect(report?.catchUp.map((c) => c.scope).sort()).toEqual([scopeClient, scopeDev].sort());
     await sync.idle();
     expect(await subscriptions.scheduledScopes()).toEqual({ teams: [] });
+
+    // A day of renewals with nothing else pulling: on Node the daily catch-up asks for both channels once.
+    for (let elapsed = 0; elapsed < 24 * 60; elapsed += 50) {
+      clock += 50 * MINUTE;
+      expect((await subscriptions.maintain())?.failed).toEqual([]);
+      if (elapsed < 23 * 60) expect(await subscriptions.requestDailyCatchUp()).toBe(0);
+    }
+    expect((await subscriptions.scheduledScopes()).teams?.sort()).toEqual([scopeClient, scopeDev].sort());
+    expect(await subscriptions.requestDailyCatchUp()).toBe(2);
+    await sync.idle();
+    expect(await subscriptions.requestDailyCatchUp()).toBe(0);
+    expect(await subscriptions.scheduledScopes()).toEqual({ teams: [] });
   });
 });
