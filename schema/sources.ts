@@ -53,6 +53,11 @@ export const sourceSubscriptions = pgTable(
     subscriptionId: text("subscription_id"),
     expiresAt: at("expires_at"),
     lastError: text("last_error"),
+    /**
+     * Set while a process creates the scope's subscription: several servers (or a cron tick and a lifecycle
+     * notification) would otherwise each create one, and the extra ones would push for days unrenewed.
+     */
+    creatingSince: at("creating_since"),
     createdAt: at("created_at").notNull().default(sql`now()`),
     updatedAt: at("updated_at").notNull().default(sql`now()`),
   },

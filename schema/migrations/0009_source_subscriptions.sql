@@ -4,6 +4,7 @@ CREATE TABLE "source_subscriptions" (
 	"subscription_id" text,
 	"expires_at" timestamp with time zone,
 	"last_error" text,
+	"creating_since" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "source_subscriptions_source_scope_pk" PRIMARY KEY("source","scope")

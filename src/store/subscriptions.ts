@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { sourceSubscriptions } from "../../schema/sources.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
@@ -60,9 +60,45 @@ export async function saveSubscription(
         subscriptionId: row.subscriptionId,
         expiresAt: row.expiresAt,
         lastError: null,
+        creatingSince: null,
         updatedAt: row.now,
       },
     });
+}
+
+/**
+ * Claims the creation of a scope's subscription for `leaseMs`: false when another process claimed it within
+ * that time (it is creating one now), or when the scope holds a live subscription other than `replacing` (one
+ * was made meanwhile). The update takes the row's lock, so of two claims at once one wins.
+ */
+export async function claimSubscriptionCreation(
+  db: Db,
+  row: { source: SourceId; scope: string; now: Date; leaseMs: number; replacing: string | null },
+): Promise<boolean> {
+  await db
+    .insert(sourceSubscriptions)
+    .values({ source: row.source, scope: row.scope, createdAt: row.now, updatedAt: row.now })
+    .onConflictDoNothing();
+  const claimed = await db
+    .update(sourceSubscriptions)
+    .set({ creatingSince: row.now })
+    .where(
+      and(
+        eq(sourceSubscriptions.source, row.source),
+        eq(sourceSubscriptions.scope, row.scope),
+        or(
+          isNull(sourceSubscriptions.creatingSince),
+          lt(sourceSubscriptions.creatingSince, new Date(row.now.getTime() - row.leaseMs)),
+        ),
+        or(
+          isNull(sourceSubscriptions.subscriptionId),
+          lte(sourceSubscriptions.expiresAt, row.now),
+          ...(row.replacing ? [eq(sourceSubscriptions.subscriptionId, row.replacing)] : []),
+        ),
+      ),
+    )
+    .returning({ scope: sourceSubscriptions.scope });
+  return claimed.length > 0;
 }
 
 /** Records why a scope has no working subscription; `forget` drops the id Graph no longer knows. */
@@ -70,7 +106,7 @@ export async function saveSubscriptionError(
   db: Db,
   row: { source: SourceId; scope: string; error: string; forget: boolean; now: Date },
 ): Promise<void> {
-  const cleared = row.forget ? { subscriptionId: null, expiresAt: null } : {};
+  const cleared = row.forget ? { subscriptionId: null, expiresAt: null, creatingSince: null } : {};
   await db
     .insert(sourceSubscriptions)
     .values({

@@ -11,12 +11,16 @@ import { sourceScopes } from "../../schema/sources.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
 import {
+  claimSubscriptionCreation,
   loadSubscriptions,
   type StoredSubscription,
   saveSubscription,
   saveSubscriptionError,
 } from "../store/subscriptions.ts";
 import type { SyncSource } from "./engine.ts";
+
+/** How long one process may take to create a subscription before another may try (Graph validates in 10 s). */
+export const CREATION_LEASE_MS = 2 * 60_000;
 
 /** With a live subscription, a scope is still pulled once a day: pushes can be lost without a word. */
 export const SUBSCRIBED_POLL_MS = 24 * 3_600_000;
@@ -80,8 +84,12 @@ class ScopeWork {
     return this.source.connector.id;
   }
 
-  async create(scope: string): Promise<boolean> {
+  /** A new subscription for `scope`, in place of `replacing` (the one that is gone, if any). */
+  async create(scope: string, replacing: string | null): Promise<boolean> {
     const url = `${this.deps.publicUrl}/webhooks/${this.id}`;
+    const claim = { source: this.id, scope, now: this.deps.now(), leaseMs: CREATION_LEASE_MS, replacing };
+    // Another process is creating it: one subscription a scope, not one per server.
+    if (!(await claimSubscriptionCreation(this.deps.db, claim))) return false;
     try {
       const sub = await this.source.handler.create(this.request(), scope, url);
       await saveSubscription(this.deps.db, { source: this.id, scope, ...toRow(sub), now: this.deps.now() });
@@ -101,7 +109,7 @@ class ScopeWork {
     } catch (err) {
       if (!isGone(err)) return this.fail(scope, err, false);
       // Gone before its time (removed without a word reaching us): a new one, and what it missed.
-      if (await this.create(scope)) this.catchUp(scope);
+      if (await this.create(scope, id)) this.catchUp(scope);
     }
   }
 
@@ -111,7 +119,7 @@ class ScopeWork {
       this.report.reauthorized.push(scope);
     } catch (err) {
       if (!isGone(err)) return this.fail(scope, err, false);
-      if (await this.create(scope)) this.catchUp(scope);
+      if (await this.create(scope, id)) this.catchUp(scope);
     }
   }
 
@@ -164,7 +172,7 @@ export async function maintainSubscriptions(deps: SubscriptionDeps): Promise<Sub
       const now = deps.now();
       if (!isLive(row, now)) {
         // A scope that had one (or tried to) may have lost pushes in between.
-        if ((await work.create(scope)) && row) work.catchUp(scope);
+        if ((await work.create(scope, row?.subscriptionId ?? null)) && row) work.catchUp(scope);
       } else if (row.expiresAt.getTime() - now.getTime() <= source.handler.renewWithinMs) {
         await work.renew(scope, row.subscriptionId);
       }
@@ -201,7 +209,7 @@ export async function answerSubscriptionEvents(
       await work.reauthorize(row.scope, row.subscriptionId);
       work.catchUp(row.scope);
     } else if (event === "removed") {
-      if (await work.create(row.scope)) work.catchUp(row.scope);
+      if (await work.create(row.scope, row.subscriptionId)) work.catchUp(row.scope);
     } else {
       await work.renew(row.scope, row.subscriptionId);
       work.catchUp(row.scope);
