@@ -6,12 +6,7 @@
 import type { Connector } from "../types.ts";
 import { ConnectorError, defineConnector } from "../types.ts";
 import { gmailAbout } from "./about.ts";
-import {
-  type GmailSettings,
-  gmailSettingsFromEnv,
-  isConnectedScope,
-  toMailboxSettings,
-} from "./config.ts";
+import { type GmailSettings, gmailSettingsFromEnv, isConnectedScope, toMailboxSettings } from "./config.ts";
 import { mapGmailRecord } from "./map.ts";
 import type { GmailPullOptions } from "./pull.ts";
 import { gmailWebhook } from "./webhook.ts";

@@ -1,3 +1,4 @@
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
@@ -96,6 +97,8 @@ export class SyncService {
         linker: this.linker,
         now: this.now,
         signal: this.stopping.signal,
+        secretKey: this.options.env.THREADLINE_SECRET_KEY,
+        teamDomains: toCommaList(this.options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
         ...(this.options.people ? { people: this.options.people } : {}),
       });
       this.options.onSyncFinished?.(report);

@@ -36,8 +36,7 @@ export interface SandboxGrants {
   revocations: number;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const form = async (c: Context) => {
   const body = await c.req.parseBody();
@@ -58,7 +57,8 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
     if (q("response_type") !== "code") return "unsupported_response_type";
     if (!q("scope").split(" ").includes(GMAIL_READONLY_SCOPE)) return "invalid_scope";
     const method = q("code_challenge_method") || "plain";
-    if (q("code_challenge") && method !== "S256" && method !== "plain") return "invalid_request: code_challenge_method";
+    if (q("code_challenge") && method !== "S256" && method !== "plain")
+      return "invalid_request: code_challenge_method";
     return null;
   };
 
@@ -66,7 +66,11 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
     const q = (name: string) => c.req.query(name) ?? "";
     const problem = checkRequest(q);
     // Google shows its own error page for a bad client or redirect URI: nothing goes back to the app.
-    if (problem) return c.html(`<!doctype html><title>Error 400</title><h1>Access blocked</h1><p>${escapeHtml(problem)}</p>`, 400);
+    if (problem)
+      return c.html(
+        `<!doctype html><title>Error 400</title><h1>Access blocked</h1><p>${escapeHtml(problem)}</p>`,
+        400,
+      );
     const keep = ["client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]
       .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(q(name))}">`)
       .join("");
