@@ -17,7 +17,9 @@ type OAuthSettings = Pick<GmailSettings, "client" | "apiUrl" | "tokenUrl" | "aut
 
 function configurationOf(settings: OAuthSettings): client.Configuration {
   if (!settings.client) {
-    throw new Error("[threadline] [gmail] set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET to let people connect their mailboxes");
+    throw new Error(
+      "[threadline] [gmail] set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET to let people connect their mailboxes",
+    );
   }
   const config = new client.Configuration(
     {
@@ -113,7 +115,9 @@ export async function finishMailboxConnect(
  */
 export async function revokeMailboxGrant(settings: OAuthSettings, refreshToken: string): Promise<boolean> {
   try {
-    await client.tokenRevocation(configurationOf(settings), refreshToken, { token_type_hint: "refresh_token" });
+    await client.tokenRevocation(configurationOf(settings), refreshToken, {
+      token_type_hint: "refresh_token",
+    });
     return true;
   } catch {
     return false;

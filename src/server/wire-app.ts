@@ -1,5 +1,5 @@
-import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { gmailSettingsFromEnv } from "../../connectors/gmail/config.ts";
+import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";

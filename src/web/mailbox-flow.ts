@@ -49,7 +49,12 @@ export async function takeMailboxFlowCookie(
   now: Date,
 ): Promise<MailboxFlow | null> {
   const value = getCookie(c, MAILBOX_FLOW_COOKIE);
-  deleteCookie(c, MAILBOX_FLOW_COOKIE, { path: "/settings/mailboxes", secure: isHttps(c), httpOnly: true, sameSite: "Lax" });
+  deleteCookie(c, MAILBOX_FLOW_COOKIE, {
+    path: "/settings/mailboxes",
+    secure: isHttps(c),
+    httpOnly: true,
+    sameSite: "Lax",
+  });
   const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
   if (!m) return null;
   if (!(await timingSafeEqual(await keys.mac(`mailbox.${m[1]}`), m[2]!))) return null;

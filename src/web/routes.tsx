@@ -9,6 +9,13 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { type GmailSettings, toConnectedScope } from "../../connectors/gmail/config.ts";
+import {
+  type ConnectedGrant,
+  finishMailboxConnect,
+  revokeMailboxGrant,
+  startMailboxConnect,
+} from "../../connectors/gmail/connect.ts";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
 import { ConfigError, type OidcConfig } from "../config.ts";
@@ -17,7 +24,13 @@ import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
+import {
+  deleteConnectedMailbox,
+  listConnectedMailboxes,
+  saveConnectedMailbox,
+} from "../store/connected-mailboxes.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
   loadStateHistory,
@@ -75,6 +88,7 @@ import {
   toSourceStyles,
 } from "./assets.ts";
 import type { InboxView, PageContext } from "./components.tsx";
+import { setMailboxFlowCookie, takeMailboxFlowCookie } from "./mailbox-flow.ts";
 import { finishOidcSignin, type OidcClaims, startOidcSignin } from "./oidc.ts";
 import {
   InboxPage,
@@ -106,22 +120,8 @@ import {
   takeOidcFlowCookie,
   toLocalPath,
 } from "./session.ts";
-import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { MailboxesPage } from "./settings-mailboxes.tsx";
-import { setMailboxFlowCookie, takeMailboxFlowCookie } from "./mailbox-flow.ts";
-import {
-  type ConnectedGrant,
-  finishMailboxConnect,
-  revokeMailboxGrant,
-  startMailboxConnect,
-} from "../../connectors/gmail/connect.ts";
-import { type GmailSettings, toConnectedScope } from "../../connectors/gmail/config.ts";
-import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
-import {
-  deleteConnectedMailbox,
-  listConnectedMailboxes,
-  saveConnectedMailbox,
-} from "../store/connected-mailboxes.ts";
+import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { shortLived } from "./short-lived.ts";
 import { toThreadTree } from "./thread-tree.ts";
 
@@ -245,7 +245,10 @@ const NOTICES = {
     error: false,
   },
   mailbox_refused: { text: "Nothing connected: Google did not grant read access.", error: true },
-  mailbox_failed: { text: "The connection did not complete (it took too long or started elsewhere). Try again.", error: true },
+  mailbox_failed: {
+    text: "The connection did not complete (it took too long or started elsewhere). Try again.",
+    error: true,
+  },
   mailbox_disconnected: {
     text: "Disconnected: Threadline's access is revoked at Google and the messages no task needs are removed.",
     error: false,
@@ -887,7 +890,24 @@ export function createWebRoutes(deps: WebDeps) {
       ? null
       : "Connecting a mailbox is not set up here: an admin sets GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (see the README).";
 
-  web.get("/settings/mailboxes", securityHeaders, signedIn, async (c) => {
+  /**
+   * The connect form's answer redirects to Google's authorization endpoint, and browsers hold a form's
+   * redirects to the `form-action` of the page the form is on: that one origin is let through, on the
+   * mailbox page only.
+   */
+  const letFormReachGoogle: MiddlewareHandler = async (c, next) => {
+    await next();
+    const authorizeUrl = mailboxDeps?.gmail?.authorizeUrl;
+    const csp = c.res.headers.get("Content-Security-Policy");
+    if (authorizeUrl && csp) {
+      c.header(
+        "Content-Security-Policy",
+        csp.replace("form-action 'self'", `form-action 'self' ${new URL(authorizeUrl).origin}`),
+      );
+    }
+  };
+
+  web.get("/settings/mailboxes", letFormReachGoogle, securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
     const personId = c.var.viewer.personId;
     const mailboxes = personId ? await listConnectedMailboxes(deps.db, personId) : null;
@@ -936,7 +956,11 @@ export function createWebRoutes(deps: WebDeps) {
     let box: SecretBox;
     try {
       box = await openSecretBox(mailboxDeps?.secretKey);
-      grant = await finishMailboxConnect(gmail, new URL(`${mailboxCallback}${new URL(c.req.url).search}`), flow);
+      grant = await finishMailboxConnect(
+        gmail,
+        new URL(`${mailboxCallback}${new URL(c.req.url).search}`),
+        flow,
+      );
     } catch {
       return done("mailbox_failed");
     }

@@ -31,8 +31,8 @@ export function MailboxesPage(props: {
           <p>
             Connect your Gmail so that client email which lands only with you reaches the tasks it is about.
             Threadline reads it (read-only) and keeps only messages that name a task or involve someone
-            outside the team; everything else is never stored. Disconnecting revokes the access at Google
-            and removes the kept messages no task needs.
+            outside the team; everything else is never stored. Disconnecting revokes the access at Google and
+            removes the kept messages no task needs.
           </p>
           {props.unavailable ? (
             <p class="empty">{props.unavailable}</p>
