@@ -208,6 +208,13 @@ export function toConnectorError(
       );
     }
   }
+  if (status === 401 && settings.connectedScope) {
+    return new GmailRequestError(
+      "forbidden",
+      `${detail}: Gmail no longer accepts the grant of ${settings.connectedScope}; its owner reconnects it on their settings page`,
+      options,
+    );
+  }
   if (status === 401)
     return new GmailRequestError("auth", `${detail}: ${credentialsHint(settings)}`, options);
   if (status === 403) {

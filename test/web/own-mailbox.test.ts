@@ -14,6 +14,7 @@ import { GmailDataset, type GmailSandbox, startGmailSandbox } from "../../connec
 import type { Db } from "../../src/store/db.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { runSync } from "../../src/sync/engine.ts";
+import type { MailboxDeps } from "../../src/web/routes.tsx";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
@@ -77,6 +78,7 @@ describeEachDatabase("a person's own mailbox, connected on the settings page in 
   let browser: Browser;
   let gmail: GmailSandbox;
   let settings: GmailSettings;
+  let mailboxes: MailboxDeps;
 
   beforeAll(async () => {
     await fixtures(ctx.db).task({ key: "ACME-7", title: "CSV export times out", source: "jira" });
@@ -87,9 +89,8 @@ describeEachDatabase("a person's own mailbox, connected on the settings page in 
       GMAIL_API_URL: gmail.url,
     };
     settings = createGmailConnector().fromEnv(env)!;
-    ({ served, provider } = await serveAppWithLocalOidc(ctx.db, () => new Date(), {
-      mailboxes: { gmail: settings, secretKey: SECRET_KEY },
-    }));
+    mailboxes = { gmail: settings, secretKey: SECRET_KEY };
+    ({ served, provider } = await serveAppWithLocalOidc(ctx.db, () => new Date(), { mailboxes }));
     gmail.data.redirectUris.push(`${served.url}/settings/mailboxes/callback`);
     browser = await launchChromium();
   }, 90_000);
@@ -222,6 +223,24 @@ describeEachDatabase("a person's own mailbox, connected on the settings page in 
     );
     await context.close();
   }, 120_000);
+
+  it("refuses to connect while THREADLINE_SECRET_KEY is not set, saying so, and asks Google nothing", async () => {
+    mailboxes.secretKey = undefined;
+    try {
+      const context = await browser.newContext();
+      const page = await signIn(context, "ana");
+      await page.getByRole("link", { name: "Your mailbox" }).click();
+      const requestsBefore = gmail.requests.count();
+      await page.getByRole("button", { name: "Connect Gmail" }).click();
+      await page.waitForLoadState();
+      expect(new URL(page.url()).pathname).toBe("/settings/mailboxes/connect");
+      expect(await page.getByText(/THREADLINE_SECRET_KEY is not set/).count()).toBe(1);
+      expect(gmail.requests.count()).toBe(requestsBefore);
+      await context.close();
+    } finally {
+      mailboxes.secretKey = SECRET_KEY;
+    }
+  }, 60_000);
 
   it("refuses a callback that does not belong to the session that started it", async () => {
     const res = await fetch(at("/settings/mailboxes/callback?code=4/0stolen&state=x"), {
