@@ -1,3 +1,4 @@
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
@@ -111,6 +112,8 @@ export class SyncService {
         now: this.now,
         signal: this.stopping.signal,
         ...(this.nextScopes ? { scopes: this.nextScopes } : {}),
+        secretKey: this.options.env.THREADLINE_SECRET_KEY,
+        teamDomains: toCommaList(this.options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
         ...(this.options.people ? { people: this.options.people } : {}),
       });
       this.options.onSyncFinished?.(report);

@@ -1,3 +1,4 @@
+import { gmailSettingsFromEnv } from "../../connectors/gmail/config.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
@@ -83,6 +84,13 @@ export function wireApp(options: {
       teamDomains: config.teamDomains,
       admins: config.admins,
       idleMs: config.sessionIdleMinutes * 60_000,
+    },
+    mailboxes: {
+      gmail: gmailSettingsFromEnv(config.env),
+      secretKey: config.env.THREADLINE_SECRET_KEY,
+      requestSync: () => {
+        Promise.resolve((queue ?? sync).request()).catch((err) => log.error("sync failed", err, {}));
+      },
     },
     sync: queue ?? sync,
     webhooks: {

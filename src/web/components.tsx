@@ -33,7 +33,7 @@ export interface PageContext {
 
 export type InboxView = "mine" | "team";
 
-export type NavTarget = "inbox" | "items" | "people" | "settings" | null;
+export type NavTarget = "inbox" | "items" | "people" | "settings" | "mailbox" | null;
 
 export function Layout(props: {
   title: string;
@@ -90,6 +90,13 @@ export function Layout(props: {
                     <li>
                       <a href="/settings/tokens" aria-current={current("settings")}>
                         API tokens
+                      </a>
+                    </li>
+                  )}
+                  {ctx.viewer?.personId && (
+                    <li>
+                      <a href="/settings/mailboxes" aria-current={current("mailbox")}>
+                        Your mailbox
                       </a>
                     </li>
                   )}

@@ -14,6 +14,7 @@ const MIGRATION_COUNT = (
 
 const TABLES = [
   "api_tokens",
+  "connected_mailboxes",
   "digests",
   "flags",
   "identities",
