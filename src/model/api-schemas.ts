@@ -80,7 +80,10 @@ export const ItemSchema = z
     taskKey: z
       .string()
       .nullable()
-      .openapi({ description: "The task whose timeline this is; null when unlinked." }),
+      .openapi({
+        description:
+          "The task whose timeline this is, or the pull request an item of that task's pull request came through; null when unlinked.",
+      }),
     author: PersonOrNull,
     at: isoTime("When it happened"),
     text: z.string(),
