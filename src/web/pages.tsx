@@ -487,7 +487,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             <FlagForms ctx={ctx} />
             <ol class="rows flags">
               {data.flags.map((row) => (
-                <FlagCard ctx={ctx} row={row} />
+                <FlagCard ctx={ctx} row={row} taskKey={data.task.key} />
               ))}
             </ol>
           </>

@@ -12,6 +12,7 @@ import { recomputeFlags } from "../../src/flags/recompute.ts";
 import type { Item } from "../../src/model/api-schemas.ts";
 import type { Db } from "../../src/store/db.ts";
 import { loadFlagsOfTasks } from "../../src/store/flag-store.ts";
+import { loadInbox, loadTaskFlags } from "../../src/store/inbox-queries.ts";
 import { apiOver, enc } from "../api/harness.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
@@ -28,7 +29,9 @@ const NOW = new Date("2025-03-14T15:00:00Z");
 
 /** Links an item to one more task, as a key in a pull request's title or branch links it. */
 const linkAlso = (db: Db, itemId: string, taskKey: string) =>
-  db.execute(sql`insert into item_links (item_id, task_key, rule) values (${itemId}, ${taskKey}, 'jira_key')`);
+  db.execute(
+    sql`insert into item_links (item_id, task_key, rule) values (${itemId}, ${taskKey}, 'jira_key')`,
+  );
 
 /**
  * A Jira task and its pull request `acme/web#<n>`: the pull request item sits on both timelines, as the
@@ -104,6 +107,7 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
   let refused: { key: string; prKey: string };
   let confirmed: { key: string; prKey: string };
   let unconfirmed: { key: string; prKey: string };
+  let shared: { key: string; prKey: string };
 
   beforeAll(async () => {
     await insertPeople(db(), [
@@ -219,6 +223,22 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
       { merged: true },
     );
 
+    // A merged pull request that is the work of two tasks.
+    shared = await taskWithPullRequest(
+      db(),
+      50,
+      { status: "Done", statusCategory: "done" },
+      { merged: true },
+    );
+    await insertTask(db(), {
+      key: "WEB-51",
+      assigneeId: "p_anna",
+      status: "Done",
+      statusCategory: "done",
+      createdAt: "2025-03-03T09:00:00Z",
+    });
+    await linkAlso(db(), "github:acme/web:pull_request:50", "WEB-51");
+
     // Everything recomputed from the pull requests' side only: their tasks follow.
     await recomputeFlags(db(), {
       taskKeys: [
@@ -230,6 +250,7 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
         refused.prKey,
         confirmed.prKey,
         unconfirmed.prKey,
+        shared.prKey,
       ],
       now: NOW,
       settings,
@@ -320,6 +341,23 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
     expect(await kindsOf(staleAlone.key)).not.toContain("stale");
   });
 
+  it("shows a pull request's flags with the one task it belongs to", async () => {
+    const inbox = await loadInbox(db(), { filter: { kinds: ["done_not_deployed"] }, now: NOW, perKind: 50 });
+    const rows = inbox.groups.flatMap((g) => g.rows);
+    const of = (key: string) => rows.find((r) => r.taskKey === key);
+    expect(of(unconfirmed.prKey)?.partOf).toEqual({ key: unconfirmed.key, title: "Export invoices" });
+    // The work of two tasks stays a row of its own.
+    expect(of(shared.prKey)?.partOf).toBeNull();
+    expect(of(unconfirmed.key)?.partOf).toBeNull();
+    // The task's page lists the flag of its pull request; the pull request's own page too.
+    const onTask = await loadTaskFlags(db(), unconfirmed.key, NOW);
+    expect(onTask.map((r) => [r.taskKey, r.kind])).toContainEqual([unconfirmed.prKey, "done_not_deployed"]);
+    const onShared = await loadTaskFlags(db(), shared.key, NOW);
+    expect(onShared.map((r) => r.taskKey)).not.toContain(shared.prKey);
+    const onPr = await loadTaskFlags(db(), unconfirmed.prKey, NOW);
+    expect(onPr.map((r) => r.kind)).toContain("done_not_deployed");
+  });
+
   describe("the web task page", () => {
     let served: ServedApp;
     let browser: Browser;
@@ -343,6 +381,15 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
       expect(await review.locator("a.via").getAttribute("href")).toBe(`/tasks/${enc(approved.prKey)}`);
       // The task's own pull request item is its own.
       expect(await page.locator('[data-item="github:acme/web:pull_request:30"] a.via').count()).toBe(0);
+
+      // In the inbox, the pull request's flag is a row of its task.
+      await page.goto(`${served.url}/?q=${enc("kind:done_not_deployed")}`);
+      const flagId = (await loadFlagsOfTasks(db(), [unconfirmed.prKey])).find(
+        (f) => f.kind === "done_not_deployed",
+      )!.id;
+      const row = page.locator(`[data-flag="${flagId}"] .row-title`);
+      await expect.poll(() => row.textContent()).toMatch(/WEB-41\s+Export invoices\s+· via acme\/web#41/);
+      expect(await row.locator("a[data-open]").getAttribute("href")).toBe("/tasks/WEB-41");
       await page.close();
     });
   });

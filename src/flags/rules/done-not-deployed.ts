@@ -76,7 +76,9 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
   let attempts: SnapshotItem[] = [];
   // A release confirmed on the task a pull request belongs to covers the pull request.
   const said = task.taskItems;
-  const timeline = said ? [...task.items, ...said].sort((a, b) => a.at.getTime() - b.at.getTime()) : task.items;
+  const timeline = said
+    ? [...task.items, ...said].sort((a, b) => a.at.getTime() - b.at.getTime())
+    : task.items;
   for (const item of timeline) {
     if (item.at < windowStart) continue;
     if (item.kind === "deployment") {
