@@ -269,7 +269,10 @@ export async function loadTaskSnapshots(
         const item = toItem(row);
         item.via = row.via;
         if (row.forward) through.push(item);
-        else (taskItems ??= []).push(item);
+        else {
+          taskItems ??= [];
+          taskItems.push(item);
+        }
       }
       if (through.length > 0) {
         items.push(...through);
