@@ -108,6 +108,8 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
   let confirmed: { key: string; prKey: string };
   let unconfirmed: { key: string; prKey: string };
   let shared: { key: string; prKey: string };
+  let answered: { key: string; prKey: string };
+  let unanswered: { key: string; prKey: string };
 
   beforeAll(async () => {
     await insertPeople(db(), [
@@ -239,6 +241,33 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
     });
     await linkAlso(db(), "github:acme/web:pull_request:50", "WEB-51");
 
+    // A reviewer's question on the pull request, answered in Slack by a message that names the task.
+    const question = (n: number) =>
+      insertItem(db(), {
+        id: `github:acme/web:review_comment:${n}`,
+        taskKey: `acme/web#${n}`,
+        source: "github",
+        kind: "review_comment",
+        authorId: "p_carl",
+        at: "2025-03-10T10:00:00Z",
+        text: "Which endpoint should the export call, v1 or v2?",
+        threadId: `acme/web:review_thread:${n}`,
+        meta: { repo: "acme/web", number: n },
+      });
+    answered = await taskWithPullRequest(db(), 60, {}, {});
+    await question(60);
+    await insertItem(db(), {
+      id: "slack:C1/1741610000.000100",
+      taskKey: answered.key,
+      source: "slack",
+      kind: "chat_message",
+      authorId: "p_anna",
+      at: "2025-03-10T12:00:00Z",
+      text: "WEB-60: the export calls v2, v1 goes away in April.",
+    });
+    unanswered = await taskWithPullRequest(db(), 61, {}, {});
+    await question(61);
+
     // Everything recomputed from the pull requests' side only: their tasks follow.
     await recomputeFlags(db(), {
       taskKeys: [
@@ -251,6 +280,8 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
         confirmed.prKey,
         unconfirmed.prKey,
         shared.prKey,
+        answered.prKey,
+        unanswered.prKey,
       ],
       now: NOW,
       settings,
@@ -323,6 +354,14 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
     expect(await kindsOf(confirmed.prKey)).not.toContain("done_not_deployed");
     expect(await kindsOf(confirmed.key)).not.toContain("done_not_deployed");
     expect(await kindsOf(unconfirmed.prKey)).toContain("done_not_deployed");
+  });
+
+  it("takes an answer on the task for an answer to its pull request's question, and raises the question once", async () => {
+    expect(await kindsOf(answered.prKey)).not.toContain("unanswered_question");
+    expect(await kindsOf(answered.key)).not.toContain("unanswered_question");
+    expect(await kindsOf(unanswered.prKey)).toContain("unanswered_question");
+    // The pull request's question is its flag, not a second one on the task.
+    expect(await kindsOf(unanswered.key)).not.toContain("unanswered_question");
   });
 
   it("recomputes the task when only its pull request changed", async () => {
