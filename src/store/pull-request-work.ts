@@ -24,21 +24,24 @@ const prKeyOf = (item: string) => sql.raw(`((${item}.meta->>'repo') || '#' || ($
  * its own timeline), then every task each of them is linked to.
  */
 export function pullRequestEdges(keys: SQL): SQL {
+  // Items are looked up by primary key per link (a lateral lookup with a limit), as the snapshot loader does:
+  // a plain join lets the planner hash the whole items table for a few hundred links.
   return sql`select distinct l.task_key, own.pr_key
     from (
       select distinct i.id, ${prKeyOf("i")} as pr_key
       from item_links k
-      cross join lateral (select * from items i where i.id = k.item_id and i.deleted_at is null limit 1) i
-      where k.task_key = any(${keys}) and not k.removed
-        and i.kind = 'pull_request' and i.meta ? 'repo' and i.meta ? 'number'
+      cross join lateral (select i.id, i.meta from items i where i.id = k.item_id and i.deleted_at is null
+                          and i.kind = 'pull_request' limit 1) i
+      where k.task_key = any(${keys}) and not k.removed and i.meta ? 'repo' and i.meta ? 'number'
     ) own
     join item_links l on l.item_id = own.id and not l.removed and l.task_key <> own.pr_key
     where exists (select 1 from tasks p where p.key = own.pr_key and p.deleted_at is null)
       and exists (select 1 from tasks t where t.key = l.task_key and t.deleted_at is null)
       and not exists (
-        select 1 from item_links m join items x on x.id = m.item_id
-        where m.task_key = l.task_key and not m.removed and x.kind = 'pull_request'
-          and ${prKeyOf("x")} = l.task_key)`;
+        select 1 from item_links m
+        cross join lateral (select 1 from items x where x.id = m.item_id and x.kind = 'pull_request'
+                            and ${prKeyOf("x")} = m.task_key limit 1) x
+        where m.task_key = l.task_key and not m.removed)`;
 }
 
 /** Both ends of every pull-request link of these tasks: the tasks whose flags change when one of `keys` does. */
