@@ -13,6 +13,7 @@ import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
+import { pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc, jsonList, likeLiteral } from "./sql-fragments.ts";
 
@@ -61,6 +62,11 @@ export interface InboxRow {
   done: boolean;
   /** Every source the task's timeline draws on, the task's own first. */
   sources: SourceId[];
+  /**
+   * For a pull request that belongs to exactly one task: that task, which the row shows with the flag ("ACME-1
+   * · via acme/portal#39"), since the pull request is its work.
+   */
+  partOf: { key: string; title: string } | null;
 }
 
 export interface InboxGroup {
@@ -216,6 +222,8 @@ interface RowData {
   sources: string | null;
   /** `[{id, name, email}]` of `flags.waiting_on`, in its order (json: parsed by one driver, text by another). */
   waiting_on: Person[] | string | null;
+  part_key: string | null;
+  part_title: string | null;
 }
 
 const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is null`;
@@ -238,8 +246,8 @@ const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence,
 /**
  * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
  * statement, so a page is one round trip: the task's web state (muted, done), the survivor of each person it
- * names (following `merged_into` as `survivorOf` does, for all the page's people at once) and the sources of
- * each task's linked items.
+ * names (following `merged_into` as `survivorOf` does, for all the page's people at once), the sources of
+ * each task's linked items, and the one task a pull request belongs to, if it belongs to exactly one.
  */
 const withPeople = (page: SQL, order: SQL) => sql`
   with recursive page as materialized ${page},
@@ -252,7 +260,10 @@ const withPeople = (page: SQL, order: SQL) => sql`
     from chain c join people p on p.id = c.merged_into
     where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
   ),
-  survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc)
+  survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc),
+  edges as (${pullRequestEdges(sql`(select array_agg(distinct key) from page)::text[]`)}),
+  part as (select pr_key, min(task_key) as task_key from edges
+           where pr_key in (select key from page) group by pr_key having count(*) = 1)
   select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
          ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
          page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at,
@@ -263,8 +274,11 @@ const withPeople = (page: SQL, order: SQL) => sql`
           where l.task_key = page.key and not l.removed and i.deleted_at is null) as sources,
          (select json_agg(json_build_object('id', w.id, 'name', w.name, 'email', w.email) order by x.ord)
           from unnest(page.raw_waiting_on) with ordinality as x(person_id, ord)
-          join survivor w on w.start = x.person_id) as waiting_on
+          join survivor w on w.start = x.person_id) as waiting_on,
+         pt.key as part_key, pt.title as part_title
   from page
+  left join part on part.pr_key = page.key
+  left join tasks pt on pt.key = part.task_key
   left join inbox_task_states s on s.task_key = page.key
   left join survivor o on o.start = page.raw_owner
   left join survivor a on a.start = page.raw_assignee
@@ -310,6 +324,7 @@ function toRow(r: RowData): InboxRow {
     muted: r.muted === true,
     done: r.done === true,
     sources: [r.source, ...linked.filter((s) => s !== r.source).sort()],
+    partOf: r.part_key !== null ? { key: r.part_key, title: r.part_title ?? "" } : null,
   };
 }
 
@@ -398,8 +413,9 @@ export async function loadOtherMatchingTasks(
 }
 
 /**
- * The flags of one task that show in the inbox (muting and done do not hide them on the task's own page), for
- * `viewer` without those they snoozed or dismissed for themselves.
+ * The flags of one task that show in the inbox (muting and done do not hide them on the task's own page), with
+ * those of the pull requests that belong to it alone (the inbox shows them with it), for `viewer` without those
+ * they snoozed or dismissed for themselves.
  */
 export async function loadTaskFlags(
   db: Db,
@@ -408,7 +424,10 @@ export async function loadTaskFlags(
   viewer?: string,
 ): Promise<InboxRow[]> {
   const own = viewer ? sql` and not ${ownState(viewer, ["snoozed", "dismissed"], now)}` : sql``;
-  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)}${own})`;
+  const onlyHis = sql`(select pr_key from (${pullRequestEdges(sql`array[${taskKey}]::text[]`)}) e
+    group by pr_key having count(*) = 1 and min(task_key) = ${taskKey})`;
+  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM}
+    where (t.key = ${taskKey} or t.key in ${onlyHis}) and ${isFlagVisible("f", now)}${own})`;
   return readRows(db, page, sql`page.since_at, page.id`);
 }
 

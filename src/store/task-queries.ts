@@ -5,6 +5,7 @@ import type { Db } from "./db.ts";
 import { loadVisibleFlags } from "./flag-queries.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
+import { PULL_REQUEST_WORK_KINDS, pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 import { exactUtc, isoUtc, likeLiteral } from "./sql-fragments.ts";
 
@@ -155,6 +156,11 @@ interface ItemRow {
   author_email: string | null;
 }
 
+/** A timeline row: `via` is the pull request it came through, null for the task's own items. */
+interface TimelineRow extends ItemRow {
+  via: string | null;
+}
+
 const toItem = (r: ItemRow, taskKey: string | null): Item => ({
   id: r.id,
   source: r.source,
@@ -172,6 +178,8 @@ const itemColumns = sql`i.id, i.source, i.kind, ${isoUtc(sql`i.at`)} as at, ${ex
 
 /** An item as the web's task page shows it: the API's fields and what it reads from `meta`. */
 export interface TimelineEntry extends Item {
+  /** The pull request the item came through, when it is not the task's own. */
+  via: string | null;
   subject: string | null;
   /** An email's whole body as HTML (sanitised once more before it is shown), when it had one. */
   html: string | null;
@@ -179,7 +187,7 @@ export interface TimelineEntry extends Item {
   bodyText: string | null;
 }
 
-interface EntryRow extends ItemRow {
+interface EntryRow extends TimelineRow {
   subject: string | null;
   html: string | null;
   body_text: string | null;
@@ -187,17 +195,35 @@ interface EntryRow extends ItemRow {
 
 /**
  * The items on a task's timeline, with the columns `extra` names besides the API's: linked by a link that is
- * not removed, not deleted, oldest first (`at asc, id asc`). Reads `item_links_task_idx` and joins items by
- * primary key; authors are the survivors of any merge, resolved once per distinct author, not once per item.
+ * not removed, not deleted, oldest first (`at asc, id asc`), and the reviews, review comments, comments and
+ * deployments of the pull requests linked to it (`via` names the pull request; an item a person took off the
+ * task stays off). Reads `item_links_task_idx` and joins items by primary key; authors are the survivors of
+ * any merge, resolved once per distinct author, not once per item.
  */
-async function selectTimeline<T extends ItemRow>(db: Db, taskKey: string, extra: SQL | null): Promise<T[]> {
+async function selectTimeline<T extends TimelineRow>(
+  db: Db,
+  taskKey: string,
+  extra: SQL | null,
+): Promise<T[]> {
   const columns = extra ? sql`${itemColumns}, ${extra}` : itemColumns;
+  const key = sql`${sql.param([taskKey])}::text[]`;
   return queryRows<T>(
     db,
     sql`with linked as (
-          select ${columns}, i.at as sort_at, i.author_id as raw_author
+          select ${columns}, i.at as sort_at, i.author_id as raw_author, null::text as via
           from item_links l join items i on i.id = l.item_id
           where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null
+          union all
+          select * from (
+            select distinct on (i.id) ${columns}, i.at as sort_at, i.author_id as raw_author, e.pr_key as via
+            from (${pullRequestEdges(key)}) e
+            join item_links l on l.task_key = e.pr_key and not l.removed
+            join items i on i.id = l.item_id
+            where e.task_key = ${taskKey} and i.deleted_at is null
+              and i.kind = any(${sql.param([...PULL_REQUEST_WORK_KINDS])}::text[])
+              and not exists (select 1 from item_links o where o.item_id = i.id and o.task_key = ${taskKey})
+            order by i.id, e.pr_key
+          ) through
         ),
         authors as (
           select x.raw_author, a.id, a.name, a.email
@@ -210,10 +236,13 @@ async function selectTimeline<T extends ItemRow>(db: Db, taskKey: string, extra:
   );
 }
 
-/** The timeline of a task as the API shows it (see `selectTimeline`), each item's `taskKey` set to `taskKey`. */
+/**
+ * The timeline of a task as the API shows it (see `selectTimeline`): each item's `taskKey` is `taskKey`, or
+ * the pull request it came through.
+ */
 export async function loadTimelineItems(db: Db, taskKey: string): Promise<Item[]> {
-  const rows = await selectTimeline<ItemRow>(db, taskKey, null);
-  return rows.map((r) => toItem(r, taskKey));
+  const rows = await selectTimeline<TimelineRow>(db, taskKey, null);
+  return rows.map((r) => toItem(r, r.via ?? taskKey));
 }
 
 /**
@@ -227,7 +256,8 @@ export async function loadTimelineEntries(db: Db, taskKey: string): Promise<Time
     sql`i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text`,
   );
   return rows.map((r) => ({
-    ...toItem(r, taskKey),
+    ...toItem(r, r.via ?? taskKey),
+    via: r.via,
     subject: r.subject,
     html: r.html,
     bodyText: r.body_text,
