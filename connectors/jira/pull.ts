@@ -11,8 +11,8 @@
  *
  * Each search page brings the issues with their first comments and newest change histories embedded
  * (`fields=…,comment` and `expand=changelog`); an issue with more comments than embedded costs one
- * comments request, one with more histories than embedded (and any newer than the cursor) its changelog
- * pages. A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
+ * comments request; the issues of a page with more histories than embedded (and any newer than the
+ * cursor) share one bulk changelog request (`POST /rest/api/3/changelog/bulkfetch`). A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
  */
 import { z } from "zod";
 import type { JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
@@ -21,7 +21,7 @@ import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryP
 import type { JiraDeployment, JiraSettings } from "./config.ts";
 import { isStatusChange, withoutSubPages } from "./map.ts";
 import {
-  JiraChangelogPageSchema,
+  JiraBulkChangelogPageSchema,
   JiraCommentsPageSchema,
   JiraEnhancedSearchPageSchema,
   JiraHistorySchema,
@@ -56,7 +56,7 @@ export const ISSUE_FIELDS = [
 /**
  * Page sizes: the most each endpoint returns. Cloud's enhanced search gives at most 100 issues a page with
  * fields and 5,000 with ids only; Data Center's search 1,000 (`jira.search.views.default.max`); comments
- * 5,000 a page; the changelog 100.
+ * 5,000 a page; the bulk changelog 1,000 issues a request, 1,000 histories a page.
  */
 export const JIRA_PAGE_SIZES = {
   cloudSearch: 100,
@@ -64,7 +64,8 @@ export const JIRA_PAGE_SIZES = {
   dcSearch: 1000,
   dcIds: 1000,
   comments: 5000,
-  changelog: 100,
+  bulkChangelogIssues: 1000,
+  bulkChangelog: 1000,
 } as const;
 
 type PageSizes = Record<keyof typeof JIRA_PAGE_SIZES, number>;
@@ -189,24 +190,66 @@ async function fetchAllComments(scope: Scope, issueKey: string): Promise<JsonVal
   }
 }
 
-/** Every change history of an issue (Cloud), oldest first. */
-async function fetchAllHistories(scope: Scope, issueKey: string): Promise<JsonValue[]> {
-  const histories: JsonValue[] = [];
-  for (let startAt = 0; ; ) {
-    const answer = await scope.client.fetchChangelog(issueKey, startAt, scope.pageSizes.changelog);
-    const page = parseOr(JiraChangelogPageSchema, answer, `the changelog of ${issueKey}`);
-    histories.push(...page.values);
-    startAt += page.values.length;
-    if (page.values.length === 0 || page.isLast === true || startAt >= page.total) return histories;
+/** The change histories the rules read: status changes (`fieldIds` keeps each answer to them). */
+const HISTORY_FIELD_IDS = ["status"];
+
+/**
+ * Every status change of the given issues (Cloud), oldest first, through the bulk changelog: up to 1,000
+ * issues a request, paged with `nextPageToken`, instead of each issue's own changelog pages.
+ */
+async function fetchHistoriesOf(scope: Scope, issueIds: string[]): Promise<Map<string, JsonValue[]>> {
+  const byIssue = new Map<string, JsonValue[]>(issueIds.map((id) => [id, []]));
+  for (let from = 0; from < issueIds.length; from += scope.pageSizes.bulkChangelogIssues) {
+    const chunk = issueIds.slice(from, from + scope.pageSizes.bulkChangelogIssues);
+    let token: string | undefined;
+    do {
+      const answer = await scope.client.fetchBulkChangelogs({
+        issueIdsOrKeys: chunk,
+        fieldIds: HISTORY_FIELD_IDS,
+        maxResults: scope.pageSizes.bulkChangelog,
+        nextPageToken: token,
+      });
+      const page = parseOr(
+        JiraBulkChangelogPageSchema,
+        answer,
+        "a bulk changelog page (POST /rest/api/3/changelog/bulkfetch)",
+      );
+      for (const log of page.issueChangeLogs ?? []) {
+        byIssue.get(log.issueId)?.push(...(log.changeHistories ?? []));
+      }
+      token = page.nextPageToken ?? undefined;
+    } while (token);
   }
+  return byIssue;
 }
 
-/** The records of one issue: itself, its comments, its status changes; fetching what the search left out. */
+/**
+ * Whether the histories a search embedded are all of them (`startAt + length >= total`): Cloud embeds the
+ * newest 40 at most (JRACLOUD-96459).
+ */
+export function hasAllHistories(changelog: JiraIssue["changelog"]): boolean {
+  if (!changelog) return true;
+  return (changelog.startAt ?? 0) + changelog.histories.length >= changelog.total;
+}
+
+/**
+ * Whether an issue's missing histories matter: when this pull has no lower bound, or when even the oldest
+ * embedded one is newer than it (more changes since the cursor than were embedded).
+ */
+function needsAllHistories(issue: JiraIssue, lowerBound: number | null): boolean {
+  if (hasAllHistories(issue.changelog)) return false;
+  if (lowerBound === null) return true;
+  const parsed = (issue.changelog?.histories ?? []).map((h) => JiraHistorySchema.safeParse(h));
+  const times = parsed.flatMap((h) => (h.success ? [h.data.created.getTime()] : []));
+  return times.length === 0 || Math.min(...times) >= lowerBound;
+}
+
+/** The records of one issue: itself, its comments, its status changes; fetching the comments the search left out. */
 async function fetchIssueRecords(
   scope: Scope,
   raw: JsonValue,
   issue: JiraIssue,
-  lowerBound: number | null,
+  fullHistories: JsonValue[] | undefined,
 ): Promise<RawRecord[]> {
   const context = { issueKey: issue.key, issueId: issue.id, siteUrl: scope.siteUrl };
   const records: RawRecord[] = [
@@ -220,20 +263,8 @@ async function fetchIssueRecords(
       : await fetchAllComments(scope, issue.key);
   for (const comment of comments) records.push({ type: "comment", data: comment, context });
 
-  const readHistories = (list: JsonValue[]) =>
-    list.map((data) => ({
-      data,
-      history: parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`),
-    }));
-  let histories = readHistories(issue.changelog?.histories ?? []);
-  if (scope.deployment === "cloud" && (issue.changelog?.total ?? 0) > histories.length) {
-    // Cloud embeds the newest histories. The older ones matter when this pull has no lower bound, or when
-    // even the oldest embedded one is newer than it (more changes since the cursor than were embedded).
-    const oldest = Math.min(...histories.map((h) => h.history.created.getTime()));
-    if (lowerBound === null || oldest >= lowerBound)
-      histories = readHistories(await fetchAllHistories(scope, issue.key));
-  }
-  for (const { data, history } of histories) {
+  for (const data of fullHistories ?? issue.changelog?.histories ?? []) {
+    const history = parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`);
     if (isStatusChange(history)) records.push({ type: "history", data, context });
   }
   return records;
@@ -360,13 +391,22 @@ export async function* pullJiraProject(
     const seen = { ...cursor.seen };
     let updatedMs = cursor.updatedMs;
     let lastId: string | null = null;
-    for (const raw of issues) {
-      const issue = parseOr(JiraIssueSchema, raw, "an issue of a search page");
+    const parsed = issues.map((raw) => ({
+      raw,
+      issue: parseOr(JiraIssueSchema, raw, "an issue of a search page"),
+    }));
+    const truncated = parsed
+      .filter(({ issue }) => seen[issue.id] !== issue.fields.updated.getTime())
+      .filter(({ issue }) => deployment === "cloud" && needsAllHistories(issue, lowerBound))
+      .map(({ issue }) => issue.id);
+    const histories =
+      truncated.length > 0 ? await fetchHistoriesOf(scope, truncated) : new Map<string, JsonValue[]>();
+    for (const { raw, issue } of parsed) {
       const updated = issue.fields.updated.getTime();
       known.add(Number(issue.id));
       lastId = issue.id;
       if (seen[issue.id] === updated) continue;
-      records.push(...(await fetchIssueRecords(scope, raw, issue, lowerBound)));
+      records.push(...(await fetchIssueRecords(scope, raw, issue, histories.get(issue.id))));
       seen[issue.id] = updated;
       updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
     }

@@ -174,6 +174,14 @@ export const JiraChangelogPageSchema = z.object({
   isLast: z.boolean().optional(),
 });
 
+/** `POST /rest/api/3/changelog/bulkfetch`: histories of several issues, oldest first; no token on the last page. */
+export const JiraBulkChangelogPageSchema = z.object({
+  issueChangeLogs: z
+    .array(z.object({ issueId: z.string(), changeHistories: z.array(z.json()).optional() }))
+    .optional(),
+  nextPageToken: z.string().nullish(),
+});
+
 /** Issue id and key only (`fields=id`), for the deletion check and for moved issues. */
 export const JiraIssueRefSchema = z.object({
   id: z.string(),

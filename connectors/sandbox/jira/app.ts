@@ -23,7 +23,8 @@ import {
  * documentation is silent. Cloud: enhanced search 50 by default, at most 100 issues a page when fields are
  * asked for and 5,000 for ids or keys only; it embeds at most 20 comments and 40 change histories an issue
  * (the migration notes of the enhanced search); comments 5,000 a page; changelog 100 a page. Data Center:
- * `jira.search.views.default.max` = 1,000, with every comment and history embedded.
+ * `jira.search.views.default.max` = 1,000, with every comment and history embedded. Bulk changelog
+ * (Cloud): up to 1,000 issues and 10 field ids a request, histories paged with `nextPageToken`.
  */
 export const JIRA_SANDBOX_LIMITS = {
   searchDefault: 50,
@@ -36,11 +37,23 @@ export const JIRA_SANDBOX_LIMITS = {
   commentsMax: 5000,
   changelogDefault: 100,
   changelogMax: 100,
+  bulkChangelogIssues: 1000,
+  bulkChangelogFields: 10,
+  bulkChangelogDefault: 1000,
+  bulkChangelogMax: 1000,
   projectsDefault: 50,
   projectsMax: 100,
 } as const;
 
 type Ctx = Context;
+type Json = ReturnType<typeof renderHistory>;
+
+const BulkChangelogRequestSchema = z.object({
+  issueIdsOrKeys: z.array(z.string()),
+  fieldIds: z.array(z.string()).optional(),
+  maxResults: z.number().int().positive().optional(),
+  nextPageToken: z.string().optional(),
+});
 
 /**
  * Jira's error body: `{"errorMessages": [...], "errors": {}}`
@@ -324,6 +337,57 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
       total: issue.histories.length,
       isLast,
       values: page.map((h) => renderHistory(ctx, h)),
+    });
+  });
+
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-changelog-bulkfetch-post
+  // "Returns a paginated list of all changelogs for given issues sorted by changelog date and issue IDs,
+  // starting from the oldest changelog and smallest issue ID"; up to 1,000 issues and 10 field ids.
+  app.post("/rest/api/:v/changelog/bulkfetch", async (c) => {
+    const version = versionOf(c);
+    if (version !== 3 || !isCloud) return jiraError(c, 404, "Not found");
+    const body = BulkChangelogRequestSchema.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return jiraError(c, 400, "The request body is invalid: issueIdsOrKeys is required.");
+    const { issueIdsOrKeys, fieldIds, nextPageToken } = body.data;
+    if (issueIdsOrKeys.length === 0 || issueIdsOrKeys.length > JIRA_SANDBOX_LIMITS.bulkChangelogIssues) {
+      return jiraError(c, 400, "issueIdsOrKeys must hold between 1 and 1000 issues.");
+    }
+    if ((fieldIds?.length ?? 0) > JIRA_SANDBOX_LIMITS.bulkChangelogFields) {
+      return jiraError(c, 400, "fieldIds may hold at most 10 field ids.");
+    }
+    const pageSize = Math.min(
+      body.data.maxResults ?? JIRA_SANDBOX_LIMITS.bulkChangelogDefault,
+      JIRA_SANDBOX_LIMITS.bulkChangelogMax,
+    );
+    const issues = issueIdsOrKeys
+      .map((idOrKey) => data.findIssue(idOrKey))
+      .filter((i): i is SandboxIssue => i !== undefined && !data.hiddenProjects.has(i.projectKey));
+    const wanted = fieldIds && fieldIds.length > 0 ? new Set(fieldIds) : null;
+    const all = issues
+      .flatMap((issue) =>
+        issue.histories.map((h) => ({
+          issue,
+          history: wanted ? { ...h, items: h.items.filter((i) => wanted.has(i.fieldId)) } : h,
+        })),
+      )
+      .filter((e) => e.history.items.length > 0)
+      .sort((a, b) => a.history.created - b.history.created || Number(a.issue.id) - Number(b.issue.id));
+    const offset = nextPageToken ? Number(Buffer.from(nextPageToken, "base64url").toString("utf8")) : 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset > all.length) {
+      return jiraError(c, 400, "The provided next page token is invalid or expired.");
+    }
+    const page = all.slice(offset, offset + pageSize);
+    const ctx = ctxOf(c, version);
+    const byIssue = new Map<string, Json[]>();
+    for (const { issue, history } of page) {
+      const list = byIssue.get(issue.id) ?? [];
+      list.push(renderHistory(ctx, history));
+      byIssue.set(issue.id, list);
+    }
+    const end = offset + page.length;
+    return c.json({
+      issueChangeLogs: [...byIssue].map(([issueId, changeHistories]) => ({ issueId, changeHistories })),
+      nextPageToken: end < all.length ? Buffer.from(String(end)).toString("base64url") : null,
     });
   });
 

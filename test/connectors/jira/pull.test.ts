@@ -37,7 +37,8 @@ describe.each(["cloud", "datacenter"] as const)("Jira pull (%s)", (deployment) =
       // One search page, PROJ-1's comments (24 > 20 embedded), PROJ-2's changelog (44 > 40 embedded).
       expect(searches).toBe(1);
       expect(jira.requests.count({ path: /\/comment/ })).toBe(1);
-      expect(jira.requests.count({ path: /\/changelog/ })).toBe(1);
+      expect(jira.requests.count({ path: /\/changelog\/bulkfetch$/ })).toBe(1);
+      expect(jira.requests.count({ path: /\/issue\/[^/]+\/changelog/ })).toBe(0);
     } else {
       // Data Center embeds every comment and history.
       expect(searches).toBe(1);
@@ -178,10 +179,48 @@ describe("Jira request efficiency", () => {
         issues
           .filter((i) => i.comments.length > 20)
           .reduce((n, i) => n + Math.ceil(i.comments.length / 5000), 0) +
-        issues
-          .filter((i) => i.histories.length > 40)
-          .reduce((n, i) => n + Math.ceil(i.histories.length / 100), 0);
+        Math.ceil(
+          issues.filter((i) => i.histories.length > 40).reduce((n, i) => n + i.histories.length, 0) / 1000,
+        );
       expect(jira.requests.entries.length).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    } finally {
+      await jira.close();
+    }
+  });
+});
+
+describe("Jira changelogs on Cloud", () => {
+  it("reads the histories of every issue a search page truncated in one bulk request, status only", async () => {
+    const data = buildSite("cloud");
+    const busy = ["PROJ-1", "PROJ-3", "PROJ-4"];
+    for (const key of busy) {
+      for (let i = 0; i < 45; i++) {
+        data.advance(60_000);
+        data.transition(key, i % 2 ? "To Do" : "In Progress", { by: "ana" });
+      }
+    }
+    const jira = await startJiraSandbox(data);
+    try {
+      const { pages } = await pullAll(quickJira, settingsFor(jira), "PROJ");
+      const histories = recordsOf(pages).filter((r) => r.type === "history");
+      for (const key of ["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]) {
+        const expected = data.issue(key).histories.filter((h) => h.items.some((i) => i.fieldId === "status"));
+        expect(histories.filter((r) => r.context?.issueKey === key)).toHaveLength(expected.length);
+      }
+      const bulk = jira.requests.entries.filter((e) => /\/changelog\/bulkfetch$/.test(e.path));
+      expect(bulk).toHaveLength(1);
+      expect(jira.requests.count({ path: /\/issue\/[^/]+\/changelog/ })).toBe(0);
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it("trusts embedded histories that are all of them, and asks for nothing more", async () => {
+    const data = buildSite("cloud");
+    const jira = await startJiraSandbox(data);
+    try {
+      await pullAll(quickJira, settingsFor(jira), "OPS");
+      expect(jira.requests.count({ path: /\/changelog/ })).toBe(0);
     } finally {
       await jira.close();
     }
