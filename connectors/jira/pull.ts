@@ -15,13 +15,14 @@
  * cursor) share one bulk changelog request (`POST /rest/api/3/changelog/bulkfetch`). A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
  */
 import { z } from "zod";
-import type { JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import type { CompleteItemList, JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryPolicy } from "./client.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
-import { isStatusChange, withoutSubPages } from "./map.ts";
+import { isStatusChange, itemIds, withoutSubPages } from "./map.ts";
 import {
   JiraBulkChangelogPageSchema,
+  JiraCommentRefSchema,
   JiraCommentsPageSchema,
   JiraEnhancedSearchPageSchema,
   JiraHistorySchema,
@@ -244,13 +245,16 @@ function needsAllHistories(issue: JiraIssue, lowerBound: number | null): boolean
   return times.length === 0 || Math.min(...times) >= lowerBound;
 }
 
-/** The records of one issue: itself, its comments, its status changes; fetching the comments the search left out. */
+/**
+ * The records of one issue: itself, its comments, its status changes; fetching the comments the search
+ * left out. Its comments are then all of them, so the list also says which stored ones were deleted.
+ */
 async function fetchIssueRecords(
   scope: Scope,
   raw: JsonValue,
   issue: JiraIssue,
   fullHistories: JsonValue[] | undefined,
-): Promise<RawRecord[]> {
+): Promise<{ records: RawRecord[]; comments: CompleteItemList }> {
   const context = { issueKey: issue.key, issueId: issue.id, siteUrl: scope.siteUrl };
   const records: RawRecord[] = [
     { type: "issue", data: withoutSubPages(raw), context: { siteUrl: scope.siteUrl } },
@@ -261,13 +265,18 @@ async function fetchIssueRecords(
     embedded && embedded.total <= embedded.comments.length
       ? embedded.comments
       : await fetchAllComments(scope, issue.key);
-  for (const comment of comments) records.push({ type: "comment", data: comment, context });
+  const commentIds: string[] = [];
+  for (const comment of comments) {
+    const ref = parseOr(JiraCommentRefSchema, comment, `a comment of ${issue.key}`);
+    commentIds.push(itemIds.comment(ref.id));
+    records.push({ type: "comment", data: comment, context });
+  }
 
   for (const data of fullHistories ?? issue.changelog?.histories ?? []) {
     const history = parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`);
     if (isStatusChange(history)) records.push({ type: "history", data, context });
   }
-  return records;
+  return { records, comments: { parentTaskKey: issue.key, kind: "comment", externalIds: commentIds } };
 }
 
 /** Ids of issues gone from the project since the cursor: deleted (a tombstone) or moved (just dropped). */
@@ -388,6 +397,7 @@ export async function* pullJiraProject(
       issues = issues.slice(1);
     }
     const records: RawRecord[] = [];
+    const completeLists: CompleteItemList[] = [];
     const seen = { ...cursor.seen };
     let updatedMs = cursor.updatedMs;
     let lastId: string | null = null;
@@ -406,7 +416,9 @@ export async function* pullJiraProject(
       known.add(Number(issue.id));
       lastId = issue.id;
       if (seen[issue.id] === updated) continue;
-      records.push(...(await fetchIssueRecords(scope, raw, issue, histories.get(issue.id))));
+      const read = await fetchIssueRecords(scope, raw, issue, histories.get(issue.id));
+      records.push(...read.records);
+      completeLists.push(read.comments);
       seen[issue.id] = updated;
       updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
     }
@@ -417,7 +429,7 @@ export async function* pullJiraProject(
       seen: Object.fromEntries(Object.entries(seen).filter(([, at]) => at >= keepFrom)),
       known: toRanges(known),
     };
-    yield { stream: ISSUES_STREAM, records, cursor };
+    yield { stream: ISSUES_STREAM, records, ...(completeLists.length > 0 ? { completeLists } : {}), cursor };
     const next: { token?: string; startAt: number } | null = page.next;
     if (next && deployment === "datacenter" && lastId !== null) {
       position = { startAt: next.startAt - 1 };

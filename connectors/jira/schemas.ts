@@ -51,6 +51,9 @@ export const JiraAdfNodeSchema: z.ZodType<JiraAdfNode> = z.object({
 /** A body or description: ADF on v3, wiki markup text on v2. */
 export const JiraBodySchema = z.union([z.string(), JiraAdfNodeSchema]).nullish();
 
+/** A comment's id alone: what a full comment list says is still there. */
+export const JiraCommentRefSchema = z.object({ id: z.string() });
+
 export const JiraCommentSchema = z.object({
   id: z.string(),
   self: z.string().optional(),

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { listSources } from "../../../connectors/registry.ts";
 import {
   commentEventPayload,
   issueEventPayload,
@@ -14,7 +15,9 @@ import {
   startJiraSandbox,
 } from "../../../connectors/sandbox/jira/index.ts";
 import type { WebhookRequest } from "../../../connectors/types.ts";
+import { parseFlagSettings } from "../../../src/flags/flag-settings.ts";
 import type { Db } from "../../../src/store/db.ts";
+import { loadFlagsOfTasks } from "../../../src/store/flag-store.ts";
 import { queryRows } from "../../../src/store/rows.ts";
 import { loadTimelineItems } from "../../../src/store/task-queries.ts";
 import { createLinker } from "../../../src/sync/linker.ts";
@@ -199,6 +202,40 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       const parsed = quickJira.webhook.parse(req, settings);
       if (parsed.type !== "records") throw new Error(`expected records, got ${parsed.type}`);
       await savePush(ctx.db, quickJira, parsed, { linker: linkerFor(), now: FIXED_NOW });
+    }
+  });
+});
+
+describeEachDatabase("Jira comments deleted without a push", (ctx) => {
+  const flagSettings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "acme.dev" }, listSources());
+  const openQuestions = async (key: string) =>
+    (await loadFlagsOfTasks(ctx.db, [key])).filter(
+      (f) => f.kind === "unanswered_question" && f.resolvedAt === null,
+    );
+
+  it("drops a question deleted in Jira from the timeline at the next sync, and stops flagging it", async () => {
+    const data = buildSite("cloud");
+    const question = data.addComment("PROJ-3", {
+      author: "client",
+      body: [{ mention: "ana" }, " could you send us the staging credentials form again?"],
+    });
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira);
+      const sources = [{ connector: quickJira, settings }];
+      await syncOnce(ctx.db, sources, { flagSettings });
+      expect(await openQuestions("PROJ-3")).toHaveLength(1);
+
+      data.advance(60_000);
+      data.deleteComment(question.id);
+      const report = await syncOnce(ctx.db, sources, { mode: "sync", flagSettings });
+      expect(report.sources[0]!.errors).toEqual([]);
+      expect((await itemText(ctx.db, `comment:${question.id}`))?.deleted_at).not.toBeNull();
+      const timeline = await loadTimelineItems(ctx.db, "PROJ-3");
+      expect(timeline.map((i) => i.text)).not.toContain(expect.stringContaining("staging credentials"));
+      expect(await openQuestions("PROJ-3")).toEqual([]);
+    } finally {
+      await jira.close();
     }
   });
 });
