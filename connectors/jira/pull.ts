@@ -87,6 +87,12 @@ export const JiraCursorSchema = z.object({
   seen: z.record(z.string(), z.number()),
   /** Every issue id of the project seen so far, as [first, last] ranges: what a deletion is found against. */
   known: z.array(z.tuple([z.number(), z.number()])),
+  /**
+   * Issue ids gone from the list that answered 404 in the last sync pass. Jira answers 404 also for an
+   * issue the account may no longer see, which can be a passing permission change: an issue is deleted only
+   * when it answers 404 in two passes in a row.
+   */
+  missing: z.array(z.number()).default([]),
 });
 export type JiraCursor = z.infer<typeof JiraCursorSchema>;
 
@@ -279,11 +285,15 @@ async function fetchIssueRecords(
   return { records, comments: { parentTaskKey: issue.key, kind: "comment", externalIds: commentIds } };
 }
 
-/** Ids of issues gone from the project since the cursor: deleted (a tombstone) or moved (just dropped). */
+/**
+ * Ids of issues gone from the project since the cursor: deleted (a tombstone once a 404 has been seen in two
+ * passes in a row), missing (a first 404), or moved (just dropped).
+ */
 async function findDeletions(
   scope: Scope,
   known: Set<number>,
-): Promise<{ listed: Set<number>; deletions: Tombstone[] }> {
+  wasMissing: ReadonlySet<number>,
+): Promise<{ listed: Set<number>; missing: number[]; deletions: Tombstone[] }> {
   const listed = new Set<number>();
   const jql = `project = "${scope.project}"`;
   let position: { token?: string | undefined; startAt: number } | null = { startAt: 0 };
@@ -296,10 +306,11 @@ async function findDeletions(
     position = page.next;
   }
   const deletions: Tombstone[] = [];
+  const missing: number[] = [];
   for (const id of known) {
     if (listed.has(id) || scope.signal.aborted) continue;
-    // Gone from the list: a 404 means deleted; an answer means moved to another project (or not yet in the
-    // search index), and its new project's pull has it.
+    // Gone from the list: an answer means moved to another project (or not yet in the search index), and
+    // its new project's pull has it; a 404 means deleted, or hidden from the account.
     try {
       const ref = parseOr(
         JiraIssueRefSchema,
@@ -309,11 +320,16 @@ async function findDeletions(
       if (ref.fields?.project?.key === scope.project) listed.add(id);
     } catch (err) {
       if (!(err instanceof ConnectorError) || err.kind !== "not_found") throw err;
-      // Jira does not say when: the sync's clock stands in.
-      deletions.push({ type: "task", externalId: String(id), at: null });
+      if (wasMissing.has(id)) {
+        // Jira does not say when: the sync's clock stands in.
+        deletions.push({ type: "task", externalId: String(id), at: null });
+      } else {
+        missing.push(id);
+        listed.add(id);
+      }
     }
   }
-  return { listed, deletions };
+  return { listed, missing, deletions };
 }
 
 /**
@@ -355,6 +371,7 @@ export async function* pullJiraProject(
         fromMs: request.mode === "backfill" ? since : null,
         seen: {},
         known: [],
+        missing: [],
       };
   // A backfill reaching further back than the history pulled so far reads again from there.
   if (
@@ -441,10 +458,14 @@ export async function* pullJiraProject(
   }
 
   if (request.mode === "sync" && previous && !signal.aborted) {
-    const { listed, deletions } = await findDeletions(scope, known);
+    const { listed, missing, deletions } = await findDeletions(scope, known, new Set(cursor.missing));
     const stillKnown = toRanges(listed);
-    if (deletions.length > 0 || JSON.stringify(stillKnown) !== JSON.stringify(cursor.known)) {
-      cursor = { ...cursor, known: stillKnown };
+    if (
+      deletions.length > 0 ||
+      JSON.stringify(stillKnown) !== JSON.stringify(cursor.known) ||
+      JSON.stringify(missing) !== JSON.stringify(cursor.missing)
+    ) {
+      cursor = { ...cursor, known: stillKnown, missing };
       yield { stream: ISSUES_STREAM, records: [], deletions, cursor };
     }
   }

@@ -130,6 +130,8 @@ function checkAuth(data: JiraDataset, header: string | undefined): boolean {
 export function createJiraSandboxApp(data: JiraDataset): Hono {
   const app = new Hono();
   const isCloud = data.deployment === "cloud";
+  const isVisible = (issue: SandboxIssue) =>
+    !data.hiddenProjects.has(issue.projectKey) && !data.hiddenIssues.has(issue.key);
   const ctxOf = (c: Ctx, version: ApiVersion): RenderContext => ({
     data,
     baseUrl: new URL(c.req.url).origin,
@@ -267,7 +269,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const limits = {
@@ -289,7 +291,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const startAt = intParam(c, "startAt", 0);
@@ -317,7 +319,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version || !isCloud) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const startAt = intParam(c, "startAt", 0);
@@ -361,7 +363,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     );
     const issues = issueIdsOrKeys
       .map((idOrKey) => data.findIssue(idOrKey))
-      .filter((i): i is SandboxIssue => i !== undefined && !data.hiddenProjects.has(i.projectKey));
+      .filter((i): i is SandboxIssue => i !== undefined && isVisible(i));
     const wanted = fieldIds && fieldIds.length > 0 ? new Set(fieldIds) : null;
     const all = issues
       .flatMap((issue) =>

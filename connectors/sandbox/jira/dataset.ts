@@ -214,6 +214,11 @@ export class JiraDataset {
   readonly deletions: SandboxDeletion[] = [];
   /** Projects the API user cannot browse: JQL over them fails as over a project that does not exist. */
   readonly hiddenProjects = new Set<string>();
+  /**
+   * Issues (by key) under a security level the API user is not in, or briefly out of reach while an admin
+   * changes a permission scheme: searches leave them out and reading one answers 404, as for a deleted one.
+   */
+  readonly hiddenIssues = new Set<string>();
   private clock: number;
   private nextId = 10000;
   private readonly keyCounters = new Map<string, number>();
