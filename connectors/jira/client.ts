@@ -13,7 +13,7 @@ import { abortableSleep } from "../kit/abortable-sleep.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, errorKindOfStatus } from "../types.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
-import { deploymentOfHost } from "./config.ts";
+import { deploymentOfHost, isGatewayRoot } from "./config.ts";
 import { JiraErrorBodySchema, JiraServerInfoSchema } from "./schemas.ts";
 
 export interface JiraRetryPolicy {
@@ -351,4 +351,22 @@ export async function fetchJiraDeployment(
   const deployment: JiraDeployment = info.deploymentType === "Cloud" ? "cloud" : "datacenter";
   detected.set(settings.baseUrl, deployment);
   return deployment;
+}
+
+const siteUrls = new Map<string, string>();
+
+/**
+ * The address people open the site at, for links: JIRA_BASE_URL itself, or behind the API gateway what
+ * `serverInfo` names as `baseUrl` (asked once per API root and process).
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-server-info/
+ */
+export async function fetchJiraSiteUrl(settings: JiraSettings, client: JiraClient): Promise<string> {
+  if (!isGatewayRoot(settings.baseUrl)) return settings.baseUrl;
+  const known = siteUrls.get(settings.baseUrl);
+  if (known) return known;
+  const info = JiraServerInfoSchema.parse(await client.fetchServerInfo());
+  const site =
+    info.baseUrl && URL.canParse(info.baseUrl) ? info.baseUrl.replace(/\/+$/, "") : settings.baseUrl;
+  siteUrls.set(settings.baseUrl, site);
+  return site;
 }

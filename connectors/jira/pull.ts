@@ -17,7 +17,13 @@
 import { z } from "zod";
 import type { CompleteItemList, JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
-import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryPolicy } from "./client.ts";
+import {
+  createJiraClient,
+  fetchJiraDeployment,
+  fetchJiraSiteUrl,
+  type JiraClient,
+  type JiraRetryPolicy,
+} from "./client.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
 import { isStatusChange, itemIds, withoutSubPages } from "./map.ts";
 import {
@@ -357,7 +363,7 @@ export async function* pullJiraProject(
     pageSizes: { ...JIRA_PAGE_SIZES, ...options.pageSizes },
     deployment,
     project: request.scope,
-    siteUrl: settings.baseUrl,
+    siteUrl: await fetchJiraSiteUrl(settings, client),
     signal,
   };
 

@@ -205,6 +205,8 @@ export const JiraProjectPageSchema = z.object({
 
 /** `GET /rest/api/2/serverInfo`: `deploymentType` is `Cloud` on Cloud, `Server` on Data Center. */
 export const JiraServerInfoSchema = z.object({
+  /** The site's own address (`https://your-domain.atlassian.net`), also behind the API gateway. */
+  baseUrl: z.string().optional(),
   deploymentType: z.string().optional(),
   version: z.string().optional(),
 });

@@ -158,7 +158,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
   app.get("/rest/api/:v/serverInfo", (c) => {
     if (!versionOf(c)) return jiraError(c, 404, "Not found");
     return c.json({
-      baseUrl: new URL(c.req.url).origin,
+      baseUrl: data.siteUrl ?? new URL(c.req.url).origin,
       version: isCloud ? "1001.0.0-SNAPSHOT" : "9.12.15",
       versionNumbers: isCloud ? [1001, 0, 0] : [9, 12, 15],
       deploymentType: isCloud ? "Cloud" : "Server",
@@ -435,5 +435,16 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
   });
 
   app.notFound((c) => jiraError(c, 404, "Not found"));
-  return app;
+  if (!isCloud) return app;
+  // Cloud's API gateway for OAuth 2.0 (3LO) apps and scoped API tokens: the same API under
+  // https://api.atlassian.com/ex/jira/<cloudId>/rest/… (https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/).
+  const site = new Hono();
+  site.all("/ex/jira/:cloudId/*", (c) => {
+    if (c.req.param("cloudId") !== data.cloudId) return jiraError(c, 404, "Not found");
+    const url = new URL(c.req.url);
+    url.pathname = url.pathname.slice(`/ex/jira/${data.cloudId}`.length);
+    return app.fetch(new Request(url, c.req.raw));
+  });
+  site.route("/", app);
+  return site;
 }

@@ -127,6 +127,13 @@ export interface JiraDatasetOptions {
   userTimeZone?: string;
   /** The data set's clock at the start (default 2026-03-02T09:00:00Z). */
   now?: When;
+  /**
+   * Cloud: the site's own address (`https://your-domain.atlassian.net`), which `serverInfo` names as
+   * `baseUrl`, and the id of the site behind the API gateway's `/ex/jira/<cloudId>`. Unset: the address the
+   * sandbox is reached at, and a fixed id.
+   */
+  siteUrl?: string;
+  cloudId?: string;
 }
 
 function toMillis(when: When): number {
@@ -205,6 +212,8 @@ export class JiraDataset {
   readonly email: string;
   readonly apiToken: string;
   readonly userTimeZone: string;
+  readonly siteUrl: string | null;
+  readonly cloudId: string;
   readonly users = new Map<string, SandboxUser>();
   readonly projects = new Map<string, SandboxProject>();
   readonly statuses: SandboxStatus[] = DEFAULT_STATUSES.map((s) => ({ ...s }));
@@ -228,6 +237,8 @@ export class JiraDataset {
     this.email = options.email ?? "sync-bot@example.com";
     this.apiToken = options.apiToken ?? "sandbox-api-token";
     this.userTimeZone = options.userTimeZone ?? "UTC";
+    this.siteUrl = options.siteUrl ?? null;
+    this.cloudId = options.cloudId ?? "11111111-2222-3333-4444-555555555555";
     this.clock = toMillis(options.now ?? "2026-03-02T09:00:00Z");
   }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJiraConnector } from "../../../connectors/jira/index.ts";
 import {
   buildBulkJiraDataset,
+  JiraDataset,
   type JiraSandbox,
   startJiraSandbox,
 } from "../../../connectors/sandbox/jira/index.ts";
@@ -248,6 +249,30 @@ describe("Jira changelogs on Cloud", () => {
     try {
       await pullAll(quickJira, settingsFor(jira), "OPS");
       expect(jira.requests.count({ path: /\/changelog/ })).toBe(0);
+    } finally {
+      await jira.close();
+    }
+  });
+});
+
+describe("Jira behind Atlassian's API gateway", () => {
+  it("links to the site's own address, not to api.atlassian.com/ex/jira/<cloudId>", async () => {
+    const data = new JiraDataset({ siteUrl: "https://acme.atlassian.net" });
+    data.addUser("ana", { displayName: "Ana Lima" }).addProject("PROJ", "Client portal");
+    const issue = data.addIssue({ project: "PROJ", summary: "Login fails", reporter: "ana" });
+    data.addComment(issue.key, { author: "ana", body: "Looking into it." });
+    data.transition(issue.key, "In Progress", { by: "ana" });
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira, {
+        JIRA_BASE_URL: `${jira.url}/ex/jira/${data.cloudId}`,
+        JIRA_PROJECTS: "PROJ",
+      });
+      const { pages } = await pullAll(quickJira, settings, "PROJ");
+      const mapped = recordsOf(pages).map((r) => quickJira.map(r));
+      const urls = mapped.flatMap((m) => [...(m.tasks ?? []), ...(m.items ?? [])].map((x) => x.url));
+      expect(urls.length).toBeGreaterThanOrEqual(3);
+      for (const url of urls) expect(url).toMatch(/^https:\/\/acme\.atlassian\.net\/browse\/PROJ-1\b/);
     } finally {
       await jira.close();
     }
