@@ -47,6 +47,11 @@ export interface CompleteItemList {
   parentTaskKey: string;
   kind: ItemKind;
   externalIds: string[];
+  /**
+   * When the list was true (the task's own updated time): an item created after it may be missing only
+   * because the source's search index lagged behind a push, so it is left alone.
+   */
+  asOf: Date;
 }
 
 /**

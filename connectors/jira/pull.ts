@@ -288,7 +288,15 @@ async function fetchIssueRecords(
     const history = parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`);
     if (isStatusChange(history)) records.push({ type: "history", data, context });
   }
-  return { records, comments: { parentTaskKey: issue.key, kind: "comment", externalIds: commentIds } };
+  return {
+    records,
+    comments: {
+      parentTaskKey: issue.key,
+      kind: "comment",
+      externalIds: commentIds,
+      asOf: issue.fields.updated,
+    },
+  };
 }
 
 /**

@@ -437,14 +437,20 @@ async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<
 async function writeMissingFromLists(db: Db, page: PageWrite, now: Date): Promise<string[]> {
   const lists = page.completeLists ?? [];
   if (lists.length === 0) return [];
-  const rows = lists.map((l) => ({ task_key: l.parentTaskKey, kind: l.kind, keep: l.externalIds }));
+  const rows = lists.map((l) => ({
+    task_key: l.parentTaskKey,
+    kind: l.kind,
+    keep: l.externalIds,
+    as_of: iso(l.asOf),
+  }));
   const written = await pageRows<{ id: string }>(
     db,
     sql`update items i set deleted_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
-        from jsonb_to_recordset(${json(rows)}::jsonb) as d(task_key text, kind text, keep jsonb), item_links l
+        from jsonb_to_recordset(${json(rows)}::jsonb) as d(task_key text, kind text, keep jsonb, as_of timestamptz),
+             item_links l
         where l.task_key = d.task_key and l.rule = 'source_parent' and not l.removed and l.item_id = i.id
           and i.source = ${page.source} and i.kind = d.kind and i.deleted_at is null
-          and not (d.keep @> to_jsonb(i.external_id))
+          and i.at <= d.as_of and not (d.keep @> to_jsonb(i.external_id))
         returning i.id`,
   );
   return written.map((r) => r.id);

@@ -243,3 +243,39 @@ describeEachDatabase("Jira comments deleted without a push", (ctx) => {
     }
   });
 });
+
+describeEachDatabase("Jira comments a lagging search has not seen yet", (ctx) => {
+  it("keeps a pushed comment newer than the issue as the search saw it", async () => {
+    const data = buildSite("cloud");
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira, { JIRA_WEBHOOK_SECRET: SECRET });
+      const sources = [{ connector: quickJira, settings }];
+      await syncOnce(ctx.db, sources);
+      // A comment arrives by push; the search index has not seen it yet, nor the issue's new updated time.
+      const issue = data.issue("PROJ-3");
+      data.advance(60_000);
+      data.transition("PROJ-3", "In Progress", { by: "ana" });
+      const indexed = { updated: issue.updated, comments: [...issue.comments] };
+      data.advance(60_000);
+      const comment = data.addComment("PROJ-3", { author: "ana", body: "Sent the credentials form again." });
+      const signed = signedDelivery(commentEventPayload(data, jira.url, "comment_created", issue, comment), {
+        secret: SECRET,
+      });
+      const parsed = quickJira.webhook.parse(
+        { url: "http://localhost/webhooks/jira", headers: signed.headers, body: signed.body, now: FIXED_NOW },
+        settings,
+      );
+      if (parsed.type !== "records") throw new Error("expected records");
+      await savePush(ctx.db, quickJira, parsed, { linker: linkerFor(), now: FIXED_NOW });
+      issue.comments = indexed.comments;
+      issue.updated = indexed.updated;
+
+      const report = await syncOnce(ctx.db, sources, { mode: "sync" });
+      expect(report.sources[0]!.errors).toEqual([]);
+      expect((await itemText(ctx.db, `comment:${comment.id}`))?.deleted_at).toBeNull();
+    } finally {
+      await jira.close();
+    }
+  });
+});
