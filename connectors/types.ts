@@ -39,6 +39,22 @@ export interface Tombstone {
 }
 
 /**
+ * Every item of one kind under one task, as the source listed them in full (all of an issue's comments): a
+ * stored item of that kind under that task and not in the list was deleted without a push we saw.
+ */
+export interface CompleteItemList {
+  /** The task key as the timeline stores it (what `map` gives as `parentTaskKey`). */
+  parentTaskKey: string;
+  kind: ItemKind;
+  externalIds: string[];
+  /**
+   * When the list was true (the task's own updated time): an item created after it may be missing only
+   * because the source's search index lagged behind a push, so it is left alone.
+   */
+  asOf: Date;
+}
+
+/**
  * A slice of one stream of one scope. The engine commits the page's records and `cursor` in one
  * transaction, so a pull killed at any moment resumes from the last committed page.
  */
@@ -47,6 +63,8 @@ export interface PulledPage {
   stream: string;
   records: RawRecord[];
   deletions?: Tombstone[];
+  /** Full lists read in this page: what is stored under them and missing from them is tombstoned. */
+  completeLists?: CompleteItemList[];
   /** Where this stream continues after this page; handed back in `PullRequest.cursors[stream]`. */
   cursor: JsonValue;
 }

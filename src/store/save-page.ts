@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type {
+  CompleteItemList,
   Identity,
   IdentityRef,
   JsonValue,
@@ -32,6 +33,8 @@ export interface PageWrite {
   items: Array<{ item: MappedItem; raw: RawRecord }>;
   identities: Identity[];
   deletions: Tombstone[];
+  /** Full lists of a task's items of one kind (a pull's): the stored ones missing from them are tombstoned. */
+  completeLists?: CompleteItemList[];
   /** The cursor this page moves, committed with it. */
   cursor?: { scopeId: number; stream: string; value: JsonValue };
 }
@@ -231,6 +234,8 @@ export async function writePage(
     writeItemTombstones(db, page, options.now),
     writeTaskTombstones(db, page, options.now),
   ]);
+  // After the page's own items are written, so that an item new in the list is not taken for a missing one.
+  goneItems.push(...(await writeMissingFromLists(db, page, options.now)));
   result.tasksNew = taskWrite.inserted;
   result.tasksUpdated = taskWrite.updated;
   for (const key of taskWrite.changed) changed.add(key);
@@ -423,6 +428,29 @@ async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<
     sql`update items i set deleted_at = d.at, updated_at = ${iso(now)}::timestamptz
         from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)
         where i.source = ${page.source} and i.external_id = d.external_id and i.deleted_at is null
+        returning i.id`,
+  );
+  return written.map((r) => r.id);
+}
+
+/** Items stored under a task and missing from the source's full list of them: deleted there. */
+async function writeMissingFromLists(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  const lists = page.completeLists ?? [];
+  if (lists.length === 0) return [];
+  const rows = lists.map((l) => ({
+    task_key: l.parentTaskKey,
+    kind: l.kind,
+    keep: l.externalIds,
+    as_of: iso(l.asOf),
+  }));
+  const written = await pageRows<{ id: string }>(
+    db,
+    sql`update items i set deleted_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json(rows)}::jsonb) as d(task_key text, kind text, keep jsonb, as_of timestamptz),
+             item_links l
+        where l.task_key = d.task_key and l.rule = 'source_parent' and not l.removed and l.item_id = i.id
+          and i.source = ${page.source} and i.kind = d.kind and i.deleted_at is null
+          and i.at <= d.as_of and not (d.keep @> to_jsonb(i.external_id))
         returning i.id`,
   );
   return written.map((r) => r.id);
