@@ -81,5 +81,58 @@ export async function toReadableFlags<F extends { reason: string; evidence: stri
   return flags.map((f) => toReadableFlag(f, (id) => hidden.has(id)));
 }
 
+/** A jsonb or json column as one driver parses it and the other answers it (text). */
+const toList = (value: unknown): string[] | null => {
+  const list: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  return Array.isArray(list) ? list.filter((k): k is string => typeof k === "string") : null;
+};
+
+/**
+ * Who may read each of these items: null when everyone on the team may, else its thread's audience (the
+ * union of the audiences of the items of its thread), for the digest's pure composition.
+ */
+export async function loadItemAudiences(
+  db: Db,
+  itemIds: readonly string[],
+): Promise<Map<string, string[] | null>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; audience: unknown }>(
+    db,
+    sql`select i.id, case when i.audience is null then null else (
+          select coalesce(jsonb_agg(distinct k.key), '[]'::jsonb)
+          from items m cross join lateral jsonb_array_elements_text(m.audience) as k(key)
+          where m.id = i.id
+             or (i.thread_id is not null and m.source = i.source and m.thread_id = i.thread_id
+                 and m.audience is not null)) end as audience
+        from items i
+        where i.id in (select jsonb_array_elements_text(${JSON.stringify([...new Set(itemIds)])}::jsonb))`,
+  );
+  return new Map(rows.map((r) => [r.id, r.audience === null ? null : (toList(r.audience) ?? [])]));
+}
+
+/**
+ * The keys naming every person the store knows (see `loadReaderKeys`), by each address of theirs: how the
+ * digest, which knows its recipients by email, finds what each may read.
+ */
+export async function loadReadersByAddress(db: Db): Promise<Map<string, string[]>> {
+  const rows = await queryRows<{ person_id: string; keys: unknown }>(
+    db,
+    sql`with keys(person_id, k) as (
+          select coalesce(p.merged_into, p.id), p.email from people p
+          union all select i.person_id, i.external_id from identities i
+          union all select i.person_id, i.email from identities i
+          union all select i.person_id, unnest(i.emails) from identities i
+        )
+        select person_id, json_agg(distinct lower(k)) as keys from keys
+        where k is not null and k <> '' group by person_id`,
+  );
+  const byAddress = new Map<string, string[]>();
+  for (const r of rows) {
+    const keys = toList(r.keys) ?? [];
+    for (const key of keys) if (key.includes("@")) byAddress.set(key, keys);
+  }
+  return byAddress;
+}
+
 /** The reader keys as a set, for the pure rule. */
 export const toReaderSet = (reader: ItemReader): ReaderKeys => (reader === null ? null : new Set(reader));
