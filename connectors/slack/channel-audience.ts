@@ -26,10 +26,17 @@ export async function fetchChannelAudience(
   client: SlackClient,
   channel: string,
   log: SlackLog,
+  /** What this pull's conversations.info already said (null: it could not be read), so it is not asked twice. */
+  known?: { isPrivate: boolean | null },
 ): Promise<ChannelAudience> {
   try {
-    const info = parseAnswer(SlackConversationInfoSchema, await client.fetchChannel(channel), "conversations.info");
-    if (info.channel.is_private !== true) return { isPrivate: false, members: [] };
+    let isPrivate = known?.isPrivate;
+    if (isPrivate === null) return unknownAudience(channel, log, "conversations.info could not be read");
+    if (isPrivate === undefined) {
+      const answer = await client.fetchChannel(channel);
+      isPrivate = parseAnswer(SlackConversationInfoSchema, answer, "conversations.info").channel.is_private;
+    }
+    if (isPrivate !== true) return { isPrivate: false, members: [] };
     const members: string[] = [];
     let cursor: string | undefined;
     do {
@@ -44,12 +51,16 @@ export async function fetchChannelAudience(
     return { isPrivate: true, members };
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.kind !== "forbidden") throw err;
-    log.warn(
-      { channel, reason: err.message },
-      "who may read the channel is unknown: its messages show to admins only (grant channels:read and groups:read)",
-    );
-    return { isPrivate: true, members: [] };
+    return unknownAudience(channel, log, err.message);
   }
+}
+
+function unknownAudience(channel: string, log: SlackLog, reason: string): ChannelAudience {
+  log.warn(
+    { channel, reason },
+    "who may read the channel is unknown: its messages show to admins only (grant channels:read and groups:read)",
+  );
+  return { isPrivate: true, members: [] };
 }
 
 /** The audience as a message record's context carries it (`channelPrivate`, `channelMembers`). */

@@ -50,6 +50,8 @@ export interface ChannelRead {
   historyLatest: string | undefined;
   /** Who may read the channel, read once a pull before its first page of messages (null: not yet). */
   audience: ChannelAudience | null;
+  /** Whether this pull's conversations.info found the channel private (null: unreadable; absent: not asked). */
+  infoPrivate?: { isPrivate: boolean | null };
 }
 
 /** The state of a pull that continues or starts `pass` of `cursor`. */
@@ -180,7 +182,7 @@ async function fetchBufferedRecords(read: ChannelRead): Promise<RawRecord[]> {
   const { buffer, directory, channel, cursor } = read;
   if (buffer.length === 0) return [];
   const { url: workspaceUrl, home } = await fetchWorkspace(read);
-  read.audience ??= await fetchChannelAudience(read.client, channel, read.log);
+  read.audience ??= await fetchChannelAudience(read.client, channel, read.log, read.infoPrivate);
   const audience = toAudienceContext(read.audience);
   const records: RawRecord[] = [];
   const ids = new Set<string>();

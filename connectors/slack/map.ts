@@ -235,8 +235,9 @@ function mapMessage(record: RawRecord): Mapped {
     meta,
     parentTaskKey: null,
     editedAt: m.edited ? toSlackDate(m.edited.ts) : null,
-    audience: toChannelAudience(record.context),
   };
+  const audience = toChannelAudience(record.context);
+  if (audience !== null) item.audience = audience;
   return { items: [item] };
 }
 
