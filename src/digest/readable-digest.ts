@@ -18,7 +18,7 @@ export function toReadableDigest(digest: Digest, input: DigestInput, options: Di
     const evidence = e.evidence.filter((x) => !isHidden(x.id));
     const link = evidence.find((x) => x.url);
     const task = input.tasks.get(e.taskKey);
-    const linkSource = link ? (link.id.slice(0, link.id.indexOf(":")) || e.source) : e.source;
+    const linkSource = link ? link.id.slice(0, link.id.indexOf(":")) || e.source : e.source;
     return {
       ...e,
       reason: HIDDEN_EVIDENCE_REASON,

@@ -19,7 +19,6 @@ import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
-import { type ItemReader, loadHiddenItemIds, loadReaderKeys } from "../store/item-audience.ts";
 import {
   loadStateHistory,
   type StateAction,
@@ -50,6 +49,7 @@ import {
   saveTaskDone,
   saveTaskMuted,
 } from "../store/inbox-state.ts";
+import { type ItemReader, loadHiddenItemIds, loadReaderKeys } from "../store/item-audience.ts";
 import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";

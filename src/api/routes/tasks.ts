@@ -9,8 +9,8 @@ import {
   TimelineSchema,
   taskListQuerySchema,
 } from "../../model/api-schemas.ts";
-import { removeManualLink, saveManualLink } from "../../store/manual-links.ts";
 import { loadHiddenItemIds } from "../../store/item-audience.ts";
+import { removeManualLink, saveManualLink } from "../../store/manual-links.ts";
 import { loadTask, loadTaskPage, loadTimelineItems } from "../../store/task-queries.ts";
 import { decodeTaskCursor, encodeTaskCursor, isTaskCursor } from "../cursor.ts";
 import type { RouteDeps } from "../deps.ts";
