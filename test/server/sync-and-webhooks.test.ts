@@ -101,7 +101,9 @@ describeEachDatabase("sync and webhooks through the app", (ctx) => {
     });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ error: { code: "unauthorized" } });
-    expect((await loadTimelineItems(ctx.db, "acme/web#2", null)).map((i) => i.text)).not.toContain(comment.body);
+    expect((await loadTimelineItems(ctx.db, "acme/web#2", null)).map((i) => i.text)).not.toContain(
+      comment.body,
+    );
 
     changed.length = 0;
     const good = await app.request("/webhooks/github", {

@@ -136,7 +136,9 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       ["PROJ-3", "Blocked", false],
       ["PROJ-4", "Done", true],
     ]);
-    const changes = (await loadTimelineItems(ctx.db, "PROJ-2", null)).filter((i) => i.kind === "status_change");
+    const changes = (await loadTimelineItems(ctx.db, "PROJ-2", null)).filter(
+      (i) => i.kind === "status_change",
+    );
     expect(changes.at(-1)).toMatchObject({ text: "To Do → Done" });
     // PROJ: one search, PROJ-1's comments (24 > 20 embedded), the id list, the deleted issue's 404.
     // OPS: one search, the id list.
