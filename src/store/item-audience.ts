@@ -5,7 +5,7 @@
  * person's email and every identity's id and addresses, of them and of anyone merged into them.
  */
 import { type SQL, sql } from "drizzle-orm";
-import { type ReaderKeys, toReadableFlag } from "../model/audience.ts";
+import { toReadableFlag } from "../model/audience.ts";
 import type { Db } from "./db.ts";
 import { queryRows } from "./rows.ts";
 
@@ -133,6 +133,3 @@ export async function loadReadersByAddress(db: Db): Promise<Map<string, string[]
   }
   return byAddress;
 }
-
-/** The reader keys as a set, for the pure rule. */
-export const toReaderSet = (reader: ItemReader): ReaderKeys => (reader === null ? null : new Set(reader));
