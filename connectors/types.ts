@@ -173,6 +173,12 @@ export interface MappedItem {
   editedAt: Date | null;
   /** Set when the record itself says it was deleted (a Teams message with `deletedDateTime`). */
   deletedAt?: Date | null;
+  /**
+   * Who may read it, where the source says so (`src/model/audience.ts`): the keys of the people it is shown
+   * to (a private Slack channel's member ids, an email's addresses), lower-cased. Absent or null: everyone on
+   * the team. An empty list: admins only (a private channel whose members could not be read).
+   */
+  audience?: string[] | null;
 }
 
 /** What one raw record maps to. Any part may be empty. */

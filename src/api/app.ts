@@ -6,7 +6,7 @@ import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes, type MailboxDeps, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
-import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, requireBearerToken } from "./auth.ts";
+import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, apiReaderOf, requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
@@ -78,6 +78,8 @@ export function createApp(deps: AppDeps): App {
     callerEmail: apiCallerEmail,
     actor: apiActorOf,
     isAdmin: apiCallerIsAdmin,
+
+    reader: (c) => apiReaderOf(c, deps.db),
     tasksChanged: async (taskKeys, request) => {
       if (!deps.onTasksChanged || taskKeys.length === 0) return;
       try {

@@ -12,6 +12,7 @@ import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { canRead, type ItemReader, toReadableFlags } from "./item-audience.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
 import { pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
@@ -36,6 +37,11 @@ export interface InboxFilter {
    * for themselves is hidden (or, under `is:`, shown) as the team's states are. Absent: the team's view.
    */
   viewer?: string;
+  /**
+   * Whose eyes read (`item-audience.ts`): words match only items they may read, and a flag raised by an item
+   * hidden from them shows a neutral reason. Null or absent: everything (an admin).
+   */
+  reader?: ItemReader;
 }
 
 /** One flag of one task, as an inbox row shows it. */
@@ -179,7 +185,7 @@ function conditions(filter: InboxFilter, now: Date): SQL[] {
     where.push(sql`(${sql.join(each, sql` or `)})`);
   }
   const text = filter.text?.trim();
-  if (text) where.push(matchesText(text));
+  if (text) where.push(matchesText(text, filter.reader ?? null));
   return where;
 }
 
@@ -188,11 +194,12 @@ function conditions(filter: InboxFilter, now: Date): SQL[] {
  * item on its timeline. The items' text has no index: fine at the size of a team's store, a scan at millions
  * of items (an expression GIN index on `to_tsvector('simple', items.text)` would make it a lookup).
  */
-function matchesText(text: string): SQL {
+function matchesText(text: string, reader: ItemReader): SQL {
   const query = sql`websearch_to_tsquery('simple', ${text})`;
   return sql`(t.search @@ ${query}
     or lower(t.key) like ${`${likeLiteral(text.toLowerCase())}%`} escape '\\'
-    or exists (select 1 from ${linkedItems} and to_tsvector('simple', i.text) @@ ${query}))`;
+    or exists (select 1 from ${linkedItems} and to_tsvector('simple', i.text) @@ ${query}
+               and ${canRead("i", reader)}))`;
 }
 
 interface RowData {
@@ -284,9 +291,9 @@ const withPeople = (page: SQL, order: SQL) => sql`
   left join survivor a on a.start = page.raw_assignee
   order by ${order}`;
 
-/** Reads a page of rows (see `withPeople`). */
-async function readRows(db: Db, page: SQL, order: SQL): Promise<InboxRow[]> {
-  return (await queryRows<RowData>(db, withPeople(page, order))).map(toRow);
+/** Reads a page of rows (see `withPeople`), each flag as `reader` may see it. */
+async function readRows(db: Db, page: SQL, order: SQL, reader: ItemReader): Promise<InboxRow[]> {
+  return toReadableFlags(db, (await queryRows<RowData>(db, withPeople(page, order))).map(toRow), reader);
 }
 
 /** The people a flag waits on, once each (two ids merged into one person name them once). */
@@ -382,7 +389,7 @@ export async function loadInbox(
       order by u.since_at asc, u.id asc
       limit ${query.perKind} offset ${query.offset ?? 0}
     ) x)`;
-  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`);
+  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`, filter.reader ?? null);
   return {
     counts,
     groups: wanted.map((kind) => ({ kind, total: counts[kind], rows: rows.filter((r) => r.kind === kind) })),
@@ -392,7 +399,7 @@ export async function loadInbox(
 /** Tasks matching words that have no flag in the inbox: search reaches every task, not only stuck ones. */
 export async function loadOtherMatchingTasks(
   db: Db,
-  query: { text: string; now: Date; limit: number },
+  query: { text: string; now: Date; limit: number; reader: ItemReader },
 ): Promise<Array<{ key: string; title: string; status: string; source: SourceId; lastActivityAt: string }>> {
   const rows = await queryRows<{
     key: string;
@@ -404,7 +411,7 @@ export async function loadOtherMatchingTasks(
     db,
     sql`select t.key, t.title, t.status, t.source, ${isoUtc(sql`t.last_activity_at`)} as last_activity_at
         from tasks t
-        where t.deleted_at is null and ${matchesText(query.text)}
+        where t.deleted_at is null and ${matchesText(query.text, query.reader)}
           and not exists (select 1 from flags f where f.task_key = t.key and ${isFlagVisible("f", query.now)})
         order by t.last_activity_at desc, t.key asc
         limit ${query.limit}`,
@@ -422,13 +429,15 @@ export async function loadTaskFlags(
   taskKey: string,
   now: Date,
   viewer?: string,
+  /** Whose eyes read (see `InboxFilter.reader`); null: everything. */
+  reader: ItemReader = null,
 ): Promise<InboxRow[]> {
   const own = viewer ? sql` and not ${ownState(viewer, ["snoozed", "dismissed"], now)}` : sql``;
   const onlyHis = sql`(select pr_key from (${pullRequestEdges(sql`array[${taskKey}]::text[]`)}) e
     group by pr_key having count(*) = 1 and min(task_key) = ${taskKey})`;
   const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM}
     where (t.key = ${taskKey} or t.key in ${onlyHis}) and ${isFlagVisible("f", now)}${own})`;
-  return readRows(db, page, sql`page.since_at, page.id`);
+  return readRows(db, page, sql`page.since_at, page.id`, reader);
 }
 
 /** The web's state of one task: muted, and marked done (still hidden, since no newer activity). */
@@ -451,7 +460,7 @@ export async function loadTaskState(
  */
 export async function loadPersonFlags(
   db: Db,
-  query: { personId: string; now: Date; limit: number },
+  query: { personId: string; now: Date; limit: number; reader: ItemReader },
 ): Promise<{ owes: InboxRow[]; waitsOn: InboxRow[] }> {
   const ids = selfAndMerged(query.personId);
   const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
@@ -460,7 +469,7 @@ export async function loadPersonFlags(
   const read = async (where: SQL[]) => {
     const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where ${sql.join(where, sql` and `)}
                       order by f.since asc, f.id asc limit ${query.limit})`;
-    return readRows(db, page, sql`page.since_at, page.id`);
+    return readRows(db, page, sql`page.since_at, page.id`, query.reader);
   };
   const [owed, waiting] = [await read([...base, owes]), await read([...base, waitsOnThem])];
   return { owes: owed, waitsOn: waiting };

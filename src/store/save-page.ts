@@ -385,28 +385,30 @@ async function writeItems(
   const written = await pageRows<{ id: string; inserted: boolean }>(
     db,
     sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
-          meta, raw, edited_at, deleted_at, updated_at)
+          meta, raw, audience, edited_at, deleted_at, updated_at)
         select x.id, ${page.source}, x.external_id, ${page.scopeId}::int, x.kind, x.author_id, x.at, x.text, x.url,
-               x.thread_id, x.meta, x.raw, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
+               x.thread_id, x.meta, x.raw, x.audience, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
         from unnest(${column((e) => e.id)}::text[], ${column((e) => e.item.externalId)}::text[],
                     ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
                     ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
                     ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
                     ${column((e) => json(e.item.meta))}::jsonb[], ${column((e) => json(e.raw))}::jsonb[],
+                    ${column((e) => (e.item.audience == null ? null : json(e.item.audience)))}::jsonb[],
                     ${column((e) => iso(e.item.editedAt))}::timestamptz[],
                     ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
-             as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, edited_at, deleted_at)
+             as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, audience, edited_at,
+                  deleted_at)
         on conflict (source, external_id) do update set
           scope_id = coalesce(excluded.scope_id, i.scope_id), kind = excluded.kind, author_id = excluded.author_id,
           at = excluded.at, text = excluded.text, url = excluded.url, thread_id = excluded.thread_id,
-          meta = excluded.meta, raw = excluded.raw, edited_at = excluded.edited_at,
+          meta = excluded.meta, raw = excluded.raw, audience = excluded.audience, edited_at = excluded.edited_at,
           deleted_at = coalesce(excluded.deleted_at, i.deleted_at), updated_at = excluded.updated_at
-        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.edited_at,
-               i.deleted_at)
+        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.audience,
+               i.edited_at, i.deleted_at)
            is distinct from
               (coalesce(excluded.scope_id, i.scope_id), excluded.kind, excluded.author_id, excluded.at,
-               excluded.text, excluded.url, excluded.thread_id, excluded.meta, excluded.raw, excluded.edited_at,
-               coalesce(excluded.deleted_at, i.deleted_at))
+               excluded.text, excluded.url, excluded.thread_id, excluded.meta, excluded.raw, excluded.audience,
+               excluded.edited_at, coalesce(excluded.deleted_at, i.deleted_at))
         returning i.id, (i.xmax = 0) as inserted`,
   );
   for (const row of written) {

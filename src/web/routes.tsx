@@ -62,6 +62,7 @@ import {
   saveTaskDone,
   saveTaskMuted,
 } from "../store/inbox-state.ts";
+import { type ItemReader, loadHiddenItemIds, loadReaderKeys } from "../store/item-audience.ts";
 import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
@@ -304,6 +305,14 @@ export function createWebRoutes(deps: WebDeps) {
   const countsCache = shortLived<Record<FlagKind, number>>(COUNTS_TTL_MS);
   const countsFor = (filter: InboxFilter, now: Date) =>
     countsCache.get(JSON.stringify({ ...filter, kinds: [] }), () => loadInboxCounts(deps.db, filter, now));
+  /**
+   * Whose eyes a page reads with: an admin (and the local admin) sees everything; a member sees the items
+   * their sources show them (`src/store/item-audience.ts`).
+   */
+  const readerOf = (viewer: Viewer): Promise<ItemReader> =>
+    viewer.role === "admin" || viewer.personId === null
+      ? Promise.resolve(null)
+      : loadReaderKeys(deps.db, viewer.personId);
   const savedCache = shortLived<SavedSearch[]>(COUNTS_TTL_MS);
   const savedSearches = () => savedCache.get("", () => loadSavedSearches(deps.db));
 
@@ -579,7 +588,9 @@ export function createWebRoutes(deps: WebDeps) {
     const ctx = pageContext(c, c.var.session.csrf);
     const search = parseInboxSearch(ctx.q, ctx.sources);
     const me = c.var.viewer.personId ?? undefined;
+    const reader = await readerOf(c.var.viewer);
     const team: InboxFilter = {
+      reader,
       kinds: search.kinds,
       people: search.people,
       sources: search.sources,
@@ -607,7 +618,7 @@ export function createWebRoutes(deps: WebDeps) {
       ),
       savedSearches(),
       search.text && search.is.length === 0
-        ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20 })
+        ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20, reader })
         : Promise.resolve([]),
     ]);
     return render(c, <InboxPage ctx={ctx} data={{ search, inbox, others, saved, perKind, page, views }} />);
@@ -617,12 +628,13 @@ export function createWebRoutes(deps: WebDeps) {
   web.get("/tasks/:key", securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
     const key = c.req.param("key");
-    const task = await loadTask(deps.db, key, ctx.now);
+    const reader = await readerOf(c.var.viewer);
+    const task = await loadTask(deps.db, key, ctx.now, reader);
     if (!task) return render(c, <NotFoundPage ctx={ctx} what={`There is no task ${key}.`} />, 404);
     const me = c.var.viewer.personId;
     const [flags, entries, state, own, history] = await Promise.all([
-      loadTaskFlags(deps.db, key, ctx.now, me ?? undefined),
-      loadTimelineEntries(deps.db, key),
+      loadTaskFlags(deps.db, key, ctx.now, me ?? undefined, reader),
+      loadTimelineEntries(deps.db, key, reader),
       loadTaskState(deps.db, key),
       me ? loadPersonTaskState(deps.db, { personId: me, taskKey: key }) : Promise.resolve(null),
       loadStateHistory(deps.db, key, 100),
@@ -769,7 +781,7 @@ export function createWebRoutes(deps: WebDeps) {
     const ctx = pageContext(c, c.var.session.csrf);
     const cursor = c.req.query("cursor");
     const after = cursor ? (decodeItemCursor(cursor) ?? undefined) : undefined;
-    const page = await loadUnlinkedItems(deps.db, { limit: 50, after });
+    const page = await loadUnlinkedItems(deps.db, { limit: 50, after, reader: await readerOf(c.var.viewer) });
     return render(
       c,
       <UnlinkedPage ctx={ctx} items={page.rows} next={page.next ? encodeItemCursor(page.next) : null} />,
@@ -780,6 +792,8 @@ export function createWebRoutes(deps: WebDeps) {
     const taskKey = await field(c, "taskKey");
     const itemId = c.req.param("id");
     if (!taskKey) return back(c, "no_task");
+    const hidden = await loadHiddenItemIds(deps.db, [itemId], await readerOf(c.var.viewer));
+    if (hidden.size > 0) return back(c, "no_item");
     const result = await saveManualLink(deps.db, {
       taskKey,
       itemId,
@@ -818,7 +832,12 @@ export function createWebRoutes(deps: WebDeps) {
     if (!person) return render(c, <NotFoundPage ctx={ctx} what="There is no such person." />, 404);
     if (person.id !== c.req.param("id")) return c.redirect(`/people/${encodeURIComponent(person.id)}`, 303);
     const [{ owes, waitsOn }, people] = await Promise.all([
-      loadPersonFlags(deps.db, { personId: person.id, now: ctx.now, limit: 100 }),
+      loadPersonFlags(deps.db, {
+        personId: person.id,
+        now: ctx.now,
+        limit: 100,
+        reader: await readerOf(c.var.viewer),
+      }),
       loadPeople(deps.db, 500),
     ]);
     const others = people.filter((p) => p.id !== person.id);

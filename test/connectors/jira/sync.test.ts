@@ -77,7 +77,7 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       { key: "PROJ-3", status: "Blocked", status_category: "in_progress", deleted_at: null, labels: [] },
       { key: "PROJ-4", status: "Done", status_category: "done", deleted_at: null, labels: [] },
     ]);
-    const timeline = await loadTimelineItems(ctx.db, "PROJ-1");
+    const timeline = await loadTimelineItems(ctx.db, "PROJ-1", null);
     expect(timeline.map((i) => i.kind)).toEqual([
       "task_created",
       "status_change",
@@ -89,7 +89,7 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
     });
     expect(timeline.at(-1)!.author).toMatchObject({ name: "Ben Okafor", email: "ben@acme.dev" });
     expect(
-      (await loadTimelineItems(ctx.db, "PROJ-2")).filter((i) => i.kind === "status_change"),
+      (await loadTimelineItems(ctx.db, "PROJ-2", null)).filter((i) => i.kind === "status_change"),
     ).toHaveLength(44);
     const people = await queryRows<{
       display_name: string;
@@ -143,7 +143,9 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
       ["PROJ-3", "Blocked", false],
       ["PROJ-4", "Done", true],
     ]);
-    const changes = (await loadTimelineItems(ctx.db, "PROJ-2")).filter((i) => i.kind === "status_change");
+    const changes = (await loadTimelineItems(ctx.db, "PROJ-2", null)).filter(
+      (i) => i.kind === "status_change",
+    );
     expect(changes.at(-1)).toMatchObject({ text: "To Do → Done" });
     // PROJ: one search, PROJ-1's comments (24 > 20 embedded), the id list, the deleted issue's 404.
     // OPS: one search, the id list.
@@ -178,7 +180,7 @@ describeEachDatabase("Jira connector through the sync engine", (ctx) => {
     // Webhooks carry wiki markup, whose mentions name the account id only.
     const text = `Chased @${data.user("client").accountId} again today.`;
     expect(await itemText(ctx.db, `comment:${comment.id}`)).toMatchObject({ text });
-    expect((await loadTimelineItems(ctx.db, "PROJ-3")).map((i) => i.text)).toContain(text);
+    expect((await loadTimelineItems(ctx.db, "PROJ-3", null)).map((i) => i.text)).toContain(text);
 
     // A status change pushed with the issue, then the issue's deletion.
     data.advance(60_000);
@@ -235,7 +237,7 @@ describeEachDatabase("Jira comments deleted without a push", (ctx) => {
       const report = await syncOnce(ctx.db, sources, { mode: "sync", flagSettings });
       expect(report.sources[0]!.errors).toEqual([]);
       expect((await itemText(ctx.db, `comment:${question.id}`))?.deleted_at).not.toBeNull();
-      const timeline = await loadTimelineItems(ctx.db, "PROJ-3");
+      const timeline = await loadTimelineItems(ctx.db, "PROJ-3", null);
       expect(timeline.map((i) => i.text)).not.toContain(expect.stringContaining("staging credentials"));
       expect(await openQuestions("PROJ-3")).toEqual([]);
     } finally {
