@@ -38,6 +38,14 @@ interface SourcePass {
   progress: SourceProgressTracker;
   /** Aborted by the caller, or by an auth error on any scope: the token is bad for all of them. */
   controller: AbortController;
+  /**
+   * Whether the source has answered in this pass (a page saved or a scope read to its end). Until it has, a
+   * host that cannot be reached fails the whole source at once; after, it is retried like a dropped
+   * connection.
+   */
+  reached: boolean;
+  /** The error that stopped every scope of the source (a bad token, an API root that never answered). */
+  fatal: ConnectorError | null;
 }
 
 /** The counts a saved page adds to its source's report. */
@@ -64,7 +72,7 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
   const onOuterAbort = () => controller.abort();
   run.outer.addEventListener("abort", onOuterAbort, { once: true });
   const progress = createSourceProgress(id, report, run.observer);
-  const pass: SourcePass = { run, id, report, progress, controller };
+  const pass: SourcePass = { run, id, report, progress, controller, reached: false, fatal: null };
   run.observer?.sourceStarted?.(id);
 
   try {
@@ -133,7 +141,8 @@ async function pullScopeList(pass: SourcePass): Promise<string[]> {
       return await connector.listScopes(settings, { signal, report: progress.reporterFor("") });
     } catch (err) {
       const error = asConnectorError(id, err);
-      if (!error.retryable || attempt >= run.retry.attempts || signal.aborted) throw error;
+      if (!error.retryable || error.kind === "unreachable" || attempt >= run.retry.attempts || signal.aborted)
+        throw error;
       report.retries++;
       await waitBeforeRetry(run, error, attempt, signal, (until) => progress.reporterFor("").waiting(until));
     }
@@ -196,16 +205,19 @@ async function pullScope(pass: SourcePass, scope: string, scopeId: number): Prom
         scopeReport.outcome = "stopped";
         break;
       }
+      pass.reached = true;
       await markScopeRead(run.db, scopeId, run.now());
       break;
     }
-    if (error.retryable && failures + 1 < run.retry.attempts && !signal.aborted) {
+    const unreachableAtStart = error.kind === "unreachable" && !pass.reached;
+    if (error.retryable && !unreachableAtStart && failures + 1 < run.retry.attempts && !signal.aborted) {
       failures++;
       report.retries++;
       await waitBeforeRetry(run, error, failures, signal, (until) => reporter.waiting(until));
       continue;
     }
-    await saveScopeFailure(pass, scopeReport, scopeId, error);
+    // Scopes cut short by a failure of the whole source report that failure, not their own abort.
+    await saveScopeFailure(pass, scopeReport, scopeId, pass.fatal ?? error);
     break;
   }
   pass.progress.scopeFinished(scope);
@@ -262,6 +274,7 @@ async function savePulledPage(
   const { run, report } = pass;
   const write = toPageWriteWithCursor(run.source.connector, scopeId, page);
   const saved = await run.writeSlot(() => savePage(run.db, write, { now: run.now(), linker: run.linker }));
+  pass.reached = true;
   report.pages++;
   scopeReport.pages++;
   for (const count of PAGE_COUNTS) report[count] += saved[count];
@@ -287,7 +300,11 @@ async function saveScopeFailure(
     await markScopeUnreadable(pass.run.db, scopeId, error.kind, error.message);
   } else {
     scopeReport.outcome = "failed";
-    if (error.kind === "auth") pass.controller.abort();
+    // A bad token, or an API root that never answered, is the same for every scope of the source.
+    if (error.kind === "auth" || (error.kind === "unreachable" && !pass.reached)) {
+      pass.fatal ??= error;
+      pass.controller.abort();
+    }
   }
 }
 
