@@ -27,6 +27,7 @@ const TABLES = [
   "saved_searches",
   "signin_attempts",
   "source_scopes",
+  "source_states",
   "sync_cursors",
   "tasks",
   "web_sessions",
