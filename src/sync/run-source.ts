@@ -5,6 +5,7 @@ import { loadCursors } from "../store/cursors.ts";
 import type { Linker } from "../store/item-links.ts";
 import { type PageWriteResult, savePage } from "../store/save-page.ts";
 import { markFlagsPending, markScopeRead, markScopeUnreadable, saveScopes } from "../store/scopes.ts";
+import { saveScopePassEnd, saveSourcePassEnd } from "../store/source-states.ts";
 import { eachLimited } from "./concurrency.ts";
 import type { RetryPolicy, RunSyncOptions, ScopeReport, SourceReport, SyncSource } from "./engine.ts";
 import { createSourceProgress, type SourceProgressTracker } from "./source-progress.ts";
@@ -85,6 +86,7 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
     );
   } catch (err) {
     const error = asConnectorError(id, err);
+    pass.fatal ??= error;
     report.errors.push({ scope: null, kind: error.kind, message: error.message });
   } finally {
     run.outer.removeEventListener("abort", onOuterAbort);
@@ -95,12 +97,30 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
       kind: "stopped",
       message: `[threadline] [${id}] stopped before the end`,
     });
+  } else {
+    await saveSourceState(pass);
   }
   report.scopes.sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
   report.ok = report.errors.length === 0;
   report.durationMs = Math.round(performance.now() - started);
   run.observer?.sourceFinished?.(report);
   return report;
+}
+
+/** What `threadline status` shows of the source after this pass; a failure to store it is reported. */
+async function saveSourceState(pass: SourcePass): Promise<void> {
+  const { run, id, report } = pass;
+  try {
+    await saveSourcePassEnd(run.db, id, {
+      at: run.now(),
+      ok: report.errors.length === 0 && report.scopes.every((sc) => sc.outcome === "ok"),
+      error: pass.fatal ? { message: pass.fatal.message, kind: pass.fatal.kind } : null,
+      ...(run.nextPassAt !== undefined ? { nextRunAt: run.nextPassAt } : {}),
+    });
+  } catch (err) {
+    const message = `[threadline] [${id}] could not store the source's state: ${err instanceof Error ? err.message : String(err)}`;
+    report.errors.push({ scope: null, kind: "internal", message });
+  }
 }
 
 function toEmptySourceReport(source: SourceId): SourceReport {
@@ -207,6 +227,7 @@ async function pullScope(pass: SourcePass, scope: string, scopeId: number): Prom
       }
       pass.reached = true;
       await markScopeRead(run.db, scopeId, run.now());
+      await saveScopePassEnd(run.db, scopeId, { at: run.now(), itemsSeen: scopeReport.items, error: null });
       break;
     }
     const unreachableAtStart = error.kind === "unreachable" && !pass.reached;
@@ -295,6 +316,11 @@ async function saveScopeFailure(
 ): Promise<void> {
   scopeReport.error = error.message;
   pass.report.errors.push({ scope: scopeReport.scope, kind: error.kind, message: error.message });
+  await saveScopePassEnd(pass.run.db, scopeId, {
+    at: pass.run.now(),
+    itemsSeen: scopeReport.items,
+    error: { message: error.message, kind: error.kind, retryAt: error.retryAt ?? null },
+  });
   if (error.kind === "forbidden" || error.kind === "not_found") {
     scopeReport.outcome = error.kind;
     await markScopeUnreadable(pass.run.db, scopeId, error.kind, error.message);
