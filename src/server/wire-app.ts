@@ -7,6 +7,7 @@ import type { RunLog } from "../log.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
+import { toSourceSetups } from "../sync/source-setups.ts";
 import { SyncService } from "./sync-service.ts";
 
 /**
@@ -68,6 +69,7 @@ export function wireApp(options: {
       idleMs: config.sessionIdleMinutes * 60_000,
     },
     sync: queue ?? sync,
+    sourceSetups: toSourceSetups(config.env, connectors),
     webhooks: {
       sources: sync.webhookSources(),
       linker: sync.linker,
