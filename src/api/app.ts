@@ -119,6 +119,7 @@ export function createApp(deps: AppDeps): App {
       timeZone: deps.timeZone,
       sources,
       flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
+      sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
     }),
   );

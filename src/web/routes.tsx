@@ -17,6 +17,7 @@ import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import type { SourceSetup } from "../model/source-status.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
@@ -49,6 +50,7 @@ import {
   saveTaskDone,
   saveTaskMuted,
 } from "../store/inbox-state.ts";
+import { loadSourceStatuses } from "../store/load-source-statuses.ts";
 import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
@@ -108,6 +110,7 @@ import {
 } from "./session.ts";
 import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { shortLived } from "./short-lived.ts";
+import { SourcesPage } from "./sources-page.tsx";
 import { toThreadTree } from "./thread-tree.ts";
 
 export interface WebDeps extends RouteDeps {
@@ -121,6 +124,8 @@ export interface WebDeps extends RouteDeps {
   flagSettings: FlagSettings;
   /** Sign-in settings (default: token sign-in, no team domains, no admins, 12 hours idle). */
   signin?: SigninSettings;
+  /** How each source is set up here, for the Sources page. */
+  sourceSetups: readonly SourceSetup[];
 }
 
 export interface SigninSettings {
@@ -745,6 +750,13 @@ export function createWebRoutes(deps: WebDeps) {
     if (result.status !== "linked") return back(c, "no_item");
     await deps.tasksChanged([taskKey], { method: c.req.method, path: c.req.path });
     return back(c, "linked");
+  });
+
+  // ---- sources -----------------------------------------------------------------------------------------
+  web.get("/sources", securityHeaders, signedIn, adminOnly, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const statuses = await loadSourceStatuses(deps.db, deps.sourceSetups, deps.now());
+    return render(c, <SourcesPage ctx={ctx} statuses={statuses} />);
   });
 
   // ---- people ------------------------------------------------------------------------------------------
