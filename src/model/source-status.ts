@@ -158,7 +158,9 @@ export function toSourceStatuses(input: {
         lastSuccessAt: iso(source?.lastSuccessAt),
         lastError: error,
         errorKind: error ? "config" : null,
-        action: error ? toAction("config", setup) : `Set ${listed(setup.envVars)} to read it.`,
+        action: error
+          ? toAction("config", setup)
+          : `Not configured: set its credentials (${listed(setup.envVars)}) to read it.`,
         nextRunAt: null,
         lastPassAt: iso(source?.lastPassAt),
         itemsSeen: null,

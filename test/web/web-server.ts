@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
 import type { FlagSettings } from "../../src/flags/flag-settings.ts";
+import type { SourceSetup } from "../../src/model/source-status.ts";
 import type { Db } from "../../src/store/db.ts";
 import type { SigninSettings } from "../../src/web/routes.tsx";
 import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
@@ -24,6 +25,8 @@ export async function serveApp(
     flagSettings?: FlagSettings;
     /** Sign-in settings, made once the app's URL is known (an OIDC provider must know its callback). */
     signin?: (url: string) => Promise<SigninSettings>;
+    /** How each source is set up (the Sources page, `GET /api/sources`). */
+    sourceSetups?: readonly SourceSetup[];
   } = {},
 ): Promise<ServedApp> {
   let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
@@ -42,6 +45,7 @@ export async function serveApp(
     logError: (err) => console.error(err),
     ...(options.flagSettings ? { flagSettings: options.flagSettings } : {}),
     ...(options.signin ? { signin: await options.signin(url) } : {}),
+    ...(options.sourceSetups ? { sourceSetups: options.sourceSetups } : {}),
   });
   fetch = (request, env) => app.fetch(request, env as Record<string, unknown>);
   return {
