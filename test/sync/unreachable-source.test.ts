@@ -7,6 +7,7 @@
 import { createServer } from "node:net";
 import { beforeEach, expect, it } from "vitest";
 import { githubConnector } from "../../connectors/github/index.ts";
+import { jiraConnector } from "../../connectors/jira/index.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import { runSync } from "../../src/sync/engine.ts";
 import { settingsFrom } from "../connectors/kit.ts";
@@ -29,6 +30,16 @@ const githubAt = (apiUrl: string) => ({
     GITHUB_TOKEN: "ghp_test",
     GITHUB_REPOS: "acme/web,acme/api,acme/ops",
     GITHUB_API_URL: apiUrl,
+  }),
+});
+
+const jiraAt = (baseUrl: string) => ({
+  connector: jiraConnector,
+  settings: settingsFrom(jiraConnector, {
+    JIRA_BASE_URL: baseUrl,
+    JIRA_EMAIL: "bot@acme.dev",
+    JIRA_API_TOKEN: "jira-test-token",
+    JIRA_PROJECTS: "PROJ,OPS",
   }),
 });
 
@@ -75,6 +86,29 @@ describeEachDatabase("a source that cannot be reached", (ctx) => {
       }
     });
   }
+
+  it("fails Jira within seconds on a refused port, naming JIRA_BASE_URL, while the other source finishes", async () => {
+    const workspace = scriptedWorkspace();
+    const started = performance.now();
+    const report = await runSync({
+      db: ctx.db,
+      sources: [jiraAt(`http://127.0.0.1:${await closedPort()}`), workspace.sources[1]!],
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+    });
+    expect((performance.now() - started) / 1000).toBeLessThan(10);
+    const jira = report.sources.find((s) => s.source === "jira")!;
+    expect(report.sources.find((s) => s.source === "slack")!.ok).toBe(true);
+    expect(jira.ok).toBe(false);
+    expect(jira.retries).toBe(0);
+    expect(jira.errors.length).toBeGreaterThan(0);
+    for (const error of jira.errors) {
+      expect(error.kind).toBe("unreachable");
+      expect(error.message).toMatch(
+        /nothing answers at .*ECONNREFUSED.*check the host and port in JIRA_BASE_URL/,
+      );
+    }
+  });
 
   it("retries a refused connection that comes after the source has answered in the pass", async () => {
     const workspace = scriptedWorkspace();
