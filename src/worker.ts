@@ -44,6 +44,9 @@ const consoleLog = {
     console.error("[threadline]", message, context, err),
 };
 
+/** The period of the cron in wrangler.toml: every 15 minutes. */
+const CRON_EVERY_MS = 15 * 60_000;
+
 /** How long after the send time a cron tick still sends: four ticks of the quarter-hour cron, so one missed tick loses nothing. */
 const DIGEST_WINDOW_MS = 60 * 60_000;
 
@@ -110,7 +113,14 @@ export default {
   async scheduled(controller: ScheduledController, env: WorkerEnv): Promise<void> {
     const { config, apiToken, database } = openFor(env);
     try {
-      const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+      const { sync } = wireApp({
+        db: database.db,
+        config,
+        apiToken,
+        log: consoleLog,
+        // The cron in wrangler.toml fires every quarter of an hour: shown as each source's next pass.
+        nextPassAt: () => new Date(controller.scheduledTime + CRON_EVERY_MS),
+      });
       // The cron in wrangler.toml: one incremental pass over every configured source, flags after it, then the
       // digest when its time has come (judged on fresh flags). The handler returns only when all of it is done,
       // so the runtime keeps the event (and its pool) alive for it and a failed digest is the event's outcome.

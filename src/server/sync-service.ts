@@ -20,6 +20,8 @@ export interface SyncServiceOptions {
   onError?: (err: unknown, context: { during: string }) => void;
   /** The people file, applied after each pass. */
   people?: readonly PeopleFileEntry[];
+  /** When the schedule that runs these passes runs the next one (the Worker's cron), for `threadline status`. */
+  nextPassAt?: () => Date | null;
 }
 
 /** What `POST /api/sync` answers about the pass it asked for. */
@@ -97,6 +99,7 @@ export class SyncService {
         now: this.now,
         signal: this.stopping.signal,
         ...(this.options.people ? { people: this.options.people } : {}),
+        ...(this.options.nextPassAt ? { nextPassAt: this.options.nextPassAt() } : {}),
       });
       this.options.onSyncFinished?.(report);
       if (report.changedTaskKeys.size > 0) await this.options.onTasksChanged?.([...report.changedTaskKeys]);

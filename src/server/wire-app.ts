@@ -30,6 +30,8 @@ export function wireApp(options: {
   connectors?: ConnectorSet;
   /** The people file (Node reads it), applied after each sync pass. */
   people?: readonly PeopleFileEntry[];
+  /** When the schedule running the passes runs the next one (the Worker's cron). */
+  nextPassAt?: () => Date | null;
 }): {
   app: App;
   sync: SyncService;
@@ -45,6 +47,7 @@ export function wireApp(options: {
     connectors,
     onTasksChanged,
     ...(options.people ? { people: options.people } : {}),
+    ...(options.nextPassAt ? { nextPassAt: options.nextPassAt } : {}),
     onSyncFinished: (report) =>
       log.info("incremental sync finished", {
         ok: report.ok,

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { teamsConnector } from "../../connectors/teams/index.ts";
 import { ConnectorError } from "../../connectors/types.ts";
+import { SyncService } from "../../src/server/sync-service.ts";
 import { loadSourceStatuses } from "../../src/store/load-source-statuses.ts";
 import { toSourceSetups } from "../../src/sync/source-setups.ts";
 import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
@@ -92,6 +93,23 @@ describeEachDatabase("source status", (ctx) => {
     const fixed = await statusOf(first, fixedAt);
     for (const line of fixed.filter((s) => s.source !== "teams")) {
       expect(line).toMatchObject({ state: "ok", lastError: null, action: null, rateLimitedUntil: null });
+    }
+  });
+
+  it("shows the next pass the schedule running the passes names", async () => {
+    const workspace = scriptedWorkspace();
+    const service = new SyncService({
+      db: ctx.db,
+      env: {},
+      connectors: workspace.connectors,
+      now: () => FIXED_NOW,
+      nextPassAt: () => NEXT_PASS,
+    });
+    service.request();
+    await service.idle();
+    const lines = await statusOf(workspace);
+    for (const line of lines.filter((l) => l.source !== "teams")) {
+      expect(line).toMatchObject({ state: "ok", nextRunAt: NEXT_PASS.toISOString() });
     }
   });
 });
