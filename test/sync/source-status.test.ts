@@ -5,11 +5,14 @@
  */
 import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
+import { githubConnector } from "../../connectors/github/index.ts";
+import { GithubDataset, startGithubSandbox } from "../../connectors/sandbox/github/index.ts";
 import { teamsConnector } from "../../connectors/teams/index.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import { SyncService } from "../../src/server/sync-service.ts";
 import { loadSourceStatuses } from "../../src/store/load-source-statuses.ts";
 import { toSourceSetups } from "../../src/sync/source-setups.ts";
+import { buildRepository, RUN_AT, settingsFor } from "../connectors/github/helpers.ts";
 import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
 import { FIXED_NOW, type ScriptedWorkspace, scriptedWorkspace, syncOnce } from "../helpers/sync-run.ts";
 
@@ -110,6 +113,34 @@ describeEachDatabase("source status", (ctx) => {
     const lines = await statusOf(workspace);
     for (const line of lines.filter((l) => l.source !== "teams")) {
       expect(line).toMatchObject({ state: "ok", nextRunAt: NEXT_PASS.toISOString() });
+    }
+  });
+
+  it("shows a GitHub token the API refuses as failing within one pass, with what to renew", async () => {
+    const dataset = new GithubDataset();
+    buildRepository(dataset);
+    const sb = await startGithubSandbox({ dataset });
+    try {
+      const revoked = settingsFor(sb, { GITHUB_TOKEN: "ghp_revoked00000000000000000000000000000" });
+      await syncOnce(ctx.db, [{ connector: githubConnector, settings: revoked }], { now: () => RUN_AT });
+      const lines = await loadSourceStatuses(
+        ctx.db,
+        toSourceSetups({ GITHUB_TOKEN: "set", GITHUB_REPOS: "acme/web" }, { github: githubConnector }),
+        RUN_AT,
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        source: "github",
+        scope: "acme/web",
+        state: "failing",
+        errorKind: "auth",
+      });
+      expect(lines[0]!.lastError).toMatch(/401 from .*the token was refused.*check GITHUB_TOKEN/);
+      expect(lines[0]!.action).toMatch(
+        /^The credentials were refused \(expired or revoked\): set new ones in GITHUB_TOKEN/,
+      );
+    } finally {
+      await sb.close();
     }
   });
 });
