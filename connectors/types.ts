@@ -198,9 +198,18 @@ export interface Mapped {
  * - `not_found`: the scope is gone;
  * - `rate_limit`: wait until `retryAt`, then resume from the last committed page;
  * - `transient`: a 5xx or a dropped connection, worth a retry;
+ * - `unreachable`: the API root's host does not resolve, refuses the connection or fails TLS: on the first
+ *   request of a pass the source fails at once with what to check; later in a pass it is retried as transient;
  * - `invalid`: the source answered something we cannot read (or a setting is wrong): a bug to report.
  */
-export type ConnectorErrorKind = "auth" | "forbidden" | "not_found" | "rate_limit" | "transient" | "invalid";
+export type ConnectorErrorKind =
+  | "auth"
+  | "forbidden"
+  | "not_found"
+  | "rate_limit"
+  | "transient"
+  | "unreachable"
+  | "invalid";
 
 /**
  * What a connector throws. The message says where and what to do:
@@ -229,7 +238,7 @@ export class ConnectorError extends Error {
 
   /** Whether resuming from the last committed page may succeed. */
   get retryable(): boolean {
-    return this.kind === "rate_limit" || this.kind === "transient";
+    return this.kind === "rate_limit" || this.kind === "transient" || this.kind === "unreachable";
   }
 }
 

@@ -22,9 +22,37 @@ export const sourceScopes = pgTable(
      */
     flagsPendingSince: at("flags_pending_since"),
     createdAt: at("created_at").notNull().default(sql`now()`),
+    /** When the last pass that reached this scope ended on it, well or not. */
+    lastPassAt: at("last_pass_at"),
+    /** Why the last pass failed on this scope (null when it read it to its end), with the error's kind. */
+    lastError: text("last_error"),
+    lastErrorKind: text("last_error_kind"),
+    /** The source's rate limit the last pass gave up waiting on: it accepts requests again at this time. */
+    rateLimitedUntil: at("rate_limited_until"),
+    /** How many items the last pass read from this scope. */
+    itemsSeen: integer("items_seen"),
   },
   (t) => [uniqueIndex("source_scopes_source_scope_key").on(t.source, t.scope)],
 );
+
+/**
+ * A configured source as a whole, for `threadline status` and the Sources page: what its last pass said of
+ * everything its scopes share (the token, the API root), when the next pass is due, and when its last
+ * verified webhook delivery arrived.
+ */
+export const sourceStates = pgTable("source_states", {
+  source: text("source").primaryKey(),
+  lastPassAt: at("last_pass_at"),
+  /** The end of the last pass in which every scope of the source was read to its end. */
+  lastSuccessAt: at("last_success_at"),
+  /** A failure of the whole source (a refused token, an API root that does not answer), with its kind. */
+  lastError: text("last_error"),
+  lastErrorKind: text("last_error_kind"),
+  /** When the schedule that ran the last pass runs the next one (null: when someone asks for a sync). */
+  nextRunAt: at("next_run_at"),
+  /** When the last push whose signature was verified arrived. */
+  lastDeliveryAt: at("last_delivery_at"),
+});
 
 /** Where the next pull of one stream of a scope starts; written in the same transaction as the page it follows. */
 export const syncCursors = pgTable(

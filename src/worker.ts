@@ -44,6 +44,9 @@ const consoleLog = {
     console.error("[threadline]", message, context, err),
 };
 
+/** The period of the cron in wrangler.toml: every 15 minutes. */
+const CRON_EVERY_MS = 15 * 60_000;
+
 /** How long after the send time a cron tick still sends: four ticks of the quarter-hour cron, so one missed tick loses nothing. */
 const DIGEST_WINDOW_MS = 60 * 60_000;
 
@@ -110,7 +113,14 @@ export default {
   async scheduled(controller: ScheduledController, env: WorkerEnv): Promise<void> {
     const { config, apiToken, database } = openFor(env);
     try {
-      const { sync, subscriptions } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+      const { sync, subscriptions } = wireApp({
+        db: database.db,
+        config,
+        apiToken,
+        log: consoleLog,
+        // The cron in wrangler.toml fires every quarter of an hour: shown as each source's next pass.
+        nextPassAt: () => new Date(controller.scheduledTime + CRON_EVERY_MS),
+      });
       // The cron in wrangler.toml: the subscriptions renewed or made (with a catch-up of what they may have
       // missed), one incremental pass over every configured source (a channel a live subscription keeps up to
       // date only once a day), flags after it, then the digest when its time has come (judged on fresh flags).

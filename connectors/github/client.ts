@@ -21,10 +21,39 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { z } from "zod";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import { ConnectorError, type PullReporter } from "../types.ts";
 import type { GithubSettings } from "./config.ts";
 
-const ThreadlineOctokit = Octokit.plugin(retry, throttling);
+/** Whether a client has had any answer from GitHub yet (an object the plugin sets, not a copy of it). */
+const ReachedSchema = z.custom<Reached>(
+  (v) => typeof v === "object" && v !== null && "reached" in v && typeof v.reached === "boolean",
+);
+interface Reached {
+  reached: boolean;
+}
+
+/**
+ * Until the API root has answered once, a host that does not resolve, a refused connection or a TLS failure
+ * is not retried by plugin-retry (it would spend a quarter of a minute on each request): it goes straight
+ * back as `unreachable`. Registered before plugin-retry, so its error hook runs first and sets the request's
+ * `retries` that plugin-retry reads.
+ */
+function failFastUntilReached(octokit: Pick<Octokit, "hook">, options: { [option: string]: unknown }) {
+  const state = ReachedSchema.safeParse(options.reachedState);
+  if (!state.success) return;
+  const reached = state.data;
+  octokit.hook.after("request", () => {
+    reached.reached = true;
+  });
+  octokit.hook.error("request", (error, requestOptions) => {
+    if (!reached.reached && toUnreachable(error))
+      requestOptions.request = { ...requestOptions.request, retries: 0 };
+    throw error;
+  });
+}
+
+const ThreadlineOctokit = Octokit.plugin(failFastUntilReached, retry, throttling);
 
 /** Waits the client sits out itself; a longer one goes back to the engine as `rate_limit`. */
 const MAX_IN_CLIENT_WAIT_SECONDS = 60;
@@ -89,7 +118,9 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
     report.waiting(waitingUntil);
     return true;
   };
+  const reachedState: Reached = { reached: false };
   const octokit = new ThreadlineOctokit({
+    reachedState,
     auth: settings.token,
     baseUrl: settings.apiUrl,
     userAgent: "threadline",
@@ -132,6 +163,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
           err,
           where(`${settings.apiUrl.replace(/\/api\/v3$/, "/api")}/graphql`),
           options.scope,
+          reachedState.reached,
         );
       }
     },
@@ -152,7 +184,12 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
         if (parsed.success && parsed.data.status === 304) {
           return { status: 304, data: null, etag: getOptions.etag ?? null, link: null };
         }
-        throw toConnectorError(err, where(`${settings.apiUrl}${route.replace(/^GET /, "")}`), options.scope);
+        throw toConnectorError(
+          err,
+          where(`${settings.apiUrl}${route.replace(/^GET /, "")}`),
+          options.scope,
+          reachedState.reached,
+        );
       }
     },
   };
@@ -217,9 +254,22 @@ export function toRetryAt(headers: Record<string, unknown> | undefined, now = Da
 const TOKEN_ADVICE =
   "a fine-grained token needs read access to Metadata, Issues, Pull requests and Deployments of the repository; a classic token the repo scope";
 
-/** An Octokit failure as the connector's typed error, saying where and what to do. */
-export function toConnectorError(err: unknown, where: string, scope?: string): ConnectorError {
+/**
+ * An Octokit failure as the connector's typed error, saying where and what to do. A host that cannot be
+ * reached is `unreachable` while the client has had no answer yet (`reached` false), `transient` after.
+ */
+export function toConnectorError(
+  err: unknown,
+  where: string,
+  scope?: string,
+  reached = true,
+): ConnectorError {
   if (err instanceof ConnectorError) return err;
+  const unreachable = toUnreachable(err);
+  if (unreachable) {
+    const detail = describeUnreachable(unreachable, "GITHUB_API_URL", where);
+    return new ConnectorError("github", reached ? "transient" : "unreachable", detail, { cause: err });
+  }
   const http = RequestErrorSchema.safeParse(err);
   if (http.success) {
     const { status, message } = http.data;

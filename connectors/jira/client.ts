@@ -10,6 +10,7 @@
 import { type Config, HttpException, Version2Client, Version3Client } from "jira.js";
 import { z } from "zod";
 import { abortableSleep } from "../kit/abortable-sleep.ts";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, errorKindOfStatus } from "../types.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
@@ -226,6 +227,9 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
 
   const stopped = () => new ConnectorError("jira", "transient", "stopped: the run was cancelled");
 
+  // Until the site has answered once, a host that cannot be reached goes back at once as `unreachable`.
+  let reached = false;
+
   async function call<T>(path: string, send: () => Promise<T>): Promise<T> {
     const url = `${settings.baseUrl}${path}`;
     let rateLimited = 0;
@@ -234,10 +238,24 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       if (signal.aborted) throw stopped();
       report.requests(1);
       try {
-        return await send();
+        const answer = await send();
+        reached = true;
+        return answer;
       } catch (err) {
         if (signal.aborted) throw stopped();
         const failure = toFailure(err);
+        const unreachable = failure.status === null ? toUnreachable(err) : null;
+        if (unreachable && !reached) {
+          throw new ConnectorError(
+            "jira",
+            "unreachable",
+            describeUnreachable(unreachable, "JIRA_BASE_URL", url),
+            {
+              cause: err,
+            },
+          );
+        }
+        if (failure.status !== null) reached = true;
         if (failure.status === 429) {
           rateLimited++;
           const waitMs = failure.retryAfterMs ?? Math.min(retry.baseDelayMs * 2 ** (rateLimited - 1), 30_000);

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { listSources } from "../../connectors/registry.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import type { SourceSetup } from "../model/source-status.ts";
 import type { Db } from "../store/db.ts";
 import { createWebRoutes, type MailboxDeps, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
@@ -12,6 +13,7 @@ import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
 import { createItemRoutes } from "./routes/items.ts";
 import { createPeopleRoutes } from "./routes/people.ts";
+import { createSourceRoutes } from "./routes/sources.ts";
 import { createSyncRoutes, type SyncStarter } from "./routes/sync.ts";
 import { createTaskRoutes } from "./routes/tasks.ts";
 import { validationHook } from "./validation.ts";
@@ -45,6 +47,11 @@ export interface AppDeps {
   sync?: SyncStarter;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
   webhooks?: Omit<WebhookDeps, "db" | "now" | "logError" | "onTasksChanged">;
+  /**
+   * How each source is set up here (`toSourceSetups` of the environment), for `GET /api/sources` and the
+   * Sources page. Default: every source of `sources`, none configured.
+   */
+  sourceSetups?: readonly SourceSetup[];
 }
 
 export type App = OpenAPIHono;
@@ -93,6 +100,10 @@ export function createApp(deps: AppDeps): App {
   app.route("/api", createFlagRoutes(routeDeps, deps.timeZone ? { timeZone: deps.timeZone } : {}));
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
+  const sourceSetups =
+    deps.sourceSetups ??
+    sources.map((s) => ({ id: s.id, enabled: false, configError: null, envVars: s.envVars }));
+  app.route("/api", createSourceRoutes({ ...routeDeps, sourceSetups }));
   app.route(
     "/api",
     createSyncRoutes(
@@ -112,6 +123,7 @@ export function createApp(deps: AppDeps): App {
       timeZone: deps.timeZone,
       sources,
       flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
+      sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
       ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),
     }),

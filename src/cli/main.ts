@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   migrate: async () => (await import("./commands/migrate.ts")).registerMigrate,
   digest: async () => (await import("./commands/digest.ts")).registerDigest,
   worker: async () => (await import("./commands/worker.ts")).registerWorker,
+  status: async () => (await import("./commands/status.ts")).registerStatus,
 };
 
 const program = new Command("threadline")

@@ -21,6 +21,8 @@ export interface SyncServiceOptions {
   onError?: (err: unknown, context: { during: string }) => void;
   /** The people file, applied after each pass. */
   people?: readonly PeopleFileEntry[];
+  /** When the schedule that runs these passes runs the next one (the Worker's cron), for `threadline status`. */
+  nextPassAt?: () => Date | null;
 }
 
 /** What `POST /api/sync` answers about the pass it asked for. */
@@ -115,6 +117,7 @@ export class SyncService {
         secretKey: this.options.env.THREADLINE_SECRET_KEY,
         teamDomains: toCommaList(this.options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
         ...(this.options.people ? { people: this.options.people } : {}),
+        ...(this.options.nextPassAt ? { nextPassAt: this.options.nextPassAt() } : {}),
       });
       this.options.onSyncFinished?.(report);
       if (report.changedTaskKeys.size > 0) await this.options.onTasksChanged?.([...report.changedTaskKeys]);

@@ -8,6 +8,7 @@ import type { RunLog } from "../log.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
+import { toSourceSetups } from "../sync/source-setups.ts";
 import { SubscriptionService } from "./subscription-service.ts";
 import { SyncService } from "./sync-service.ts";
 
@@ -33,6 +34,8 @@ export function wireApp(options: {
   people?: readonly PeopleFileEntry[];
   /** The clock (tests move it); the real one otherwise. */
   now?: () => Date;
+  /** When the schedule running the passes runs the next one (the Worker's cron). */
+  nextPassAt?: () => Date | null;
 }): {
   app: App;
   sync: SyncService;
@@ -49,6 +52,7 @@ export function wireApp(options: {
     connectors,
     onTasksChanged,
     ...(options.people ? { people: options.people } : {}),
+    ...(options.nextPassAt ? { nextPassAt: options.nextPassAt } : {}),
     onSyncFinished: (report) =>
       log.info("incremental sync finished", {
         ok: report.ok,
@@ -93,6 +97,7 @@ export function wireApp(options: {
       },
     },
     sync: queue ?? sync,
+    sourceSetups: toSourceSetups(config.env, connectors),
     webhooks: {
       sources: sync.webhookSources(),
       linker: sync.linker,

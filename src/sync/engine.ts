@@ -158,6 +158,11 @@ export interface RunSyncOptions {
    * flag settings' domains).
    */
   teamDomains?: readonly string[];
+  /**
+   * When the schedule that runs this pass runs the next one (the Worker's cron), stored for `threadline
+   * status`; null when passes run only on request. Left out, the stored time is kept.
+   */
+  nextPassAt?: Date | null;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000 };

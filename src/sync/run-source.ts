@@ -6,6 +6,7 @@ import { loadCursors } from "../store/cursors.ts";
 import type { Linker } from "../store/item-links.ts";
 import { type PageWriteResult, savePage } from "../store/save-page.ts";
 import { markFlagsPending, markScopeRead, markScopeUnreadable, saveScopes } from "../store/scopes.ts";
+import { saveScopePassEnd, saveSourcePassEnd } from "../store/source-states.ts";
 import { eachLimited } from "./concurrency.ts";
 import { keepWorkMail } from "./connected-mailboxes.ts";
 import type { RetryPolicy, RunSyncOptions, ScopeReport, SourceReport, SyncSource } from "./engine.ts";
@@ -40,6 +41,14 @@ interface SourcePass {
   progress: SourceProgressTracker;
   /** Aborted by the caller, or by an auth error on any scope: the token is bad for all of them. */
   controller: AbortController;
+  /**
+   * Whether the source has answered in this pass (a page saved or a scope read to its end). Until it has, a
+   * host that cannot be reached fails the whole source at once; after, it is retried like a dropped
+   * connection.
+   */
+  reached: boolean;
+  /** The error that stopped every scope of the source (a bad token, an API root that never answered). */
+  fatal: ConnectorError | null;
 }
 
 /** The counts a saved page adds to its source's report. */
@@ -66,7 +75,7 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
   const onOuterAbort = () => controller.abort();
   run.outer.addEventListener("abort", onOuterAbort, { once: true });
   const progress = createSourceProgress(id, report, run.observer);
-  const pass: SourcePass = { run, id, report, progress, controller };
+  const pass: SourcePass = { run, id, report, progress, controller, reached: false, fatal: null };
   run.observer?.sourceStarted?.(id);
 
   try {
@@ -79,6 +88,7 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
     );
   } catch (err) {
     const error = asConnectorError(id, err);
+    pass.fatal ??= error;
     report.errors.push({ scope: null, kind: error.kind, message: error.message });
   } finally {
     run.outer.removeEventListener("abort", onOuterAbort);
@@ -89,12 +99,30 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
       kind: "stopped",
       message: `[threadline] [${id}] stopped before the end`,
     });
+  } else {
+    await saveSourceState(pass);
   }
   report.scopes.sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0));
   report.ok = report.errors.length === 0;
   report.durationMs = Math.round(performance.now() - started);
   run.observer?.sourceFinished?.(report);
   return report;
+}
+
+/** What `threadline status` shows of the source after this pass; a failure to store it is reported. */
+async function saveSourceState(pass: SourcePass): Promise<void> {
+  const { run, id, report } = pass;
+  try {
+    await saveSourcePassEnd(run.db, id, {
+      at: run.now(),
+      ok: report.errors.length === 0 && report.scopes.every((sc) => sc.outcome === "ok"),
+      error: pass.fatal ? { message: pass.fatal.message, kind: pass.fatal.kind } : null,
+      ...(run.nextPassAt !== undefined ? { nextRunAt: run.nextPassAt } : {}),
+    });
+  } catch (err) {
+    const message = `[threadline] [${id}] could not store the source's state: ${err instanceof Error ? err.message : String(err)}`;
+    report.errors.push({ scope: null, kind: "internal", message });
+  }
 }
 
 function toEmptySourceReport(source: SourceId): SourceReport {
@@ -135,7 +163,8 @@ async function pullScopeList(pass: SourcePass): Promise<string[]> {
       return await connector.listScopes(settings, { signal, report: progress.reporterFor("") });
     } catch (err) {
       const error = asConnectorError(id, err);
-      if (!error.retryable || attempt >= run.retry.attempts || signal.aborted) throw error;
+      if (!error.retryable || error.kind === "unreachable" || attempt >= run.retry.attempts || signal.aborted)
+        throw error;
       report.retries++;
       await waitBeforeRetry(run, error, attempt, signal, (until) => progress.reporterFor("").waiting(until));
     }
@@ -198,16 +227,20 @@ async function pullScope(pass: SourcePass, scope: string, scopeId: number): Prom
         scopeReport.outcome = "stopped";
         break;
       }
+      pass.reached = true;
       await markScopeRead(run.db, scopeId, run.now());
+      await saveScopePassEnd(run.db, scopeId, { at: run.now(), itemsSeen: scopeReport.items, error: null });
       break;
     }
-    if (error.retryable && failures + 1 < run.retry.attempts && !signal.aborted) {
+    const unreachableAtStart = error.kind === "unreachable" && !pass.reached;
+    if (error.retryable && !unreachableAtStart && failures + 1 < run.retry.attempts && !signal.aborted) {
       failures++;
       report.retries++;
       await waitBeforeRetry(run, error, failures, signal, (until) => reporter.waiting(until));
       continue;
     }
-    await saveScopeFailure(pass, scopeReport, scopeId, error);
+    // Scopes cut short by a failure of the whole source report that failure, not their own abort.
+    await saveScopeFailure(pass, scopeReport, scopeId, pass.fatal ?? error);
     break;
   }
   pass.progress.scopeFinished(scope);
@@ -273,6 +306,7 @@ async function savePulledPage(
       : page;
   const write = toPageWriteWithCursor(run.source.connector, scopeId, kept);
   const saved = await run.writeSlot(() => savePage(run.db, write, { now: run.now(), linker: run.linker }));
+  pass.reached = true;
   report.pages++;
   scopeReport.pages++;
   for (const count of PAGE_COUNTS) report[count] += saved[count];
@@ -293,12 +327,21 @@ async function saveScopeFailure(
 ): Promise<void> {
   scopeReport.error = error.message;
   pass.report.errors.push({ scope: scopeReport.scope, kind: error.kind, message: error.message });
+  await saveScopePassEnd(pass.run.db, scopeId, {
+    at: pass.run.now(),
+    itemsSeen: scopeReport.items,
+    error: { message: error.message, kind: error.kind, retryAt: error.retryAt ?? null },
+  });
   if (error.kind === "forbidden" || error.kind === "not_found") {
     scopeReport.outcome = error.kind;
     await markScopeUnreadable(pass.run.db, scopeId, error.kind, error.message);
   } else {
     scopeReport.outcome = "failed";
-    if (error.kind === "auth") pass.controller.abort();
+    // A bad token, or an API root that never answered, is the same for every scope of the source.
+    if (error.kind === "auth" || (error.kind === "unreachable" && !pass.reached)) {
+      pass.fatal ??= error;
+      pass.controller.abort();
+    }
   }
 }
 

@@ -102,6 +102,10 @@ details.whole > summary { cursor: pointer; color: var(--muted); font-size: .9rem
 .two-col { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1.5rem; }
 table.list { width: 100%; border-collapse: collapse; background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); }
 table.list th, table.list td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.sources .state-failing { color: var(--warn); font-weight: 600; }
+table.sources .state-ok { color: var(--ok); }
+table.sources .reason { max-width: 40rem; overflow-wrap: anywhere; }
+table.sources .meta { display: block; }
 .signin { max-width: 26rem; margin: 10vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.5rem; }
 .signin label { display: block; font-weight: 600; margin-bottom: .35rem; }
 .signin input { width: 100%; margin-bottom: 1rem; }

@@ -33,7 +33,7 @@ export interface PageContext {
 
 export type InboxView = "mine" | "team";
 
-export type NavTarget = "inbox" | "items" | "people" | "settings" | "mailbox" | null;
+export type NavTarget = "inbox" | "items" | "people" | "sources" | "settings" | "mailbox" | null;
 
 export function Layout(props: {
   title: string;
@@ -86,6 +86,13 @@ export function Layout(props: {
                       People
                     </a>
                   </li>
+                  {ctx.viewer?.role === "admin" && (
+                    <li>
+                      <a href="/sources" aria-current={current("sources")}>
+                        Sources
+                      </a>
+                    </li>
+                  )}
                   {ctx.viewer?.personId && (
                     <li>
                       <a href="/settings/tokens" aria-current={current("settings")}>

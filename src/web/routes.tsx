@@ -24,6 +24,7 @@ import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import type { SourceSetup } from "../model/source-status.ts";
 import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import {
@@ -63,6 +64,7 @@ import {
   saveTaskMuted,
 } from "../store/inbox-state.ts";
 import { type ItemReader, loadHiddenItemIds, loadReaderKeys } from "../store/item-audience.ts";
+import { loadSourceStatuses } from "../store/load-source-statuses.ts";
 import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
@@ -124,6 +126,7 @@ import {
 import { MailboxesPage } from "./settings-mailboxes.tsx";
 import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { shortLived } from "./short-lived.ts";
+import { SourcesPage } from "./sources-page.tsx";
 import { toThreadTree } from "./thread-tree.ts";
 
 export interface WebDeps extends RouteDeps {
@@ -137,6 +140,8 @@ export interface WebDeps extends RouteDeps {
   flagSettings: FlagSettings;
   /** Sign-in settings (default: token sign-in, no team domains, no admins, 12 hours idle). */
   signin?: SigninSettings;
+  /** How each source is set up here, for the Sources page. */
+  sourceSetups: readonly SourceSetup[];
   /** People's own mailboxes (default: none can be connected). */
   mailboxes?: MailboxDeps;
 }
@@ -804,6 +809,13 @@ export function createWebRoutes(deps: WebDeps) {
     if (result.status !== "linked") return back(c, "no_item");
     await deps.tasksChanged([taskKey], { method: c.req.method, path: c.req.path });
     return back(c, "linked");
+  });
+
+  // ---- sources -----------------------------------------------------------------------------------------
+  web.get("/sources", securityHeaders, signedIn, adminOnly, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const statuses = await loadSourceStatuses(deps.db, deps.sourceSetups, deps.now());
+    return render(c, <SourcesPage ctx={ctx} statuses={statuses} />);
   });
 
   // ---- people ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { SourceId } from "../model/kinds.ts";
 import type { VerifiedPush } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
+import { saveVerifiedDelivery } from "../store/source-states.ts";
 import { savePush } from "../sync/push.ts";
 
 /** A configured source that accepts pushes: its connector and the settings its webhook is verified with. */
@@ -99,6 +100,12 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
           errorBody("unauthorized", `The ${connector.about.label} webhook signature does not match.`),
           401,
         );
+      }
+      try {
+        await saveVerifiedDelivery(deps.db, connector.id, request.now);
+      } catch (err) {
+        // Only the status page's "last delivery" is lost; the push itself goes on.
+        deps.logError?.(err, { method: "POST", path: c.req.path });
       }
 
       let result: ReturnType<typeof connector.webhook.parse>;

@@ -29,6 +29,7 @@ const TABLES = [
   "signin_attempts",
   "source_scopes",
   "source_subscriptions",
+  "source_states",
   "sync_cursors",
   "tasks",
   "web_sessions",

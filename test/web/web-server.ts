@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
 import type { FlagSettings } from "../../src/flags/flag-settings.ts";
+import type { SourceSetup } from "../../src/model/source-status.ts";
 import type { Db } from "../../src/store/db.ts";
 import type { MailboxDeps, SigninSettings } from "../../src/web/routes.tsx";
 import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
@@ -26,6 +27,8 @@ export async function serveApp(
     signin?: (url: string) => Promise<SigninSettings>;
     /** People's own mailboxes (the Gmail OAuth client, the sealing key). */
     mailboxes?: MailboxDeps;
+    /** How each source is set up (the Sources page, `GET /api/sources`). */
+    sourceSetups?: readonly SourceSetup[];
   } = {},
 ): Promise<ServedApp> {
   let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
@@ -45,6 +48,7 @@ export async function serveApp(
     ...(options.flagSettings ? { flagSettings: options.flagSettings } : {}),
     ...(options.signin ? { signin: await options.signin(url) } : {}),
     ...(options.mailboxes ? { mailboxes: options.mailboxes } : {}),
+    ...(options.sourceSetups ? { sourceSetups: options.sourceSetups } : {}),
   });
   fetch = (request, env) => app.fetch(request, env as Record<string, unknown>);
   return {
