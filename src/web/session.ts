@@ -195,10 +195,21 @@ export function isSameOriginPost(c: Context): boolean {
   return true;
 }
 
-/** `next` when it is a path on this site (not `//host` or `/\host`), else `/`. */
+/**
+ * `next` when it is a path on this site (not `//host` or `/\host`), else `/`. Judged on the path as a URL
+ * parser resolves it, since `/.//host` becomes `//host` once its dot segment is removed.
+ */
 export function toLocalPath(next: string | undefined | null): string {
   if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
   // Control characters (a CR/LF would split the Location header; browsers drop tabs and newlines in URLs).
   if ([...next].some((ch) => ch.charCodeAt(0) < 0x20)) return "/";
-  return next;
+  const base = "http://local.invalid";
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (resolved.origin !== base || resolved.pathname.startsWith("//")) return "/";
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }
