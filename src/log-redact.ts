@@ -4,7 +4,8 @@
  * objects (type, message, stack and their own fields) on the way, so their fields are redacted too.
  */
 
-const SECRET_KEY = /authorization|cookie|token|secret|passw|api[-_]?key|credential|database[-_]?url|signature/i;
+const SECRET_KEY =
+  /authorization|cookie|token|secret|passw|api[-_]?key|credential|database[-_]?url|signature/i;
 const CENSOR = "[redacted]";
 const MAX_DEPTH = 10;
 

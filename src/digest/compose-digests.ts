@@ -1,7 +1,7 @@
-import { toSafeUrl } from "../web/format.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import { labelOf } from "../model/source-about.ts";
+import { toSafeUrl } from "../web/format.ts";
 import type {
   Digest,
   DigestEntry,

@@ -10,7 +10,6 @@ export interface Tightened {
 const FOLDER_MODE = 0o700;
 const FILE_MODE = 0o600;
 
-
 /**
  * Creates `dir` (and its parents) readable by the owner only, and takes group and other permissions off
  * everything already in it: the data folder holds the embedded database, the API token and the sealed

@@ -337,7 +337,8 @@ export function createWebRoutes(deps: WebDeps) {
   /** An action needs a session, its CSRF token in the form, and a same-origin request. */
   const action: MiddlewareHandler<Env> = async (c, next) => {
     const session = await currentSession(c);
-    const form = await c.req.parseBody();
+    // The session and the origin are judged before the body is read: an anonymous body is never parsed.
+    const form = session && isSameOriginPost(c) ? await c.req.parseBody() : {};
     const given = typeof form._csrf === "string" ? form._csrf : "";
     if (!session || !given || !(await timingSafeEqual(given, session.stored.csrf)) || !isSameOriginPost(c)) {
       return render(
