@@ -16,6 +16,7 @@
  */
 import { compile } from "html-to-text";
 import sanitizeHtml from "sanitize-html";
+import { trimLineEnds } from "../../src/model/trim-text.ts";
 import type { GmailHeader, GmailMessagePart } from "./schemas.ts";
 
 /** The body of a message, read. */
@@ -56,10 +57,7 @@ export function decodeBase64Url(data: string): Uint8Array | null {
 
 /** Quoted-printable (RFC 2045 §6.7) to bytes. */
 export function decodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
-  const input = Buffer.from(bytes)
-    .toString("latin1")
-    .replace(/[ \t]+(\r?\n)/g, "$1")
-    .replace(/=\r?\n/g, "");
+  const input = trimLineEnds(Buffer.from(bytes).toString("latin1")).replace(/=\r?\n/g, "");
   const out: number[] = [];
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
@@ -268,10 +266,7 @@ function htmlToText(html: string, problems: string[]): string {
 }
 
 function tidy(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/\u00a0/g, " ")
-    .replace(/[ \t]+\n/g, "\n")
+  return trimLineEnds(text.replace(/\r\n?/g, "\n").replace(/\u00a0/g, " "))
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
@@ -311,7 +306,7 @@ const SIGNATURE_DELIMITER = /^--\s?$/;
 const MOBILE_SIGNATURE =
   /^(Sent from my \w+|Get Outlook for \w+|Sent from Mail for Windows|Von meinem \w+ gesendet)\b.*$/i;
 const SIGN_OFF =
-  /^(thanks|thank you|many thanks|thanks again|cheers|best|best regards|kind regards|warm regards|regards|all the best|sincerely|br|kr|viele grüße|mit freundlichen grüßen|cordialement)\s*[,.!]?\s*$/i;
+  /^(thanks|thank you|many thanks|thanks again|cheers|best|best regards|kind regards|warm regards|regards|all the best|sincerely|br|kr|viele grüße|mit freundlichen grüßen|cordialement)\s*(?:[,.!]\s*)?$/i;
 
 function isAttribution(lines: readonly string[], i: number): boolean {
   const line = lines[i]!.trim();

@@ -7,6 +7,7 @@
  * and `<attachment>` placeholders are dropped; `<emoji alt="🙂">` becomes its character.
  */
 import { compile } from "html-to-text";
+import { trimLineEnds } from "../../src/model/trim-text.ts";
 
 /** The result of reading a body: the text, and why it was read the hard way, if it was. */
 export interface BodyText {
@@ -60,9 +61,7 @@ export function stripTags(html: string): string {
 }
 
 function tidy(text: string): string {
-  return text
-    .replace(/\u00a0/g, " ")
-    .replace(/[ \t]+\n/g, "\n")
+  return trimLineEnds(text.replace(/\u00a0/g, " "))
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }

@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { trimTrailing } from "../model/trim-text.ts";
 
 /** The session cookie over plain HTTP (localhost); over HTTPS it is `__Host-` prefixed (Secure, path /, no Domain). */
 export const SESSION_COOKIE = "tl_session";
@@ -28,7 +29,7 @@ function base64url(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let s = "";
   for (const b of view) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return trimTrailing(btoa(s).replace(/\+/g, "-").replace(/\//g, "_"), "=");
 }
 
 /** Random url-safe text of `bytes` random bytes. */
