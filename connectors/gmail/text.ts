@@ -16,6 +16,14 @@
  */
 import { compile } from "html-to-text";
 import sanitizeHtml from "sanitize-html";
+import {
+  cutToBudget,
+  HTML_INPUT_BUDGET,
+  HTML_MAX_DEPTH,
+  HTML_MAX_NESTING,
+  ITEM_TEXT_BUDGET,
+  isNestedTooDeep,
+} from "../../src/model/text-budget.ts";
 import { trimLineEnds } from "../../src/model/trim-text.ts";
 import type { GmailHeader, GmailMessagePart } from "./schemas.ts";
 
@@ -233,14 +241,24 @@ export function readMessageBody(payload: GmailMessagePart): MessageBody {
   const body: MessageBody = { text: "", html: null, attachments: [], problems: [] };
   const found: Found = { plain: [], html: [] };
   walk(payload, found, body, 0);
-  body.html = found.html.length > 0 ? found.html.join("\n") : null;
-  if (found.plain.length > 0) body.text = tidy(found.plain.join("\n\n"));
+  // Within the budget before any parsing: a megabyte of nesting or padding costs no more than the budget.
+  body.html = found.html.length > 0 ? cutToBudget(found.html.join("\n"), HTML_INPUT_BUDGET) : null;
+  if (body.html !== null && isNestedTooDeep(body.html)) {
+    body.problems.push(
+      `the HTML body nests more than ${HTML_MAX_NESTING} elements deep; it was read as text with its tags stripped`,
+    );
+    const stripped = stripTags(body.html);
+    body.html = null;
+    if (found.plain.length === 0) found.plain.push(stripped);
+  }
+  if (found.plain.length > 0) body.text = tidy(cutToBudget(found.plain.join("\n\n"), ITEM_TEXT_BUDGET + 1));
   else if (body.html !== null) body.text = htmlToText(body.html, body.problems);
   return body;
 }
 
 const toText = compile({
   wordwrap: false,
+  limits: { maxDepth: HTML_MAX_DEPTH },
   selectors: [
     { selector: "a", options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
     { selector: "img", format: "skip" },
@@ -261,8 +279,13 @@ function htmlToText(html: string, problems: string[]): string {
     problems.push(
       `the HTML body could not be read as a document (${err instanceof Error ? err.message : String(err)}); its tags were stripped`,
     );
-    return tidy(html.replace(/<(br|\/p|\/div)\b[^>]*>/gi, "\n").replace(/<[^>]*>?/g, ""));
+    return tidy(stripTags(html));
   }
+}
+
+/** Tags out, line breaks kept: what is left of HTML that can't be parsed. */
+function stripTags(html: string): string {
+  return html.replace(/<(br|\/p|\/div)\b[^<>]*>/gi, "\n").replace(/<[^<>]*>?/g, "");
 }
 
 function tidy(text: string): string {

@@ -32,5 +32,6 @@ it("fails on planted super-linear patterns in product code and passes their line
     "export const isEmail = (s: string) => /^[^@\\s]+@[^@\\s.]+(?:\\.[^@\\s.]+)+$/.test(s);",
     'export const strip = (s: string) => s.replace(/<[^<>]+>/g, "");',
   ];
-  for (const code of linear) expect(await problemsIn(code, "src/flags/rules/text/planted.ts"), code).toEqual([]);
+  for (const code of linear)
+    expect(await problemsIn(code, "src/flags/rules/text/planted.ts"), code).toEqual([]);
 }, 60_000);

@@ -83,18 +83,18 @@ function clean(input: string): string {
   // Each step runs only when its marker character is there: most chat messages skip them all.
   let text = input.includes("\r") ? input.replace(/\r\n?/g, "\n") : input;
   if (text.includes("<")) {
-    if (/<(?:p|br|div|span|at)\b[^>]*>/i.test(text)) text = fromHtml(text);
+    if (/<(?:p|br|div|span|at)\b[^<>]*>/i.test(text)) text = fromHtml(text);
     // Slack markup: <@U123|anna> <https://x|label> <!here>
     text = text
-      .replace(/<@[A-Z0-9]+\|([^>]+)>/g, "@$1")
+      .replace(/<@[A-Z0-9]+\|([^<>]+)>/g, "@$1")
       .replace(/<@[A-Z0-9]+>/g, "@someone")
-      .replace(/<!(?:here|channel|everyone)[^>]*>/g, "@here")
-      .replace(/<(?:https?|mailto):[^|>]+\|([^>]+)>/g, "$1")
-      .replace(/<(?:https?|mailto):[^>]+>/g, " ");
+      .replace(/<!(?:here|channel|everyone)[^<>]*>/g, "@here")
+      .replace(/<(?:https?|mailto):[^|<>]+\|([^<>]+)>/g, "$1")
+      .replace(/<(?:https?|mailto):[^<>]+>/g, " ");
   }
   // Jira wiki mentions: [~Anna Kowalski], [~accountid:5b10…]
   if (text.includes("[~"))
-    text = text.replace(/\[~accountid:[^\]]+\]/g, "@someone").replace(/\[~([^\]]+)\]/g, "@$1");
+    text = text.replace(/\[~accountid:[^[\]]+\]/g, "@someone").replace(/\[~([^[\]]+)\]/g, "@$1");
   if (text.includes("\n")) {
     text = cutAtFirst(text, HISTORY_MARKERS);
     text = cutAtFirst(text, SIGNATURE_MARKERS);
