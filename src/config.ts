@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CommaListSchema } from "../connectors/kit/comma-list.ts";
+import { trimTrailing } from "./model/trim-text.ts";
 
 /** A setting that is missing or malformed; the message names the variable and what it must be. */
 export class ConfigError extends Error {
@@ -137,7 +138,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.THREADLINE_DATA_DIR,
     apiToken: e.THREADLINE_API_TOKEN,
-    publicUrl: e.THREADLINE_PUBLIC_URL.replace(/\/+$/, ""),
+    publicUrl: trimTrailing(e.THREADLINE_PUBLIC_URL, "/"),
     teamDomains: e.THREADLINE_TEAM_DOMAINS.map((d) => d.toLowerCase()),
     timeZone: e.THREADLINE_TIMEZONE,
     digestTime: e.THREADLINE_DIGEST_TIME,

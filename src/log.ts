@@ -1,37 +1,24 @@
 import pino from "pino";
+import { redactSecrets } from "./log-redact.ts";
+
+/** A logger writing JSON lines to `destination`, secrets redacted by key name wherever they sit. */
+export function createLogger(destination?: pino.DestinationStream) {
+  return pino(
+    {
+      level: process.env.THREADLINE_LOG_LEVEL ?? "info",
+      base: undefined,
+      // Any depth, any case (pino's own `redact` takes fixed paths only).
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+    },
+    destination,
+  );
+}
 
 /**
  * The process's logger: JSON lines on stderr, so stdout stays for a command's own output (summaries, --json).
- * Anything that could hold a secret is redacted by key name wherever it sits.
+ * Workers bundle pino's browser build, which has no destination and writes through the console instead.
  */
-export const log = pino(
-  {
-    level: process.env.THREADLINE_LOG_LEVEL ?? "info",
-    base: undefined,
-    redact: {
-      paths: [
-        "*.token",
-        "*.apiToken",
-        "*.password",
-        "*.secret",
-        "*.clientSecret",
-        "*.refreshToken",
-        "*.refresh_token",
-        "*.sealedRefreshToken",
-        "*.settings.auth",
-        "*.settings.connected",
-        "*.authorization",
-        "*.headers.authorization",
-        "*.headers.cookie",
-        "*.databaseUrl",
-        "*.url_with_credentials",
-      ],
-      censor: "[redacted]",
-    },
-  },
-  // Workers bundle pino's browser build, which has no destination and writes through the console instead.
-  typeof pino.destination === "function" ? pino.destination(2) : undefined,
-);
+export const log = createLogger(typeof pino.destination === "function" ? pino.destination(2) : undefined);
 
 export type Logger = typeof log;
 

@@ -1,12 +1,13 @@
 /** What the product says about GitHub. No SDK here: the core and the Worker read it. */
 import type { SourceAbout } from "../../src/model/source-about.ts";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { toCommaList } from "../kit/comma-list.ts";
 import { GITHUB_ENV_VARS, toGithubWebUrl } from "./config.ts";
 
 /** The web root of `GITHUB_API_URL`; github.com when it is unset or unreadable (config reports a bad one). */
 function webUrlOf(apiUrl: string | undefined): string {
   const url = apiUrl?.trim();
-  return url && URL.canParse(url) ? toGithubWebUrl(url).replace(/\/+$/, "") : "https://github.com";
+  return url && URL.canParse(url) ? trimTrailing(toGithubWebUrl(url), "/") : "https://github.com";
 }
 
 export const githubAbout = {

@@ -2,6 +2,7 @@
  * The GitHub connector's settings, read once from the environment (see README.md in this folder).
  */
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { CommaListSchema } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
@@ -34,7 +35,7 @@ export const GithubSettingsSchema = z
       .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
         message: "must be the API root, such as https://api.github.com or https://github.example.com/api/v3",
       })
-      .transform((v) => v.replace(/\/+$/, "")),
+      .transform((v) => trimTrailing(v, "/")),
     GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   })
   .transform((env) => ({
@@ -63,7 +64,7 @@ export function githubSettingsFromEnv(
 export function toGithubWebUrl(apiUrl: string): string {
   const url = new URL(apiUrl);
   if (url.hostname === "api.github.com") return "https://github.com";
-  const path = url.pathname.replace(/\/+$/, "").replace(/\/api(\/v3)?$/, "");
+  const path = trimTrailing(url.pathname, "/").replace(/\/api(\/v3)?$/, "");
   if (url.hostname.startsWith("api.") && path === "") return `${url.protocol}//${url.host.slice(4)}`;
   return `${url.protocol}//${url.host}${path}`;
 }

@@ -197,7 +197,7 @@ function toReactions(rollup: Record<string, unknown> | undefined): ItemMeta["rea
 
 const IN_PROGRESS_LABEL =
   /^(?:status[:/ ]\s*)?(?:in[ _-]?progress|doing|wip|work in progress|in[ _-]?review|started)$/i;
-const PRIORITY_LABEL = /^(?:priority|prio)\s*[:/ -]\s*(.+)$/i;
+const PRIORITY_LABEL = /^(?:priority|prio)(?:[ \t]*[:/-][ \t]*|[ \t]+)(\S.*)$/i;
 
 /** Where a GitHub issue or pull request stands: pull requests are work under way until merged or closed. */
 export function toStatus(facts: Pick<TaskFacts, "state" | "labels" | "pull">): {

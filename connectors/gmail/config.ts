@@ -8,6 +8,7 @@
  * `GOOGLE_TOKEN_URL` names it outright when neither fits.
  */
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { settingsFromEnv } from "../types.ts";
 
 export const GMAIL_ENV_VARS = [
@@ -46,7 +47,7 @@ const httpUrl = (what: string, example: string) =>
     .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
       message: `must be ${what}, such as ${example}`,
     })
-    .transform((v) => v.replace(/\/+$/, ""));
+    .transform((v) => trimTrailing(v, "/"));
 
 export const GmailSettingsSchema = z
   .object({

@@ -63,7 +63,7 @@ export function parseAddressList(value: string | null): EmailAddress[] {
   const out: EmailAddress[] = [];
   for (let raw of entries) {
     raw = raw.trim();
-    const group = /^[^"<]*:\s*(.*)$/.exec(raw);
+    const group = /^[^"<:]*:(.*)$/.exec(raw);
     if (group && !raw.includes("<") && !ADDRESS.test(raw)) raw = group[1]!.trim();
     if (raw === "") continue;
     const angled = /^(.*?)<\s*([^<>\s]+)\s*>\s*(\(.*\))?$/.exec(raw);

@@ -16,6 +16,15 @@
  */
 import { compile } from "html-to-text";
 import sanitizeHtml from "sanitize-html";
+import {
+  cutToBudget,
+  HTML_INPUT_BUDGET,
+  HTML_MAX_DEPTH,
+  HTML_MAX_NESTING,
+  ITEM_TEXT_BUDGET,
+  isNestedTooDeep,
+} from "../../src/model/text-budget.ts";
+import { trimLineEnds } from "../../src/model/trim-text.ts";
 import type { GmailHeader, GmailMessagePart } from "./schemas.ts";
 
 /** The body of a message, read. */
@@ -56,10 +65,7 @@ export function decodeBase64Url(data: string): Uint8Array | null {
 
 /** Quoted-printable (RFC 2045 §6.7) to bytes. */
 export function decodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
-  const input = Buffer.from(bytes)
-    .toString("latin1")
-    .replace(/[ \t]+(\r?\n)/g, "$1")
-    .replace(/=\r?\n/g, "");
+  const input = trimLineEnds(Buffer.from(bytes).toString("latin1")).replace(/=\r?\n/g, "");
   const out: number[] = [];
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
@@ -235,14 +241,24 @@ export function readMessageBody(payload: GmailMessagePart): MessageBody {
   const body: MessageBody = { text: "", html: null, attachments: [], problems: [] };
   const found: Found = { plain: [], html: [] };
   walk(payload, found, body, 0);
-  body.html = found.html.length > 0 ? found.html.join("\n") : null;
-  if (found.plain.length > 0) body.text = tidy(found.plain.join("\n\n"));
+  // Within the budget before any parsing: a megabyte of nesting or padding costs no more than the budget.
+  body.html = found.html.length > 0 ? cutToBudget(found.html.join("\n"), HTML_INPUT_BUDGET) : null;
+  if (body.html !== null && isNestedTooDeep(body.html)) {
+    body.problems.push(
+      `the HTML body nests more than ${HTML_MAX_NESTING} elements deep; it was read as text with its tags stripped`,
+    );
+    const stripped = stripTags(body.html);
+    body.html = null;
+    if (found.plain.length === 0) found.plain.push(stripped);
+  }
+  if (found.plain.length > 0) body.text = tidy(cutToBudget(found.plain.join("\n\n"), ITEM_TEXT_BUDGET + 1));
   else if (body.html !== null) body.text = htmlToText(body.html, body.problems);
   return body;
 }
 
 const toText = compile({
   wordwrap: false,
+  limits: { maxDepth: HTML_MAX_DEPTH },
   selectors: [
     { selector: "a", options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
     { selector: "img", format: "skip" },
@@ -263,15 +279,17 @@ function htmlToText(html: string, problems: string[]): string {
     problems.push(
       `the HTML body could not be read as a document (${err instanceof Error ? err.message : String(err)}); its tags were stripped`,
     );
-    return tidy(html.replace(/<(br|\/p|\/div)\b[^>]*>/gi, "\n").replace(/<[^>]*>?/g, ""));
+    return tidy(stripTags(html));
   }
 }
 
+/** Tags out, line breaks kept: what is left of HTML that can't be parsed. */
+function stripTags(html: string): string {
+  return html.replace(/<(br|\/p|\/div)\b[^<>]*>/gi, "\n").replace(/<[^<>]*>?/g, "");
+}
+
 function tidy(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/\u00a0/g, " ")
-    .replace(/[ \t]+\n/g, "\n")
+  return trimLineEnds(text.replace(/\r\n?/g, "\n").replace(/\u00a0/g, " "))
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
@@ -311,7 +329,7 @@ const SIGNATURE_DELIMITER = /^--\s?$/;
 const MOBILE_SIGNATURE =
   /^(Sent from my \w+|Get Outlook for \w+|Sent from Mail for Windows|Von meinem \w+ gesendet)\b.*$/i;
 const SIGN_OFF =
-  /^(thanks|thank you|many thanks|thanks again|cheers|best|best regards|kind regards|warm regards|regards|all the best|sincerely|br|kr|viele grüße|mit freundlichen grüßen|cordialement)\s*[,.!]?\s*$/i;
+  /^(thanks|thank you|many thanks|thanks again|cheers|best|best regards|kind regards|warm regards|regards|all the best|sincerely|br|kr|viele grüße|mit freundlichen grüßen|cordialement)\s*(?:[,.!]\s*)?$/i;
 
 function isAttribution(lines: readonly string[], i: number): boolean {
   const line = lines[i]!.trim();

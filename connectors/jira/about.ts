@@ -1,5 +1,6 @@
 /** What the product says about Jira. No SDK here: the core and the Worker read it. */
 import type { SourceAbout } from "../../src/model/source-about.ts";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { toCommaList } from "../kit/comma-list.ts";
 import { JIRA_ENV_VARS } from "./config.ts";
 
@@ -14,6 +15,6 @@ export const jiraAbout = {
   /** Bare keys of the configured projects link (matched in capitals), and so do the site's issue URLs. */
   linkHints: (env) => ({
     jiraProjects: toCommaList(env.JIRA_PROJECTS).map((p) => p.toUpperCase()),
-    jiraSiteUrls: env.JIRA_BASE_URL?.trim() ? [env.JIRA_BASE_URL.trim().replace(/\/+$/, "")] : [],
+    jiraSiteUrls: env.JIRA_BASE_URL?.trim() ? [trimTrailing(env.JIRA_BASE_URL.trim(), "/")] : [],
   }),
 } as const satisfies SourceAbout<"jira">;

@@ -9,6 +9,7 @@
  */
 import { type Config, HttpException, Version2Client, Version3Client } from "jira.js";
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { abortableSleep } from "../kit/abortable-sleep.ts";
 import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { PullReporter } from "../types.ts";
@@ -384,7 +385,7 @@ export async function fetchJiraSiteUrl(settings: JiraSettings, client: JiraClien
   if (known) return known;
   const info = JiraServerInfoSchema.parse(await client.fetchServerInfo());
   const site =
-    info.baseUrl && URL.canParse(info.baseUrl) ? info.baseUrl.replace(/\/+$/, "") : settings.baseUrl;
+    info.baseUrl && URL.canParse(info.baseUrl) ? trimTrailing(info.baseUrl, "/") : settings.baseUrl;
   siteUrls.set(settings.baseUrl, site);
   return site;
 }

@@ -2,6 +2,7 @@
  * The Jira connector's settings, read once from the environment (see README.md in this folder).
  */
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { CommaListSchema } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
@@ -23,7 +24,7 @@ export const JiraSettingsSchema = z
         message:
           "must be the site's URL, such as https://your-domain.atlassian.net or https://jira.example.com",
       })
-      .transform((v) => v.replace(/\/+$/, "")),
+      .transform((v) => trimTrailing(v, "/")),
     /** Cloud: the Atlassian account's email. Data Center: the username; unset to send JIRA_API_TOKEN as a personal access token. */
     JIRA_EMAIL: z.string().trim().min(1).optional(),
     JIRA_API_TOKEN: z
@@ -78,5 +79,5 @@ export function deploymentOfHost(baseUrl: string): JiraDeployment | null {
  * and scoped API tokens): not the address people open, so links take the site's own from `serverInfo`.
  */
 export function isGatewayRoot(baseUrl: string): boolean {
-  return /\/ex\/jira\/[^/]+$/.test(new URL(baseUrl).pathname.replace(/\/+$/, ""));
+  return /\/ex\/jira\/[^/]+$/.test(trimTrailing(new URL(baseUrl).pathname, "/"));
 }

@@ -13,6 +13,7 @@
 
 import { z } from "zod";
 import type { StatusCategory } from "../../src/model/kinds.ts";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import type {
   Identity,
   IdentityRef,
@@ -74,7 +75,7 @@ export function toSiteUrl(self: string | undefined): string | null {
 function siteOf(record: RawRecord, self: string | undefined): string {
   const site = record.context?.siteUrl ?? toSiteUrl(self);
   if (!site) throw new Error(`a Jira ${record.type} without context.siteUrl nor a self link`);
-  return site.replace(/\/+$/, "");
+  return trimTrailing(site, "/");
 }
 
 export const browseUrl = (site: string, key: string) => `${site}/browse/${encodeURIComponent(key)}`;

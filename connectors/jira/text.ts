@@ -5,6 +5,8 @@
  * Mentions stay as `@Name` (ADF) or `@username` / `@<accountId>` (wiki, which carries no name), and are
  * collected so the rules know who was asked; link targets stay in the text so the linker can read them.
  */
+
+import { trimLineEnds } from "../../src/model/trim-text.ts";
 import type { JiraAdfNode } from "./schemas.ts";
 
 export interface BodyText {
@@ -21,8 +23,7 @@ export function toBodyText(body: string | JiraAdfNode | null | undefined): BodyT
   if (body === null || body === undefined) return { text: "", mentions: [] };
   if (typeof body === "string") return wikiToText(body);
   const mentions: string[] = [];
-  const text = adfBlock(body, mentions)
-    .replace(/[ \t]+\n/g, "\n")
+  const text = trimLineEnds(adfBlock(body, mentions))
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   return { text, mentions: unique(mentions) };
@@ -164,26 +165,27 @@ function adfInline(nodes: readonly JiraAdfNode[], mentions: string[]): string {
 /** Wiki markup to text: mentions, links and macros made readable; emphasis left as typed. */
 export function wikiToText(wiki: string): BodyText {
   const mentions: string[] = [];
-  const text = wiki
-    .replace(/\r\n/g, "\n")
-    .replace(/\[~accountid:([^\]]+)\]/g, (_, id: string) => {
-      mentions.push(id);
-      return `@${id}`;
-    })
-    .replace(/\[~([^\]]+)\]/g, (_, name: string) => {
-      mentions.push(name);
-      return `@${name}`;
-    })
-    .replace(/\[([^|\]]+)\|([^\]]+)\]/g, (_, label: string, url: string) =>
-      label === url ? url : `${label} (${url})`,
-    )
-    .replace(/\[((?:https?|mailto):[^\]]+)\]/g, "$1")
-    .replace(/\{(code|noformat|quote|panel)(:[^}]*)?\}/g, "")
-    .replace(/\{color(:[^}]*)?\}/g, "")
-    .replace(/\{\{([^}]*)\}\}/g, "$1")
-    .replace(/^h[1-6]\.\s+/gm, "")
-    .replace(/^bq\.\s+/gm, "> ")
-    .replace(/[ \t]+\n/g, "\n")
+  const text = trimLineEnds(
+    wiki
+      .replace(/\r\n/g, "\n")
+      .replace(/\[~accountid:([^[\]]+)\]/g, (_, id: string) => {
+        mentions.push(id);
+        return `@${id}`;
+      })
+      .replace(/\[~([^[\]]+)\]/g, (_, name: string) => {
+        mentions.push(name);
+        return `@${name}`;
+      })
+      .replace(/\[([^|[\]]+)\|([^[\]]+)\]/g, (_, label: string, url: string) =>
+        label === url ? url : `${label} (${url})`,
+      )
+      .replace(/\[((?:https?|mailto):[^[\]]+)\]/g, "$1")
+      .replace(/\{(code|noformat|quote|panel)(:[^{}]*)?\}/g, "")
+      .replace(/\{color(:[^{}]*)?\}/g, "")
+      .replace(/\{\{([^{}]*)\}\}/g, "$1")
+      .replace(/^h[1-6]\.\s+/gm, "")
+      .replace(/^bq\.\s+/gm, "> "),
+  )
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   return { text, mentions: unique(mentions) };

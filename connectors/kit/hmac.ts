@@ -6,6 +6,7 @@
  * Comparison is Web Crypto's `verify`, which compares the MACs itself in constant time: a caller never
  * compares digests with `===`.
  */
+import { trimTrailing } from "../../src/model/trim-text.ts";
 
 const encoder = new TextEncoder();
 
@@ -36,7 +37,7 @@ export function fromSha256Hex(hex: string): Uint8Array<ArrayBuffer> | null {
 export function toBase64Url(bytes: Uint8Array): string {
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return trimTrailing(btoa(binary).replace(/\+/g, "-").replace(/\//g, "_"), "=");
 }
 
 /** The bytes of unpadded base64url text; null when it is not base64url. */

@@ -5,6 +5,7 @@
  * mentions, links, special mentions and dates in a message's `text`).
  */
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 
 /** Names the text may reference, by id: users (`U…`/`W…`) and channels (`C…`/`G…`). */
 export interface TextNames {
@@ -26,7 +27,7 @@ function stripFormatting(s: string): string {
 
 /** `https://example.com/a` vs the label `example.com/a`: the same thing said twice. */
 function sameAddress(url: string, label: string): boolean {
-  const bare = (s: string) => s.replace(/^[a-z]+:(\/\/)?/i, "").replace(/\/+$/, "");
+  const bare = (s: string) => trimTrailing(s.replace(/^[a-z]+:(\/\/)?/i, ""), "/");
   return bare(url) === bare(label);
 }
 

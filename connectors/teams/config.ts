@@ -8,6 +8,7 @@
  * local sandbox.
  */
 import { z } from "zod";
+import { trimTrailing } from "../../src/model/trim-text.ts";
 import { toCommaList } from "../kit/comma-list.ts";
 import { settingsFromEnv } from "../types.ts";
 
@@ -51,7 +52,7 @@ const rootUrl = (what: string, example: string) =>
       message: `must be ${what}, such as ${example}`,
     })
     // The version segment is the client's business: `https://graph.microsoft.com/v1.0/` is read as the root.
-    .transform((v) => v.replace(/\/+$/, "").replace(/\/(v1\.0|beta)$/, ""));
+    .transform((v) => trimTrailing(v, "/").replace(/\/(v1\.0|beta)$/, ""));
 
 const channelList = z
   .string({ error: "must be set: comma-separated teamId/channelId pairs" })

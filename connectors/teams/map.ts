@@ -89,7 +89,7 @@ function contextOf(record: RawRecord, message: TeamsMessage): MessageContext {
   };
 }
 
-const isEmail = (s: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
+const isEmail = (s: string) => /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(s);
 
 /** The author's email: the directory's `mail`, else a user principal name that is an address (not `#EXT#`). */
 export function toAuthorEmail(mail: string | null, upn: string | null): string | null {

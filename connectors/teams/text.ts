@@ -7,6 +7,14 @@
  * and `<attachment>` placeholders are dropped; `<emoji alt="🙂">` becomes its character.
  */
 import { compile } from "html-to-text";
+import {
+  cutToBudget,
+  HTML_INPUT_BUDGET,
+  HTML_MAX_DEPTH,
+  HTML_MAX_NESTING,
+  isNestedTooDeep,
+} from "../../src/model/text-budget.ts";
+import { trimLineEnds } from "../../src/model/trim-text.ts";
 
 /** The result of reading a body: the text, and why it was read the hard way, if it was. */
 export interface BodyText {
@@ -17,6 +25,7 @@ export interface BodyText {
 
 const toText = compile({
   wordwrap: false,
+  limits: { maxDepth: HTML_MAX_DEPTH },
   selectors: [
     { selector: "a", options: { hideLinkHrefIfSameAsText: true, ignoreHref: false } },
     { selector: "img", format: "skip" },
@@ -46,9 +55,9 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 /** Tags stripped, the common entities decoded: what is left of HTML the converter could not walk. */
 export function stripTags(html: string): string {
   return html
-    .replace(/<at\b[^>]*>/gi, "@")
-    .replace(/<(br|\/p|\/div|\/li|\/h\d)\b[^>]*>/gi, "\n")
-    .replace(/<[^>]*>?/g, "")
+    .replace(/<at\b[^<>]*>/gi, "@")
+    .replace(/<(br|\/p|\/div|\/li|\/h\d)\b[^<>]*>/gi, "\n")
+    .replace(/<[^<>]*>?/g, "")
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
       if (name[0] === "#") {
         const code =
@@ -60,9 +69,7 @@ export function stripTags(html: string): string {
 }
 
 function tidy(text: string): string {
-  return text
-    .replace(/\u00a0/g, " ")
-    .replace(/[ \t]+\n/g, "\n")
+  return trimLineEnds(text.replace(/\u00a0/g, " "))
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
@@ -71,9 +78,16 @@ function tidy(text: string): string {
 export function toBodyText(
   body: { contentType?: string | null; content?: string | null } | null | undefined,
 ): BodyText {
-  const content = body?.content ?? "";
+  // Within the budget before any parsing: a megabyte of nesting or padding costs no more than the budget.
+  const content = cutToBudget(body?.content ?? "", HTML_INPUT_BUDGET);
   if (content === "") return { text: "", fallback: null };
   if ((body?.contentType ?? "text").toLowerCase() !== "html") return { text: tidy(content), fallback: null };
+  if (isNestedTooDeep(content)) {
+    return {
+      text: tidy(stripTags(content)),
+      fallback: `the HTML body nests more than ${HTML_MAX_NESTING} elements deep; its tags were stripped`,
+    };
+  }
   try {
     return { text: tidy(toText(content)), fallback: null };
   } catch (err) {

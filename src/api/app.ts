@@ -10,6 +10,7 @@ import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-route
 import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, apiReaderOf, requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
+import { everyAnswerHeaders, requestBodyLimits } from "./request-limits.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
 import { createItemRoutes } from "./routes/items.ts";
 import { createPeopleRoutes } from "./routes/people.ts";
@@ -63,6 +64,8 @@ const toNameList = (names: readonly string[]) =>
 /** Builds the Hono app: `/healthz`, `/openapi.json` and the authenticated `/api`. No runtime is assumed. */
 export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use("*", everyAnswerHeaders);
+  app.use("*", requestBodyLimits);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 

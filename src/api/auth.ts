@@ -76,7 +76,7 @@ export function requireBearerToken(settings: BearerSettings): MiddlewareHandler 
   };
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header);
+    const match = /^Bearer[ \t]+(\S.*)$/i.exec(header);
     const given = match?.[1]?.trim() ?? "";
     if (!given) {
       return unauthorized(

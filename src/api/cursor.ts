@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { trimTrailing } from "../model/trim-text.ts";
 import { isExactUtc } from "../store/sql-fragments.ts";
 import type { ItemPosition, TaskPosition } from "../store/task-queries.ts";
 
@@ -11,7 +12,7 @@ function encode(value: unknown): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return trimTrailing(btoa(binary).replace(/\+/g, "-").replace(/\//g, "_"), "=");
 }
 
 function decode<T>(text: string, schema: z.ZodType<T>): T | null {

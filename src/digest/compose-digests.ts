@@ -1,6 +1,7 @@
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import { labelOf } from "../model/source-about.ts";
+import { toSafeUrl } from "../web/format.ts";
 import type {
   Digest,
   DigestEntry,
@@ -43,7 +44,9 @@ const sourceOfItem = (id: string): SourceId | null => {
 
 function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): DigestEntry {
   const link = flag.evidence.find((e) => e.url);
-  const linkSource = (link && sourceOfItem(link.id)) ?? task.source;
+  // Links come from the sources' payloads: only http(s) reaches a digest, never `javascript:` or `data:`.
+  const linkUrl = httpLink(link?.url);
+  const linkSource = (linkUrl && link && sourceOfItem(link.id)) || task.source;
   return {
     flagId: flag.id,
     kind: flag.kind,
@@ -55,13 +58,16 @@ function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): Di
     since: flag.since,
     stuckDays: Math.max(0, Math.floor((options.now.getTime() - flag.since.getTime()) / DAY_MS)),
     threadlineUrl: toThreadlineUrl(options.publicUrl, task.key),
-    sourceUrl: link?.url ?? task.url,
+    sourceUrl: linkUrl ?? httpLink(task.url) ?? "",
     linkSource,
     linkSourceLabel: labelOf(options.sources, linkSource),
     owner: flag.owner ?? task.assignee,
     evidence: flag.evidence,
   };
 }
+
+/** The link as the source gave it when it is http(s); null for any other scheme or no link. */
+const httpLink = (url: string | null | undefined) => (url && toSafeUrl(url) ? url : null);
 
 /** Longest stuck first; ties by task and flag, so a digest reads the same on every run. */
 const byLongestStuck = (a: DigestEntry, b: DigestEntry) =>
@@ -91,7 +97,7 @@ function toTaskEntries(section: Section, options: DigestOptions): DigestTaskEntr
       taskStatus: task.status,
       source: task.source,
       threadlineUrl: first.threadlineUrl,
-      taskUrl: task.url,
+      taskUrl: httpLink(task.url) ?? "",
       taskSourceLabel: labelOf(options.sources, task.source),
       since: first.since,
       stuckDays: first.stuckDays,

@@ -123,6 +123,7 @@ export interface DigestEntry {
   /** `$THREADLINE_PUBLIC_URL/tasks/<key>`. */
   threadlineUrl: string;
   /** The most specific link in the source: the first evidence item's, else the task's. */
+  /** An http(s) link, or "" when the source gave none that is safe to follow. */
   sourceUrl: string;
   /** The source `sourceUrl` is in (an email's evidence links to Gmail though the task is in Jira). */
   linkSource: SourceId;
@@ -147,6 +148,7 @@ export interface DigestTaskEntry {
   /** `$THREADLINE_PUBLIC_URL/tasks/<key>`. */
   threadlineUrl: string;
   /** The task in its source, and that source as its connector names it. */
+  /** An http(s) link, or "" when the source gave none that is safe to follow. */
   taskUrl: string;
   taskSourceLabel: string;
   /** The longest-stuck reason's `since`, and the whole days since then. */

@@ -85,7 +85,7 @@ function textEntry(e: DigestEntry): string {
     `* ${e.taskKey} ${e.taskTitle} [${labelOf(e)}, ${stuckFor(e)}]`,
     `  ${e.reason}`,
     `  Threadline: ${e.threadlineUrl}`,
-    `  ${e.linkSourceLabel}: ${e.sourceUrl}`,
+    ...(e.sourceUrl ? [`  ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
   ].join("\n");
 }
 
@@ -96,13 +96,13 @@ const labelOf = (e: DigestEntry) =>
 function textTask(t: DigestTaskEntry): string {
   const reasons = t.reasons.flatMap((e) => [
     `  - ${labelOf(e)}: ${e.reason}`,
-    ...(e.sourceUrl !== t.taskUrl ? [`    ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
+    ...(e.sourceUrl && e.sourceUrl !== t.taskUrl ? [`    ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
   ]);
   const count = t.reasons.length > 1 ? `, ${t.reasons.length} reasons` : "";
   return [
     `* ${t.taskKey} ${t.taskTitle} [${stuckFor(t)}${count}]`,
     `  Threadline: ${t.threadlineUrl}`,
-    `  ${t.taskSourceLabel}: ${t.taskUrl}`,
+    ...(t.taskUrl ? [`  ${t.taskSourceLabel}: ${t.taskUrl}`] : []),
     ...reasons,
   ].join("\n");
 }
@@ -169,6 +169,12 @@ const escapeHtml = (s: string) =>
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const WRAP = "word-break:break-word;overflow-wrap:anywhere;";
 
+/** "· Open in Jira" after the Threadline link, when the source gave a link safe to follow. */
+const alsoLink = (url: string, label: string) =>
+  url
+    ? `&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(url)}" style="color:#1d4ed8;">Open in ${escapeHtml(label)}</a>`
+    : "";
+
 function htmlEntry(e: DigestEntry): string {
   const color = KIND_COLORS[e.kind];
   const label = escapeHtml(labelOf(e));
@@ -176,7 +182,7 @@ function htmlEntry(e: DigestEntry): string {
 <div style="font-size:12px;line-height:16px;font-weight:bold;color:${color};">${label} · ${escapeHtml(stuckFor(e))}</div>
 <div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(e.taskKey)}</a> ${escapeHtml(e.taskTitle)}</div>
 <div style="font-size:14px;line-height:20px;color:#374151;padding-top:2px;">${escapeHtml(e.reason)}</div>
-<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>
+<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>${alsoLink(e.sourceUrl, e.linkSourceLabel)}</div>
 </td></tr>`;
 }
 
@@ -187,7 +193,7 @@ function htmlTask(t: DigestTaskEntry): string {
   const reasons = t.reasons
     .map((e) => {
       const link =
-        e.sourceUrl !== t.taskUrl
+        e.sourceUrl && e.sourceUrl !== t.taskUrl
           ? `<div style="font-size:13px;line-height:20px;"><a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>`
           : "";
       return `<div style="padding-top:8px;"><div style="font-size:12px;line-height:16px;font-weight:bold;color:${KIND_COLORS[e.kind]};">${escapeHtml(labelOf(e))}</div>
@@ -197,7 +203,7 @@ function htmlTask(t: DigestTaskEntry): string {
   return `<tr><td style="padding:12px 16px;border-top:1px solid #e5e7eb;border-left:4px solid ${color};${FONT}${WRAP}">
 <div style="font-size:12px;line-height:16px;font-weight:bold;color:#6b7280;">${escapeHtml(stuckFor(t))}${count}</div>
 <div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(t.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(t.taskKey)}</a> ${escapeHtml(t.taskTitle)}</div>
-<div style="font-size:13px;line-height:20px;padding-top:2px;"><a href="${escapeHtml(t.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(t.taskUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(t.taskSourceLabel)}</a></div>
+<div style="font-size:13px;line-height:20px;padding-top:2px;"><a href="${escapeHtml(t.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>${alsoLink(t.taskUrl, t.taskSourceLabel)}</div>
 ${reasons}
 </td></tr>`;
 }

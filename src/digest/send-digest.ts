@@ -45,13 +45,32 @@ function toMailOptions(message: DigestMessage) {
 }
 
 /**
- * A mailer over `SMTP_URL` (`smtp://` upgrades with STARTTLS when the server offers it; `smtps://` is TLS
- * from the start; credentials in the URL). One connection per message, so a server that drops a session
- * fails one digest, not the rest. https://nodemailer.com/smtp/
+ * Whether `smtp://` must upgrade with STARTTLS: yes, unless the URL itself says otherwise
+ * (`?requireTLS=false`, `?ignoreTLS=true`). A digest names clients and quotes their mail, and a server that
+ * does not offer STARTTLS (or an attacker who strips the offer) would otherwise get it in plain text.
+ */
+export function requiresStartTls(smtpUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    return true;
+  }
+  if (url.protocol !== "smtp:") return false;
+  const says = ["requireTLS", "ignoreTLS", "opportunisticTLS"].some((key) => url.searchParams.has(key));
+  return !says;
+}
+
+/**
+ * A mailer over `SMTP_URL` (`smtp://` upgrades with STARTTLS and refuses a server that does not offer it,
+ * unless the URL says `?requireTLS=false`; `smtps://` is TLS from the start; credentials in the URL). One
+ * connection per message, so a server that drops a session fails one digest, not the rest.
+ * https://nodemailer.com/smtp/
  */
 export function createSmtpMailer(smtpUrl: string): DigestMailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
+    ...(requiresStartTls(smtpUrl) ? { requireTLS: true } : {}),
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 60_000,
@@ -86,7 +105,7 @@ const HINTS: Record<string, string> = {
   ETIMEDOUT: "check the host and port of SMTP_URL, and that the network lets SMTP out",
   ESOCKET: "check the host and port of SMTP_URL, and smtp:// against smtps://",
   EDNS: "check the host of SMTP_URL",
-  ETLS: "the TLS handshake failed: check smtp:// against smtps:// and the server's certificate",
+  ETLS: "TLS failed (or the server does not offer STARTTLS): check smtp:// against smtps:// and the server's certificate; ?requireTLS=false in SMTP_URL allows plain text",
   EENVELOPE: "the server refused a sender or recipient: check DIGEST_FROM and the recipient",
 };
 

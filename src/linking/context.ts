@@ -1,3 +1,4 @@
+import { trimTrailing } from "../model/trim-text.ts";
 import { escapeRegExp, jiraKeyPattern, PROJECT_KEY } from "./jira.ts";
 
 /** What linking needs to know of the configured sources. Treated as immutable once it has been used. */
@@ -18,12 +19,14 @@ const JIRA_TASK_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
 
 /** `https://www.Acme.atlassian.net/jira/` → `acme.atlassian.net/jira`: how web addresses are compared. */
 export function toSiteBase(url: string): string {
-  return url
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
-    .replace(/^www\./, "")
-    .replace(/\/+$/, "");
+  return trimTrailing(
+    url
+      .trim()
+      .toLowerCase()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+      .replace(/^www\./, ""),
+    "/",
+  );
 }
 
 /**

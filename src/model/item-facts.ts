@@ -70,8 +70,26 @@ export function toHandle(v: unknown): string | null {
   return /^[^@\s]+@[^@\s]+$/.test(s) ? s.toLowerCase() : s;
 }
 
+/** `a <x@y>, "B, C" <z@w>` split at the commas that are not inside `<…>`, in one pass. */
+function splitOutsideAngles(text: string): string[] {
+  const parts: string[] = [];
+  let inside = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "<") inside = true;
+    else if (ch === ">") inside = false;
+    else if (ch === "," && !inside) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 function toHandles(v: unknown): string[] {
-  const list = typeof v === "string" ? v.split(/,(?![^<]*>)/) : Array.isArray(v) ? v : [];
+  const list = typeof v === "string" ? splitOutsideAngles(v) : Array.isArray(v) ? v : [];
   return list.map(toHandle).filter((h): h is string => h !== null);
 }
 

@@ -5,15 +5,18 @@
  * as additional data): a sealed value copied onto another row does not open.
  */
 import { ConfigError } from "../config.ts";
+import { trimTrailing } from "../model/trim-text.ts";
 
 const VERSION = "v1";
 const encoder = new TextEncoder();
 
 const toBase64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  trimTrailing(
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_"),
+    "=",
+  );
 
 const fromBase64url = (text: string) =>
   Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
@@ -36,7 +39,7 @@ export async function openSecretBox(base64Key: string | undefined): Promise<Secr
   }
   let raw: Uint8Array;
   try {
-    raw = fromBase64url(base64Key.trim().replace(/=+$/, ""));
+    raw = fromBase64url(trimTrailing(base64Key.trim(), "="));
   } catch {
     raw = new Uint8Array();
   }

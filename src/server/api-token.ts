@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { keepPrivate } from "../store/private-folder.ts";
 
 /**
  * The token `/api/*` requires: THREADLINE_API_TOKEN when set; otherwise one generated on first start and kept
@@ -11,6 +12,7 @@ export async function loadApiToken(
   dataDir: string,
 ): Promise<{ token: string; file?: string }> {
   if (configured) return { token: configured };
+  await keepPrivate(dataDir);
   const file = join(dataDir, "api-token");
   try {
     const saved = (await readFile(file, "utf8")).trim();
@@ -18,7 +20,6 @@ export async function loadApiToken(
   } catch {
     // No token saved yet: make one below.
   }
-  await mkdir(dataDir, { recursive: true });
   const token = randomBytes(24).toString("base64url");
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return { token, file };

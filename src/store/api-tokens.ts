@@ -5,6 +5,7 @@
  * a script's calls cost no write each. Web Crypto only: the Worker runs it as Node does.
  */
 import { sql } from "drizzle-orm";
+import { trimTrailing } from "../model/trim-text.ts";
 import type { Db } from "./db.ts";
 import { survivorOf } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
@@ -22,7 +23,7 @@ const time = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 function base64url(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return trimTrailing(btoa(s).replace(/\+/g, "-").replace(/\//g, "_"), "=");
 }
 
 /** What the table stores of a secret: its SHA-256, hex. */

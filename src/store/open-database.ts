@@ -3,9 +3,11 @@ import type { Config } from "../config.ts";
 import type { Database } from "./db.ts";
 import { openPglite } from "./open-pglite.ts";
 import { openPostgres } from "./open-postgres.ts";
+import { keepPrivate } from "./private-folder.ts";
 
 /** The database the configuration names: `DATABASE_URL`, or the embedded one under the data directory. */
 export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">): Promise<Database> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  await keepPrivate(config.dataDir);
   return openPglite(join(config.dataDir, "db"));
 }

@@ -8,6 +8,7 @@ import type {
   Tombstone,
 } from "../../connectors/types.ts";
 import { ConnectorError } from "../../connectors/types.ts";
+import { ITEM_TEXT_BUDGET, toItemText } from "../model/text-budget.ts";
 import type { PageWrite } from "../store/save-page.ts";
 
 /** Runs a connector's pure `map` over raw records, keeping each model record beside the raw one it came from. */
@@ -33,11 +34,15 @@ export function toPageWrite(
       );
     }
     for (const task of mapped.tasks ?? []) tasks.push({ task, raw });
-    for (const item of mapped.items ?? []) items.push({ item, raw });
+    for (const item of mapped.items ?? []) items.push({ item: withinBudget(item), raw });
     for (const identity of mapped.identities ?? []) identities.push(identity);
   }
   return { source: connector.id, scopeId, tasks, items, identities, deletions: [...deletions] };
 }
+
+/** An item whose text is past the budget keeps its start and says the rest is in the source. */
+const withinBudget = (item: MappedItem): MappedItem =>
+  item.text.length > ITEM_TEXT_BUDGET ? { ...item, text: toItemText(item.text) } : item;
 
 /** A page as the engine saves it: mapped, with the cursor it moves. */
 export function toPageWriteWithCursor(connector: Connector, scopeId: number, page: PulledPage): PageWrite {

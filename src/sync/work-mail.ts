@@ -14,7 +14,10 @@ export function toAddresses(value: unknown): string[] {
   const out: string[] = [];
   for (const part of parts) {
     if (typeof part !== "string") continue;
-    for (const m of part.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)) out.push(m[0].toLowerCase());
+    // Word by word: a pattern looking for an address anywhere retries a long word from each of its letters.
+    for (const word of part.split(/[\s<>,;"']+/)) {
+      if (word.slice(1, -1).includes("@")) out.push(word.toLowerCase());
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { trimTrailing } from "../model/trim-text.ts";
 import { isHttps, type SessionKeys } from "./session.ts";
 
 export const MAILBOX_FLOW_COOKIE = "tl_mailbox";
@@ -19,10 +20,12 @@ export interface MailboxFlow {
 }
 
 const toBase64url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  trimTrailing(
+    btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_"),
+    "=",
+  );
 
 const fromBase64url = (text: string) =>
   new TextDecoder().decode(

@@ -25,6 +25,7 @@ import type { FlagKind } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { SourceSetup } from "../model/source-status.ts";
+import { trimTrailing } from "../model/trim-text.ts";
 import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
 import {
@@ -396,7 +397,8 @@ export function createWebRoutes(deps: WebDeps) {
   /** An action needs a session, its CSRF token in the form, and a same-origin request. */
   const action: MiddlewareHandler<Env> = async (c, next) => {
     const session = await currentSession(c);
-    const form = await c.req.parseBody();
+    // The session and the origin are judged before the body is read: an anonymous body is never parsed.
+    const form = session && isSameOriginPost(c) ? await c.req.parseBody() : {};
     const given = typeof form._csrf === "string" ? form._csrf : "";
     if (!session || !given || !(await timingSafeEqual(given, session.stored.csrf)) || !isSameOriginPost(c)) {
       return render(
@@ -970,7 +972,7 @@ export function createWebRoutes(deps: WebDeps) {
     const started = await startMailboxConnect(gmail, {
       redirectUri: mailboxCallback,
       loginHint: c.var.viewer.email,
-      incremental: oidc?.issuer.replace(/\/+$/, "") === "https://accounts.google.com",
+      incremental: oidc !== undefined && trimTrailing(oidc.issuer, "/") === "https://accounts.google.com",
     });
     await setMailboxFlowCookie(c, keys, { ...started, sessionHash: c.var.session.idHash }, deps.now());
     return c.redirect(started.url, 303);

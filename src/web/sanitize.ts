@@ -6,6 +6,10 @@
  * asks (the page's script copies it to `src`; the CSP allows https images for that).
  */
 import sanitizeHtml from "sanitize-html";
+import { isNestedTooDeep } from "../model/text-budget.ts";
+
+const escapeText = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const ALLOWED_TAGS = [
   ...sanitizeHtml.defaults.allowedTags.filter((t) => !["img", "style"].includes(t)),
@@ -13,6 +17,8 @@ const ALLOWED_TAGS = [
 ];
 
 export function sanitizeEmailForDisplay(html: string): string {
+  // Stored before the connector judged nesting: such a body is shown as its text, never parsed here.
+  if (isNestedTooDeep(html)) return `<pre>${escapeText(html.replace(/<[^<>]*>?/g, ""))}</pre>`;
   return sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {

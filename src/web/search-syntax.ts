@@ -25,12 +25,39 @@ export interface InboxSearch {
 
 const PREFIX = /^(kind|person|source|project|is):(.*)$/i;
 
-/** Splits on spaces, keeping `"quoted words"` (with or without a prefix) together. */
+const isSpace = (ch: string) => /\s/.test(ch);
+
+/**
+ * Splits on spaces, keeping `"quoted words"` (with or without a `prefix:`) together. By hand, so each
+ * character is read once whatever is typed.
+ */
 function tokens(input: string): string[] {
   const out: string[] = [];
-  const re = /(\S+?:)?"([^"]*)"|\S+/g;
-  for (const m of input.matchAll(re)) {
-    out.push(m[2] !== undefined ? `${m[1] ?? ""}${m[1] ? m[2] : `"${m[2]}"`}` : m[0]);
+  let i = 0;
+  while (i < input.length) {
+    while (i < input.length && isSpace(input[i]!)) i++;
+    if (i >= input.length) break;
+    const start = i;
+    while (i < input.length && !isSpace(input[i]!) && input[i] !== '"') i++;
+    const close = input[i] === '"' ? input.indexOf('"', i + 1) : -1;
+    if (close !== -1) {
+      const prefix = input.slice(start, i);
+      const quoted = input.slice(i + 1, close);
+      if (prefix === "") out.push(`"${quoted}"`);
+      else if (prefix.endsWith(":")) out.push(`${prefix}${quoted}`);
+      // `abc"de f"` is no prefixed phrase: its words, as typed.
+      else
+        out.push(
+          ...input
+            .slice(start, close + 1)
+            .split(/\s+/)
+            .filter(Boolean),
+        );
+      i = close + 1;
+      continue;
+    }
+    while (i < input.length && !isSpace(input[i]!)) i++;
+    out.push(input.slice(start, i));
   }
   return out;
 }

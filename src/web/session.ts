@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { trimTrailing } from "../model/trim-text.ts";
 
 /** The session cookie over plain HTTP (localhost); over HTTPS it is `__Host-` prefixed (Secure, path /, no Domain). */
 export const SESSION_COOKIE = "tl_session";
@@ -28,7 +29,7 @@ function base64url(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let s = "";
   for (const b of view) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return trimTrailing(btoa(s).replace(/\+/g, "-").replace(/\//g, "_"), "=");
 }
 
 /** Random url-safe text of `bytes` random bytes. */
@@ -195,10 +196,21 @@ export function isSameOriginPost(c: Context): boolean {
   return true;
 }
 
-/** `next` when it is a path on this site (not `//host` or `/\host`), else `/`. */
+/**
+ * `next` when it is a path on this site (not `//host` or `/\host`), else `/`. Judged on the path as a URL
+ * parser resolves it, since `/.//host` becomes `//host` once its dot segment is removed.
+ */
 export function toLocalPath(next: string | undefined | null): string {
   if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
   // Control characters (a CR/LF would split the Location header; browsers drop tabs and newlines in URLs).
   if ([...next].some((ch) => ch.charCodeAt(0) < 0x20)) return "/";
-  return next;
+  const base = "http://local.invalid";
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (resolved.origin !== base || resolved.pathname.startsWith("//")) return "/";
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }

@@ -280,3 +280,25 @@ describe("renderDigest", () => {
     expect(html).not.toMatch(/<style|display:\s*flex|class=/);
   });
 });
+
+describe("links from the sources", () => {
+  it("puts only http(s) links in a digest: a javascript: or data: link from a payload is left out", () => {
+    const hostile = {
+      ...task("T-9", maya),
+      url: "javascript:alert(document.cookie)",
+    };
+    const flags = [
+      flag("f_x", "T-9", "unanswered_question", "2026-03-01T10:00:00Z", maya, {
+        evidence: [{ id: "slack:C1/9", url: "data:text/html,<script>alert(1)</script>" }],
+      }),
+    ];
+    const result = composeDigests(input({ flags, tasks: new Map([[hostile.key, hostile]]) }), OPTIONS);
+    const mine = byEmail(result).get("maya@team.example")!;
+    const rendered = renderDigest(mine, "https://tl.example");
+    for (const body of [rendered.html, rendered.text]) {
+      expect(body).not.toMatch(/javascript:|data:text/);
+      expect(body).toContain("https://tl.example/tasks/T-9");
+    }
+    expect(rendered.html).not.toContain("Open in Jira");
+  });
+});

@@ -100,6 +100,23 @@ describeEachDatabase("sending the digest", (ctx) => {
     expect(starttls.received).toHaveLength(RECIPIENTS.length);
   });
 
+  it("never sends in plain text to a server without STARTTLS unless SMTP_URL says requireTLS=false", async () => {
+    const plainOnly = await startTestSmtp({ tls: "none", urlRequiresTls: true });
+    try {
+      const refused = await runWith(ctx.db, { SMTP_URL: plainOnly.url }, { retryDelaysMs: [] });
+      expect(refused.ok).toBe(false);
+      expect(plainOnly.received).toEqual([]);
+      expect(refused.recipients[0]!.error).toMatch(/STARTTLS.*requireTLS=false/);
+
+      const allowed = await runWith(ctx.db, { SMTP_URL: `${plainOnly.url}&requireTLS=false` });
+      expect(allowed.ok).toBe(true);
+      expect(plainOnly.received.length).toBe(RECIPIENTS.length);
+      expect(plainOnly.received.every((m) => !m.secure)).toBe(true);
+    } finally {
+      await plainOnly.close();
+    }
+  });
+
   it("sends over smtps:// and, with DIGEST_TO, each person's digest to the trial address instead", async () => {
     const result = await runWith(ctx.db, {
       SMTP_URL: implicit.url,

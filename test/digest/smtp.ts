@@ -28,6 +28,8 @@ export async function startTestSmtp(options: {
   auth?: { user: string; pass: string };
   /** Time the server takes to accept each message, to make runs overlap. */
   delayMs?: number;
+  /** For `tls: "none"`: leave `requireTLS=false` out of the URL, as a user who expects TLS would. */
+  urlRequiresTls?: boolean;
 }): Promise<TestSmtp> {
   const received: Received[] = [];
   const refuse = new Map<string, number>();
@@ -75,7 +77,9 @@ export async function startTestSmtp(options: {
   const scheme = options.tls === "implicit" ? "smtps" : "smtp";
   const credentials = options.auth ? `${options.auth.user}:${encodeURIComponent(options.auth.pass)}@` : "";
   // The server's certificate is smtp-server's own self-signed one.
-  const url = `${scheme}://${credentials}127.0.0.1:${port}/?tls.rejectUnauthorized=false`;
+  // A server without STARTTLS is reached only when the URL says plain text is meant (`requireTLS=false`).
+  const plain = options.tls === "none" && !options.urlRequiresTls ? "&requireTLS=false" : "";
+  const url = `${scheme}://${credentials}127.0.0.1:${port}/?tls.rejectUnauthorized=false${plain}`;
   return {
     port,
     url,

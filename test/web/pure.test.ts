@@ -81,6 +81,11 @@ describe("display sanitising", () => {
     expect(toLocalPath("/\\evil.example")).toBe("/");
     expect(toLocalPath("https://evil.example")).toBe("/");
     expect(toLocalPath("/tasks/A-1?x=1")).toBe("/tasks/A-1?x=1");
+    // A dot segment, plain or encoded, must not leave a protocol-relative `//host` behind.
+    expect(toLocalPath("/.//evil.example")).toBe("/");
+    expect(toLocalPath("/%2e//evil.example/x")).toBe("/");
+    expect(toLocalPath("/./\\evil.example")).toBe("/");
+    expect(toLocalPath("/tasks/../inbox?view=team#top")).toBe("/inbox?view=team#top");
   });
 
   it("gives every item id its own anchor", () => {

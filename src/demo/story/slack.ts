@@ -9,6 +9,7 @@
 
 import type { PostOptions } from "../../../connectors/sandbox/slack/dataset.ts";
 import { SlackDataset } from "../../../connectors/sandbox/slack/dataset.ts";
+import { trimTrailing } from "../../model/trim-text.ts";
 import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const SLACK_DEMO_CHANNELS = { team: "acme-portal", client: "acme-shared", random: "random" } as const;
@@ -47,8 +48,8 @@ const HOUR = 3_600_000;
 /** The demo's Slack workspace, its last messages before `now`. */
 export function buildSlackDemoDataset(options: SlackDemoOptions = {}): SlackDataset {
   const now = (options.now ?? new Date()).getTime();
-  const site = (options.jiraSiteUrl ?? "https://acme-portal.atlassian.net").replace(/\/+$/, "");
-  const web = (options.githubWebUrl ?? "https://github.com").replace(/\/+$/, "");
+  const site = trimTrailing(options.jiraSiteUrl ?? "https://acme-portal.atlassian.net", "/");
+  const web = trimTrailing(options.githubWebUrl ?? "https://github.com", "/");
   const repo = options.repo ?? "acme/portal";
   const key = (n: number) => `${JIRA_DEMO_PROJECT}-${n}`;
   const browse = (n: number) => `<${site}/browse/${key(n)}|${key(n)}>`;

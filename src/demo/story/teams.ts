@@ -8,6 +8,7 @@
  */
 
 import { type MessagePart, stableGuid, TeamsDataset } from "../../../connectors/sandbox/teams/dataset.ts";
+import { trimTrailing } from "../../model/trim-text.ts";
 import { JIRA_DEMO_PEOPLE, JIRA_DEMO_PROJECT } from "./jira.ts";
 
 export const TEAMS_DEMO_TEAM = "acme-portal";
@@ -188,7 +189,7 @@ const CARDS: Record<string, Array<Record<string, string | null>>> = {
 
 /** The demo's Teams organisation, its last messages before `now`. */
 export function buildTeamsDemoDataset(options: { now?: Date; githubWebUrl?: string } = {}): TeamsDataset {
-  const pr = prOf((options.githubWebUrl ?? "https://github.com").replace(/\/+$/, ""));
+  const pr = prOf(trimTrailing(options.githubWebUrl ?? "https://github.com", "/"));
   const now = (options.now ?? new Date()).getTime();
   const data = new TeamsDataset({
     now: new Date(now - 45 * DAY).toISOString(),

@@ -6,6 +6,16 @@ import { type DeploySignal, toDeploySignal } from "./deployments.ts";
 import { findQuestion, isAcknowledgementOnly, isAutoReply } from "./questions.ts";
 
 /**
+ * How much of an item's text the rules read: a question, an approval or a blocker is said near the start,
+ * and what runs past this (pasted logs, quoted history, hostile padding) is left unanalysed so that no
+ * message can hold up a recompute.
+ */
+export const RULES_TEXT_BUDGET = 20_000;
+
+const withinBudget = (text: string) =>
+  text.length > RULES_TEXT_BUDGET ? text.slice(0, RULES_TEXT_BUDGET) : text;
+
+/**
  * What the text of one item says, worked out once however many rules ask: each answer is computed on first
  * use and kept with the analysis (see `textOf` for how long).
  */
@@ -22,7 +32,7 @@ export class ItemText {
   constructor(readonly text: string) {}
 
   get sentences(): Sentences {
-    this.#sentences ??= toSentenceSet(this.text);
+    this.#sentences ??= toSentenceSet(withinBudget(this.text));
     return this.#sentences;
   }
   /** The sentence that asks something (text/questions.ts), or null. */
@@ -52,7 +62,7 @@ export class ItemText {
     return this.#acknowledgement;
   }
   get isAutoReply(): boolean {
-    this.#autoReply ??= isAutoReply(this.text);
+    this.#autoReply ??= isAutoReply(withinBudget(this.text));
     return this.#autoReply;
   }
 }

@@ -73,7 +73,7 @@ const WAIT_FRAMES: WaitFrame[] = [
       /\b(?:still\s+)?(?:no(?! idea| clue| rush| worries| problem| need| way to know)|don't have|do not have|haven't (?:got|gotten|received|had)|have not (?:got|gotten|received)|didn't get|never got|lack|missing|without)\s+(?:the\s+|any\s+|our\s+|their\s+|an?\s+)?(.{0,70})/i,
     concrete: true,
   },
-  { pattern: /\bneeds?\s+(.{0,80}?)\s+(?:from|before (?:i|we) can)\b/i },
+  { pattern: /\bneeds?\s+(\S.{0,79}?)\s+(?:from|before (?:i|we) can)\b/i },
   {
     pattern: /\b(?:can't|cannot|unable to|can not|couldn't)\s+.{0,60}?\b(?:until|without)\s+(.{0,60})/i,
     wholeSentence: true,

@@ -33,7 +33,7 @@ const HISTORY_MARKERS: Marker[] = [
   [["________"], /^[ \t]*_{8,}[ \t]*$/m],
   [
     ["from:", "von:", "de:"],
-    /^[ \t]*\*?(?:From|Von|De):\*?[ \t]+[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Enviado|Fecha):\*?[ \t]+/im,
+    /^[ \t]*\*?(?:From|Von|De):\*?[ \t]+\S[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*\*?(?:Sent|Date|Gesendet|Datum|Enviado|Fecha):\*?[ \t]/im,
   ],
 ];
 
@@ -50,12 +50,15 @@ const SIGNATURE_MARKERS: Marker[] = [
  * the name and title follow.
  */
 const VALEDICTION =
-  /^[ \t]*(?:thanks|thank you|many thanks|thanks again|thx|cheers|best|best regards|kind regards|warm regards|regards|all the best|br|ta|speak soon|(?:mit )?(?:freundlichen|besten|vielen|liebe|herzlichen|viele|beste|freundliche) grüßen?|grüße|gruß|mfg|lg|vg|vielen dank|danke|saludos(?: cordiales)?|un saludo|atentamente|(?:muchas )?gracias|un abrazo)[ \t]*[,.!]*[ \t]*$/im;
+  /^[ \t]*(?:thanks|thank you|many thanks|thanks again|thx|cheers|best|best regards|kind regards|warm regards|regards|all the best|br|ta|speak soon|(?:mit )?(?:freundlichen|besten|vielen|liebe|herzlichen|viele|beste|freundliche) grüßen?|grüße|gruß|mfg|lg|vg|vielen dank|danke|saludos(?: cordiales)?|un saludo|atentamente|(?:muchas )?gracias|un abrazo)[ \t]*(?:[,.!]+[ \t]*)?$/im;
 
 /**
  * A signature's first line without a closing line above it: a name and a title, "Dana Ruiz | Head of
  * Finance". Bounded repetitions of distinct character classes keep it linear.
  */
+/** A word that holds an email address (`dan@acme.example`, `<dan@acme.example>,`), tested word by word. */
+const EMAIL_IN_WORD = /^[^@]*[^\s@]@[^\s@]+\.\w+/;
+
 const NAME_AND_TITLE =
   /^[ \t]*\p{Lu}[\p{L}'.-]{0,30}(?: \p{Lu}[\p{L}'.-]{0,30}){1,2}[ \t]*[|·][ \t]*\p{L}[^\n]*$/mu;
 
@@ -80,18 +83,18 @@ function clean(input: string): string {
   // Each step runs only when its marker character is there: most chat messages skip them all.
   let text = input.includes("\r") ? input.replace(/\r\n?/g, "\n") : input;
   if (text.includes("<")) {
-    if (/<(?:p|br|div|span|at)\b[^>]*>/i.test(text)) text = fromHtml(text);
+    if (/<(?:p|br|div|span|at)\b[^<>]*>/i.test(text)) text = fromHtml(text);
     // Slack markup: <@U123|anna> <https://x|label> <!here>
     text = text
-      .replace(/<@[A-Z0-9]+\|([^>]+)>/g, "@$1")
+      .replace(/<@[A-Z0-9]+\|([^<>]+)>/g, "@$1")
       .replace(/<@[A-Z0-9]+>/g, "@someone")
-      .replace(/<!(?:here|channel|everyone)[^>]*>/g, "@here")
-      .replace(/<(?:https?|mailto):[^|>]+\|([^>]+)>/g, "$1")
-      .replace(/<(?:https?|mailto):[^>]+>/g, " ");
+      .replace(/<!(?:here|channel|everyone)[^<>]*>/g, "@here")
+      .replace(/<(?:https?|mailto):[^|<>]+\|([^<>]+)>/g, "$1")
+      .replace(/<(?:https?|mailto):[^<>]+>/g, " ");
   }
   // Jira wiki mentions: [~Anna Kowalski], [~accountid:5b10…]
   if (text.includes("[~"))
-    text = text.replace(/\[~accountid:[^\]]+\]/g, "@someone").replace(/\[~([^\]]+)\]/g, "@$1");
+    text = text.replace(/\[~accountid:[^[\]]+\]/g, "@someone").replace(/\[~([^[\]]+)\]/g, "@$1");
   if (text.includes("\n")) {
     text = cutAtFirst(text, HISTORY_MARKERS);
     text = cutAtFirst(text, SIGNATURE_MARKERS);
@@ -104,9 +107,10 @@ function clean(input: string): string {
   } else if (/^[ \t]*>/.test(text)) return "";
   // Code: fenced blocks, Jira's {code} and {noformat}, inline code.
   if (text.includes("`")) text = text.replace(/```[\s\S]*?(?:```|$)/g, " ").replace(/`[^`\n]*`/g, " ");
-  if (text.includes("{")) text = text.replace(/\{(code|noformat)[^}]*\}[\s\S]*?(?:\{\1\}|$)/g, " ");
+  if (text.includes("{")) text = text.replace(/\{(code|noformat)[^{}]*\}[\s\S]*?(?:\{\1\}|$)/g, " ");
   if (/https?:|www\./i.test(text)) text = text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, " ");
-  if (text.includes("@")) text = text.replace(/[^\s@]+@[^\s@]+\.\w+/g, " ");
+  // Word by word: a pattern looking for an address anywhere retries a long word from each of its letters.
+  if (text.includes("@")) text = text.replace(/\S+/g, (word) => (EMAIL_IN_WORD.test(word) ? " " : word));
   if (text.includes("\n")) {
     if (text.includes("|") || text.includes("·")) {
       const m = NAME_AND_TITLE.exec(text);
@@ -141,10 +145,10 @@ function cutAtFirst(text: string, markers: Marker[]): string {
 }
 
 function fromHtml(html: string): string {
-  return html
-    .replace(/<blockquote[\s\S]*?<\/blockquote>/gi, "\n")
-    .replace(/<(?:br|\/p|\/div|\/li)[^>]*>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
+  return withoutBlockquotes(html)
+
+    .replace(/<(?:br|\/p|\/div|\/li)[^<>]*>/gi, "\n")
+    .replace(/<[^<>]+>/g, "")
     .replace(/&nbsp;/g, " ")
     .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")
@@ -189,4 +193,23 @@ const GREETING =
 export function toGist(text: string | Sentences): string {
   const sentences = typeof text === "string" ? toSentences(toNewText(text)) : text.original;
   return sentences.find((s) => !GREETING.test(s)) ?? sentences[0] ?? "";
+}
+
+/**
+ * `html` with each `<blockquote>…</blockquote>` (the quoted earlier mail) replaced by a line break, found with
+ * `indexOf`: a lazy pattern would rescan the rest of the text from every unclosed `<blockquote`.
+ */
+function withoutBlockquotes(html: string): string {
+  const lower = html.toLowerCase();
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const open = lower.indexOf("<blockquote", from);
+    if (open === -1) break;
+    const close = lower.indexOf("</blockquote>", open);
+    if (close === -1) break;
+    out += `${html.slice(from, open)}\n`;
+    from = close + "</blockquote>".length;
+  }
+  return out + html.slice(from);
 }
