@@ -15,10 +15,10 @@ export interface RuleContext {
 }
 
 /**
- * A flag before the evaluation adds the time of its newest evidence; `waitingOn` may be left out when nobody
+ * A signal before the evaluation adds the time of its newest evidence and merges it with the others of its kind; `waitingOn` may be left out when nobody
  * but the owner has to move (most kinds).
  */
-export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt" | "waitingOn"> & { waitingOn?: string[] };
+export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt" | "waitingOn" | "reasons"> & { waitingOn?: string[] };
 
 /** A rule: a pure function of one task snapshot and the context. */
 export type Rule = (task: TaskSnapshot, ctx: RuleContext) => RuleFlag[];
