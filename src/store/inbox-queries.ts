@@ -41,7 +41,9 @@ export interface InboxFilter {
 export interface InboxRow {
   flagId: string;
   kind: FlagKind;
+  /** The most urgent signal's reason; `reasons` are every signal's, that one first. */
   reason: string;
+  reasons: string[];
   since: string;
   evidence: string[];
   state: string;
@@ -194,6 +196,7 @@ interface RowData {
   kind: FlagKind;
   since: string;
   reason: string;
+  reasons: string[] | null;
   evidence: string[] | null;
   state: string;
   snoozed_until: string | null;
@@ -231,7 +234,7 @@ function visibleStates(filter: InboxFilter, now: Date): SQL[] {
   return visibleFlagStates("f", now);
 }
 
-const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
+const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.reasons, f.evidence, f.state, f.snoozed_until,
   f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee,
   f.waiting_on as raw_waiting_on`;
 
@@ -253,7 +256,7 @@ const withPeople = (page: SQL, order: SQL) => sql`
     where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
   ),
   survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc)
-  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
+  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.reasons, page.evidence, page.state,
          ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
          page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at,
          coalesce(${muted}, false) as muted, coalesce(${done}, false) as done,
@@ -294,6 +297,7 @@ function toRow(r: RowData): InboxRow {
     flagId: r.id,
     kind: r.kind,
     reason: r.reason,
+    reasons: r.reasons?.length ? r.reasons : [r.reason],
     since: r.since,
     evidence: r.evidence ?? [],
     state: r.state,

@@ -313,7 +313,7 @@ ${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.ta
 </li>`;
 }
 
-/** A flag as the task page shows it, with links to its evidence on the timeline. */
+/** A flag as the task page shows it, with every reason it was raised for and links to its evidence on the timeline. */
 export function FlagCard(props: { ctx: PageContext; row: InboxRow }) {
   const { ctx, row } = props;
   return (
@@ -341,7 +341,15 @@ export function FlagCard(props: { ctx: PageContext; row: InboxRow }) {
           </span>
         )}
       </div>
-      <p class="reason">{row.reason}</p>
+      {row.reasons.length > 1 ? (
+        <ul class="reasons">
+          {row.reasons.map((reason) => (
+            <li class="reason">{reason}</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="reason">{row.reason}</p>
+      )}
       {row.evidence.length > 0 && (
         <p class="meta">
           Evidence:{" "}
