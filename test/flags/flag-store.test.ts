@@ -235,12 +235,7 @@ describeEachDatabase("flag store", (ctx) => {
       snoozeFlag(ctx.db, resolved, new Date(Date.now() + 86_400_000), "anna@acme.dev"),
     ).rejects.toBeInstanceOf(FlagStateError);
     await expect(
-      snoozeFlag(
-        ctx.db,
-        toFlagId("WEB-1", "unanswered_question"),
-        t("2020-01-01T00:00:00Z"),
-        "x",
-      ),
+      snoozeFlag(ctx.db, toFlagId("WEB-1", "unanswered_question"), t("2020-01-01T00:00:00Z"), "x"),
     ).rejects.toMatchObject({ kind: "invalid" });
   });
 

@@ -222,9 +222,7 @@ describeEachDatabase("flag recompute", (ctx) => {
     for (const key of ["WEB-9", "GONE-1"]) {
       expect((await loadFlag(ctx.db, toFlagId(key, "no_owner")))?.state).toBe("resolved");
     }
-    expect((await loadFlag(ctx.db, toFlagId("acme/web#7", "missing_approval")))?.state).toBe(
-      "open",
-    );
+    expect((await loadFlag(ctx.db, toFlagId("acme/web#7", "missing_approval")))?.state).toBe("open");
     const count = await ctx.db.execute(sql`select count(*)::int as n from flags where state = 'open'`);
     expect(JSON.stringify(count)).toContain('"n":1');
   });

@@ -24,7 +24,11 @@ async function openEmpty(kind: string) {
   if (kind === "pglite") return openPglite(undefined);
   const empty = await createEmptyPostgresDatabase();
   const database = openPostgres(empty.url, { max: 2 });
-  return { ...database, url: empty.url, close: async () => (await database.close(), await empty.drop()) };
+  const close = async () => {
+    await database.close();
+    await empty.drop();
+  };
+  return { ...database, url: empty.url, close };
 }
 
 interface Row {
@@ -102,7 +106,12 @@ for (const kind of TEST_DATABASE_KINDS) {
         expect(new Date(flags[1]!.state_at!).toISOString()).toBe("2025-03-08T09:00:00.000Z");
         expect(flags[1]!.reasons).toEqual(["Question one.", "Question two."]);
 
-        const mine = await queryRows<{ person_id: string; flag_id: string; state: string; reason: string | null }>(
+        const mine = await queryRows<{
+          person_id: string;
+          flag_id: string;
+          state: string;
+          reason: string | null;
+        }>(
           db,
           sql`select person_id, flag_id, state, reason from inbox_person_states order by person_id, task_key`,
         );
@@ -112,7 +121,10 @@ for (const kind of TEST_DATABASE_KINDS) {
           { person_id: "p_ben", flag_id: question, state: "dismissed", reason: "also" },
           { person_id: "p_ben", flag_id: "", state: "muted", reason: null },
         ]);
-        const history = await queryRows<{ flag_id: string }>(db, sql`select flag_id from inbox_state_history`);
+        const history = await queryRows<{ flag_id: string }>(
+          db,
+          sql`select flag_id from inbox_state_history`,
+        );
         expect(history).toEqual([{ flag_id: blocked }]);
 
         // The store now refuses a second open flag of one task and kind.

@@ -5,7 +5,7 @@ import { toOneFlagPerKind } from "../one-flag-per-kind.ts";
 import type { RaisedFlag } from "../raised-flag.ts";
 import { evaluateBlockedExternal } from "./blocked-external.ts";
 import { toWorkingCalendar } from "./calendar.ts";
-import type { Rule, RuleContext } from "./common.ts";
+import { lastTouch, type Rule, type RuleContext, toIds } from "./common.ts";
 import { evaluateDoneNotDeployed } from "./done-not-deployed.ts";
 import { evaluateFeedbackOffBoard } from "./feedback-off-board.ts";
 import { evaluateMissingApproval } from "./missing-approval.ts";
@@ -51,6 +51,8 @@ export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions |
       for (const id of flag.evidence) last = Math.max(last, times.get(id) ?? last);
       flags.push({
         ...flag,
+        // Every flag shows on the timeline: a rule with no item of its own points at where the task stands.
+        evidence: flag.evidence.length > 0 ? flag.evidence : toIds(lastTouch(task)),
         reasons: [flag.reason],
         waitingOn: flag.waitingOn ?? [],
         lastEvidenceAt: new Date(last),

@@ -35,11 +35,16 @@ describe("one flag per task and kind", () => {
         to: ["anna"],
         thread: "e1",
       }),
-      email("klaus", "Tue 03-11 10:00", "Hello Anna, when will the export for Nordwerk be ready? Regards, Klaus", {
-        id: "q2",
-        to: ["anna"],
-        thread: "e2",
-      }),
+      email(
+        "klaus",
+        "Tue 03-11 10:00",
+        "Hello Anna, when will the export for Nordwerk be ready? Regards, Klaus",
+        {
+          id: "q2",
+          to: ["anna"],
+          thread: "e2",
+        },
+      ),
     ]);
     const questions = flagsOf(t).filter((f) => f.kind === "unanswered_question");
     expect(questions).toHaveLength(1);
