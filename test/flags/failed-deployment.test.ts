@@ -50,7 +50,7 @@ describeEachDatabase("a failed production deployment", (ctx) => {
     buildRepository(dataset);
     sb = await startGithubSandbox({ dataset });
     await syncAndFlag(ctx.db, sb, "backfill", new Date("2025-03-13T10:00:00Z"));
-  });
+  }, 60_000);
   afterAll(() => sb.close());
 
   it("flags the merged pull request the same day, and a later success clears it", async () => {
@@ -90,5 +90,5 @@ describeEachDatabase("a failed production deployment", (ctx) => {
     web.deploymentStatus(second.id, { state: "success", at: "2025-03-14T13:05:00Z" });
     await syncAndFlag(ctx.db, sb, "sync", new Date("2025-03-14T14:00:00Z"));
     expect((await loadFlag(ctx.db, id))?.state).toBe("resolved");
-  });
+  }, 60_000);
 });

@@ -107,7 +107,8 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
         attempts.push(item);
       } else if (item.facts.deploymentState) {
         // Another production deployment under way after the failure: the latest attempt is no longer the failed one.
-        if (failed && item.threadId !== failed.threadId && isToProduction(item, s.environments)) failed = null;
+        if (failed && item.threadId !== failed.threadId && isToProduction(item, s.environments))
+          failed = null;
         attempts.push(item);
       }
       continue;
