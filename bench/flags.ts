@@ -308,6 +308,7 @@ async function seedData(target: Target): Promise<{ seconds: number; items: numbe
   let written = 0;
   const perTask = ITEMS / TASKS;
   const itemIds: Array<[string, string]> = [];
+  const pullRequests = plans.filter((p) => p.isPr);
   await copy("items", "id, source, external_id, kind, author_id, at, text, thread_id, meta", function* () {
     for (const [t, plan] of plans.entries()) {
       const want =
@@ -410,6 +411,10 @@ async function seedData(target: Target): Promise<{ seconds: number; items: numbe
             }),
           );
         } else {
+          // A pull request item names its pull request; on a Jira task it is one of that task's pull
+          // requests, linked to both, so the task's timeline takes that pull request's items too.
+          const pr = plan.isPr ? plan : pullRequests.length > 0 ? pick(pullRequests) : null;
+          const number = pr ? Number(pr.key.slice(pr.key.indexOf("#") + 1)) : null;
           row = line(
             id,
             "github",
@@ -419,8 +424,13 @@ async function seedData(target: Target): Promise<{ seconds: number; items: numbe
             at,
             "WEB PR",
             null,
-            JSON.stringify({ merged: random() < 0.6 }),
+            JSON.stringify(
+              number === null
+                ? { merged: random() < 0.6 }
+                : { repo: "acme/web", number, merged: random() < 0.6 },
+            ),
           );
+          if (pr && pr !== plan) itemIds.push([id, pr.key]);
         }
         itemIds.push([id, plan.key]);
         yield row;

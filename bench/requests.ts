@@ -91,7 +91,7 @@ interface Prepared {
 }
 
 const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
-  /** The minimum: one search page of 100 issues (comments up to 20 and changes up to 40 embedded), one comment page (5,000) for each issue with more, one changelog page (100) for each issue with more. */
+  /** The minimum: one search page of 100 issues (comments up to 20 and changes up to 40 embedded), one comment page (5,000) for each issue with more, the bulk changelog (1,000 histories a request) for the issues with more. */
   async jira() {
     const data = buildBulkJiraDataset({ issues: sized(5_000), comments: sized(50_000) });
     const sandbox = await startSandbox(createJiraSandboxApp(data));
@@ -107,9 +107,12 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
         comments: issues
           .filter((i) => i.comments.length > L.embeddedComments)
           .reduce((n, i) => n + Math.ceil(i.comments.length / L.commentsMax), 0),
-        changelog: issues
-          .filter((i) => i.histories.length > L.embeddedHistories)
-          .reduce((n, i) => n + Math.ceil(i.histories.length / L.changelogMax), 0),
+        // The bulk changelog takes 1,000 issues and gives 1,000 histories a request.
+        changelog: Math.ceil(
+          issues
+            .filter((i) => i.histories.length > L.embeddedHistories)
+            .reduce((n, i) => n + i.histories.length, 0) / L.bulkChangelogMax,
+        ),
       },
     };
   },

@@ -39,6 +39,22 @@ export interface Tombstone {
 }
 
 /**
+ * Every item of one kind under one task, as the source listed them in full (all of an issue's comments): a
+ * stored item of that kind under that task and not in the list was deleted without a push we saw.
+ */
+export interface CompleteItemList {
+  /** The task key as the timeline stores it (what `map` gives as `parentTaskKey`). */
+  parentTaskKey: string;
+  kind: ItemKind;
+  externalIds: string[];
+  /**
+   * When the list was true (the task's own updated time): an item created after it may be missing only
+   * because the source's search index lagged behind a push, so it is left alone.
+   */
+  asOf: Date;
+}
+
+/**
  * A slice of one stream of one scope. The engine commits the page's records and `cursor` in one
  * transaction, so a pull killed at any moment resumes from the last committed page.
  */
@@ -47,6 +63,8 @@ export interface PulledPage {
   stream: string;
   records: RawRecord[];
   deletions?: Tombstone[];
+  /** Full lists read in this page: what is stored under them and missing from them is tombstoned. */
+  completeLists?: CompleteItemList[];
   /** Where this stream continues after this page; handed back in `PullRequest.cursors[stream]`. */
   cursor: JsonValue;
 }
@@ -155,6 +173,12 @@ export interface MappedItem {
   editedAt: Date | null;
   /** Set when the record itself says it was deleted (a Teams message with `deletedDateTime`). */
   deletedAt?: Date | null;
+  /**
+   * Who may read it, where the source says so (`src/model/audience.ts`): the keys of the people it is shown
+   * to (a private Slack channel's member ids, an email's addresses), lower-cased. Absent or null: everyone on
+   * the team. An empty list: admins only (a private channel whose members could not be read).
+   */
+  audience?: string[] | null;
 }
 
 /** What one raw record maps to. Any part may be empty. */
@@ -281,6 +305,11 @@ export type WebhookResult =
     }
   /** A notification that carries no data (Gmail's historyId, a Graph change): pull these scopes now. */
   | { type: "sync"; scopes: string[] | null }
+  /**
+   * Lifecycle notifications of the source's subscriptions (with the scopes any change notifications in the
+   * same delivery name): the subscription manager answers them after the push is acknowledged.
+   */
+  | { type: "subscription"; events: SubscriptionEvent[]; scopes: string[] }
   | { type: "ignore"; reason: string };
 
 export interface WebhookHandler<Settings> {
@@ -288,6 +317,51 @@ export interface WebhookHandler<Settings> {
   verify(request: WebhookRequest, settings: Settings): Promise<boolean>;
   /** What a verified push means. Throws `ConnectorError` of kind `invalid` on a body it cannot read. */
   parse(request: WebhookRequest, settings: Settings): WebhookResult;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Push subscriptions (sources whose pushes must be asked for and kept alive: Graph change notifications)
+// ---------------------------------------------------------------------------------------------------------
+
+/** A subscription the source holds for one scope: its id and when it ends unless renewed. */
+export interface PushSubscription {
+  id: string;
+  expiresAt: Date;
+}
+
+/** What a subscription call needs besides its arguments. */
+export interface SubscriptionRequest<Settings> {
+  settings: Settings;
+  now: Date;
+  signal: AbortSignal;
+}
+
+/** What happened to a subscription, as the source's lifecycle notifications say it. */
+export interface SubscriptionEvent {
+  subscriptionId: string;
+  /** `reauthorizationRequired`: reauthorize it; `removed`: it is gone; `missed`: pushes were dropped. */
+  event: "reauthorizationRequired" | "removed" | "missed";
+}
+
+/**
+ * Keeps a source's pushes coming: one subscription per scope, created, renewed before it expires and
+ * reauthorized when the source asks. Throws `ConnectorError` (`not_found` when the subscription is gone).
+ */
+export interface SubscriptionHandler<Settings> {
+  /** Renew a subscription when less than this is left of it. */
+  readonly renewWithinMs: number;
+  /** Whether the settings allow subscriptions at all (a secret to verify pushes with, say). */
+  enabled(settings: Settings): boolean;
+  /** Subscribes `scope`, with pushes and lifecycle notifications sent to `notificationUrl`. */
+  create(
+    request: SubscriptionRequest<Settings>,
+    scope: string,
+    notificationUrl: string,
+  ): Promise<PushSubscription>;
+  /** Extends a subscription's life (which also reauthorizes it). */
+  renew(request: SubscriptionRequest<Settings>, id: string): Promise<PushSubscription>;
+  /** Answers the source's reauthorization challenge without extending the subscription. */
+  reauthorize(request: SubscriptionRequest<Settings>, id: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -315,6 +389,8 @@ export interface Connector<Id extends SourceId = SourceId, Settings = unknown> {
   /** Pure: a raw record to model records. No I/O, no clock, no settings: replayed by `threadline relink`. */
   map(record: RawRecord): Mapped;
   readonly webhook: WebhookHandler<Settings>;
+  /** For sources whose pushes need a subscription kept alive (Microsoft Graph). */
+  readonly subscriptions?: SubscriptionHandler<Settings>;
 }
 
 /** Lets TypeScript infer a connector's settings type from its members and check them in one place. */

@@ -1,4 +1,5 @@
 export * from "./api-tokens.ts";
+export * from "./connected-mailboxes.ts";
 export * from "./digests.ts";
 export * from "./flags.ts";
 export * from "./inbox.ts";

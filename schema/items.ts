@@ -28,6 +28,11 @@ export const items = pgTable(
     /** Source-specific facts the rules read: review state, email headers, reactions, status from/to. */
     meta: jsonb("meta").notNull().default(sql`'{}'::jsonb`),
     raw: jsonb("raw"),
+    /**
+     * Who may read it where the source says so: a JSON array of lower-cased keys (a private Slack channel's
+     * member ids, an email's addresses; `src/model/audience.ts`). Null: everyone on the team.
+     */
+    audience: jsonb("audience"),
     editedAt: at("edited_at"),
     deletedAt: at("deleted_at"),
     updatedAt: at("updated_at").notNull().default(sql`now()`),

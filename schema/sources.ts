@@ -39,3 +39,30 @@ export const syncCursors = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scopeId, t.stream] })],
 );
+
+/**
+ * A push subscription a source holds for one scope (a Graph change-notification subscription on a channel):
+ * its id and expiry, so it is renewed before it ends and lifecycle notifications, which name only the
+ * subscription, find their scope. `subscription_id` is null while none could be made (`last_error` says why).
+ */
+export const sourceSubscriptions = pgTable(
+  "source_subscriptions",
+  {
+    source: text("source").notNull(),
+    scope: text("scope").notNull(),
+    subscriptionId: text("subscription_id"),
+    expiresAt: at("expires_at"),
+    lastError: text("last_error"),
+    /**
+     * Set while a process creates the scope's subscription: several servers (or a cron tick and a lifecycle
+     * notification) would otherwise each create one, and the extra ones would push for days unrenewed.
+     */
+    creatingSince: at("creating_since"),
+    createdAt: at("created_at").notNull().default(sql`now()`),
+    updatedAt: at("updated_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.scope] }),
+    uniqueIndex("source_subscriptions_subscription_id_key").on(t.subscriptionId),
+  ],
+);

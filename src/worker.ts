@@ -110,11 +110,23 @@ export default {
   async scheduled(controller: ScheduledController, env: WorkerEnv): Promise<void> {
     const { config, apiToken, database } = openFor(env);
     try {
-      const { sync } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
-      // The cron in wrangler.toml: one incremental pass over every configured source, flags after it, then the
-      // digest when its time has come (judged on fresh flags). The handler returns only when all of it is done,
-      // so the runtime keeps the event (and its pool) alive for it and a failed digest is the event's outcome.
-      sync.request();
+      const { sync, subscriptions } = wireApp({ db: database.db, config, apiToken, log: consoleLog });
+      // The cron in wrangler.toml: the subscriptions renewed or made (with a catch-up of what they may have
+      // missed), one incremental pass over every configured source (a channel a live subscription keeps up to
+      // date only once a day), flags after it, then the digest when its time has come (judged on fresh flags).
+      // The handler returns only when all of it is done, so the runtime keeps the event (and its pool) alive
+      // for it and a failed digest is the event's outcome.
+      try {
+        await subscriptions.maintain();
+      } catch (err) {
+        consoleLog.error("subscriptions failed", err, {});
+      }
+      // Should the subscriptions' state be unreadable, every channel is polled as it was before them.
+      const scopes = await subscriptions.scheduledScopes().catch((err: unknown) => {
+        consoleLog.error("subscriptions' state unreadable", err, {});
+        return {};
+      });
+      sync.request(scopes);
       await sync.idle();
       await sendDigestIfDue(database.db, config, new Date(controller.scheduledTime));
     } finally {

@@ -40,8 +40,15 @@ export interface GithubGetResponse {
 
 /** The calls the connector makes; every failure is a `ConnectorError`. */
 export interface GithubClient {
-  /** A GraphQL query (`POST /graphql`); the `data` of the answer. */
-  graphql(query: string, variables: Record<string, unknown>): Promise<unknown>;
+  /**
+   * A GraphQL query (`POST /graphql`); the `data` of the answer. With `retryServerErrors: false` a 5xx comes
+   * back at once, for a caller that asks again with a smaller page rather than the same one.
+   */
+  graphql(
+    query: string,
+    variables: Record<string, unknown>,
+    options?: { retryServerErrors?: boolean },
+  ): Promise<unknown>;
   /** A REST GET; with `etag`, a conditional request that answers 304 when nothing changed. */
   get(
     route: string,
@@ -112,11 +119,13 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
   const where = (what: string) => `${what}${options.scope ? ` (${options.scope})` : ""}`;
 
   return {
-    async graphql(query, variables) {
+    async graphql(query, variables, graphqlOptions = {}) {
       try {
         return await octokit.graphql(query, {
           ...variables,
           headers: { "x-github-api-version": "2022-11-28" },
+          // plugin-retry reads a request's own `retries` before its default.
+          ...(graphqlOptions.retryServerErrors === false ? { request: { retries: 0 } } : {}),
         });
       } catch (err) {
         throw toConnectorError(

@@ -143,14 +143,56 @@ async function askRepository(
     !state.orgEmailsRefusedAt ||
     Date.parse(ctx.now) - Date.parse(state.orgEmailsRefusedAt) >= ORG_EMAILS_RETRY_MS;
   try {
-    const answer = await ctx.client.graphql(query, { ...variables, org: ctx.owner, withOrgEmails });
+    const answer = await ctx.client.graphql(
+      query,
+      { ...variables, org: ctx.owner, withOrgEmails },
+      { retryServerErrors: false },
+    );
     if (withOrgEmails && state.orgEmailsRefusedAt) state.orgEmailsRefusedAt = undefined;
     return answer;
   } catch (err) {
     const refused = refusedFields(err);
     if (!withOrgEmails || refused.length === 0 || refused.some((f) => f !== ORG_EMAILS_FIELD)) throw err;
     state.orgEmailsRefusedAt = ctx.now;
-    return ctx.client.graphql(query, { ...variables, org: ctx.owner, withOrgEmails: false });
+    return ctx.client.graphql(
+      query,
+      { ...variables, org: ctx.owner, withOrgEmails: false },
+      { retryServerErrors: false },
+    );
+  }
+}
+
+/**
+ * GitHub ends a request that runs past 10 seconds (a 502 or 504, or a "Something went wrong while executing
+ * your query … timeout" error): a large nested page can, and the same page asked again would again.
+ * docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#timeouts
+ */
+export function isGithubTimeout(err: unknown): boolean {
+  if (!(err instanceof ConnectorError) || err.kind !== "transient") return false;
+  return (
+    err.status === 502 ||
+    err.status === 504 ||
+    (err.status === 500 && /Something went wrong while executing your query/.test(err.message))
+  );
+}
+
+/**
+ * The repository query with the page size halved after each timeout, down to one object; the size that
+ * answered is kept for the rest of the pass (`size.first`).
+ */
+async function askRepositoryShrinking(
+  ctx: PullContext,
+  state: RepositoryCursor,
+  size: { first: number },
+  variables: (first: number) => Record<string, unknown>,
+): Promise<unknown> {
+  for (;;) {
+    try {
+      return await askRepository(ctx, state, REPOSITORY_QUERY, variables(size.first));
+    } catch (err) {
+      if (!isGithubTimeout(err) || size.first === 1 || ctx.signal.aborted) throw err;
+      size.first = Math.max(1, Math.floor(size.first / 2));
+    }
   }
 }
 
@@ -173,22 +215,24 @@ async function* pullRepositoryStream(
   const known = (c: ConnectionCursor, id: string, updatedAt: string) => c.seen[id] === updatedAt;
   const first = (c: ConnectionCursor, small: number) =>
     ctx.incremental && c.since !== null && c.pass?.after === null ? small : PAGE_SIZE;
+  // The page size the last timeout left, for the rest of this pass.
+  const size = { first: PAGE_SIZE };
 
   while ((state.issues.pass || state.pulls.pass || state.deployments.pass) && !ctx.signal.aborted) {
-    const raw = await askRepository(ctx, state, REPOSITORY_QUERY, {
+    const raw = await askRepositoryShrinking(ctx, state, size, (most) => ({
       owner: ctx.owner,
       name: ctx.name,
       withIssues: state.issues.pass !== null,
-      issuesFirst: PAGE_SIZE,
+      issuesFirst: Math.min(most, PAGE_SIZE),
       issuesAfter: state.issues.pass?.after ?? null,
       issuesSince: state.issues.since,
       withPulls: state.pulls.pass !== null,
-      pullsFirst: first(state.pulls, FIRST_SYNC_PULLS),
+      pullsFirst: Math.min(most, first(state.pulls, FIRST_SYNC_PULLS)),
       pullsAfter: state.pulls.pass?.after ?? null,
       withDeployments: state.deployments.pass !== null,
-      deploymentsFirst: first(state.deployments, FIRST_SYNC_DEPLOYMENTS),
+      deploymentsFirst: Math.min(most, first(state.deployments, FIRST_SYNC_DEPLOYMENTS)),
       deploymentsAfter: state.deployments.pass?.after ?? null,
-    });
+    }));
     const page = RepositoryPageSchema.parse(raw);
     if (!page.repository) {
       throw new ConnectorError(

@@ -22,7 +22,7 @@ import { gmail, auth as googleAuth } from "@googleapis/gmail";
 import { abortableSleep } from "../kit/abortable-sleep.ts";
 import type { JsonValue, PullReporter } from "../types.ts";
 import { ConnectorError, type ConnectorErrorKind, errorKindOfStatus } from "../types.ts";
-import type { GmailSettings } from "./config.ts";
+import type { GmailMailboxSettings } from "./config.ts";
 import { GmailErrorBodySchema } from "./schemas.ts";
 
 export interface GmailRetryPolicy {
@@ -47,7 +47,7 @@ export const DEFAULT_GMAIL_RETRY: GmailRetryPolicy = {
 export const GMAIL_BATCH_SIZE = 50;
 
 export interface GmailClientOptions {
-  settings: GmailSettings;
+  settings: GmailMailboxSettings;
   signal: AbortSignal;
   report: Pick<PullReporter, "requests" | "waiting">;
   retry?: Partial<GmailRetryPolicy>;
@@ -141,7 +141,7 @@ interface TransportError {
 const isTransportError = (err: unknown): err is TransportError =>
   err instanceof Error && ("config" in err || "response" in err);
 
-function credentialsHint(settings: GmailSettings): string {
+function credentialsHint(settings: GmailMailboxSettings): string {
   return settings.auth.kind === "token"
     ? "check GMAIL_ACCESS_TOKEN (access tokens expire after an hour; prefer GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GMAIL_REFRESH_TOKEN)"
     : "check GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GMAIL_REFRESH_TOKEN (refresh tokens of an app in Testing expire after 7 days)";
@@ -151,7 +151,7 @@ function credentialsHint(settings: GmailSettings): string {
 export function toConnectorError(
   err: unknown,
   where: string,
-  settings: GmailSettings,
+  settings: GmailMailboxSettings,
   signal: AbortSignal,
 ): ConnectorError {
   if (err instanceof ConnectorError) return err;
@@ -173,6 +173,15 @@ export function toConnectorError(
           status,
           cause: err,
         },
+      );
+    }
+    // A person's own grant withdrawn (invalid_grant) ends that mailbox only, and is theirs to renew.
+    if (settings.connectedScope) {
+      return new ConnectorError(
+        "gmail",
+        "forbidden",
+        `the token endpoint ${settings.tokenUrl} refused the grant of ${settings.connectedScope} (${status}: ${message}): its owner reconnects it on their settings page`,
+        { status, cause: err },
       );
     }
     return new ConnectorError(
@@ -198,6 +207,13 @@ export function toConnectorError(
         },
       );
     }
+  }
+  if (status === 401 && settings.connectedScope) {
+    return new GmailRequestError(
+      "forbidden",
+      `${detail}: Gmail no longer accepts the grant of ${settings.connectedScope}; its owner reconnects it on their settings page`,
+      options,
+    );
   }
   if (status === 401)
     return new GmailRequestError("auth", `${detail}: ${credentialsHint(settings)}`, options);

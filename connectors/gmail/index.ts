@@ -4,14 +4,15 @@
  */
 
 import type { Connector } from "../types.ts";
-import { defineConnector } from "../types.ts";
+import { ConnectorError, defineConnector } from "../types.ts";
 import { gmailAbout } from "./about.ts";
-import { type GmailSettings, gmailSettingsFromEnv } from "./config.ts";
+import { type GmailSettings, gmailSettingsFromEnv, isConnectedScope, toMailboxSettings } from "./config.ts";
 import { mapGmailRecord } from "./map.ts";
 import type { GmailPullOptions } from "./pull.ts";
 import { gmailWebhook } from "./webhook.ts";
 
-export type { GmailSettings } from "./config.ts";
+export type { ConnectedMailbox, GmailSettings } from "./config.ts";
+export { isConnectedScope, toConnectedScope } from "./config.ts";
 export type { GmailPullNotice, GmailPullOptions } from "./pull.ts";
 
 // The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
@@ -23,10 +24,22 @@ export function createGmailConnector(options: GmailPullOptions = {}): Connector<
     id: "gmail",
     about: gmailAbout,
     fromEnv: gmailSettingsFromEnv,
-    // One mailbox: GMAIL_USER (`me`, the account that granted access).
-    listScopes: async (settings) => [settings.user],
+    // The configured mailbox (GMAIL_USER: `me`, the account that granted access), and each mailbox a
+    // person connected (`connected:<address>`).
+    listScopes: async (settings) => [
+      ...(settings.auth ? [settings.user] : []),
+      ...settings.connected.map((m) => m.scope),
+    ],
     async *pull(request) {
-      yield* (await import("./pull.ts")).pullGmailMailbox(request, options);
+      const settings = toMailboxSettings(request.settings, request.scope);
+      if (!settings) {
+        throw new ConnectorError(
+          "gmail",
+          "forbidden",
+          `no credentials for ${request.scope}: ${isConnectedScope(request.scope) ? "its owner reconnects it on their settings page" : "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GMAIL_REFRESH_TOKEN"}`,
+        );
+      }
+      yield* (await import("./pull.ts")).pullGmailMailbox({ ...request, settings }, options);
     },
     map: mapGmailRecord,
     webhook: gmailWebhook,

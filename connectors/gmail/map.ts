@@ -13,6 +13,7 @@
  * Not items: drafts, spam and trash (labels `DRAFT`, `SPAM`, `TRASH`), messages without a sender, and
  * messages whose body cannot be read at all; {@link inspectGmailRecord} says which and why.
  */
+import { toEmailAudience } from "../../src/model/audience.ts";
 import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type GmailMessage, GmailMessageSchema } from "./schemas.ts";
 import {
@@ -181,6 +182,8 @@ function toItem(
       meta,
       parentTaskKey: null,
       editedAt: null,
+      // The mailbox's owner read it too, even when Bcc'd (no header names them then).
+      audience: toEmailAudience({ from: address, to: mailbox.includes("@") ? [...to, mailbox] : to, cc }),
     },
     identity: {
       source: "gmail",

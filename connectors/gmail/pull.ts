@@ -22,7 +22,7 @@ import { log as processLog } from "../../src/log.ts";
 import type { PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
 import { createGmailClient, type GmailClient, type GmailRetryPolicy } from "./client.ts";
-import type { GmailSettings } from "./config.ts";
+import type { GmailMailboxSettings } from "./config.ts";
 import { inspectGmailRecord } from "./map.ts";
 import { GmailHistoryPageSchema, GmailListPageSchema, GmailProfileSchema } from "./schemas.ts";
 
@@ -122,7 +122,7 @@ function reachesDeeper(cursor: GmailCursor, request: Pick<PullRequest<unknown>, 
 
 interface Scope {
   client: GmailClient;
-  settings: GmailSettings;
+  settings: GmailMailboxSettings;
   scope: string;
   notice: (n: GmailPullNotice) => void;
   signal: AbortSignal;
@@ -201,7 +201,7 @@ const isHistoryGone = (err: unknown) => err instanceof ConnectorError && err.kin
  * the module comment for which pass runs when.
  */
 export async function* pullGmailMailbox(
-  request: PullRequest<GmailSettings>,
+  request: PullRequest<GmailMailboxSettings>,
   options: GmailPullOptions = {},
 ): AsyncGenerator<PulledPage> {
   const { settings, signal } = request;

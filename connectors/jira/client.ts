@@ -13,7 +13,7 @@ import { abortableSleep } from "../kit/abortable-sleep.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, errorKindOfStatus } from "../types.ts";
 import type { JiraDeployment, JiraSettings } from "./config.ts";
-import { deploymentOfHost } from "./config.ts";
+import { deploymentOfHost, isGatewayRoot } from "./config.ts";
 import { JiraErrorBodySchema, JiraServerInfoSchema } from "./schemas.ts";
 
 export interface JiraRetryPolicy {
@@ -61,6 +61,13 @@ export interface OffsetSearchParams {
   startAt: number;
 }
 
+export interface BulkChangelogParams {
+  issueIdsOrKeys: string[];
+  fieldIds: string[];
+  maxResults: number;
+  nextPageToken?: string | undefined;
+}
+
 /** The calls the connector makes, each answering the parsed JSON body (to be read with `schemas.ts`). */
 export interface JiraClient {
   /** `GET /rest/api/3/search/jql` (Cloud). */
@@ -74,8 +81,8 @@ export interface JiraClient {
     startAt: number,
     maxResults: number,
   ): Promise<unknown>;
-  /** `GET /rest/api/3/issue/{key}/changelog` (Cloud), oldest first. */
-  fetchChangelog(issueIdOrKey: string, startAt: number, maxResults: number): Promise<unknown>;
+  /** `POST /rest/api/3/changelog/bulkfetch` (Cloud): the histories of up to 1,000 issues, oldest first. */
+  fetchBulkChangelogs(params: BulkChangelogParams): Promise<unknown>;
   /** `GET /rest/api/2/issue/{idOrKey}?fields=project`: where an issue is now (404 once it is deleted). */
   fetchIssueProject(issueIdOrKey: string): Promise<unknown>;
   /** `GET /rest/api/3/project/search` (Cloud). */
@@ -295,10 +302,15 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
             v2.issueComments.getComments<unknown>(params),
           );
     },
-    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-changelog-get
-    fetchChangelog: (issueIdOrKey, startAt, maxResults) =>
-      call(`/rest/api/3/issue/${issueIdOrKey}/changelog`, () =>
-        v3.issues.getChangeLogs<unknown>({ issueIdOrKey, startAt, maxResults }),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-changelog-bulkfetch-post
+    fetchBulkChangelogs: (p) =>
+      call("/rest/api/3/changelog/bulkfetch", () =>
+        v3.issues.getBulkChangelogs<unknown>({
+          issueIdsOrKeys: p.issueIdsOrKeys,
+          fieldIds: p.fieldIds,
+          maxResults: p.maxResults,
+          ...(p.nextPageToken ? { nextPageToken: p.nextPageToken } : {}),
+        }),
       ),
     // https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-get
     fetchIssueProject: (issueIdOrKey) =>
@@ -339,4 +351,22 @@ export async function fetchJiraDeployment(
   const deployment: JiraDeployment = info.deploymentType === "Cloud" ? "cloud" : "datacenter";
   detected.set(settings.baseUrl, deployment);
   return deployment;
+}
+
+const siteUrls = new Map<string, string>();
+
+/**
+ * The address people open the site at, for links: JIRA_BASE_URL itself, or behind the API gateway what
+ * `serverInfo` names as `baseUrl` (asked once per API root and process).
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-server-info/
+ */
+export async function fetchJiraSiteUrl(settings: JiraSettings, client: JiraClient): Promise<string> {
+  if (!isGatewayRoot(settings.baseUrl)) return settings.baseUrl;
+  const known = siteUrls.get(settings.baseUrl);
+  if (known) return known;
+  const info = JiraServerInfoSchema.parse(await client.fetchServerInfo());
+  const site =
+    info.baseUrl && URL.canParse(info.baseUrl) ? info.baseUrl.replace(/\/+$/, "") : settings.baseUrl;
+  siteUrls.set(settings.baseUrl, site);
+  return site;
 }

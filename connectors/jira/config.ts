@@ -72,3 +72,11 @@ export function deploymentOfHost(baseUrl: string): JiraDeployment | null {
     ? "cloud"
     : null;
 }
+
+/**
+ * An API root behind Atlassian's gateway (`https://api.atlassian.com/ex/jira/<cloudId>`, for OAuth 2.0 apps
+ * and scoped API tokens): not the address people open, so links take the site's own from `serverInfo`.
+ */
+export function isGatewayRoot(baseUrl: string): boolean {
+  return /\/ex\/jira\/[^/]+$/.test(new URL(baseUrl).pathname.replace(/\/+$/, ""));
+}

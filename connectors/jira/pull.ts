@@ -11,17 +11,24 @@
  *
  * Each search page brings the issues with their first comments and newest change histories embedded
  * (`fields=…,comment` and `expand=changelog`); an issue with more comments than embedded costs one
- * comments request, one with more histories than embedded (and any newer than the cursor) its changelog
- * pages. A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
+ * comments request; the issues of a page with more histories than embedded (and any newer than the
+ * cursor) share one bulk changelog request (`POST /rest/api/3/changelog/bulkfetch`). A sync pass then lists the project's issue ids (5,000 a request on Cloud) to find deleted issues.
  */
 import { z } from "zod";
-import type { JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
+import type { CompleteItemList, JsonValue, PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts";
 import { ConnectorError } from "../types.ts";
-import { createJiraClient, fetchJiraDeployment, type JiraClient, type JiraRetryPolicy } from "./client.ts";
-import type { JiraDeployment, JiraSettings } from "./config.ts";
-import { isStatusChange, withoutSubPages } from "./map.ts";
 import {
-  JiraChangelogPageSchema,
+  createJiraClient,
+  fetchJiraDeployment,
+  fetchJiraSiteUrl,
+  type JiraClient,
+  type JiraRetryPolicy,
+} from "./client.ts";
+import type { JiraDeployment, JiraSettings } from "./config.ts";
+import { isStatusChange, itemIds, withoutSubPages } from "./map.ts";
+import {
+  JiraBulkChangelogPageSchema,
+  JiraCommentRefSchema,
   JiraCommentsPageSchema,
   JiraEnhancedSearchPageSchema,
   JiraHistorySchema,
@@ -56,7 +63,7 @@ export const ISSUE_FIELDS = [
 /**
  * Page sizes: the most each endpoint returns. Cloud's enhanced search gives at most 100 issues a page with
  * fields and 5,000 with ids only; Data Center's search 1,000 (`jira.search.views.default.max`); comments
- * 5,000 a page; the changelog 100.
+ * 5,000 a page; the bulk changelog 1,000 issues a request, 1,000 histories a page.
  */
 export const JIRA_PAGE_SIZES = {
   cloudSearch: 100,
@@ -64,7 +71,8 @@ export const JIRA_PAGE_SIZES = {
   dcSearch: 1000,
   dcIds: 1000,
   comments: 5000,
-  changelog: 100,
+  bulkChangelogIssues: 1000,
+  bulkChangelog: 1000,
 } as const;
 
 type PageSizes = Record<keyof typeof JIRA_PAGE_SIZES, number>;
@@ -85,6 +93,12 @@ export const JiraCursorSchema = z.object({
   seen: z.record(z.string(), z.number()),
   /** Every issue id of the project seen so far, as [first, last] ranges: what a deletion is found against. */
   known: z.array(z.tuple([z.number(), z.number()])),
+  /**
+   * Issue ids gone from the list that answered 404 in the last sync pass. Jira answers 404 also for an
+   * issue the account may no longer see, which can be a passing permission change: an issue is deleted only
+   * when it answers 404 in two passes in a row.
+   */
+  missing: z.array(z.number()).default([]),
 });
 export type JiraCursor = z.infer<typeof JiraCursorSchema>;
 
@@ -189,25 +203,70 @@ async function fetchAllComments(scope: Scope, issueKey: string): Promise<JsonVal
   }
 }
 
-/** Every change history of an issue (Cloud), oldest first. */
-async function fetchAllHistories(scope: Scope, issueKey: string): Promise<JsonValue[]> {
-  const histories: JsonValue[] = [];
-  for (let startAt = 0; ; ) {
-    const answer = await scope.client.fetchChangelog(issueKey, startAt, scope.pageSizes.changelog);
-    const page = parseOr(JiraChangelogPageSchema, answer, `the changelog of ${issueKey}`);
-    histories.push(...page.values);
-    startAt += page.values.length;
-    if (page.values.length === 0 || page.isLast === true || startAt >= page.total) return histories;
+/** The change histories the rules read: status changes (`fieldIds` keeps each answer to them). */
+const HISTORY_FIELD_IDS = ["status"];
+
+/**
+ * Every status change of the given issues (Cloud), oldest first, through the bulk changelog: up to 1,000
+ * issues a request, paged with `nextPageToken`, instead of each issue's own changelog pages.
+ */
+async function fetchHistoriesOf(scope: Scope, issueIds: string[]): Promise<Map<string, JsonValue[]>> {
+  const byIssue = new Map<string, JsonValue[]>(issueIds.map((id) => [id, []]));
+  for (let from = 0; from < issueIds.length; from += scope.pageSizes.bulkChangelogIssues) {
+    const chunk = issueIds.slice(from, from + scope.pageSizes.bulkChangelogIssues);
+    let token: string | undefined;
+    do {
+      const answer = await scope.client.fetchBulkChangelogs({
+        issueIdsOrKeys: chunk,
+        fieldIds: HISTORY_FIELD_IDS,
+        maxResults: scope.pageSizes.bulkChangelog,
+        nextPageToken: token,
+      });
+      const page = parseOr(
+        JiraBulkChangelogPageSchema,
+        answer,
+        "a bulk changelog page (POST /rest/api/3/changelog/bulkfetch)",
+      );
+      for (const log of page.issueChangeLogs ?? []) {
+        byIssue.get(log.issueId)?.push(...(log.changeHistories ?? []));
+      }
+      token = page.nextPageToken ?? undefined;
+    } while (token);
   }
+  return byIssue;
 }
 
-/** The records of one issue: itself, its comments, its status changes; fetching what the search left out. */
+/**
+ * Whether the histories a search embedded are all of them (`startAt + length >= total`): Cloud embeds the
+ * newest 40 at most (JRACLOUD-96459).
+ */
+export function hasAllHistories(changelog: JiraIssue["changelog"]): boolean {
+  if (!changelog) return true;
+  return (changelog.startAt ?? 0) + changelog.histories.length >= changelog.total;
+}
+
+/**
+ * Whether an issue's missing histories matter: when this pull has no lower bound, or when even the oldest
+ * embedded one is newer than it (more changes since the cursor than were embedded).
+ */
+function needsAllHistories(issue: JiraIssue, lowerBound: number | null): boolean {
+  if (hasAllHistories(issue.changelog)) return false;
+  if (lowerBound === null) return true;
+  const parsed = (issue.changelog?.histories ?? []).map((h) => JiraHistorySchema.safeParse(h));
+  const times = parsed.flatMap((h) => (h.success ? [h.data.created.getTime()] : []));
+  return times.length === 0 || Math.min(...times) >= lowerBound;
+}
+
+/**
+ * The records of one issue: itself, its comments, its status changes; fetching the comments the search
+ * left out. Its comments are then all of them, so the list also says which stored ones were deleted.
+ */
 async function fetchIssueRecords(
   scope: Scope,
   raw: JsonValue,
   issue: JiraIssue,
-  lowerBound: number | null,
-): Promise<RawRecord[]> {
+  fullHistories: JsonValue[] | undefined,
+): Promise<{ records: RawRecord[]; comments: CompleteItemList }> {
   const context = { issueKey: issue.key, issueId: issue.id, siteUrl: scope.siteUrl };
   const records: RawRecord[] = [
     { type: "issue", data: withoutSubPages(raw), context: { siteUrl: scope.siteUrl } },
@@ -218,32 +277,37 @@ async function fetchIssueRecords(
     embedded && embedded.total <= embedded.comments.length
       ? embedded.comments
       : await fetchAllComments(scope, issue.key);
-  for (const comment of comments) records.push({ type: "comment", data: comment, context });
-
-  const readHistories = (list: JsonValue[]) =>
-    list.map((data) => ({
-      data,
-      history: parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`),
-    }));
-  let histories = readHistories(issue.changelog?.histories ?? []);
-  if (scope.deployment === "cloud" && (issue.changelog?.total ?? 0) > histories.length) {
-    // Cloud embeds the newest histories. The older ones matter when this pull has no lower bound, or when
-    // even the oldest embedded one is newer than it (more changes since the cursor than were embedded).
-    const oldest = Math.min(...histories.map((h) => h.history.created.getTime()));
-    if (lowerBound === null || oldest >= lowerBound)
-      histories = readHistories(await fetchAllHistories(scope, issue.key));
+  const commentIds: string[] = [];
+  for (const comment of comments) {
+    const ref = parseOr(JiraCommentRefSchema, comment, `a comment of ${issue.key}`);
+    commentIds.push(itemIds.comment(ref.id));
+    records.push({ type: "comment", data: comment, context });
   }
-  for (const { data, history } of histories) {
+
+  for (const data of fullHistories ?? issue.changelog?.histories ?? []) {
+    const history = parseOr(JiraHistorySchema, data, `a change history of ${issue.key}`);
     if (isStatusChange(history)) records.push({ type: "history", data, context });
   }
-  return records;
+  return {
+    records,
+    comments: {
+      parentTaskKey: issue.key,
+      kind: "comment",
+      externalIds: commentIds,
+      asOf: issue.fields.updated,
+    },
+  };
 }
 
-/** Ids of issues gone from the project since the cursor: deleted (a tombstone) or moved (just dropped). */
+/**
+ * Ids of issues gone from the project since the cursor: deleted (a tombstone once a 404 has been seen in two
+ * passes in a row), missing (a first 404), or moved (just dropped).
+ */
 async function findDeletions(
   scope: Scope,
   known: Set<number>,
-): Promise<{ listed: Set<number>; deletions: Tombstone[] }> {
+  wasMissing: ReadonlySet<number>,
+): Promise<{ listed: Set<number>; missing: number[]; deletions: Tombstone[] }> {
   const listed = new Set<number>();
   const jql = `project = "${scope.project}"`;
   let position: { token?: string | undefined; startAt: number } | null = { startAt: 0 };
@@ -256,10 +320,11 @@ async function findDeletions(
     position = page.next;
   }
   const deletions: Tombstone[] = [];
+  const missing: number[] = [];
   for (const id of known) {
     if (listed.has(id) || scope.signal.aborted) continue;
-    // Gone from the list: a 404 means deleted; an answer means moved to another project (or not yet in the
-    // search index), and its new project's pull has it.
+    // Gone from the list: an answer means moved to another project (or not yet in the search index), and
+    // its new project's pull has it; a 404 means deleted, or hidden from the account.
     try {
       const ref = parseOr(
         JiraIssueRefSchema,
@@ -269,11 +334,16 @@ async function findDeletions(
       if (ref.fields?.project?.key === scope.project) listed.add(id);
     } catch (err) {
       if (!(err instanceof ConnectorError) || err.kind !== "not_found") throw err;
-      // Jira does not say when: the sync's clock stands in.
-      deletions.push({ type: "task", externalId: String(id), at: null });
+      if (wasMissing.has(id)) {
+        // Jira does not say when: the sync's clock stands in.
+        deletions.push({ type: "task", externalId: String(id), at: null });
+      } else {
+        missing.push(id);
+        listed.add(id);
+      }
     }
   }
-  return { listed, deletions };
+  return { listed, missing, deletions };
 }
 
 /**
@@ -301,7 +371,7 @@ export async function* pullJiraProject(
     pageSizes: { ...JIRA_PAGE_SIZES, ...options.pageSizes },
     deployment,
     project: request.scope,
-    siteUrl: settings.baseUrl,
+    siteUrl: await fetchJiraSiteUrl(settings, client),
     signal,
   };
 
@@ -315,6 +385,7 @@ export async function* pullJiraProject(
         fromMs: request.mode === "backfill" ? since : null,
         seen: {},
         known: [],
+        missing: [],
       };
   // A backfill reaching further back than the history pulled so far reads again from there.
   if (
@@ -357,16 +428,28 @@ export async function* pullJiraProject(
       issues = issues.slice(1);
     }
     const records: RawRecord[] = [];
+    const completeLists: CompleteItemList[] = [];
     const seen = { ...cursor.seen };
     let updatedMs = cursor.updatedMs;
     let lastId: string | null = null;
-    for (const raw of issues) {
-      const issue = parseOr(JiraIssueSchema, raw, "an issue of a search page");
+    const parsed = issues.map((raw) => ({
+      raw,
+      issue: parseOr(JiraIssueSchema, raw, "an issue of a search page"),
+    }));
+    const truncated = parsed
+      .filter(({ issue }) => seen[issue.id] !== issue.fields.updated.getTime())
+      .filter(({ issue }) => deployment === "cloud" && needsAllHistories(issue, lowerBound))
+      .map(({ issue }) => issue.id);
+    const histories =
+      truncated.length > 0 ? await fetchHistoriesOf(scope, truncated) : new Map<string, JsonValue[]>();
+    for (const { raw, issue } of parsed) {
       const updated = issue.fields.updated.getTime();
       known.add(Number(issue.id));
       lastId = issue.id;
       if (seen[issue.id] === updated) continue;
-      records.push(...(await fetchIssueRecords(scope, raw, issue, lowerBound)));
+      const read = await fetchIssueRecords(scope, raw, issue, histories.get(issue.id));
+      records.push(...read.records);
+      completeLists.push(read.comments);
       seen[issue.id] = updated;
       updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
     }
@@ -377,7 +460,7 @@ export async function* pullJiraProject(
       seen: Object.fromEntries(Object.entries(seen).filter(([, at]) => at >= keepFrom)),
       known: toRanges(known),
     };
-    yield { stream: ISSUES_STREAM, records, cursor };
+    yield { stream: ISSUES_STREAM, records, ...(completeLists.length > 0 ? { completeLists } : {}), cursor };
     const next: { token?: string; startAt: number } | null = page.next;
     if (next && deployment === "datacenter" && lastId !== null) {
       position = { startAt: next.startAt - 1 };
@@ -389,10 +472,14 @@ export async function* pullJiraProject(
   }
 
   if (request.mode === "sync" && previous && !signal.aborted) {
-    const { listed, deletions } = await findDeletions(scope, known);
+    const { listed, missing, deletions } = await findDeletions(scope, known, new Set(cursor.missing));
     const stillKnown = toRanges(listed);
-    if (deletions.length > 0 || JSON.stringify(stillKnown) !== JSON.stringify(cursor.known)) {
-      cursor = { ...cursor, known: stillKnown };
+    if (
+      deletions.length > 0 ||
+      JSON.stringify(stillKnown) !== JSON.stringify(cursor.known) ||
+      JSON.stringify(missing) !== JSON.stringify(cursor.missing)
+    ) {
+      cursor = { ...cursor, known: stillKnown, missing };
       yield { stream: ISSUES_STREAM, records: [], deletions, cursor };
     }
   }

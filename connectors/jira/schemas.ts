@@ -51,6 +51,9 @@ export const JiraAdfNodeSchema: z.ZodType<JiraAdfNode> = z.object({
 /** A body or description: ADF on v3, wiki markup text on v2. */
 export const JiraBodySchema = z.union([z.string(), JiraAdfNodeSchema]).nullish();
 
+/** A comment's id alone: what a full comment list says is still there. */
+export const JiraCommentRefSchema = z.object({ id: z.string() });
+
 export const JiraCommentSchema = z.object({
   id: z.string(),
   self: z.string().optional(),
@@ -174,6 +177,14 @@ export const JiraChangelogPageSchema = z.object({
   isLast: z.boolean().optional(),
 });
 
+/** `POST /rest/api/3/changelog/bulkfetch`: histories of several issues, oldest first; no token on the last page. */
+export const JiraBulkChangelogPageSchema = z.object({
+  issueChangeLogs: z
+    .array(z.object({ issueId: z.string(), changeHistories: z.array(z.json()).optional() }))
+    .optional(),
+  nextPageToken: z.string().nullish(),
+});
+
 /** Issue id and key only (`fields=id`), for the deletion check and for moved issues. */
 export const JiraIssueRefSchema = z.object({
   id: z.string(),
@@ -194,6 +205,8 @@ export const JiraProjectPageSchema = z.object({
 
 /** `GET /rest/api/2/serverInfo`: `deploymentType` is `Cloud` on Cloud, `Server` on Data Center. */
 export const JiraServerInfoSchema = z.object({
+  /** The site's own address (`https://your-domain.atlassian.net`), also behind the API gateway. */
+  baseUrl: z.string().optional(),
   deploymentType: z.string().optional(),
   version: z.string().optional(),
 });

@@ -18,8 +18,8 @@ import type {
   WebhookResult,
 } from "../types.ts";
 import { ConnectorError } from "../types.ts";
-import type { JiraSettings } from "./config.ts";
-import { isStatusChange, itemIds, withoutSubPages } from "./map.ts";
+import { isGatewayRoot, type JiraSettings } from "./config.ts";
+import { isStatusChange, itemIds, toSiteUrl, withoutSubPages } from "./map.ts";
 import { JiraCommentPageSchema, JiraHistorySchema } from "./schemas.ts";
 
 /**
@@ -49,6 +49,7 @@ const WebhookSchema = z.object({
 const WebhookIssueSchema = z.object({
   id: z.string(),
   key: z.string(),
+  self: z.string().optional(),
   fields: z
     .object({ project: z.object({ key: z.string() }).nullish(), comment: JiraCommentPageSchema.optional() })
     .optional(),
@@ -91,7 +92,10 @@ export function parseJiraWebhook(request: WebhookRequest, settings: JiraSettings
   }
   const at = payload.timestamp !== undefined ? new Date(payload.timestamp) : request.now;
   const deliveryId = request.headers["x-atlassian-webhook-identifier"] ?? null;
-  const siteUrl = settings.baseUrl;
+  // Behind the API gateway, the push's own self link names the site people open.
+  const siteUrl = isGatewayRoot(settings.baseUrl)
+    ? (toSiteUrl(issue.data.self) ?? settings.baseUrl)
+    : settings.baseUrl;
   const context = { issueKey, issueId, siteUrl };
   const records: RawRecord[] = [];
   const deletions: Tombstone[] = [];

@@ -5,6 +5,7 @@
  * channel-pages.ts and the order of it all in pull.ts.
  */
 import type { JsonValue, PulledPage, PullReporter, RawRecord, Tombstone } from "../types.ts";
+import { type ChannelAudience, fetchChannelAudience, toAudienceContext } from "./channel-audience.ts";
 import type { SlackClient, SlackLog } from "./client.ts";
 import { HISTORY_STREAM, type Pass, type SlackCursor, toJsonCursor } from "./cursor.ts";
 import type { SlackDirectory } from "./directory.ts";
@@ -47,6 +48,10 @@ export interface ChannelRead {
   threadCursor: string | undefined;
   /** The upper bound the history pages of this pull ask for. */
   historyLatest: string | undefined;
+  /** Who may read the channel, read once a pull before its first page of messages (null: not yet). */
+  audience: ChannelAudience | null;
+  /** Whether this pull's conversations.info found the channel private (null: unreadable; absent: not asked). */
+  infoPrivate?: { isPrivate: boolean | null };
 }
 
 /** The state of a pull that continues or starts `pass` of `cursor`. */
@@ -68,6 +73,7 @@ export function openChannelRead(
     historyCursor: undefined,
     threadCursor: undefined,
     historyLatest: parts.pass.below ?? parts.pass.latest ?? undefined,
+    audience: null,
   };
 }
 
@@ -176,6 +182,8 @@ async function fetchBufferedRecords(read: ChannelRead): Promise<RawRecord[]> {
   const { buffer, directory, channel, cursor } = read;
   if (buffer.length === 0) return [];
   const { url: workspaceUrl, home } = await fetchWorkspace(read);
+  read.audience ??= await fetchChannelAudience(read.client, channel, read.log, read.infoPrivate);
+  const audience = toAudienceContext(read.audience);
   const records: RawRecord[] = [];
   const ids = new Set<string>();
   const authors = new Map<string, { team: string | null; profile: JsonValue | null }>();
@@ -203,7 +211,7 @@ async function fetchBufferedRecords(read: ChannelRead): Promise<RawRecord[]> {
     }
   }
   for (const { raw, message } of buffer) {
-    const context: Record<string, string> = { channel, workspaceUrl };
+    const context: Record<string, string> = { channel, workspaceUrl, ...audience };
     if (cursor.channelName) context.channelName = cursor.channelName;
     for (const id of toMessageMentions(message)) {
       const name = await directory.mentionName(id);

@@ -83,6 +83,7 @@ export interface SlackClient {
   fetchHistory(params: HistoryParams): Promise<unknown>;
   fetchReplies(params: RepliesParams): Promise<unknown>;
   fetchChannel(channel: string): Promise<unknown>;
+  fetchChannelMembers(channel: string, cursor: string | undefined, limit: number): Promise<unknown>;
   fetchMemberChannels(cursor: string | undefined, limit: number): Promise<unknown>;
   fetchUsers(cursor: string | undefined, limit: number): Promise<unknown>;
   fetchUser(user: string): Promise<unknown>;
@@ -331,6 +332,9 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       ),
     // https://docs.slack.dev/reference/methods/conversations.info
     fetchChannel: (channel) => call("conversations.info", () => client.conversations.info({ channel })),
+    // https://docs.slack.dev/reference/methods/conversations.members
+    fetchChannelMembers: (channel, cursor, limit) =>
+      call("conversations.members", () => client.conversations.members({ channel, cursor, limit })),
     // https://docs.slack.dev/reference/methods/users.conversations
     fetchMemberChannels: (cursor, limit) =>
       call("users.conversations", () =>

@@ -4,8 +4,9 @@
  *
  * - `message`: one message as conversations.history, conversations.replies or a message event gives it, with
  *   `context.channel` (the conversation it is in), and when the pull knew them `context.workspaceUrl` (from
- *   auth.test, for permalinks), `context.channelName`, and the names the text mentions as
- *   `context["user:U123"]` / `context["channel:C123"]` → a `chat_message` item;
+ *   auth.test, for permalinks), `context.channelName`, the names the text mentions as
+ *   `context["user:U123"]` / `context["channel:C123"]`, and for a private channel `context.channelPrivate`
+ *   and its members' ids in `context.channelMembers` (the item's audience) → a `chat_message` item;
  * - `user`: one user object (users.list, users.info) → an identity, with the workspace the pull reads in
  *   `context.homeTeam` / `context.homeEnterprise` (auth.test's `team_id` / `enterprise_id`) and the
  *   workspace the person's messages name in `context.userTeam`;
@@ -20,6 +21,7 @@
  * Messages Threadline does not keep (joins, topic changes, a subtype it does not know, a message with neither
  * `user` nor `bot_id`) map to nothing; `toMessageVerdict` says why, and the pull logs it.
  */
+import { toAudience } from "../../src/model/audience.ts";
 import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type SlackMessage, SlackMessageSchema, SlackUserProfileSchema, SlackUserSchema } from "./schemas.ts";
 import { type TextNames, toBlocksText, toBlockUsers, toMentionedUsers, toReadableText } from "./text.ts";
@@ -183,6 +185,15 @@ function toFileNames(message: SlackMessage): string[] {
   return out;
 }
 
+/**
+ * Who may read a message: its channel's members when the pull found the channel private
+ * (`context.channelPrivate`, `context.channelMembers`), else everyone on the team (null).
+ */
+export function toChannelAudience(context: Readonly<Record<string, string>> | undefined): string[] | null {
+  if (context?.channelPrivate !== "true") return null;
+  return toAudience((context.channelMembers ?? "").split(","));
+}
+
 function mapMessage(record: RawRecord): Mapped {
   const verdict = toMessageVerdict(record.data);
   const channel = record.context?.channel;
@@ -225,6 +236,8 @@ function mapMessage(record: RawRecord): Mapped {
     parentTaskKey: null,
     editedAt: m.edited ? toSlackDate(m.edited.ts) : null,
   };
+  const audience = toChannelAudience(record.context);
+  if (audience !== null) item.audience = audience;
   return { items: [item] };
 }
 

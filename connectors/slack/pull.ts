@@ -73,12 +73,15 @@ export async function* pullSlackChannel(
   const pass = toPass(cursor, request);
   if (!pass) return;
   cursor.pass = pass;
-  if (pass.kind === "full" && cursor.channelName === null)
-    await pullChannelInfo(client, channel, cursor, log);
+  const info =
+    pass.kind === "full" && cursor.channelName === null
+      ? await pullChannelInfo(client, channel, cursor, log)
+      : undefined;
   const read = openChannelRead(
     { channel, client, directory, log, report, cursor, pass },
     settings.rescanDays,
   );
+  if (info !== undefined) read.infoPrivate = { isPrivate: info };
   const flushRecords = options.flushRecords ?? FLUSH_RECORDS;
 
   for (;;) {
@@ -119,7 +122,8 @@ function toStoredCursor(request: PullRequest<SlackSettings>, log: SlackLog): Sla
 }
 
 /**
- * The channel's name (for `#channel`) and age (for the estimate) into the cursor.
+ * The channel's name (for `#channel`) and age (for the estimate) into the cursor; answers whether it is
+ * private (null when it could not be read), for its audience.
  * https://docs.slack.dev/reference/methods/conversations.info: without channels:read (groups:read) the
  * history is read all the same.
  */
@@ -128,14 +132,16 @@ async function pullChannelInfo(
   channel: string,
   cursor: SlackCursor,
   log: SlackLog,
-): Promise<void> {
+): Promise<boolean | null> {
   try {
     const answer = await client.fetchChannel(channel);
     const info = parseAnswer(SlackConversationInfoSchema, answer, "conversations.info");
     cursor.channelName = info.channel.name ?? null;
     cursor.created = info.channel.created ?? null;
+    return info.channel.is_private === true;
   } catch (err) {
     if (!(err instanceof ConnectorError) || err.kind !== "forbidden") throw err;
     log.warn({ channel, reason: err.message }, "channel name not read");
+    return null;
   }
 }

@@ -102,11 +102,19 @@ export const SlackConversationSchema = z.object({
   name: z.string().optional(),
   created: z.number().optional(),
   is_archived: z.boolean().optional(),
+  /** Whether only its members may read it (https://docs.slack.dev/reference/objects/conversation-object). */
+  is_private: z.boolean().optional(),
 });
 
 /** users.conversations. */
 export const SlackConversationsPageSchema = z.object({
   channels: z.array(SlackConversationSchema),
+  response_metadata: ResponseMetadataSchema,
+});
+
+/** conversations.members: the member ids of one page. */
+export const SlackConversationMembersSchema = z.object({
+  members: z.array(z.string()),
   response_metadata: ResponseMetadataSchema,
 });
 
@@ -157,6 +165,8 @@ export const SlackMessageEventSchema = z.object({
   type: z.literal("message"),
   subtype: z.string().optional(),
   channel: z.string(),
+  /** `channel` (public), `group` (private), `im`, `mpim`: https://docs.slack.dev/reference/events/message.groups */
+  channel_type: z.string().optional(),
   ts: SlackTsSchema.optional(),
   event_ts: SlackTsSchema.optional(),
   deleted_ts: SlackTsSchema.optional(),

@@ -110,6 +110,10 @@ export function parseSlackWebhook(request: WebhookRequest, settings: SlackSettin
   if (e.subtype === "message_deleted") {
     if (!e.deleted_ts) throw invalid("message_deleted without deleted_ts");
     deletions.push({ type: "item", externalId: toMessageId(channel, e.deleted_ts), at: when });
+  } else if (e.channel_type !== undefined && e.channel_type !== "channel") {
+    // A private conversation's push does not say who is in it: the channel's pull reads its members along
+    // with the message, so that nobody outside it sees the message in between.
+    return { type: "sync", scopes: [channel] };
   } else if (e.subtype === "message_changed" || e.subtype === "message_replied") {
     // message_replied: the parent of a thread with its new reply count (the event says it is sent, though
     // Slack documents a bug that delivers replies without it).

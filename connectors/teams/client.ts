@@ -71,6 +71,12 @@ export interface TeamsClient {
   fetchLink(url: string): Promise<unknown>;
   /** `GET /users?$filter=id in (…)&$select=…`: at most 15 ids a request. */
   fetchUsers(ids: readonly string[]): Promise<unknown>;
+  /** `POST /subscriptions`: answers the subscription Graph created (after validating the URLs). */
+  createSubscription(body: Readonly<Record<string, unknown>>): Promise<unknown>;
+  /** `PATCH /subscriptions/{id}` with a new `expirationDateTime`: renews and reauthorizes it. */
+  renewSubscription(id: string, expiresAt: Date): Promise<unknown>;
+  /** `POST /subscriptions/{id}/reauthorize`, no body: answers 204. */
+  reauthorizeSubscription(id: string): Promise<void>;
 }
 
 /** A Graph error answer, with the error code Graph gave (`syncStateNotFound`, `InvalidAuthenticationToken`). */
@@ -467,5 +473,20 @@ export function createTeamsClient(options: TeamsClientOptions): TeamsClient {
           .select(USER_FIELDS)
           .get(),
       ),
+    // https://learn.microsoft.com/graph/api/subscription-post-subscriptions
+    createSubscription: (body) =>
+      call(`${settings.graphUrl}/v1.0/subscriptions`, () => client.api("/subscriptions").post(body)),
+    // https://learn.microsoft.com/graph/api/subscription-update
+    renewSubscription: (id, expiresAt) => {
+      const path = `/subscriptions/${encodeURIComponent(id)}`;
+      return call(`${settings.graphUrl}/v1.0${path}`, () =>
+        client.api(path).patch({ expirationDateTime: expiresAt.toISOString() }),
+      );
+    },
+    // https://learn.microsoft.com/graph/api/subscription-reauthorize ("Do not supply a request body")
+    reauthorizeSubscription: async (id) => {
+      const path = `/subscriptions/${encodeURIComponent(id)}/reauthorize`;
+      await call(`${settings.graphUrl}/v1.0${path}`, () => client.api(path).post(undefined));
+    },
   };
 }

@@ -10,6 +10,7 @@ import { teamsAbout } from "./about.ts";
 import { type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
 import { mapTeamsRecord } from "./map.ts";
 import type { TeamsPullOptions } from "./pull.ts";
+import { DEFAULT_SUBSCRIPTION_OPTIONS, type TeamsSubscriptionOptions } from "./subscription-options.ts";
 import { teamsWebhook } from "./webhook.ts";
 
 export type { TeamsSettings } from "./config.ts";
@@ -18,8 +19,16 @@ export { teamsClientState } from "./webhook.ts";
 // The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
 // product says of a source (the web view, the digest, relink) never loads them.
 
-/** A Teams connector; options change only how it retries and where its notices go (tests use both). */
-export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<"teams", TeamsSettings> {
+export interface TeamsConnectorOptions extends TeamsPullOptions {
+  /** Subscription lifetime and renewal margin (tests shorten both). */
+  subscriptions?: TeamsSubscriptionOptions;
+}
+
+/** A Teams connector; options change how it retries, where its notices go and how long subscriptions live. */
+export function createTeamsConnector(options: TeamsConnectorOptions = {}): Connector<"teams", TeamsSettings> {
+  const subscriptionOptions = { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...options.subscriptions };
+  const loadSubscriptions = async () =>
+    (await import("./subscriptions.ts")).createTeamsSubscriptions(subscriptionOptions);
   return defineConnector({
     id: "teams",
     about: teamsAbout,
@@ -32,6 +41,13 @@ export function createTeamsConnector(options: TeamsPullOptions = {}): Connector<
     },
     map: mapTeamsRecord,
     webhook: teamsWebhook,
+    subscriptions: {
+      renewWithinMs: subscriptionOptions.renewWithinMs,
+      enabled: (settings) => settings.webhookSecret !== null,
+      create: async (request, scope, url) => (await loadSubscriptions()).create(request, scope, url),
+      renew: async (request, id) => (await loadSubscriptions()).renew(request, id),
+      reauthorize: async (request, id) => (await loadSubscriptions()).reauthorize(request, id),
+    },
   });
 }
 

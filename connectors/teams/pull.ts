@@ -196,11 +196,36 @@ interface Scope {
   signal: AbortSignal;
 }
 
-/** Every reply of a root post: those expanded on the page, then `replies@odata.nextLink` pages. */
+/** Every reply of a root post from `…/messages/{id}/replies` (50 a request, newest first). */
+async function fetchRepliesEndpoint(scope: Scope, rootId: string): Promise<JsonValue[]> {
+  const what = `the replies of message ${rootId}`;
+  let page = parseOr(
+    GraphPageSchema,
+    await scope.client.fetchReplies(scope.channel, rootId, TEAMS_PAGE_SIZES.replies),
+    what,
+  );
+  const replies: JsonValue[] = [...page.value];
+  while (page["@odata.nextLink"] && !scope.signal.aborted) {
+    page = parseOr(GraphPageSchema, await scope.client.fetchLink(page["@odata.nextLink"]), what);
+    replies.push(...page.value);
+  }
+  return replies;
+}
+
+/**
+ * Every reply of a root post: those expanded on the page, then `replies@odata.nextLink` pages; the replies
+ * endpoint when the page did not expand them, or expanded 1,000 and left out the link to the rest.
+ */
 async function fetchAllReplies(scope: Scope, root: JsonObject, rootId: string): Promise<JsonValue[]> {
   const expanded = Array.isArray(root.replies) ? root.replies : null;
   const replies: JsonValue[] = expanded ? [...expanded] : [];
   let next = typeof root["replies@odata.nextLink"] === "string" ? root["replies@odata.nextLink"] : null;
+  const unannotated = next === null && !("replies@odata.count" in root);
+  if (expanded !== null && expanded.length >= TEAMS_PAGE_SIZES.expandedReplies && unannotated) {
+    // A full expansion without its annotations: Graph sometimes leaves both out past 1,000 replies
+    // (microsoftgraph/microsoft-graph-docs-contrib#8819), so the replies endpoint is read from the start.
+    return fetchRepliesEndpoint(scope, rootId);
+  }
   if (expanded === null) {
     // The page did not expand them: ask the replies endpoint.
     const page = parseOr(

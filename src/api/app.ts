@@ -4,9 +4,9 @@ import { listSources } from "../../connectors/registry.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { Db } from "../store/db.ts";
-import { createWebRoutes, type SigninSettings } from "../web/routes.tsx";
+import { createWebRoutes, type MailboxDeps, type SigninSettings } from "../web/routes.tsx";
 import { createWebhookRoutes, type WebhookDeps } from "../webhooks/webhook-routes.ts";
-import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, requireBearerToken } from "./auth.ts";
+import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, apiReaderOf, requireBearerToken } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
@@ -39,6 +39,8 @@ export interface AppDeps {
   flagSettings?: FlagSettings;
   /** How people sign in to the web view (default: the API token, as the local admin). */
   signin?: SigninSettings;
+  /** People's own mailboxes: the Gmail OAuth client and the key that seals their grants. */
+  mailboxes?: MailboxDeps;
   /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
   sync?: SyncStarter;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): App {
     callerEmail: apiCallerEmail,
     actor: apiActorOf,
     isAdmin: apiCallerIsAdmin,
+
+    reader: (c) => apiReaderOf(c, deps.db),
     tasksChanged: async (taskKeys, request) => {
       if (!deps.onTasksChanged || taskKeys.length === 0) return;
       try {
@@ -109,6 +113,7 @@ export function createApp(deps: AppDeps): App {
       sources,
       flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
       ...(deps.signin ? { signin: deps.signin } : {}),
+      ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),
     }),
   );
 

@@ -3,6 +3,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { inDomains } from "../model/person-role.ts";
 import { TOKEN_PREFIX, type TokenCaller, verifyApiToken } from "../store/api-tokens.ts";
 import type { Db } from "../store/db.ts";
+import { type ItemReader, loadReaderKeys } from "../store/item-audience.ts";
 import { errorBody } from "./errors.ts";
 
 /**
@@ -34,6 +35,16 @@ export function apiCallerEmail(c: Context): string | null {
 export function apiCallerIsAdmin(c: Context): boolean {
   const caller = apiCallerOf(c);
   return caller?.kind === "deployment" || caller?.role === "admin";
+}
+
+/**
+ * Whose eyes the caller reads with: everything for the deployment's token and an admin's token; a member's
+ * token sees only the items their sources show them (a private channel they are in, an email they are on).
+ */
+export async function apiReaderOf(c: Context, db: Db): Promise<ItemReader> {
+  const caller = apiCallerOf(c);
+  if (caller?.kind !== "personal" || caller.role === "admin") return null;
+  return loadReaderKeys(db, caller.personId);
 }
 
 /** Methods that change nothing; every other method on `/api` needs a token with `write`. */

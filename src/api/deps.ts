@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Db } from "../store/db.ts";
+import type { ItemReader } from "../store/item-audience.ts";
 
 /** What the route modules get from `createApp`: the database, the clock, and who to tell about changes. */
 export interface RouteDeps {
@@ -22,4 +23,9 @@ export interface RouteDeps {
   actor?: (c: Context) => string;
   /** Whether the request may do what only admins may (merging people). Absent: yes. */
   isAdmin?: (c: Context) => boolean;
+  /**
+   * Whose eyes the request reads with (`src/store/item-audience.ts`): null for an admin or the deployment's
+   * token (everything), else a member's keys. Absent: everything.
+   */
+  reader?: (c: Context) => Promise<ItemReader>;
 }

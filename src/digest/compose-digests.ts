@@ -15,6 +15,7 @@ import type {
   SummaryFlag,
   WaitingFor,
 } from "./digest-model.ts";
+import { toReadableDigest } from "./readable-digest.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -58,6 +59,7 @@ function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): Di
     linkSource,
     linkSourceLabel: labelOf(options.sources, linkSource),
     owner: flag.owner ?? task.assignee,
+    evidence: flag.evidence,
   };
 }
 
@@ -214,7 +216,9 @@ export function composeDigests(input: DigestInput, options: DigestOptions): Comp
     });
   }
   return {
-    digests: [...digests.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email)),
+    digests: [...digests.values()]
+      .map((d) => toReadableDigest(d, input, options))
+      .sort((a, b) => a.recipient.email.localeCompare(b.recipient.email)),
     skipped,
   };
 }

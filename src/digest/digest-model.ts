@@ -52,6 +52,8 @@ export interface ResolvedFlag {
   title: string;
   reason: string;
   resolvedAt: Date;
+  /** The items that had raised it. */
+  evidence: string[];
 }
 
 /** What a lead's digest said last time, as kept in `digests.summary`: the ground for "what changed". */
@@ -78,6 +80,13 @@ export interface DigestInput {
   people: DigestPerson[];
   /** Each lead's latest earlier digest, by lower-case email. */
   previous: ReadonlyMap<string, PreviousDigest>;
+  /**
+   * Who may read each evidence item, where its source says so (its thread's audience, `src/model/audience.ts`);
+   * an item absent or null shows to everyone on the team.
+   */
+  audiences: ReadonlyMap<string, readonly string[] | null>;
+  /** The keys naming each person the store knows, by each lower-case address of theirs. */
+  readers: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface DigestOptions {
@@ -91,6 +100,8 @@ export interface DigestOptions {
   teamDomains: readonly string[];
   /** Lower-case emails of the leads. */
   leads: readonly string[];
+  /** Lower-case emails of the admins (`THREADLINE_ADMINS`): their digests quote every item. */
+  admins: readonly string[];
   /** Send a digest that says "nothing is stuck" to every team member rather than nothing. */
   sendWhenEmpty: boolean;
   /** Start of "since yesterday" when a lead has no earlier digest: the previous day's digest time. */
@@ -120,6 +131,8 @@ export interface DigestEntry {
   owner: DigestPerson | null;
   /** Set on entries that wait on the recipient. */
   waitingFor?: WaitingFor;
+  /** The items that raised the flag, with their links: what a recipient may read of it is judged on them. */
+  evidence: Array<{ id: string; url: string | null }>;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   loadResolvedFlags,
   toAddressBook,
 } from "../store/digest-queries.ts";
+import { loadItemAudiences, loadReadersByAddress } from "../store/item-audience.ts";
 import { toPeople, toPerson } from "../store/people-queries.ts";
 import type {
   DigestFlag,
@@ -56,11 +57,14 @@ export async function loadDigestInput(
 
   const taskKeys = [...new Set(flagRows.map((f) => f.task_key))];
   const evidenceIds = [...new Set(flagRows.flatMap((f) => f.evidence ?? []))];
-  const [taskRows, itemRows, peopleRows, previousRows] = await Promise.all([
+  const resolvedEvidence = resolvedRows.flatMap((r) => r.evidence ?? []);
+  const [taskRows, itemRows, peopleRows, previousRows, audiences, readers] = await Promise.all([
     loadDigestTasks(db, taskKeys),
     loadItemUrls(db, evidenceIds),
     loadPeopleWithEmail(db),
     loadLastSentDigests(db, options.leads, options.day),
+    loadItemAudiences(db, [...evidenceIds, ...resolvedEvidence]),
+    loadReadersByAddress(db),
   ]);
 
   const tasks = new Map<string, DigestTask>(
@@ -105,6 +109,7 @@ export async function loadDigestInput(
     title: r.title,
     reason: r.reason,
     resolvedAt: new Date(r.resolved_at),
+    evidence: r.evidence ?? [],
   }));
-  return { flags, tasks, resolved, people: peopleRows, previous };
+  return { flags, tasks, resolved, people: peopleRows, previous, audiences, readers };
 }

@@ -135,6 +135,7 @@ export async function runDigest(run: DigestRun): Promise<DigestRunResult> {
     sources: flagSettings.sources,
     teamDomains: config.teamDomains,
     leads: config.digestLeads,
+    admins: config.admins,
     sendWhenEmpty: (run.digestSettings ?? DEFAULT_DIGEST_SETTINGS).sendWhenEmpty,
     changesSince,
   });

@@ -8,6 +8,7 @@ import {
   saveOrphanFlagsResolved,
 } from "../store/flag-store.ts";
 import { loadTaskSnapshots } from "../store/load-task-snapshots.ts";
+import { loadPullRequestNeighbours } from "../store/pull-request-work.ts";
 import {
   loadWakeable,
   saveDoneTakenBack,
@@ -19,7 +20,10 @@ import type { RaisedFlag } from "./raised-flag.ts";
 import { evaluateTaskFlags, toRuleContext } from "./rules/evaluate.ts";
 
 export interface RecomputeOptions {
-  /** The tasks that changed; all tasks when absent (streamed in batches). */
+  /**
+   * The tasks that changed; all tasks when absent (streamed in batches). The tasks their pull requests belong
+   * to and the pull requests of them are evaluated too: a review on a pull request can approve its task.
+   */
   taskKeys?: readonly string[];
   now: Date;
   settings: FlagSettings;
@@ -70,9 +74,12 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     ms: 0,
     phases: { waitLoadMs: 0, evaluateMs: 0, saveMs: 0 },
   };
-  const pages = options.taskKeys
-    ? givenPages([...new Set(options.taskKeys)], batchSize)
-    : allTaskPages(db, batchSize);
+  let given: string[] | undefined;
+  if (options.taskKeys) {
+    given = [...new Set(options.taskKeys)];
+    given.push(...(await loadPullRequestNeighbours(db, given)));
+  }
+  const pages = given ? givenPages(given, batchSize) : allTaskPages(db, batchSize);
   const load = async (keys: string[] | undefined) =>
     keys
       ? await Promise.all([

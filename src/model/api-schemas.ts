@@ -77,10 +77,10 @@ export const ItemSchema = z
     id: z.string().openapi({ example: "slack:C024BE91L/1710061200.000100" }),
     source: SourceIdSchema,
     kind: z.enum(ITEM_KINDS),
-    taskKey: z
-      .string()
-      .nullable()
-      .openapi({ description: "The task whose timeline this is; null when unlinked." }),
+    taskKey: z.string().nullable().openapi({
+      description:
+        "The task whose timeline this is, or the pull request an item of that task's pull request came through; null when unlinked.",
+    }),
     author: PersonOrNull,
     at: isoTime("When it happened"),
     text: z.string(),

@@ -66,6 +66,13 @@ export interface SnapshotItem {
   threadId: string | null;
   author: SnapshotPerson | null;
   facts: ItemFacts;
+  /**
+   * The pull request this item came through: a review, review comment, comment or deployment of a pull request
+   * linked to the task, which is the task's own work (absent for the task's own items). Rules count such items
+   * as activity, approvals, answers and deployments of the task; what they ask or report is the pull request's
+   * own flag, so it is not raised twice.
+   */
+  via?: string;
 }
 
 /** Facts of a task that is a GitHub pull request. */
@@ -109,7 +116,14 @@ export interface TaskSnapshot {
   resolution: string | null;
   pullRequest: PullRequestFacts | null;
   blockedBy: BlockingLink[];
+  /** Its own items and those of its pull requests (see `SnapshotItem.via`), oldest first. */
   items: SnapshotItem[];
+  /**
+   * For a pull request: what was said on the tasks it belongs to (comments, emails, chat messages; `via` names
+   * the task). A release confirmed there, or an answer given there, covers the pull request. Not on the pull
+   * request's timeline, so never a flag's evidence.
+   */
+  taskItems?: SnapshotItem[];
 }
 
 /** Facts with nothing known, for building items by hand. */

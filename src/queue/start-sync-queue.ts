@@ -1,3 +1,4 @@
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { RunLog } from "../log.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
@@ -67,6 +68,8 @@ export async function startSyncQueue(options: {
       enqueuer,
       now,
       onTasksChanged: options.onTasksChanged,
+      secretKey: options.env.THREADLINE_SECRET_KEY,
+      teamDomains: toCommaList(options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
       ...(options.people ? { people: options.people } : {}),
     };
     runner = new JobRunner({

@@ -3,6 +3,7 @@ import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { saveScopes } from "../store/scopes.ts";
+import { withConnectedMailboxes } from "../sync/connected-mailboxes.ts";
 import { runSync, type SyncSource } from "../sync/engine.ts";
 import { savePush } from "../sync/push.ts";
 import type { JobOutcome, ListJob, PushJob, ScopeJob, SyncJob } from "./jobs.ts";
@@ -18,6 +19,10 @@ export interface SyncJobDeps {
   onTasksChanged: (taskKeys: readonly string[]) => Promise<void>;
   /** The people file, applied at the end of each scope's pass. */
   people?: readonly PeopleFileEntry[];
+  /** THREADLINE_SECRET_KEY, which opens the grants of the mailboxes people connected. */
+  secretKey?: string | undefined;
+  /** The team's email domains: what a connected mailbox keeps. */
+  teamDomains?: readonly string[];
 }
 
 /** A job as a worker took it: its data, and whether an earlier run of it was cut short or failed. */
@@ -57,7 +62,8 @@ async function runListJob(deps: SyncJobDeps, job: ListJob, signal: AbortSignal):
   const source = sourceOf(deps, job);
   // Queued before the source was unconfigured: nothing to pull any more.
   if (!source) return { kind: "list", changedTasks: 0, scopes: 0 };
-  const scopes = await source.connector.listScopes(source.settings, {
+  const [withMailboxes] = (await withConnectedMailboxes(deps.db, [source], deps.secretKey)).sources;
+  const scopes = await source.connector.listScopes(withMailboxes!.settings, {
     signal,
     report: { requests: () => {}, waiting: () => {} },
   });
@@ -77,6 +83,8 @@ async function runScopeJob(deps: SyncJobDeps, job: ScopeJob, signal: AbortSignal
     linker: deps.linker,
     now: deps.now,
     signal,
+    secretKey: deps.secretKey,
+    ...(deps.teamDomains ? { teamDomains: deps.teamDomains } : {}),
     ...(deps.people ? { people: deps.people } : {}),
   });
   const changed = [...report.changedTaskKeys];

@@ -11,6 +11,7 @@ import type { Database } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
+import { startSubscriptionSchedule } from "./subscription-service.ts";
 import { wireApp } from "./wire-app.ts";
 
 /**
@@ -60,7 +61,7 @@ export async function startServer(
     log: wireLog,
     people,
   });
-  const { app, sync } = wireApp({
+  const { app, sync, subscriptions } = wireApp({
     db: database.db,
     config,
     apiToken: token,
@@ -90,6 +91,14 @@ export async function startServer(
     "threadline is serving",
   );
 
+  // Push subscriptions (Teams) once the webhooks can answer their validation, renewed on a timer; the
+  // subscribed channels get a daily catch-up pass instead of relying on pushes alone.
+  const subscriptionSchedule = options.database
+    ? undefined
+    : startSubscriptionSchedule(subscriptions, {
+        onError: (err) => log.error({ err }, "subscription upkeep failed"),
+      });
+
   // The daily digest, when there is a way to send it. Never from the demo (the one caller that brings its own
   // database): its people are made up, and an SMTP_URL in the environment is meant for the real workspace.
   const digest =
@@ -117,6 +126,7 @@ export async function startServer(
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await digest?.stop();
+      await subscriptionSchedule?.stop();
       await queue.stop();
       await sync.stop();
       await database.close();

@@ -1,3 +1,4 @@
+import { toCommaList } from "../../connectors/kit/comma-list.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
@@ -39,6 +40,9 @@ export class SyncService {
   readonly linker: Linker;
   private running: Promise<void> | undefined;
   private again = false;
+  /** What the next pass pulls: every scope (null), or only these of each source named. */
+  private nextScopes: Partial<Record<SourceId, readonly string[]>> | null = null;
+  private queuedScopes: Partial<Record<SourceId, readonly string[]>> | null | undefined;
   private readonly now: () => Date;
   private readonly stopping = new AbortController();
 
@@ -54,13 +58,20 @@ export class SyncService {
     return Object.fromEntries(this.sources.map((s) => [s.connector.id, s]));
   }
 
-  /** Starts an incremental pass now, or right after the one running. */
-  request(): SyncStart {
+  /**
+   * Starts an incremental pass now, or right after the one running. `scopes` limits the pass to these
+   * scopes of the sources it names (others pull everything); asks folded into one pass pull what any of them
+   * asked for.
+   */
+  request(scopes?: Partial<Record<SourceId, readonly string[]>>): SyncStart {
     const sources = this.sources.map((s) => s.connector.id);
+    const wanted = scopes ?? null;
     if (this.running) {
       this.again = true;
+      this.queuedScopes = this.queuedScopes === undefined ? wanted : mergeScopes(this.queuedScopes, wanted);
       return { startedNow: false, sources };
     }
+    this.nextScopes = wanted;
     this.running = this.loop().finally(() => {
       this.running = undefined;
     });
@@ -81,6 +92,10 @@ export class SyncService {
 
   private async loop(): Promise<void> {
     do {
+      if (this.again) {
+        this.nextScopes = this.queuedScopes ?? null;
+        this.queuedScopes = undefined;
+      }
       this.again = false;
       await this.pass();
     } while (this.again);
@@ -96,6 +111,9 @@ export class SyncService {
         linker: this.linker,
         now: this.now,
         signal: this.stopping.signal,
+        ...(this.nextScopes ? { scopes: this.nextScopes } : {}),
+        secretKey: this.options.env.THREADLINE_SECRET_KEY,
+        teamDomains: toCommaList(this.options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
         ...(this.options.people ? { people: this.options.people } : {}),
       });
       this.options.onSyncFinished?.(report);
@@ -104,4 +122,18 @@ export class SyncService {
       this.options.onError?.(err, { during: "sync" });
     }
   }
+}
+
+/** Two asks as one: null (everything) wins; otherwise each source's scopes together. */
+function mergeScopes(
+  a: Partial<Record<SourceId, readonly string[]>> | null,
+  b: Partial<Record<SourceId, readonly string[]>> | null,
+): Partial<Record<SourceId, readonly string[]>> | null {
+  if (a === null || b === null) return null;
+  // A source that one ask does not name is pulled whole; one both limit gets the scopes of both.
+  const out: Partial<Record<SourceId, readonly string[]>> = {};
+  for (const [source, scopes] of Object.entries(a)) {
+    if (source in b) out[source] = [...new Set([...(scopes ?? []), ...(b[source] ?? [])])];
+  }
+  return out;
 }

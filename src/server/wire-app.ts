@@ -1,3 +1,4 @@
+import { gmailSettingsFromEnv } from "../../connectors/gmail/config.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
@@ -7,6 +8,7 @@ import type { RunLog } from "../log.ts";
 import type { PeopleFileEntry } from "../model/people-file.ts";
 import type { SyncEnqueuer } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
+import { SubscriptionService } from "./subscription-service.ts";
 import { SyncService } from "./sync-service.ts";
 
 /**
@@ -29,9 +31,12 @@ export function wireApp(options: {
   connectors?: ConnectorSet;
   /** The people file (Node reads it), applied after each sync pass. */
   people?: readonly PeopleFileEntry[];
+  /** The clock (tests move it); the real one otherwise. */
+  now?: () => Date;
 }): {
   app: App;
   sync: SyncService;
+  subscriptions: SubscriptionService;
 } {
   const { db, config, log, queue } = options;
   const connectors = options.connectors ?? CONNECTORS;
@@ -51,9 +56,22 @@ export function wireApp(options: {
         changedTasks: report.changedTaskKeys.size,
       }),
     onError: (err, context) => log.error("sync failed", err, context),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  // Subscriptions only when the public URL is set: the default (localhost) is not reachable by a source.
+  const subscriptions = new SubscriptionService({
+    db,
+    sources: sync.sources,
+    publicUrl: config.env.THREADLINE_PUBLIC_URL ? config.publicUrl : null,
+    ...(options.now ? { now: options.now } : {}),
+    requestScopes: queue
+      ? (source, scopes) => queue.requestScopes(source, scopes)
+      : (source, scopes) => sync.request({ [source]: scopes }),
+    log,
   });
   const app = createApp({
     db,
+    ...(options.now ? { now: options.now } : {}),
     apiToken: options.apiToken,
     sources,
     timeZone: config.timeZone,
@@ -67,14 +85,28 @@ export function wireApp(options: {
       admins: config.admins,
       idleMs: config.sessionIdleMinutes * 60_000,
     },
+    mailboxes: {
+      gmail: gmailSettingsFromEnv(config.env),
+      secretKey: config.env.THREADLINE_SECRET_KEY,
+      requestSync: () => {
+        Promise.resolve((queue ?? sync).request()).catch((err) => log.error("sync failed", err, {}));
+      },
+    },
     sync: queue ?? sync,
     webhooks: {
       sources: sync.webhookSources(),
       linker: sync.linker,
       requestSync: queue ? (source, scopes) => queue.requestScopes(source, scopes) : () => sync.request(),
       ...(queue ? { enqueuePush: (source, push) => queue.enqueuePush(source, push) } : {}),
+      ...(subscriptions.active
+        ? {
+            onSubscriptionEvents: async (source, events) => {
+              await subscriptions.answer(source, events);
+            },
+          }
+        : {}),
       logInfo: (message, context) => log.info(message, context),
     },
   });
-  return { app, sync };
+  return { app, sync, subscriptions };
 }

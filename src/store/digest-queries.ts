@@ -87,6 +87,7 @@ export interface ResolvedFlagRow {
   task_key: string;
   title: string;
   reason: string;
+  evidence: string[] | null;
   /** Epoch milliseconds. */
   resolved_at: number;
 }
@@ -95,7 +96,7 @@ export interface ResolvedFlagRow {
 export async function loadResolvedFlags(db: Db, since: Date, until: Date): Promise<ResolvedFlagRow[]> {
   return queryRows<ResolvedFlagRow>(
     db,
-    sql`select f.id, f.kind, f.task_key, t.title, f.reason, ${ms("f.resolved_at")} as resolved_at
+    sql`select f.id, f.kind, f.task_key, t.title, f.reason, f.evidence, ${ms("f.resolved_at")} as resolved_at
         from flags f join tasks t on t.key = f.task_key
         where f.state = 'resolved' and f.resolved_at >= ${time(since)} and f.resolved_at <= ${time(until)}
         order by f.resolved_at, f.id`,

@@ -3,6 +3,7 @@ import type { Flag } from "../model/api-schemas.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
+import { type ItemReader, toReadableFlags } from "./item-audience.ts";
 import { peopleOf, survivorOf, toPeople, toPerson } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc, jsonList } from "./sql-fragments.ts";
@@ -20,6 +21,8 @@ export interface FlagFilter {
    */
   forEmail?: string;
   now: Date;
+  /** Who reads: a flag raised by an item hidden from them says so instead of its reason. */
+  reader: ItemReader;
 }
 
 interface FlagRow {
@@ -80,7 +83,7 @@ export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag
         where ${sql.join(where, sql` and `)}
         order by f.since asc, f.id asc`,
   );
-  return rows.map((r) => ({
+  const flags = rows.map((r) => ({
     id: r.id,
     kind: r.kind,
     taskKey: r.task_key,
@@ -90,4 +93,5 @@ export async function loadVisibleFlags(db: Db, filter: FlagFilter): Promise<Flag
     owner: toPerson(r.owner_id, r.owner_name, r.owner_email),
     waitingOn: toPeople(r.waiting),
   }));
+  return toReadableFlags(db, flags, filter.reader);
 }

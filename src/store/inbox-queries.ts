@@ -12,7 +12,9 @@ import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { canRead, type ItemReader, toReadableFlags } from "./item-audience.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
+import { pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc, jsonList, likeLiteral } from "./sql-fragments.ts";
 
@@ -35,6 +37,11 @@ export interface InboxFilter {
    * for themselves is hidden (or, under `is:`, shown) as the team's states are. Absent: the team's view.
    */
   viewer?: string;
+  /**
+   * Whose eyes read (`item-audience.ts`): words match only items they may read, and a flag raised by an item
+   * hidden from them shows a neutral reason. Null or absent: everything (an admin).
+   */
+  reader?: ItemReader;
 }
 
 /** One flag of one task, as an inbox row shows it. */
@@ -63,6 +70,11 @@ export interface InboxRow {
   done: boolean;
   /** Every source the task's timeline draws on, the task's own first. */
   sources: SourceId[];
+  /**
+   * For a pull request that belongs to exactly one task: that task, which the row shows with the flag ("ACME-1
+   * · via acme/portal#39"), since the pull request is its work.
+   */
+  partOf: { key: string; title: string } | null;
 }
 
 export interface InboxGroup {
@@ -175,7 +187,7 @@ function conditions(filter: InboxFilter, now: Date): SQL[] {
     where.push(sql`(${sql.join(each, sql` or `)})`);
   }
   const text = filter.text?.trim();
-  if (text) where.push(matchesText(text));
+  if (text) where.push(matchesText(text, filter.reader ?? null));
   return where;
 }
 
@@ -184,11 +196,12 @@ function conditions(filter: InboxFilter, now: Date): SQL[] {
  * item on its timeline. The items' text has no index: fine at the size of a team's store, a scan at millions
  * of items (an expression GIN index on `to_tsvector('simple', items.text)` would make it a lookup).
  */
-function matchesText(text: string): SQL {
+function matchesText(text: string, reader: ItemReader): SQL {
   const query = sql`websearch_to_tsquery('simple', ${text})`;
   return sql`(t.search @@ ${query}
     or lower(t.key) like ${`${likeLiteral(text.toLowerCase())}%`} escape '\\'
-    or exists (select 1 from ${linkedItems} and to_tsvector('simple', i.text) @@ ${query}))`;
+    or exists (select 1 from ${linkedItems} and to_tsvector('simple', i.text) @@ ${query}
+               and ${canRead("i", reader)}))`;
 }
 
 interface RowData {
@@ -219,6 +232,8 @@ interface RowData {
   sources: string | null;
   /** `[{id, name, email}]` of `flags.waiting_on`, in its order (json: parsed by one driver, text by another). */
   waiting_on: Person[] | string | null;
+  part_key: string | null;
+  part_title: string | null;
 }
 
 const FROM = sql`flags f join tasks t on t.key = f.task_key and t.deleted_at is null`;
@@ -241,8 +256,8 @@ const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.reasons, 
 /**
  * The rows of `page` (a subquery of ROW_COLUMNS, already limited) with what a row shows besides, in the same
  * statement, so a page is one round trip: the task's web state (muted, done), the survivor of each person it
- * names (following `merged_into` as `survivorOf` does, for all the page's people at once) and the sources of
- * each task's linked items.
+ * names (following `merged_into` as `survivorOf` does, for all the page's people at once), the sources of
+ * each task's linked items, and the one task a pull request belongs to, if it belongs to exactly one.
  */
 const withPeople = (page: SQL, order: SQL) => sql`
   with recursive page as materialized ${page},
@@ -255,7 +270,10 @@ const withPeople = (page: SQL, order: SQL) => sql`
     from chain c join people p on p.id = c.merged_into
     where c.depth < ${sql.raw(String(MAX_MERGE_DEPTH))}
   ),
-  survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc)
+  survivor as (select distinct on (start) start, id, name, email from chain order by start, depth desc),
+  edges as (${pullRequestEdges(sql`(select array_agg(distinct key) from page)::text[]`)}),
+  part as (select pr_key, min(task_key) as task_key from edges
+           where pr_key in (select key from page) group by pr_key having count(*) = 1)
   select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.reasons, page.evidence, page.state,
          ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
          page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at,
@@ -266,16 +284,19 @@ const withPeople = (page: SQL, order: SQL) => sql`
           where l.task_key = page.key and not l.removed and i.deleted_at is null) as sources,
          (select json_agg(json_build_object('id', w.id, 'name', w.name, 'email', w.email) order by x.ord)
           from unnest(page.raw_waiting_on) with ordinality as x(person_id, ord)
-          join survivor w on w.start = x.person_id) as waiting_on
+          join survivor w on w.start = x.person_id) as waiting_on,
+         pt.key as part_key, pt.title as part_title
   from page
+  left join part on part.pr_key = page.key
+  left join tasks pt on pt.key = part.task_key
   left join inbox_task_states s on s.task_key = page.key
   left join survivor o on o.start = page.raw_owner
   left join survivor a on a.start = page.raw_assignee
   order by ${order}`;
 
-/** Reads a page of rows (see `withPeople`). */
-async function readRows(db: Db, page: SQL, order: SQL): Promise<InboxRow[]> {
-  return (await queryRows<RowData>(db, withPeople(page, order))).map(toRow);
+/** Reads a page of rows (see `withPeople`), each flag as `reader` may see it. */
+async function readRows(db: Db, page: SQL, order: SQL, reader: ItemReader): Promise<InboxRow[]> {
+  return toReadableFlags(db, (await queryRows<RowData>(db, withPeople(page, order))).map(toRow), reader);
 }
 
 /** The people a flag waits on, once each (two ids merged into one person name them once). */
@@ -314,6 +335,7 @@ function toRow(r: RowData): InboxRow {
     muted: r.muted === true,
     done: r.done === true,
     sources: [r.source, ...linked.filter((s) => s !== r.source).sort()],
+    partOf: r.part_key !== null ? { key: r.part_key, title: r.part_title ?? "" } : null,
   };
 }
 
@@ -371,7 +393,7 @@ export async function loadInbox(
       order by u.since_at asc, u.id asc
       limit ${query.perKind} offset ${query.offset ?? 0}
     ) x)`;
-  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`);
+  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`, filter.reader ?? null);
   return {
     counts,
     groups: wanted.map((kind) => ({ kind, total: counts[kind], rows: rows.filter((r) => r.kind === kind) })),
@@ -381,7 +403,7 @@ export async function loadInbox(
 /** Tasks matching words that have no flag in the inbox: search reaches every task, not only stuck ones. */
 export async function loadOtherMatchingTasks(
   db: Db,
-  query: { text: string; now: Date; limit: number },
+  query: { text: string; now: Date; limit: number; reader: ItemReader },
 ): Promise<Array<{ key: string; title: string; status: string; source: SourceId; lastActivityAt: string }>> {
   const rows = await queryRows<{
     key: string;
@@ -393,7 +415,7 @@ export async function loadOtherMatchingTasks(
     db,
     sql`select t.key, t.title, t.status, t.source, ${isoUtc(sql`t.last_activity_at`)} as last_activity_at
         from tasks t
-        where t.deleted_at is null and ${matchesText(query.text)}
+        where t.deleted_at is null and ${matchesText(query.text, query.reader)}
           and not exists (select 1 from flags f where f.task_key = t.key and ${isFlagVisible("f", query.now)})
         order by t.last_activity_at desc, t.key asc
         limit ${query.limit}`,
@@ -402,18 +424,24 @@ export async function loadOtherMatchingTasks(
 }
 
 /**
- * The flags of one task that show in the inbox (muting and done do not hide them on the task's own page), for
- * `viewer` without those they snoozed or dismissed for themselves.
+ * The flags of one task that show in the inbox (muting and done do not hide them on the task's own page), with
+ * those of the pull requests that belong to it alone (the inbox shows them with it), for `viewer` without those
+ * they snoozed or dismissed for themselves.
  */
 export async function loadTaskFlags(
   db: Db,
   taskKey: string,
   now: Date,
   viewer?: string,
+  /** Whose eyes read (see `InboxFilter.reader`); null: everything. */
+  reader: ItemReader = null,
 ): Promise<InboxRow[]> {
   const own = viewer ? sql` and not ${ownState(viewer, ["snoozed", "dismissed"], now)}` : sql``;
-  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where t.key = ${taskKey} and ${isFlagVisible("f", now)}${own})`;
-  return readRows(db, page, sql`page.since_at, page.id`);
+  const onlyHis = sql`(select pr_key from (${pullRequestEdges(sql`array[${taskKey}]::text[]`)}) e
+    group by pr_key having count(*) = 1 and min(task_key) = ${taskKey})`;
+  const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM}
+    where (t.key = ${taskKey} or t.key in ${onlyHis}) and ${isFlagVisible("f", now)}${own})`;
+  return readRows(db, page, sql`page.since_at, page.id`, reader);
 }
 
 /** The web's state of one task: muted, and marked done (still hidden, since no newer activity). */
@@ -436,7 +464,7 @@ export async function loadTaskState(
  */
 export async function loadPersonFlags(
   db: Db,
-  query: { personId: string; now: Date; limit: number },
+  query: { personId: string; now: Date; limit: number; reader: ItemReader },
 ): Promise<{ owes: InboxRow[]; waitsOn: InboxRow[] }> {
   const ids = selfAndMerged(query.personId);
   const base = [isFlagVisible("f", query.now), sql`not ${taskMuted}`];
@@ -445,7 +473,7 @@ export async function loadPersonFlags(
   const read = async (where: SQL[]) => {
     const page = sql`(select 0 as ord, ${ROW_COLUMNS} from ${FROM} where ${sql.join(where, sql` and `)}
                       order by f.since asc, f.id asc limit ${query.limit})`;
-    return readRows(db, page, sql`page.since_at, page.id`);
+    return readRows(db, page, sql`page.since_at, page.id`, query.reader);
   };
   const [owed, waiting] = [await read([...base, owes]), await read([...base, waitsOnThem])];
   return { owes: owed, waitsOn: waiting };

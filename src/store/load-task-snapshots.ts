@@ -6,6 +6,7 @@ import { type PersonRecord, toSnapshotPerson } from "../model/person-role.ts";
 import { toTaskRawFacts } from "../model/task-facts.ts";
 import type { ItemFacts, SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
 import type { Db } from "./db.ts";
+import { PULL_REQUEST_WORK_KINDS, pullRequestEdges, TASK_WORD_KINDS } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 
 /** Times travel as epoch milliseconds: both drivers read a float8 as a number, whatever the session zone. */
@@ -43,6 +44,12 @@ interface ItemRow {
   text: string;
   thread_id: string | null;
   meta: unknown;
+}
+
+/** An item of a linked pull request (`forward`) or of a task a pull request belongs to, for `task_key`. */
+interface LinkedItemRow extends ItemRow {
+  via: string;
+  forward: boolean;
 }
 
 interface PersonRow {
@@ -99,7 +106,8 @@ export async function loadTaskSnapshots(
 ): Promise<TaskSnapshot[]> {
   if (taskKeys.length === 0) return [];
   const keys = texts(taskKeys);
-  const [taskRows, itemRows] = await Promise.all([
+  const itemColumns = sql`i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta`;
+  const [taskRows, ownRows, linkedRows] = await Promise.all([
     queryRows<TaskRow>(
       db,
       sql`select t.key, t.source, t.title, t.status, t.status_category, t.labels, t.assignee_id, t.reporter_id,
@@ -116,8 +124,23 @@ export async function loadTaskSnapshots(
           where l.task_key = any(${keys}) and not l.removed
           order by l.task_key, i.at, i.id`,
     ),
+    queryRows<LinkedItemRow>(
+      db,
+      sql`with e as (${pullRequestEdges(keys)})
+          select e.task_key, e.pr_key as via, true as forward, ${itemColumns}
+          from e join item_links l on l.task_key = e.pr_key and not l.removed
+          cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
+          where e.task_key = any(${keys}) and i.kind = any(${texts(PULL_REQUEST_WORK_KINDS)})
+            and not exists (select 1 from item_links o where o.item_id = i.id and o.task_key = e.task_key and o.removed)
+          union all
+          select e.pr_key, e.task_key, false, ${itemColumns}
+          from e join item_links l on l.task_key = e.task_key and not l.removed
+          cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
+          where e.pr_key = any(${keys}) and i.kind = any(${texts(TASK_WORD_KINDS)})`,
+    ),
   ]);
   if (taskRows.length === 0) return [];
+  const itemRows: ItemRow[] = linkedRows.length === 0 ? ownRows : [...ownRows, ...linkedRows];
 
   // Item meta and task facts name people by handle; resolve them all at once.
   const metaOf = new Map<ItemRow, ReturnType<typeof toItemMetaFacts>>();
@@ -176,15 +199,21 @@ export async function loadTaskSnapshots(
   };
 
   const itemsByTask = new Map<string, ItemRow[]>();
-  for (const row of itemRows) {
+  for (const row of ownRows) {
     const list = itemsByTask.get(row.task_key);
     if (list) list.push(row);
     else itemsByTask.set(row.task_key, [row]);
   }
+  const linkedByTask = new Map<string, LinkedItemRow[]>();
+  for (const row of linkedRows) {
+    const list = linkedByTask.get(row.task_key);
+    if (list) list.push(row);
+    else linkedByTask.set(row.task_key, [row]);
+  }
 
   return taskRows.map((t): TaskSnapshot => {
     const raw = rawFacts.get(t.key)!;
-    const items = (itemsByTask.get(t.key) ?? []).map((row): SnapshotItem => {
+    const toItem = (row: ItemRow): SnapshotItem => {
       const m = metaOf.get(row)!;
       // Every field written out (no spread): one object shape for all items, built without a copy loop.
       const facts: ItemFacts = {
@@ -227,7 +256,31 @@ export async function loadTaskSnapshots(
         author: person(row.author_id),
         facts,
       };
-    });
+    };
+    const items = (itemsByTask.get(t.key) ?? []).map(toItem);
+    const linked = linkedByTask.get(t.key);
+    let taskItems: SnapshotItem[] | undefined;
+    if (linked) {
+      // An item of the pull request (or the task) that is on this task's own timeline too stays its own.
+      const seen = new Set(items.map((i) => i.id));
+      const through: SnapshotItem[] = [];
+      for (const row of linked) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        const item = toItem(row);
+        item.via = row.via;
+        if (row.forward) through.push(item);
+        else {
+          taskItems ??= [];
+          taskItems.push(item);
+        }
+      }
+      if (through.length > 0) {
+        items.push(...through);
+        items.sort(byTime);
+      }
+      taskItems?.sort(byTime);
+    }
     const repository = /^(.+)#\d+$/.exec(t.key)?.[1] ?? null;
     const ownPr = items.findLast((i) => i.kind === "pull_request");
     const pr = raw.pullRequest;
@@ -257,9 +310,13 @@ export async function loadTaskSnapshots(
           : null,
       blockedBy: raw.blockedBy,
       items,
+      ...(taskItems ? { taskItems } : {}),
     };
   });
 }
+
+const byTime = (a: SnapshotItem, b: SnapshotItem) =>
+  a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 interface PersonOrHandleRow extends PersonRow {
   /** Set on the rows that resolve a handle: `id` is then the person the handle names. */

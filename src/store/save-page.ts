@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type {
+  CompleteItemList,
   Identity,
   IdentityRef,
   JsonValue,
@@ -32,6 +33,8 @@ export interface PageWrite {
   items: Array<{ item: MappedItem; raw: RawRecord }>;
   identities: Identity[];
   deletions: Tombstone[];
+  /** Full lists of a task's items of one kind (a pull's): the stored ones missing from them are tombstoned. */
+  completeLists?: CompleteItemList[];
   /** The cursor this page moves, committed with it. */
   cursor?: { scopeId: number; stream: string; value: JsonValue };
 }
@@ -231,6 +234,8 @@ export async function writePage(
     writeItemTombstones(db, page, options.now),
     writeTaskTombstones(db, page, options.now),
   ]);
+  // After the page's own items are written, so that an item new in the list is not taken for a missing one.
+  goneItems.push(...(await writeMissingFromLists(db, page, options.now)));
   result.tasksNew = taskWrite.inserted;
   result.tasksUpdated = taskWrite.updated;
   for (const key of taskWrite.changed) changed.add(key);
@@ -380,28 +385,30 @@ async function writeItems(
   const written = await pageRows<{ id: string; inserted: boolean }>(
     db,
     sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
-          meta, raw, edited_at, deleted_at, updated_at)
+          meta, raw, audience, edited_at, deleted_at, updated_at)
         select x.id, ${page.source}, x.external_id, ${page.scopeId}::int, x.kind, x.author_id, x.at, x.text, x.url,
-               x.thread_id, x.meta, x.raw, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
+               x.thread_id, x.meta, x.raw, x.audience, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
         from unnest(${column((e) => e.id)}::text[], ${column((e) => e.item.externalId)}::text[],
                     ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
                     ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
                     ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
                     ${column((e) => json(e.item.meta))}::jsonb[], ${column((e) => json(e.raw))}::jsonb[],
+                    ${column((e) => (e.item.audience == null ? null : json(e.item.audience)))}::jsonb[],
                     ${column((e) => iso(e.item.editedAt))}::timestamptz[],
                     ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
-             as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, edited_at, deleted_at)
+             as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, audience, edited_at,
+                  deleted_at)
         on conflict (source, external_id) do update set
           scope_id = coalesce(excluded.scope_id, i.scope_id), kind = excluded.kind, author_id = excluded.author_id,
           at = excluded.at, text = excluded.text, url = excluded.url, thread_id = excluded.thread_id,
-          meta = excluded.meta, raw = excluded.raw, edited_at = excluded.edited_at,
+          meta = excluded.meta, raw = excluded.raw, audience = excluded.audience, edited_at = excluded.edited_at,
           deleted_at = coalesce(excluded.deleted_at, i.deleted_at), updated_at = excluded.updated_at
-        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.edited_at,
-               i.deleted_at)
+        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.audience,
+               i.edited_at, i.deleted_at)
            is distinct from
               (coalesce(excluded.scope_id, i.scope_id), excluded.kind, excluded.author_id, excluded.at,
-               excluded.text, excluded.url, excluded.thread_id, excluded.meta, excluded.raw, excluded.edited_at,
-               coalesce(excluded.deleted_at, i.deleted_at))
+               excluded.text, excluded.url, excluded.thread_id, excluded.meta, excluded.raw, excluded.audience,
+               excluded.edited_at, coalesce(excluded.deleted_at, i.deleted_at))
         returning i.id, (i.xmax = 0) as inserted`,
   );
   for (const row of written) {
@@ -423,6 +430,29 @@ async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<
     sql`update items i set deleted_at = d.at, updated_at = ${iso(now)}::timestamptz
         from jsonb_to_recordset(${json(rows)}::jsonb) as d(external_id text, at timestamptz)
         where i.source = ${page.source} and i.external_id = d.external_id and i.deleted_at is null
+        returning i.id`,
+  );
+  return written.map((r) => r.id);
+}
+
+/** Items stored under a task and missing from the source's full list of them: deleted there. */
+async function writeMissingFromLists(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  const lists = page.completeLists ?? [];
+  if (lists.length === 0) return [];
+  const rows = lists.map((l) => ({
+    task_key: l.parentTaskKey,
+    kind: l.kind,
+    keep: l.externalIds,
+    as_of: iso(l.asOf),
+  }));
+  const written = await pageRows<{ id: string }>(
+    db,
+    sql`update items i set deleted_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json(rows)}::jsonb) as d(task_key text, kind text, keep jsonb, as_of timestamptz),
+             item_links l
+        where l.task_key = d.task_key and l.rule = 'source_parent' and not l.removed and l.item_id = i.id
+          and i.source = ${page.source} and i.kind = d.kind and i.deleted_at is null
+          and i.at <= d.as_of and not (d.keep @> to_jsonb(i.external_id))
         returning i.id`,
   );
   return written.map((r) => r.id);

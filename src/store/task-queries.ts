@@ -4,7 +4,9 @@ import type { FlagKind, ItemKind, SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
 import { loadVisibleFlags } from "./flag-queries.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
+import { canRead, type ItemReader } from "./item-audience.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
+import { PULL_REQUEST_WORK_KINDS, pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 import { exactUtc, isoUtc, likeLiteral } from "./sql-fragments.ts";
 
@@ -29,6 +31,8 @@ export interface TaskPageQuery {
   /** The position of the previous page's last task. */
   after?: TaskPosition;
   now: Date;
+  /** Who reads: flags raised by items hidden from them say so instead of their reason. */
+  reader: ItemReader;
 }
 
 export interface ResultPage<T, P> {
@@ -83,9 +87,9 @@ async function selectTasks(db: Db, where: SQL[], limit: number): Promise<TaskRow
   );
 }
 
-/** The rows as Tasks, each with its visible flags: one more query for all of them. */
-async function withFlags(db: Db, rows: TaskRow[], now: Date): Promise<Task[]> {
-  const flags = await loadVisibleFlags(db, { taskKeys: rows.map((r) => r.key), now });
+/** The rows as Tasks, each with its visible flags as `reader` may see them. */
+async function withFlags(db: Db, rows: TaskRow[], now: Date, reader: ItemReader): Promise<Task[]> {
+  const flags = await loadVisibleFlags(db, { taskKeys: rows.map((r) => r.key), now, reader });
   const byTask = new Map<string, Task["flags"]>();
   for (const flag of flags) {
     const list = byTask.get(flag.taskKey) ?? [];
@@ -129,15 +133,15 @@ export async function loadTaskPage(db: Db, query: TaskPageQuery): Promise<Result
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    rows: await withFlags(db, page, query.now),
+    rows: await withFlags(db, page, query.now, query.reader),
     next: rows.length > query.limit && last ? { lastActivityAt: last.position_at, key: last.key } : null,
   };
 }
 
 /** A task that is not deleted, with its assignee and visible flags; null when there is none. */
-export async function loadTask(db: Db, key: string, now: Date): Promise<Task | null> {
+export async function loadTask(db: Db, key: string, now: Date, reader: ItemReader): Promise<Task | null> {
   const rows = await selectTasks(db, [sql`t.key = ${key}`, sql`t.deleted_at is null`], 1);
-  const [task] = await withFlags(db, rows, now);
+  const [task] = await withFlags(db, rows, now, reader);
   return task ?? null;
 }
 
@@ -153,6 +157,11 @@ interface ItemRow {
   author_id: string | null;
   author_name: string | null;
   author_email: string | null;
+}
+
+/** A timeline row: `via` is the pull request it came through, null for the task's own items. */
+interface TimelineRow extends ItemRow {
+  via: string | null;
 }
 
 const toItem = (r: ItemRow, taskKey: string | null): Item => ({
@@ -172,6 +181,8 @@ const itemColumns = sql`i.id, i.source, i.kind, ${isoUtc(sql`i.at`)} as at, ${ex
 
 /** An item as the web's task page shows it: the API's fields and what it reads from `meta`. */
 export interface TimelineEntry extends Item {
+  /** The pull request the item came through, when it is not the task's own. */
+  via: string | null;
   subject: string | null;
   /** An email's whole body as HTML (sanitised once more before it is shown), when it had one. */
   html: string | null;
@@ -179,7 +190,7 @@ export interface TimelineEntry extends Item {
   bodyText: string | null;
 }
 
-interface EntryRow extends ItemRow {
+interface EntryRow extends TimelineRow {
   subject: string | null;
   html: string | null;
   body_text: string | null;
@@ -187,17 +198,36 @@ interface EntryRow extends ItemRow {
 
 /**
  * The items on a task's timeline, with the columns `extra` names besides the API's: linked by a link that is
- * not removed, not deleted, oldest first (`at asc, id asc`). Reads `item_links_task_idx` and joins items by
- * primary key; authors are the survivors of any merge, resolved once per distinct author, not once per item.
+ * not removed, not deleted, oldest first (`at asc, id asc`), and the reviews, review comments, comments and
+ * deployments of the pull requests linked to it (`via` names the pull request; an item a person took off the
+ * task stays off). Reads `item_links_task_idx` and joins items by primary key; authors are the survivors of
+ * any merge, resolved once per distinct author, not once per item.
  */
-async function selectTimeline<T extends ItemRow>(db: Db, taskKey: string, extra: SQL | null): Promise<T[]> {
+async function selectTimeline<T extends TimelineRow>(
+  db: Db,
+  taskKey: string,
+  extra: SQL | null,
+  reader: ItemReader,
+): Promise<T[]> {
   const columns = extra ? sql`${itemColumns}, ${extra}` : itemColumns;
+  const key = sql`${sql.param([taskKey])}::text[]`;
   return queryRows<T>(
     db,
     sql`with linked as (
-          select ${columns}, i.at as sort_at, i.author_id as raw_author
+          select ${columns}, i.at as sort_at, i.author_id as raw_author, null::text as via
           from item_links l join items i on i.id = l.item_id
-          where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null
+          where l.task_key = ${taskKey} and not l.removed and i.deleted_at is null and ${canRead("i", reader)}
+          union all
+          select * from (
+            select distinct on (i.id) ${columns}, i.at as sort_at, i.author_id as raw_author, e.pr_key as via
+            from (${pullRequestEdges(key)}) e
+            join item_links l on l.task_key = e.pr_key and not l.removed
+            join items i on i.id = l.item_id
+            where e.task_key = ${taskKey} and i.deleted_at is null and ${canRead("i", reader)}
+              and i.kind = any(${sql.param([...PULL_REQUEST_WORK_KINDS])}::text[])
+              and not exists (select 1 from item_links o where o.item_id = i.id and o.task_key = ${taskKey})
+            order by i.id, e.pr_key
+          ) through
         ),
         authors as (
           select x.raw_author, a.id, a.name, a.email
@@ -210,24 +240,33 @@ async function selectTimeline<T extends ItemRow>(db: Db, taskKey: string, extra:
   );
 }
 
-/** The timeline of a task as the API shows it (see `selectTimeline`), each item's `taskKey` set to `taskKey`. */
-export async function loadTimelineItems(db: Db, taskKey: string): Promise<Item[]> {
-  const rows = await selectTimeline<ItemRow>(db, taskKey, null);
-  return rows.map((r) => toItem(r, taskKey));
+/**
+ * The timeline of a task as the API shows it to `reader` (see `selectTimeline`; items hidden from them left
+ * out): each item's `taskKey` is `taskKey`, or the pull request it came through.
+ */
+export async function loadTimelineItems(db: Db, taskKey: string, reader: ItemReader): Promise<Item[]> {
+  const rows = await selectTimeline<TimelineRow>(db, taskKey, null, reader);
+  return rows.map((r) => toItem(r, r.via ?? taskKey));
 }
 
 /**
  * The timeline of a task as the web's task page shows it: `loadTimelineItems` with each email's subject and
  * bodies, which only that page reads (a body can be large, so the API's query leaves them in the row).
  */
-export async function loadTimelineEntries(db: Db, taskKey: string): Promise<TimelineEntry[]> {
+export async function loadTimelineEntries(
+  db: Db,
+  taskKey: string,
+  reader: ItemReader,
+): Promise<TimelineEntry[]> {
   const rows = await selectTimeline<EntryRow>(
     db,
     taskKey,
     sql`i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text`,
+    reader,
   );
   return rows.map((r) => ({
-    ...toItem(r, taskKey),
+    ...toItem(r, r.via ?? taskKey),
+    via: r.via,
     subject: r.subject,
     html: r.html,
     bodyText: r.body_text,
@@ -253,10 +292,11 @@ export async function loadItem(db: Db, itemId: string, taskKey: string | null): 
  */
 export async function loadUnlinkedItems(
   db: Db,
-  query: { limit: number; after?: ItemPosition },
+  query: { limit: number; after?: ItemPosition; reader: ItemReader },
 ): Promise<ResultPage<Item, ItemPosition>> {
   const where: SQL[] = [
     sql`i.deleted_at is null`,
+    canRead("i", query.reader),
     sql`not exists (select 1 from item_links l join tasks t on t.key = l.task_key
                     where l.item_id = i.id and not l.removed and t.deleted_at is null)`,
   ];

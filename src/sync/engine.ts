@@ -11,6 +11,7 @@ import { reconcilePeople } from "../store/reconcile-people.ts";
 import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { clearFlagsPending } from "../store/scopes.ts";
 import { createLimiter } from "./concurrency.ts";
+import { withConnectedMailboxes } from "./connected-mailboxes.ts";
 import { createLinker } from "./linker.ts";
 import { type FlagScopes, runSource } from "./run-source.ts";
 
@@ -147,6 +148,16 @@ export interface RunSyncOptions {
    * since (`reconcilePeople`); the tasks whose people changed count as changed.
    */
   people?: readonly PeopleFileEntry[];
+  /**
+   * THREADLINE_SECRET_KEY: opens the grants of the mailboxes people connected, which the run reads as scopes
+   * of the Gmail source. Without it those mailboxes are not read (and the Gmail report says why).
+   */
+  secretKey?: string | undefined;
+  /**
+   * The team's email domains: a connected mailbox keeps mail that involves anyone outside them (default: the
+   * flag settings' domains).
+   */
+  teamDomains?: readonly string[];
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000 };
@@ -170,8 +181,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const flagScopes: FlagScopes = { marked: [], leftOver: [] };
   const outer = options.signal ?? new AbortController().signal;
 
+  const connected = await withConnectedMailboxes(options.db, options.sources, options.secretKey);
   const reports = await Promise.all(
-    options.sources.map((source) =>
+    connected.sources.map((source) =>
       runSource({
         ...options,
         source,
@@ -187,6 +199,12 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }),
     ),
   );
+  for (const message of connected.problems) {
+    const gmail = reports.find((r) => r.source === "gmail");
+    if (!gmail) continue;
+    gmail.errors.push({ scope: null, kind: "invalid", message });
+    gmail.ok = false;
+  }
   const report: SyncReport = {
     mode: options.mode,
     ok: reports.every((r) => r.ok),

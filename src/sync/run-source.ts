@@ -1,3 +1,4 @@
+import { isConnectedScope } from "../../connectors/gmail/config.ts";
 import type { JsonValue, PulledPage, PullReporter } from "../../connectors/types.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
@@ -6,6 +7,7 @@ import type { Linker } from "../store/item-links.ts";
 import { type PageWriteResult, savePage } from "../store/save-page.ts";
 import { markFlagsPending, markScopeRead, markScopeUnreadable, saveScopes } from "../store/scopes.ts";
 import { eachLimited } from "./concurrency.ts";
+import { keepWorkMail } from "./connected-mailboxes.ts";
 import type { RetryPolicy, RunSyncOptions, ScopeReport, SourceReport, SyncSource } from "./engine.ts";
 import { createSourceProgress, type SourceProgressTracker } from "./source-progress.ts";
 import { toPageWriteWithCursor } from "./to-page-write.ts";
@@ -260,7 +262,16 @@ async function savePulledPage(
   page: PulledPage,
 ): Promise<void> {
   const { run, report } = pass;
-  const write = toPageWriteWithCursor(run.source.connector, scopeId, page);
+  // A person's own mailbox: only work mail reaches the store.
+  const kept =
+    pass.id === "gmail" && isConnectedScope(scopeReport.scope)
+      ? await keepWorkMail(run.db, run.source.connector, page, {
+          scopeId,
+          linker: run.linker,
+          teamDomains: run.teamDomains ?? run.flagSettings?.teamDomains ?? [],
+        })
+      : page;
+  const write = toPageWriteWithCursor(run.source.connector, scopeId, kept);
   const saved = await run.writeSlot(() => savePage(run.db, write, { now: run.now(), linker: run.linker }));
   report.pages++;
   scopeReport.pages++;

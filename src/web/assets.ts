@@ -66,6 +66,7 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .meta { display: flex; flex-wrap: wrap; gap: .2rem .9rem; color: var(--muted); font-size: .9rem; align-items: center; }
 .pill { display: inline-block; border: 1px solid var(--line); border-radius: 999px; padding: 0 .5rem; font-size: .8rem; color: var(--muted); background: #fafafa; }
 .src { display: inline-block; border-radius: 4px; padding: 0 .35rem; font-size: .75rem; font-weight: 600; color: #fff; }
+.via { font-size: .8rem; color: var(--muted); }
 .kind { font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border-radius: 4px; padding: 0 .4rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .4rem; align-items: flex-start; }
 .actions > button { color: var(--accent); background: #fff; border: 1px solid var(--line); padding: .1rem .5rem; font-size: .9rem; min-height: 0; }

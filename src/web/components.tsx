@@ -33,7 +33,7 @@ export interface PageContext {
 
 export type InboxView = "mine" | "team";
 
-export type NavTarget = "inbox" | "items" | "people" | "settings" | null;
+export type NavTarget = "inbox" | "items" | "people" | "settings" | "mailbox" | null;
 
 export function Layout(props: {
   title: string;
@@ -90,6 +90,13 @@ export function Layout(props: {
                     <li>
                       <a href="/settings/tokens" aria-current={current("settings")}>
                         API tokens
+                      </a>
+                    </li>
+                  )}
+                  {ctx.viewer?.personId && (
+                    <li>
+                      <a href="/settings/mailboxes" aria-current={current("mailbox")}>
+                        Your mailbox
                       </a>
                     </li>
                   )}
@@ -294,7 +301,12 @@ export function InboxRowView(props: { ctx: PageContext; row: InboxRow; showKind?
   return html`<li class="row" data-row data-task="${row.taskKey}" data-flag="${row.flagId}">
 <div class="row-title">
 ${props.showKind ? html`<span class="kind">${FLAG_LABELS[row.kind]}</span>` : null}
-<a data-open href="${taskPath(row.taskKey)}"><span class="key">${row.taskKey}</span> ${row.title}</a>
+${
+  row.partOf
+    ? html`<a data-open href="${taskPath(row.partOf.key)}"><span class="key">${row.partOf.key}</span> ${row.partOf.title}</a>
+<span class="via">· via <a href="${taskPath(row.taskKey)}">${row.taskKey}</a></span>`
+    : html`<a data-open href="${taskPath(row.taskKey)}"><span class="key">${row.taskKey}</span> ${row.title}</a>`
+}
 ${pill(row.status)}${row.muted ? pill("muted") : null}${row.done ? pill("marked done") : null}
 ${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snoozedUntil.slice(0, 10)}`) : null}
 </div>
@@ -313,13 +325,21 @@ ${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.ta
 </li>`;
 }
 
-/** A flag as the task page shows it, with every reason it was raised for and links to its evidence on the timeline. */
-export function FlagCard(props: { ctx: PageContext; row: InboxRow }) {
+/**
+ * A flag as the task page shows it, with every reason it was raised for and links to its evidence on the
+ * timeline; a flag of one of the task's pull requests says so.
+ */
+export function FlagCard(props: { ctx: PageContext; row: InboxRow; taskKey: string }) {
   const { ctx, row } = props;
   return (
     <li class="flag row" data-row data-flag={row.flagId}>
       <div class="row-title">
         <span class="kind">{FLAG_LABELS[row.kind]}</span>
+        {row.taskKey !== props.taskKey && (
+          <span class="via">
+            via <a href={taskPath(row.taskKey)}>{row.taskKey}</a>
+          </span>
+        )}
         <span>
           since{" "}
           <time datetime={row.since} title={toWhen(row.since, ctx.timeZone)}>

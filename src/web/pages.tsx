@@ -487,7 +487,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             <FlagForms ctx={ctx} />
             <ol class="rows flags">
               {data.flags.map((row) => (
-                <FlagCard ctx={ctx} row={row} />
+                <FlagCard ctx={ctx} row={row} taskKey={data.task.key} />
               ))}
             </ol>
           </>
@@ -548,6 +548,11 @@ function TimelineItem(props: {
         <SourceBadge source={item.source} ctx={ctx} />
         <strong>{item.author?.name ?? "Someone"}</strong>
         <span>{ITEM_LABELS[item.kind]}</span>
+        {item.via && (
+          <a class="via" href={taskPath(item.via)}>
+            via {item.via}
+          </a>
+        )}
         {url ? (
           <a href={url} rel="noopener noreferrer" target="_blank">
             <time datetime={item.at}>{toWhen(item.at, ctx.timeZone)}</time>

@@ -9,15 +9,28 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { timingSafeEqual } from "hono/utils/buffer";
+import { type GmailSettings, toConnectedScope } from "../../connectors/gmail/config.ts";
+import {
+  type ConnectedGrant,
+  finishMailboxConnect,
+  revokeMailboxGrant,
+  startMailboxConnect,
+} from "../../connectors/gmail/connect.ts";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
-import type { OidcConfig } from "../config.ts";
+import { ConfigError, type OidcConfig } from "../config.ts";
 import type { FlagSettings } from "../flags/flag-settings.ts";
 import { toWorkingCalendar } from "../flags/rules/calendar.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import type { SourceAbout } from "../model/source-about.ts";
+import { openSecretBox, type SecretBox } from "../secrets/secret-box.ts";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "../store/api-tokens.ts";
+import {
+  deleteConnectedMailbox,
+  listConnectedMailboxes,
+  saveConnectedMailbox,
+} from "../store/connected-mailboxes.ts";
 import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
 import {
   loadStateHistory,
@@ -49,6 +62,7 @@ import {
   saveTaskDone,
   saveTaskMuted,
 } from "../store/inbox-state.ts";
+import { type ItemReader, loadHiddenItemIds, loadReaderKeys } from "../store/item-audience.ts";
 import { saveManualLink } from "../store/manual-links.ts";
 import { dismissMergeSuggestion, loadMergeSuggestions } from "../store/merge-suggestions.ts";
 import { mergePeople } from "../store/people-merge.ts";
@@ -75,6 +89,7 @@ import {
   toSourceStyles,
 } from "./assets.ts";
 import type { InboxView, PageContext } from "./components.tsx";
+import { setMailboxFlowCookie, takeMailboxFlowCookie } from "./mailbox-flow.ts";
 import { finishOidcSignin, type OidcClaims, startOidcSignin } from "./oidc.ts";
 import {
   InboxPage,
@@ -106,6 +121,7 @@ import {
   takeOidcFlowCookie,
   toLocalPath,
 } from "./session.ts";
+import { MailboxesPage } from "./settings-mailboxes.tsx";
 import { TOKEN_LIFETIMES_DAYS, TokensPage } from "./settings-tokens.tsx";
 import { shortLived } from "./short-lived.ts";
 import { toThreadTree } from "./thread-tree.ts";
@@ -121,6 +137,18 @@ export interface WebDeps extends RouteDeps {
   flagSettings: FlagSettings;
   /** Sign-in settings (default: token sign-in, no team domains, no admins, 12 hours idle). */
   signin?: SigninSettings;
+  /** People's own mailboxes (default: none can be connected). */
+  mailboxes?: MailboxDeps;
+}
+
+/** What connecting a person's own Gmail takes. */
+export interface MailboxDeps {
+  /** The Gmail settings: the OAuth client and Google's endpoints; null when no OAuth client is configured. */
+  gmail: GmailSettings | null;
+  /** THREADLINE_SECRET_KEY, which seals the grants. */
+  secretKey: string | undefined;
+  /** Starts a sync pass (after a mailbox is connected, so its mail arrives without waiting). */
+  requestSync?: () => void;
 }
 
 export interface SigninSettings {
@@ -213,6 +241,24 @@ const NOTICES = {
     error: true,
   },
   token_revoked: { text: "Token revoked: it no longer works.", error: false },
+  mailbox_connected: {
+    text: "Mailbox connected. Its mail about tasks and from clients arrives with the next sync.",
+    error: false,
+  },
+  mailbox_refused: { text: "Nothing connected: Google did not grant read access.", error: true },
+  mailbox_failed: {
+    text: "The connection did not complete (it took too long or started elsewhere). Try again.",
+    error: true,
+  },
+  mailbox_disconnected: {
+    text: "Disconnected: Threadline's access is revoked at Google and the messages no task needs are removed.",
+    error: false,
+  },
+  mailbox_disconnected_unrevoked: {
+    text: "Disconnected and its messages no task needs removed, but Google could not be told: remove Threadline under your Google Account's third-party access.",
+    error: true,
+  },
+  no_mailbox: { text: "You have no such mailbox connected.", error: true },
   no_token: { text: "You have no such token.", error: true },
 } as const;
 type NoticeCode = keyof typeof NOTICES;
@@ -259,6 +305,14 @@ export function createWebRoutes(deps: WebDeps) {
   const countsCache = shortLived<Record<FlagKind, number>>(COUNTS_TTL_MS);
   const countsFor = (filter: InboxFilter, now: Date) =>
     countsCache.get(JSON.stringify({ ...filter, kinds: [] }), () => loadInboxCounts(deps.db, filter, now));
+  /**
+   * Whose eyes a page reads with: an admin (and the local admin) sees everything; a member sees the items
+   * their sources show them (`src/store/item-audience.ts`).
+   */
+  const readerOf = (viewer: Viewer): Promise<ItemReader> =>
+    viewer.role === "admin" || viewer.personId === null
+      ? Promise.resolve(null)
+      : loadReaderKeys(deps.db, viewer.personId);
   const savedCache = shortLived<SavedSearch[]>(COUNTS_TTL_MS);
   const savedSearches = () => savedCache.get("", () => loadSavedSearches(deps.db));
 
@@ -534,7 +588,9 @@ export function createWebRoutes(deps: WebDeps) {
     const ctx = pageContext(c, c.var.session.csrf);
     const search = parseInboxSearch(ctx.q, ctx.sources);
     const me = c.var.viewer.personId ?? undefined;
+    const reader = await readerOf(c.var.viewer);
     const team: InboxFilter = {
+      reader,
       kinds: search.kinds,
       people: search.people,
       sources: search.sources,
@@ -562,7 +618,7 @@ export function createWebRoutes(deps: WebDeps) {
       ),
       savedSearches(),
       search.text && search.is.length === 0
-        ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20 })
+        ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20, reader })
         : Promise.resolve([]),
     ]);
     return render(c, <InboxPage ctx={ctx} data={{ search, inbox, others, saved, perKind, page, views }} />);
@@ -572,12 +628,13 @@ export function createWebRoutes(deps: WebDeps) {
   web.get("/tasks/:key", securityHeaders, signedIn, async (c) => {
     const ctx = pageContext(c, c.var.session.csrf);
     const key = c.req.param("key");
-    const task = await loadTask(deps.db, key, ctx.now);
+    const reader = await readerOf(c.var.viewer);
+    const task = await loadTask(deps.db, key, ctx.now, reader);
     if (!task) return render(c, <NotFoundPage ctx={ctx} what={`There is no task ${key}.`} />, 404);
     const me = c.var.viewer.personId;
     const [flags, entries, state, own, history] = await Promise.all([
-      loadTaskFlags(deps.db, key, ctx.now, me ?? undefined),
-      loadTimelineEntries(deps.db, key),
+      loadTaskFlags(deps.db, key, ctx.now, me ?? undefined, reader),
+      loadTimelineEntries(deps.db, key, reader),
       loadTaskState(deps.db, key),
       me ? loadPersonTaskState(deps.db, { personId: me, taskKey: key }) : Promise.resolve(null),
       loadStateHistory(deps.db, key, 100),
@@ -724,7 +781,7 @@ export function createWebRoutes(deps: WebDeps) {
     const ctx = pageContext(c, c.var.session.csrf);
     const cursor = c.req.query("cursor");
     const after = cursor ? (decodeItemCursor(cursor) ?? undefined) : undefined;
-    const page = await loadUnlinkedItems(deps.db, { limit: 50, after });
+    const page = await loadUnlinkedItems(deps.db, { limit: 50, after, reader: await readerOf(c.var.viewer) });
     return render(
       c,
       <UnlinkedPage ctx={ctx} items={page.rows} next={page.next ? encodeItemCursor(page.next) : null} />,
@@ -735,6 +792,8 @@ export function createWebRoutes(deps: WebDeps) {
     const taskKey = await field(c, "taskKey");
     const itemId = c.req.param("id");
     if (!taskKey) return back(c, "no_task");
+    const hidden = await loadHiddenItemIds(deps.db, [itemId], await readerOf(c.var.viewer));
+    if (hidden.size > 0) return back(c, "no_item");
     const result = await saveManualLink(deps.db, {
       taskKey,
       itemId,
@@ -773,7 +832,12 @@ export function createWebRoutes(deps: WebDeps) {
     if (!person) return render(c, <NotFoundPage ctx={ctx} what="There is no such person." />, 404);
     if (person.id !== c.req.param("id")) return c.redirect(`/people/${encodeURIComponent(person.id)}`, 303);
     const [{ owes, waitsOn }, people] = await Promise.all([
-      loadPersonFlags(deps.db, { personId: person.id, now: ctx.now, limit: 100 }),
+      loadPersonFlags(deps.db, {
+        personId: person.id,
+        now: ctx.now,
+        limit: 100,
+        reader: await readerOf(c.var.viewer),
+      }),
       loadPeople(deps.db, 500),
     ]);
     const others = people.filter((p) => p.id !== person.id);
@@ -834,6 +898,123 @@ export function createWebRoutes(deps: WebDeps) {
     const revoked =
       owner && (await revokeApiToken(deps.db, { id: c.req.param("id"), personId: owner.personId }));
     return c.redirect(`/settings/tokens?notice=${revoked ? "token_revoked" : "no_token"}`, 303);
+  });
+
+  // ---- settings: your own mailbox ----------------------------------------------------------------------
+  const mailboxDeps = deps.mailboxes;
+  const mailboxCallback = `${signin.publicUrl}/settings/mailboxes/callback`;
+  /** Why connecting is not possible here, or null. */
+  const mailboxUnavailable = () =>
+    mailboxDeps?.gmail?.client
+      ? null
+      : "Connecting a mailbox is not set up here: an admin sets GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (see the README).";
+
+  /**
+   * The connect form's answer redirects to Google's authorization endpoint, and browsers hold a form's
+   * redirects to the `form-action` of the page the form is on: that one origin is let through, on the
+   * mailbox page only.
+   */
+  const letFormReachGoogle: MiddlewareHandler = async (c, next) => {
+    await next();
+    const authorizeUrl = mailboxDeps?.gmail?.authorizeUrl;
+    const csp = c.res.headers.get("Content-Security-Policy");
+    if (authorizeUrl && csp) {
+      c.header(
+        "Content-Security-Policy",
+        csp.replace("form-action 'self'", `form-action 'self' ${new URL(authorizeUrl).origin}`),
+      );
+    }
+  };
+
+  web.get("/settings/mailboxes", letFormReachGoogle, securityHeaders, signedIn, async (c) => {
+    const ctx = pageContext(c, c.var.session.csrf);
+    const personId = c.var.viewer.personId;
+    const mailboxes = personId ? await listConnectedMailboxes(deps.db, personId) : null;
+    return render(c, <MailboxesPage ctx={ctx} mailboxes={mailboxes} unavailable={mailboxUnavailable()} />);
+  });
+
+  web.post("/settings/mailboxes/connect", securityHeaders, action, async (c) => {
+    const personId = c.var.viewer.personId;
+    const gmail = mailboxDeps?.gmail;
+    const ctx = { ...pageContext(c, c.var.session.csrf), here: "/settings/mailboxes" };
+    if (!personId || !gmail?.client) {
+      return render(c, <MailboxesPage ctx={ctx} mailboxes={null} unavailable={mailboxUnavailable()} />, 403);
+    }
+    try {
+      // Before Google is asked: a grant that cannot be sealed is not taken.
+      await openSecretBox(mailboxDeps?.secretKey);
+    } catch (err) {
+      const what = err instanceof ConfigError ? err.message.replace(/^\[threadline\] /, "") : "no key";
+      return render(
+        c,
+        <MailboxesPage
+          ctx={ctx}
+          mailboxes={await listConnectedMailboxes(deps.db, personId)}
+          unavailable={`Connecting a mailbox is not possible yet: ${what}. Ask an admin.`}
+        />,
+        400,
+      );
+    }
+    const started = await startMailboxConnect(gmail, {
+      redirectUri: mailboxCallback,
+      loginHint: c.var.viewer.email,
+      incremental: oidc?.issuer.replace(/\/+$/, "") === "https://accounts.google.com",
+    });
+    await setMailboxFlowCookie(c, keys, { ...started, sessionHash: c.var.session.idHash }, deps.now());
+    return c.redirect(started.url, 303);
+  });
+
+  web.get("/settings/mailboxes/callback", securityHeaders, signedIn, async (c) => {
+    const personId = c.var.viewer.personId;
+    const gmail = mailboxDeps?.gmail;
+    const flow = await takeMailboxFlowCookie(c, keys, c.var.session.idHash, deps.now());
+    const done = (notice: NoticeCode) => c.redirect(`/settings/mailboxes?notice=${notice}`, 303);
+    if (!personId || !gmail?.client || !flow) return done("mailbox_failed");
+    if (c.req.query("error")) return done("mailbox_refused");
+    let grant: ConnectedGrant;
+    let box: SecretBox;
+    try {
+      box = await openSecretBox(mailboxDeps?.secretKey);
+      grant = await finishMailboxConnect(
+        gmail,
+        new URL(`${mailboxCallback}${new URL(c.req.url).search}`),
+        flow,
+      );
+    } catch {
+      return done("mailbox_failed");
+    }
+    const scope = toConnectedScope(grant.address);
+    await saveConnectedMailbox(deps.db, {
+      scope,
+      personId,
+      address: grant.address,
+      sealedRefreshToken: await box.seal(grant.refreshToken, scope),
+      grantedScopes: grant.grantedScopes,
+      now: deps.now(),
+    });
+    mailboxDeps?.requestSync?.();
+    return done("mailbox_connected");
+  });
+
+  web.post("/settings/mailboxes/disconnect", securityHeaders, action, async (c) => {
+    const personId = c.var.viewer.personId;
+    const scope = await field(c, "scope");
+    const gone = personId ? await deleteConnectedMailbox(deps.db, { scope, personId }) : null;
+    if (!gone) return c.redirect("/settings/mailboxes?notice=no_mailbox", 303);
+    let revoked = false;
+    const gmail = mailboxDeps?.gmail;
+    if (gmail?.client) {
+      try {
+        const box = await openSecretBox(mailboxDeps?.secretKey);
+        revoked = await revokeMailboxGrant(gmail, await box.open(gone.sealedRefreshToken, scope));
+      } catch {
+        revoked = false;
+      }
+    }
+    return c.redirect(
+      `/settings/mailboxes?notice=${revoked ? "mailbox_disconnected" : "mailbox_disconnected_unrevoked"}`,
+      303,
+    );
   });
 
   // ---- saved searches ----------------------------------------------------------------------------------

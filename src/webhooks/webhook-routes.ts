@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type Connector, ConnectorError } from "../../connectors/types.ts";
+import { type Connector, ConnectorError, type SubscriptionEvent } from "../../connectors/types.ts";
 import { errorBody } from "../api/errors.ts";
 import type { SourceId } from "../model/kinds.ts";
 import type { VerifiedPush } from "../queue/sync-enqueuer.ts";
@@ -27,6 +27,12 @@ export interface WebhookDeps {
    * answer waits for it, so with a job queue the push is answered once the jobs are committed.
    */
   requestSync?: (source: SourceId, scopes: string[] | null) => unknown;
+  /**
+   * Lifecycle notifications of a source's subscriptions: reauthorize, recreate, catch up (see
+   * `answerSubscriptionEvents`). Run after the answer: Graph wants one within three seconds. Without it, a
+   * `missed` or `removed` event still pulls the source's scopes.
+   */
+  onSubscriptionEvents?: (source: SourceId, events: readonly SubscriptionEvent[]) => Promise<void>;
   /**
    * With a job queue: stores a verified push as a job and resolves once it is committed; a worker saves it.
    * Without one, the route saves the push itself.
@@ -114,6 +120,18 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
         case "sync":
           await deps.requestSync?.(connector.id, result.scopes);
           return c.json({ ok: true, sync: "queued" }, 202);
+        case "subscription": {
+          if (result.scopes.length > 0) await deps.requestSync?.(connector.id, result.scopes);
+          if (deps.onSubscriptionEvents) {
+            const work = deps
+              .onSubscriptionEvents(connector.id, result.events)
+              .catch((err) => deps.logError?.(err, { method: "POST", path: c.req.path }));
+            keepAlive(c, work);
+          } else if (result.events.some((e) => e.event !== "reauthorizationRequired")) {
+            await deps.requestSync?.(connector.id, null);
+          }
+          return c.json({ ok: true, subscription: "queued" }, 202);
+        }
         case "records": {
           if (deps.enqueuePush) {
             // Answered only once the job is committed: a 2xx means the push is kept, whatever happens next.

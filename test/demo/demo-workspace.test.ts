@@ -32,7 +32,7 @@ describeEachDatabase("demo workspace", (ctx) => {
   });
 
   it("holds the client project's 30 Jira tasks beside the repository's pull requests", async () => {
-    const page = await loadTaskPage(ctx.db, { limit: 200, now: NOW });
+    const page = await loadTaskPage(ctx.db, { limit: 200, now: NOW, reader: null });
     const keys = page.rows.map((t) => t.key);
     expect(keys.filter((k) => /^ACME-\d+$/.test(k))).toHaveLength(30);
     expect(keys).toEqual(expect.arrayContaining(["acme/portal#41", "acme/portal#44", "acme/portal#57"]));
@@ -44,7 +44,7 @@ describeEachDatabase("demo workspace", (ctx) => {
     ["ACME-9", ["jira", "github", "teams", "slack"]],
     ["ACME-3", ["jira", "gmail", "teams", "slack"]],
   ])("interleaves the sources on the timeline of %s", async (key, sources) => {
-    const items = await loadTimelineItems(ctx.db, key);
+    const items = await loadTimelineItems(ctx.db, key, null);
     const order = items.map((i) => i.source);
     expect([...new Set(order)]).toEqual(expect.arrayContaining(sources));
     // In time order across sources: the sources take turns rather than follow one another in blocks.
@@ -55,12 +55,12 @@ describeEachDatabase("demo workspace", (ctx) => {
   });
 
   it("links keyless thread replies through their thread", async () => {
-    const items = await loadTimelineItems(ctx.db, "ACME-7");
+    const items = await loadTimelineItems(ctx.db, "ACME-7", null);
     expect(items.some((i) => i.source === "slack" && !/ACME-7/.test(i.text))).toBe(true);
   });
 
   it("raises every kind of flag somewhere", async () => {
-    const flags = await loadVisibleFlags(ctx.db, { now: NOW });
+    const flags = await loadVisibleFlags(ctx.db, { now: NOW, reader: null });
     expect(new Set(flags.map((f) => f.kind))).toEqual(new Set(FLAG_KINDS));
     const kindsOf = (key: string) => flags.filter((f) => f.taskKey === key).map((f) => f.kind);
     expect(kindsOf("ACME-3")).toContain("blocked_external");

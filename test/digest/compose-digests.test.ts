@@ -79,6 +79,8 @@ const input = (extra: Partial<DigestInput> = {}): DigestInput => ({
   resolved: [],
   people: [maya, raj, tom, dan, { id: "p_quiet", name: "Quinn", email: "quinn@team.example" }],
   previous: new Map(),
+  audiences: new Map(),
+  readers: new Map(),
   ...extra,
 });
 
@@ -88,6 +90,7 @@ const OPTIONS: DigestOptions = {
   publicUrl: "https://tl.example",
   sources: listSources(),
   teamDomains: ["team.example"],
+  admins: [],
   leads: ["lead@team.example", "boss@client.example"],
   sendWhenEmpty: false,
   changesSince: new Date("2026-03-03T07:00:00Z"),
@@ -227,6 +230,7 @@ describe("composeDigests", () => {
         title: "T",
         reason: "r",
         resolvedAt: new Date("2026-03-04T10:00:00Z"),
+        evidence: [],
       },
     ];
     const lead = byEmail(composeDigests(input({ resolved }), OPTIONS)).get("lead@team.example")!.lead!;

@@ -64,6 +64,7 @@ const OPTIONS: DigestOptions = {
   publicUrl: PUBLIC_URL,
   sources: listSources(),
   teamDomains: ["acme.dev"],
+  admins: [],
   leads: [],
   sendWhenEmpty: false,
   changesSince: at("Tue 03-11 07:00"),

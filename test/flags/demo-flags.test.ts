@@ -30,7 +30,7 @@ describeEachDatabase("the demo workspace's flags", (ctx) => {
   afterAll(() => demo?.close());
 
   it("has one flag per task and kind, each with evidence on its task's timeline", async () => {
-    const flags = await loadVisibleFlags(ctx.db, { now: NOW });
+    const flags = await loadVisibleFlags(ctx.db, { now: NOW, reader: null });
     expect(new Set(flags.map((f) => f.kind))).toEqual(new Set(FLAG_KINDS));
     const pairs = flags.map((f) => `${f.taskKey} ${f.kind}`);
     expect(new Set(pairs).size).toBe(pairs.length);
@@ -39,7 +39,7 @@ describeEachDatabase("the demo workspace's flags", (ctx) => {
     for (const flag of flags) {
       let ids = timelines.get(flag.taskKey);
       if (!ids) {
-        ids = new Set((await loadTimelineItems(ctx.db, flag.taskKey)).map((i) => i.id));
+        ids = new Set((await loadTimelineItems(ctx.db, flag.taskKey, null)).map((i) => i.id));
         timelines.set(flag.taskKey, ids);
       }
       if (!flag.evidence.some((id) => ids.has(id)))
@@ -74,6 +74,7 @@ describeEachDatabase("the demo workspace's flags", (ctx) => {
       teamDomains: config.teamDomains,
       leads: config.digestLeads,
       sendWhenEmpty: false,
+      admins: [],
       changesSince,
     });
     expect(digests.length).toBeGreaterThan(1);

@@ -14,6 +14,7 @@ const MIGRATION_COUNT = (
 
 const TABLES = [
   "api_tokens",
+  "connected_mailboxes",
   "digests",
   "flags",
   "identities",
@@ -27,6 +28,7 @@ const TABLES = [
   "saved_searches",
   "signin_attempts",
   "source_scopes",
+  "source_subscriptions",
   "sync_cursors",
   "tasks",
   "web_sessions",

@@ -131,7 +131,7 @@ describeEachDatabase("queued sync in one process", (ctx) => {
     expect(Number(await pushes())).toBe(1);
 
     await waitForDrain(ctx.db);
-    expect((await loadTimelineItems(ctx.db, "acme/web#2")).map((i) => i.text)).toContain(comment.body);
+    expect((await loadTimelineItems(ctx.db, "acme/web#2", null)).map((i) => i.text)).toContain(comment.body);
     expect(changed).toEqual([["acme/web#2"]]);
   }, 60_000);
 
@@ -173,7 +173,7 @@ describeEachDatabase("queued sync in one process", (ctx) => {
     worker = await startQueue(1);
     const texts = async () => {
       const all = await Promise.all(
-        ["acme/web#1", "acme/web#2", "acme/web#3"].map((key) => loadTimelineItems(ctx.db, key)),
+        ["acme/web#1", "acme/web#2", "acme/web#3"].map((key) => loadTimelineItems(ctx.db, key, null)),
       );
       return all.flat().map((i) => i.text);
     };

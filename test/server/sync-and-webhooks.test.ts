@@ -101,7 +101,9 @@ describeEachDatabase("sync and webhooks through the app", (ctx) => {
     });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ error: { code: "unauthorized" } });
-    expect((await loadTimelineItems(ctx.db, "acme/web#2")).map((i) => i.text)).not.toContain(comment.body);
+    expect((await loadTimelineItems(ctx.db, "acme/web#2", null)).map((i) => i.text)).not.toContain(
+      comment.body,
+    );
 
     changed.length = 0;
     const good = await app.request("/webhooks/github", {
@@ -111,7 +113,7 @@ describeEachDatabase("sync and webhooks through the app", (ctx) => {
     });
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ ok: true, items: 1 });
-    expect((await loadTimelineItems(ctx.db, "acme/web#2")).map((i) => i.text)).toContain(comment.body);
+    expect((await loadTimelineItems(ctx.db, "acme/web#2", null)).map((i) => i.text)).toContain(comment.body);
     expect(changed).toEqual([["acme/web#2"]]);
 
     // A redelivery is harmless: nothing new, no task reported changed.
@@ -149,7 +151,7 @@ describeEachDatabase("sync and webhooks through the app", (ctx) => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: true, saving: true });
     await expect
-      .poll(async () => (await loadTimelineItems(ctx.db, "acme/web#1")).map((i) => i.text), {
+      .poll(async () => (await loadTimelineItems(ctx.db, "acme/web#1", null)).map((i) => i.text), {
         timeout: 5_000,
       })
       .toContain(comment.body);

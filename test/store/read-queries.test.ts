@@ -43,7 +43,7 @@ describeEachDatabase("read queries", (ctx) => {
   it("reads a page of tasks with assignees and flags in two statements, whatever its size", async () => {
     for (const limit of [1, 10, 30]) {
       const { db, statements } = counting(ctx.db);
-      const page = await loadTaskPage(db, { limit, now });
+      const page = await loadTaskPage(db, { limit, now, reader: null });
       expect(page.rows).toHaveLength(limit);
       expect(page.rows.every((t) => t.assignee !== null && t.flags.length === 2)).toBe(true);
       expect(statements()).toBe(2);
@@ -52,8 +52,8 @@ describeEachDatabase("read queries", (ctx) => {
 
   it("reads a task and its timeline in three statements", async () => {
     const { db, statements } = counting(ctx.db);
-    const task = await loadTask(db, "RQ-3", now);
-    const items = await loadTimelineItems(db, "RQ-3");
+    const task = await loadTask(db, "RQ-3", now, null);
+    const items = await loadTimelineItems(db, "RQ-3", null);
     expect(task?.flags).toHaveLength(2);
     expect(items).toHaveLength(3);
     expect(items.every((i) => i.author?.id === task?.assignee?.id)).toBe(true);
@@ -62,8 +62,8 @@ describeEachDatabase("read queries", (ctx) => {
 
   it("reads every flag in one statement", async () => {
     const { db, statements } = counting(ctx.db);
-    expect(await loadVisibleFlags(db, { now })).toHaveLength(60);
-    expect(await loadVisibleFlags(db, { now, taskKeys: [] })).toEqual([]);
+    expect(await loadVisibleFlags(db, { now, reader: null })).toHaveLength(60);
+    expect(await loadVisibleFlags(db, { now, taskKeys: [], reader: null })).toEqual([]);
     expect(statements()).toBe(1);
   });
 
@@ -87,7 +87,7 @@ describeEachDatabase("read queries", (ctx) => {
     // One transaction: one connection, whose session zone is not UTC.
     const updatedAt = await ctx.db.transaction(async (tx) => {
       await tx.execute(sql`set local time zone 'America/New_York'`);
-      return (await loadTask(tx as unknown as Db, "TZ-1", FIXTURE_TIME))?.updatedAt;
+      return (await loadTask(tx as unknown as Db, "TZ-1", FIXTURE_TIME, null))?.updatedAt;
     });
     expect(updatedAt).toBe("2025-03-30T01:30:00.123Z");
   });

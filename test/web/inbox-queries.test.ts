@@ -165,11 +165,11 @@ describeEachDatabase("inbox queries", (ctx) => {
       waitingOn: [ana],
       evidence: [question.id],
     });
-    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10 });
+    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10, reader: null });
     expect(anaView.owes.map((r) => r.flagId).sort()).toEqual(["fl-1", "fl-4"]);
     expect(anaView.waitsOn.map((r) => r.flagId)).toEqual(["fl-6"]);
     expect(anaView.waitsOn[0]?.waitingOn).toEqual([{ id: ana, name: "Ana Lima", email: expect.any(String) }]);
-    const bobView = await loadPersonFlags(ctx.db, { personId: bob, now: NOW, limit: 10 });
+    const bobView = await loadPersonFlags(ctx.db, { personId: bob, now: NOW, limit: 10, reader: null });
     expect(bobView.waitsOn).toEqual([]);
     expect(bobView.owes.map((r) => r.flagId).sort()).toEqual(["fl-2", "fl-6"]);
   });
@@ -184,7 +184,7 @@ describeEachDatabase("inbox queries", (ctx) => {
       waitingOn: [bob, ana],
     });
     await ctx.db.execute(sql`update people set merged_into = ${ana} where id = ${bob}`);
-    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10 });
+    const anaView = await loadPersonFlags(ctx.db, { personId: ana, now: NOW, limit: 10, reader: null });
     const row = anaView.waitsOn.find((r) => r.flagId === "fl-7");
     expect(row?.waitingOn.map((p) => p.name)).toEqual(["Ana Lima"]);
   });

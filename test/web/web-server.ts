@@ -7,7 +7,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
 import type { FlagSettings } from "../../src/flags/flag-settings.ts";
 import type { Db } from "../../src/store/db.ts";
-import type { SigninSettings } from "../../src/web/routes.tsx";
+import type { MailboxDeps, SigninSettings } from "../../src/web/routes.tsx";
 import { LOCAL_CLIENT, type LocalOidc, startLocalOidc } from "../helpers/local-oidc.ts";
 
 export const WEB_TOKEN = "web-test-token-8d3f1a6c0b2e";
@@ -24,6 +24,8 @@ export async function serveApp(
     flagSettings?: FlagSettings;
     /** Sign-in settings, made once the app's URL is known (an OIDC provider must know its callback). */
     signin?: (url: string) => Promise<SigninSettings>;
+    /** People's own mailboxes (the Gmail OAuth client, the sealing key). */
+    mailboxes?: MailboxDeps;
   } = {},
 ): Promise<ServedApp> {
   let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
@@ -42,6 +44,7 @@ export async function serveApp(
     logError: (err) => console.error(err),
     ...(options.flagSettings ? { flagSettings: options.flagSettings } : {}),
     ...(options.signin ? { signin: await options.signin(url) } : {}),
+    ...(options.mailboxes ? { mailboxes: options.mailboxes } : {}),
   });
   fetch = (request, env) => app.fetch(request, env as Record<string, unknown>);
   return {
@@ -57,10 +60,11 @@ export async function serveApp(
 export async function serveAppWithLocalOidc(
   db: Db,
   now: () => Date,
-  options: { admins?: string[]; idleMs?: number } = {},
+  options: { admins?: string[]; idleMs?: number; mailboxes?: MailboxDeps } = {},
 ): Promise<{ served: ServedApp; provider: LocalOidc }> {
   let provider: LocalOidc | undefined;
   const served = await serveApp(db, now, {
+    ...(options.mailboxes ? { mailboxes: options.mailboxes } : {}),
     signin: async (url) => {
       provider = await startLocalOidc([`${url}/auth/callback`]);
       return {

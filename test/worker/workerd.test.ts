@@ -197,7 +197,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the Worker in workerd [postgres
       body: "Who can take this one? It blocks the release.",
     });
     const delivery = sb.webhook("issue_comment", sb.payloads.issueComment("acme/web", comment, "created"));
-    const timeline = async () => (await loadTimelineItems(database.db, "acme/web#2")).map((i) => i.text);
+    const timeline = async () =>
+      (await loadTimelineItems(database.db, "acme/web#2", null)).map((i) => i.text);
     const itemCount = async () =>
       (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from items`))[0]!.n;
     const itemsBefore = await itemCount();
@@ -260,7 +261,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the Worker in workerd [postgres
       await transaction;
       await blocker.end();
     }
-    const timeline = async () => (await loadTimelineItems(database.db, "acme/web#1")).map((i) => i.text);
+    const timeline = async () =>
+      (await loadTimelineItems(database.db, "acme/web#1", null)).map((i) => i.text);
     await until("the push to be saved after the answer", async () =>
       (await timeline()).includes(comment.body),
     );

@@ -30,6 +30,19 @@ import {
 export interface GithubSandboxOptions {
   /** Requests per hour per token (REST `core`) and GraphQL points per hour; GitHub's are 5,000 each. */
   rateLimit?: { core?: number; graphql?: number };
+  /**
+   * How many objects a GraphQL answer can hold before its query runs past GitHub's 10 seconds: a larger
+   * answer is a 502 with GitHub's timeout message instead (unset: no query is that slow).
+   * docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#timeouts
+   */
+  slowAnswerObjects?: number;
+}
+
+/** The objects of an answer: what its query had to load. */
+function countObjects(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countObjects(v), 0);
+  if (typeof value !== "object" || value === null) return 0;
+  return 1 + Object.values(value).reduce((n: number, v) => n + countObjects(v), 0);
 }
 
 type Resource = "core" | "graphql";
@@ -521,9 +534,28 @@ export function createGithubApi(
         ctx.rate = { ...ctx.rate, cost, nodeCount, remaining: after.remaining, used: after.window.used };
         return null;
       });
+      const requestId = `SANDBOX:${++requestCounter}`;
+      if (
+        options.slowAnswerObjects !== undefined &&
+        countObjects(response.data) > options.slowAnswerObjects
+      ) {
+        // GitHub ends the request at 10 s; its gateway answers 502 with this message.
+        return c.json(
+          {
+            data: null,
+            errors: [
+              {
+                message: `Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include \`${requestId}\` when reporting this issue.`,
+              },
+            ],
+          },
+          502,
+          { ...COMMON_HEADERS, "x-github-request-id": requestId },
+        );
+      }
       return c.json(response, 200, {
         ...COMMON_HEADERS,
-        "x-github-request-id": `SANDBOX:${++requestCounter}`,
+        "x-github-request-id": requestId,
         ...rates.headers(token, "graphql"),
       });
     });

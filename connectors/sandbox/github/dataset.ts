@@ -118,6 +118,8 @@ export interface SandboxReviewComment {
   commitId: string;
   createdAt: string;
   updatedAt: string;
+  /** On a thread's first comment: the thread is marked resolved (GraphQL `PullRequestReviewThread.isResolved`). */
+  resolved?: boolean;
 }
 
 export type DeploymentStatusState =
@@ -510,6 +512,18 @@ export class RepoHandle {
     comment.body = body;
     comment.updatedAt = laterOf(comment.createdAt, this.at(at));
     return comment;
+  }
+
+  /**
+   * Marks the review thread of a comment resolved, as "Resolve conversation" does. GitHub shows it only as
+   * `PullRequestReviewThread.isResolved` in GraphQL (REST review comments do not carry it).
+   */
+  resolveReviewThread(commentId: number, resolved = true): SandboxReviewComment {
+    const comment = this.repo.reviewComments.get(commentId);
+    if (!comment) throw new Error(`[sandbox] [github] ${this.fullName}: no review comment ${commentId}`);
+    const root = this.repo.reviewComments.get(comment.inReplyToId ?? comment.id) ?? comment;
+    root.resolved = resolved;
+    return root;
   }
 
   deleteReviewComment(id: number): SandboxReviewComment {

@@ -4,7 +4,7 @@
  * harness in front adds 429s and 5xxs on demand and logs every request, and the batch endpoint applies the
  * same fault plan to each call inside a batch.
  *
- * - `POST /token`: the refresh token grant (https://developers.google.com/identity/protocols/oauth2/web-server#offline).
+ * - Google's OAuth 2.0 endpoints (`/o/oauth2/v2/auth`, `POST /token`, `POST /revoke`): see oauth.ts.
  * - `GET /gmail/v1/users/{userId}/profile` (https://developers.google.com/gmail/api/reference/rest/v1/users/getProfile).
  * - `GET …/messages?q&maxResults&pageToken&includeSpamTrash`: ids newest first, 100 a page by default and at
  *   most 500 (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list); `q` knows
@@ -26,6 +26,7 @@ import { Hono } from "hono";
 import type { JsonValue } from "../../types.ts";
 import type { FaultPlan } from "../harness.ts";
 import type { GmailDataset, StoredMessage } from "./dataset.ts";
+import { mountGmailOAuth, type SandboxGrants } from "./oauth.ts";
 
 export const GMAIL_SANDBOX_LIMITS = {
   listDefault: 100,
@@ -44,6 +45,8 @@ export interface GmailSandboxControl {
   batchCalls: number;
   /** The harness's fault plan, applied to each call inside a batch too. */
   faults: FaultPlan | null;
+  /** The OAuth grants issued so far (set when the app is made). */
+  grants?: SandboxGrants;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -213,31 +216,9 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
   const error = (c: Ctx, code: 400 | 401 | 403 | 404, reason: string, message: string) =>
     c.json(gmailErrorBody(code, reason, message) as Record<string, unknown>, code);
 
-  // https://developers.google.com/identity/protocols/oauth2/web-server#httprest_7
-  app.post("/token", async (c) => {
-    const form = await c.req.parseBody();
-    const field = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
-    if (field("grant_type") !== "refresh_token") {
-      return c.json(
-        { error: "unsupported_grant_type", error_description: `Invalid grant_type: ${field("grant_type")}` },
-        400,
-      );
-    }
-    if (field("client_id") !== data.clientId || field("client_secret") !== data.clientSecret) {
-      return c.json({ error: "invalid_client", error_description: "The OAuth client was not found." }, 401);
-    }
-    if (field("refresh_token") !== data.refreshToken) {
-      return c.json({ error: "invalid_grant", error_description: "Token has been expired or revoked." }, 400);
-    }
-    const token = `ya29.${randomUUID()}`;
-    issued.add(token);
-    return c.json({
-      access_token: token,
-      expires_in: GMAIL_SANDBOX_LIMITS.tokenLifetimeSeconds,
-      scope: "https://www.googleapis.com/auth/gmail.readonly",
-      token_type: "Bearer",
-    });
-  });
+  const grants: SandboxGrants = { issued, refresh: new Map(), revocations: 0 };
+  control.grants = grants;
+  mountGmailOAuth(app, data, grants);
 
   const api = new Hono();
   api.use("*", async (c, next) => {

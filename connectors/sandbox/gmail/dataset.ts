@@ -117,6 +117,9 @@ export class GmailDataset {
   readonly clientSecret = "GOCSPX-sandbox-client-secret";
   readonly refreshToken = "1//sandbox-refresh-token";
   readonly staticToken = "ya29.sandbox-static-access-token";
+  readonly tokenLifetimeSeconds = 3599;
+  /** The OAuth client's registered redirect URIs (the authorization endpoint accepts no other). */
+  readonly redirectUris: string[] = [];
   readonly messages = new Map<string, StoredMessage>();
   readonly history: HistoryRecord[] = [];
   historyId = 1000;

@@ -25,6 +25,7 @@ export {
 } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
+export { GMAIL_READONLY_SCOPE, type SandboxGrants } from "./oauth.ts";
 
 export interface GmailSandbox extends Sandbox {
   data: GmailDataset;

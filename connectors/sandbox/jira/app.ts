@@ -23,7 +23,8 @@ import {
  * documentation is silent. Cloud: enhanced search 50 by default, at most 100 issues a page when fields are
  * asked for and 5,000 for ids or keys only; it embeds at most 20 comments and 40 change histories an issue
  * (the migration notes of the enhanced search); comments 5,000 a page; changelog 100 a page. Data Center:
- * `jira.search.views.default.max` = 1,000, with every comment and history embedded.
+ * `jira.search.views.default.max` = 1,000, with every comment and history embedded. Bulk changelog
+ * (Cloud): up to 1,000 issues and 10 field ids a request, histories paged with `nextPageToken`.
  */
 export const JIRA_SANDBOX_LIMITS = {
   searchDefault: 50,
@@ -36,11 +37,23 @@ export const JIRA_SANDBOX_LIMITS = {
   commentsMax: 5000,
   changelogDefault: 100,
   changelogMax: 100,
+  bulkChangelogIssues: 1000,
+  bulkChangelogFields: 10,
+  bulkChangelogDefault: 1000,
+  bulkChangelogMax: 1000,
   projectsDefault: 50,
   projectsMax: 100,
 } as const;
 
 type Ctx = Context;
+type Json = ReturnType<typeof renderHistory>;
+
+const BulkChangelogRequestSchema = z.object({
+  issueIdsOrKeys: z.array(z.string()),
+  fieldIds: z.array(z.string()).optional(),
+  maxResults: z.number().int().positive().optional(),
+  nextPageToken: z.string().optional(),
+});
 
 /**
  * Jira's error body: `{"errorMessages": [...], "errors": {}}`
@@ -117,6 +130,8 @@ function checkAuth(data: JiraDataset, header: string | undefined): boolean {
 export function createJiraSandboxApp(data: JiraDataset): Hono {
   const app = new Hono();
   const isCloud = data.deployment === "cloud";
+  const isVisible = (issue: SandboxIssue) =>
+    !data.hiddenProjects.has(issue.projectKey) && !data.hiddenIssues.has(issue.key);
   const ctxOf = (c: Ctx, version: ApiVersion): RenderContext => ({
     data,
     baseUrl: new URL(c.req.url).origin,
@@ -143,7 +158,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
   app.get("/rest/api/:v/serverInfo", (c) => {
     if (!versionOf(c)) return jiraError(c, 404, "Not found");
     return c.json({
-      baseUrl: new URL(c.req.url).origin,
+      baseUrl: data.siteUrl ?? new URL(c.req.url).origin,
       version: isCloud ? "1001.0.0-SNAPSHOT" : "9.12.15",
       versionNumbers: isCloud ? [1001, 0, 0] : [9, 12, 15],
       deploymentType: isCloud ? "Cloud" : "Server",
@@ -254,7 +269,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const limits = {
@@ -276,7 +291,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const startAt = intParam(c, "startAt", 0);
@@ -304,7 +319,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const version = versionOf(c);
     if (!version || !isCloud) return jiraError(c, 404, "Not found");
     const issue = data.findIssue(c.req.param("issueIdOrKey"));
-    if (!issue || data.hiddenProjects.has(issue.projectKey)) {
+    if (!issue || !isVisible(issue)) {
       return jiraError(c, 404, "Issue does not exist or you do not have permission to see it.");
     }
     const startAt = intParam(c, "startAt", 0);
@@ -324,6 +339,57 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
       total: issue.histories.length,
       isLast,
       values: page.map((h) => renderHistory(ctx, h)),
+    });
+  });
+
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-changelog-bulkfetch-post
+  // "Returns a paginated list of all changelogs for given issues sorted by changelog date and issue IDs,
+  // starting from the oldest changelog and smallest issue ID"; up to 1,000 issues and 10 field ids.
+  app.post("/rest/api/:v/changelog/bulkfetch", async (c) => {
+    const version = versionOf(c);
+    if (version !== 3 || !isCloud) return jiraError(c, 404, "Not found");
+    const body = BulkChangelogRequestSchema.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return jiraError(c, 400, "The request body is invalid: issueIdsOrKeys is required.");
+    const { issueIdsOrKeys, fieldIds, nextPageToken } = body.data;
+    if (issueIdsOrKeys.length === 0 || issueIdsOrKeys.length > JIRA_SANDBOX_LIMITS.bulkChangelogIssues) {
+      return jiraError(c, 400, "issueIdsOrKeys must hold between 1 and 1000 issues.");
+    }
+    if ((fieldIds?.length ?? 0) > JIRA_SANDBOX_LIMITS.bulkChangelogFields) {
+      return jiraError(c, 400, "fieldIds may hold at most 10 field ids.");
+    }
+    const pageSize = Math.min(
+      body.data.maxResults ?? JIRA_SANDBOX_LIMITS.bulkChangelogDefault,
+      JIRA_SANDBOX_LIMITS.bulkChangelogMax,
+    );
+    const issues = issueIdsOrKeys
+      .map((idOrKey) => data.findIssue(idOrKey))
+      .filter((i): i is SandboxIssue => i !== undefined && isVisible(i));
+    const wanted = fieldIds && fieldIds.length > 0 ? new Set(fieldIds) : null;
+    const all = issues
+      .flatMap((issue) =>
+        issue.histories.map((h) => ({
+          issue,
+          history: wanted ? { ...h, items: h.items.filter((i) => wanted.has(i.fieldId)) } : h,
+        })),
+      )
+      .filter((e) => e.history.items.length > 0)
+      .sort((a, b) => a.history.created - b.history.created || Number(a.issue.id) - Number(b.issue.id));
+    const offset = nextPageToken ? Number(Buffer.from(nextPageToken, "base64url").toString("utf8")) : 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset > all.length) {
+      return jiraError(c, 400, "The provided next page token is invalid or expired.");
+    }
+    const page = all.slice(offset, offset + pageSize);
+    const ctx = ctxOf(c, version);
+    const byIssue = new Map<string, Json[]>();
+    for (const { issue, history } of page) {
+      const list = byIssue.get(issue.id) ?? [];
+      list.push(renderHistory(ctx, history));
+      byIssue.set(issue.id, list);
+    }
+    const end = offset + page.length;
+    return c.json({
+      issueChangeLogs: [...byIssue].map(([issueId, changeHistories]) => ({ issueId, changeHistories })),
+      nextPageToken: end < all.length ? Buffer.from(String(end)).toString("base64url") : null,
     });
   });
 
@@ -369,5 +435,16 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
   });
 
   app.notFound((c) => jiraError(c, 404, "Not found"));
-  return app;
+  if (!isCloud) return app;
+  // Cloud's API gateway for OAuth 2.0 (3LO) apps and scoped API tokens: the same API under
+  // https://api.atlassian.com/ex/jira/<cloudId>/rest/… (https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/).
+  const site = new Hono();
+  site.all("/ex/jira/:cloudId/*", (c) => {
+    if (c.req.param("cloudId") !== data.cloudId) return jiraError(c, 404, "Not found");
+    const url = new URL(c.req.url);
+    url.pathname = url.pathname.slice(`/ex/jira/${data.cloudId}`.length);
+    return app.fetch(new Request(url, c.req.raw));
+  });
+  site.route("/", app);
+  return site;
 }

@@ -127,6 +127,13 @@ export interface JiraDatasetOptions {
   userTimeZone?: string;
   /** The data set's clock at the start (default 2026-03-02T09:00:00Z). */
   now?: When;
+  /**
+   * Cloud: the site's own address (`https://your-domain.atlassian.net`), which `serverInfo` names as
+   * `baseUrl`, and the id of the site behind the API gateway's `/ex/jira/<cloudId>`. Unset: the address the
+   * sandbox is reached at, and a fixed id.
+   */
+  siteUrl?: string;
+  cloudId?: string;
 }
 
 function toMillis(when: When): number {
@@ -205,6 +212,8 @@ export class JiraDataset {
   readonly email: string;
   readonly apiToken: string;
   readonly userTimeZone: string;
+  readonly siteUrl: string | null;
+  readonly cloudId: string;
   readonly users = new Map<string, SandboxUser>();
   readonly projects = new Map<string, SandboxProject>();
   readonly statuses: SandboxStatus[] = DEFAULT_STATUSES.map((s) => ({ ...s }));
@@ -214,6 +223,11 @@ export class JiraDataset {
   readonly deletions: SandboxDeletion[] = [];
   /** Projects the API user cannot browse: JQL over them fails as over a project that does not exist. */
   readonly hiddenProjects = new Set<string>();
+  /**
+   * Issues (by key) under a security level the API user is not in, or briefly out of reach while an admin
+   * changes a permission scheme: searches leave them out and reading one answers 404, as for a deleted one.
+   */
+  readonly hiddenIssues = new Set<string>();
   private clock: number;
   private nextId = 10000;
   private readonly keyCounters = new Map<string, number>();
@@ -223,6 +237,8 @@ export class JiraDataset {
     this.email = options.email ?? "sync-bot@example.com";
     this.apiToken = options.apiToken ?? "sandbox-api-token";
     this.userTimeZone = options.userTimeZone ?? "UTC";
+    this.siteUrl = options.siteUrl ?? null;
+    this.cloudId = options.cloudId ?? "11111111-2222-3333-4444-555555555555";
     this.clock = toMillis(options.now ?? "2026-03-02T09:00:00Z");
   }
 

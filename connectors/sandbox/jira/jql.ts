@@ -204,7 +204,9 @@ export function runJql(data: JiraDataset, query: Jql): SandboxIssue[] {
         return compare(clause.values[0]!) <= 0;
     }
   };
-  const selected = [...data.issues.values()].filter((issue) => query.clauses.every((c) => matches(issue, c)));
+  const selected = [...data.issues.values()].filter(
+    (issue) => !data.hiddenIssues.has(issue.key) && query.clauses.every((c) => matches(issue, c)),
+  );
   const order = query.orderBy.length > 0 ? query.orderBy : [{ field: "key" as const, desc: true }];
   return selected.sort((a, b) => compareIssues(a, b, order));
 }

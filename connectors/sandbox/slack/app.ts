@@ -22,7 +22,8 @@ import { renderChannel, renderMessage, renderUser } from "./render.ts";
 /**
  * Page sizes as the method pages state them: conversations.history default 100, "a limit value under 1000"
  * (999); conversations.replies default and maximum 1,000; users.conversations default 100, max 999;
- * users.list "under 1000" (no limit: everything at once). Limited apps: 15 for history and replies.
+ * users.list "under 1000" (no limit: everything at once); conversations.members default 100, "a limit value
+ * under 1000". Limited apps: 15 for history and replies.
  */
 export const SLACK_SANDBOX_LIMITS = {
   historyDefault: 100,
@@ -31,6 +32,8 @@ export const SLACK_SANDBOX_LIMITS = {
   repliesMax: 1000,
   channelsDefault: 100,
   channelsMax: 999,
+  membersDefault: 100,
+  membersMax: 999,
   usersMax: 999,
   limitedPage: 15,
 } as const;
@@ -273,6 +276,24 @@ function conversationsInfo(data: SlackDataset, params: Params): JsonObject {
   return { ok: true, channel: renderChannel(data, channel, true) };
 }
 
+/**
+ * A channel's members' user ids, in pages (https://docs.slack.dev/reference/methods/conversations.members):
+ * channels:read for a public channel, groups:read for a private one, which the bot must be in.
+ */
+function conversationsMembers(data: SlackDataset, params: Params): JsonObject {
+  const channel = readableChannel(data, params, "read");
+  const limit = limitOf(params, SLACK_SANDBOX_LIMITS.membersDefault, SLACK_SANDBOX_LIMITS.membersMax);
+  const all = [...channel.members].sort();
+  const from = params.cursor ? decodeCursor(params.cursor, "member:") : null;
+  const rest = from === null ? all : all.filter((id) => id >= from);
+  const next = rest[limit];
+  return {
+    ok: true,
+    members: rest.slice(0, limit),
+    response_metadata: { next_cursor: next ? encodeCursor(`member:${next}`) : "" },
+  };
+}
+
 function authTest(data: SlackDataset): JsonObject {
   return {
     ok: true,
@@ -291,6 +312,7 @@ const METHODS: Record<string, (data: SlackDataset, params: Params, pageMax: numb
   "conversations.history": history,
   "conversations.replies": replies,
   "conversations.info": conversationsInfo,
+  "conversations.members": conversationsMembers,
   "users.conversations": usersConversations,
   "users.list": usersList,
   "users.info": usersInfo,

@@ -25,7 +25,15 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { SandboxThread, TeamsDataset } from "./dataset.ts";
-import { type Json, newestFirst, renderChannel, renderMessage, renderThread, renderUser } from "./render.ts";
+import {
+  type Json,
+  newestFirst,
+  renderChannel,
+  renderThread as renderExpandedThread,
+  renderMessage,
+  renderUser,
+} from "./render.ts";
+import { registerSubscriptionRoutes, SandboxSubscriptions } from "./subscriptions.ts";
 
 /** Page sizes and limits, as the documentation states them. */
 export const TEAMS_SANDBOX_LIMITS = {
@@ -44,6 +52,13 @@ export const TEAMS_SANDBOX_LIMITS = {
 export interface TeamsSandboxOptions {
   /** Replies expanded per root post (default 1,000); tests lower it to exercise `replies@odata.nextLink`. */
   expandedReplies?: number;
+  /**
+   * Leave out `replies@odata.nextLink` and `replies@odata.count` on a post whose replies were cut at the
+   * expansion limit, as Graph sometimes does (microsoftgraph/microsoft-graph-docs-contrib#8819).
+   */
+  omitRepliesNextLink?: boolean;
+  /** The change-notification subscriptions this app serves (default: a new store on the real clock). */
+  subscriptions?: SandboxSubscriptions;
 }
 
 type Ctx = Context;
@@ -188,6 +203,12 @@ const monthsBefore = (ms: number, months: number) => {
 export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxOptions = {}): Hono {
   const app = new Hono();
   const expandLimit = options.expandedReplies ?? TEAMS_SANDBOX_LIMITS.expandedReplies;
+  const renderThread = (
+    d: TeamsDataset,
+    t: SandboxThread,
+    limit: number,
+    link: (id: string, offset: number) => string,
+  ) => renderExpandedThread(d, t, limit, link, options.omitRepliesNextLink === true);
   const issued = new Map<string, { expiresAt: number; roles: Set<string> }>();
 
   // Caches of a channel's threads in each order, rebuilt when the data set changes.
@@ -584,6 +605,13 @@ export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxO
       "@odata.context": `${origin(c)}/v1.0/$metadata#users${select ? `(${select.join(",")})` : ""}`,
       value: users.map((u) => renderUser(u, select)),
     });
+  });
+
+  registerSubscriptionRoutes(app, {
+    data,
+    store: options.subscriptions ?? new SandboxSubscriptions(data),
+    requireChannelRead,
+    graphError,
   });
 
   app.notFound((c) => {

@@ -12,12 +12,14 @@
 import { type Sandbox, startSandbox } from "../harness.ts";
 import { createTeamsSandboxApp, type TeamsSandboxOptions } from "./app.ts";
 import type { TeamsDataset } from "./dataset.ts";
+import { type SandboxSubscriptionOptions, SandboxSubscriptions } from "./subscriptions.ts";
 
 export { createTeamsSandboxApp, TEAMS_SANDBOX_LIMITS, type TeamsSandboxOptions } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
 export * from "./notifications.ts";
 export { messageWebUrl, renderMessage } from "./render.ts";
+export * from "./subscriptions.ts";
 
 /**
  * Graph's 429 body, sent with `Retry-After` in seconds (https://learn.microsoft.com/graph/throttling#sample-response).
@@ -47,18 +49,24 @@ export const GRAPH_SERVER_ERROR_BODY = {
 
 export interface TeamsSandbox extends Sandbox {
   data: TeamsDataset;
+  /** The change-notification subscriptions created on it, and lifecycle events to send. */
+  subscriptions: SandboxSubscriptions;
 }
 
 /** Serves `data` on a free loopback port: Graph under `/v1.0`, the token endpoint under `/{tenant}`. */
 export async function startTeamsSandbox(
   data: TeamsDataset,
-  options: TeamsSandboxOptions & { seed?: number } = {},
+  options: Omit<TeamsSandboxOptions, "subscriptions"> & {
+    seed?: number;
+    subscriptions?: SandboxSubscriptionOptions;
+  } = {},
 ): Promise<TeamsSandbox> {
+  const subscriptions = new SandboxSubscriptions(data, options.subscriptions);
   const sandbox = await startSandbox(
-    createTeamsSandboxApp(data, options),
+    createTeamsSandboxApp(data, { ...options, subscriptions }),
     options.seed !== undefined ? { seed: options.seed } : {},
   );
-  return Object.assign(sandbox, { data });
+  return Object.assign(sandbox, { data, subscriptions });
 }
 
 /**

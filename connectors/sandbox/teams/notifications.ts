@@ -48,7 +48,7 @@ export function messageNotification(
   };
 }
 
-/** A lifecycle notification for the subscription on a channel's messages. */
+/** A lifecycle notification for the subscription on a channel's messages: it names no resource. */
 export function lifecycleNotification(
   data: TeamsDataset,
   channelKey: string,
@@ -62,7 +62,6 @@ export function lifecycleNotification(
     tenantId: data.tenantId,
     clientState,
     lifecycleEvent: event,
-    resource: `/teams/${channel.teamId}/channels/${channel.id}/messages`,
   };
 }
 

@@ -104,13 +104,16 @@ export function renderThread(
   thread: SandboxThread,
   expandLimit: number,
   repliesNextLink: (rootId: string, offset: number) => string,
+  omitNextLink = false,
 ): { [key: string]: Json } {
   const root = renderMessage(data, thread.root);
   const replies = newestFirst(thread.replies);
   const shown = replies.slice(0, expandLimit);
-  const out: { [key: string]: Json } = { ...root, "replies@odata.count": shown.length };
-  if (replies.length > expandLimit)
-    out["replies@odata.nextLink"] = repliesNextLink(thread.root.id, expandLimit);
+  const cut = replies.length > expandLimit;
+  // Graph sometimes leaves out both annotations on a cut post (microsoft-graph-docs-contrib#8819).
+  const out: { [key: string]: Json } =
+    cut && omitNextLink ? { ...root } : { ...root, "replies@odata.count": shown.length };
+  if (cut && !omitNextLink) out["replies@odata.nextLink"] = repliesNextLink(thread.root.id, expandLimit);
   out.replies = shown.map((r) => renderMessage(data, r));
   return out;
 }

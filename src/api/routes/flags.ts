@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { toWorkingCalendar } from "../../flags/rules/calendar.ts";
 import {
   DismissBodySchema,
@@ -93,6 +94,7 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
   });
 
   const actor = deps.actor ?? (() => "admin");
+  const readerOf = deps.reader ?? (async () => null);
 
   app.openapi(listFlags, async (c) => {
     const query = c.req.valid("query");
@@ -109,14 +111,19 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
     const flags = await loadVisibleFlags(deps.db, {
       kind: query.kind,
       now: deps.now(),
+      reader: await readerOf(c),
       ...(forEmail !== undefined ? { forEmail } : {}),
     });
     return c.json({ flags }, 200);
   });
 
   /** The answer to a state change: the flag as the API shows it, and what was recorded. */
-  const answer = async (stored: StoredFlag) => {
-    const [flag] = await loadVisibleFlags(deps.db, { ids: [stored.id], now: deps.now() });
+  const answer = async (c: Context, stored: StoredFlag) => {
+    const [flag] = await loadVisibleFlags(deps.db, {
+      ids: [stored.id],
+      now: deps.now(),
+      reader: await readerOf(c),
+    });
     if (!flag) throw notFound(`No flag ${stored.id}.`);
     return {
       flag,
@@ -139,14 +146,14 @@ export function createFlagRoutes(deps: RouteDeps, options: FlagRouteOptions = {}
       );
     }
     const stored = await changeState(() => snoozeFlag(deps.db, id, until, actor(c), now));
-    return c.json(await answer(stored), 200);
+    return c.json(await answer(c, stored), 200);
   });
 
   app.openapi(dismiss, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const stored = await changeState(() => dismissFlag(deps.db, id, body.reason, actor(c), deps.now()));
-    return c.json(await answer(stored), 200);
+    return c.json(await answer(c, stored), 200);
   });
 
   return app;

@@ -29,7 +29,8 @@ export function createItemRoutes(deps: RouteDeps) {
     const { limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeItemCursor(cursor);
     if (after === null) throw badRequest("query cursor: not a cursor this API gave out");
-    const page = await loadUnlinkedItems(deps.db, { limit, after });
+    const reader = deps.reader ? await deps.reader(c) : null;
+    const page = await loadUnlinkedItems(deps.db, { limit, after, reader });
     return c.json({ items: page.rows, nextCursor: page.next ? encodeItemCursor(page.next) : null }, 200);
   });
   return app;

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import {
   ItemSchema,
   LinkBodySchema,
@@ -8,6 +9,7 @@ import {
   TimelineSchema,
   taskListQuerySchema,
 } from "../../model/api-schemas.ts";
+import { loadHiddenItemIds } from "../../store/item-audience.ts";
 import { removeManualLink, saveManualLink } from "../../store/manual-links.ts";
 import { loadTask, loadTaskPage, loadTimelineItems } from "../../store/task-queries.ts";
 import { decodeTaskCursor, encodeTaskCursor, isTaskCursor } from "../cursor.ts";
@@ -86,26 +88,35 @@ const unlinkItem = createRoute({
 export function createTaskRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const actor = deps.actor ?? (() => "admin");
+  const readerOf = deps.reader ?? (async () => null);
+  /** An item hidden from the caller is one they cannot link or unlink: as if it did not exist. */
+  const refuseHidden = async (c: Context, itemId: string) => {
+    const hidden = await loadHiddenItemIds(deps.db, [itemId], await readerOf(c));
+    if (hidden.size > 0) throw notFound(`No item ${itemId}.`);
+  };
 
   app.openapi(listTasks, async (c) => {
     const { flag, q, limit, cursor } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeTaskCursor(cursor);
     if (after === null) throw badRequest("query cursor: not a cursor this API gave out");
-    const page = await loadTaskPage(deps.db, { flag, q, limit, after, now: deps.now() });
+    const reader = await readerOf(c);
+    const page = await loadTaskPage(deps.db, { flag, q, limit, after, now: deps.now(), reader });
     return c.json({ tasks: page.rows, nextCursor: page.next ? encodeTaskCursor(page.next) : null }, 200);
   });
 
   app.openapi(timeline, async (c) => {
     const { key } = c.req.valid("param");
-    const task = await loadTask(deps.db, key, deps.now());
+    const reader = await readerOf(c);
+    const task = await loadTask(deps.db, key, deps.now(), reader);
     if (!task) throw notFound(`No task ${key}.`);
-    const items = await loadTimelineItems(deps.db, key);
+    const items = await loadTimelineItems(deps.db, key, reader);
     return c.json({ task, items }, 200);
   });
 
   app.openapi(linkItem, async (c) => {
     const { key } = c.req.valid("param");
     const { itemId } = c.req.valid("json");
+    await refuseHidden(c, itemId);
     const result = await saveManualLink(deps.db, { taskKey: key, itemId, by: actor(c), now: deps.now() });
     if (result.status === "task_not_found") throw notFound(`No task ${key}.`);
     if (result.status !== "linked") throw notFound(`No item ${itemId}.`);
@@ -115,6 +126,7 @@ export function createTaskRoutes(deps: RouteDeps) {
 
   app.openapi(unlinkItem, async (c) => {
     const { key, itemId } = c.req.valid("param");
+    await refuseHidden(c, itemId);
     const result = await removeManualLink(deps.db, { taskKey: key, itemId, by: actor(c), now: deps.now() });
     if (result.status === "task_not_found") throw notFound(`No task ${key}.`);
     if (result.status === "item_not_found") throw notFound(`No item ${itemId}.`);

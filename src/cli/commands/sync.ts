@@ -70,6 +70,7 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
       observer,
       flagSettings,
       people,
+      secretKey: config.env.THREADLINE_SECRET_KEY,
       ...(io.now ? { now: io.now } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });

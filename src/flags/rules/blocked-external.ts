@@ -68,6 +68,8 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
   for (const item of task.items) {
     if (!isHuman(item) || !isConversation(item)) continue;
     for (const signal of textOf(item).blockerSignals) {
+      // A pull request's wait is its own flag; its news that the wait is over counts for the task too.
+      if (item.via && signal.type !== "resolved") continue;
       if (signal.type === "resolved") {
         if (signal.topic === null) waits.clear();
         // Over when the resolution names anything the wait named: "Connect is now enabled on the sandbox"

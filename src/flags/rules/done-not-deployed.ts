@@ -94,7 +94,12 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
   let attempts: SnapshotItem[] = [];
   // The latest production deployment attempt when it failed, and nothing succeeded after it.
   let failed: SnapshotItem | null = null;
-  for (const item of task.items) {
+  // A release confirmed on the task a pull request belongs to covers the pull request.
+  const said = task.taskItems;
+  const timeline = said
+    ? [...task.items, ...said].sort((a, b) => a.at.getTime() - b.at.getTime())
+    : task.items;
+  for (const item of timeline) {
     if (item.at < windowStart) continue;
     if (item.kind === "deployment") {
       if (isProductionDeployment(item, s.environments)) {
@@ -153,7 +158,7 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
       fingerprint: "",
       since,
       reason: `${what} ${ctx.calendar.describeDay(since, ctx.now)} and no production deployment confirmed in ${describeWorkingDays(days)}${note}; deploy it or confirm the release.`,
-      evidence: [...evidence, ...attempts.map((i) => i.id)],
+      evidence: [...evidence, ...attempts.filter((i) => !said?.includes(i)).map((i) => i.id)],
       owner: defaultOwner(task),
     },
   ];

@@ -202,7 +202,12 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
   >();
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    if (!isHuman(item) || !isConversation(item) || !isRecent(item, ctx.settings.questions.maxAgeDays, ctx))
+    if (
+      item.via ||
+      !isHuman(item) ||
+      !isConversation(item) ||
+      !isRecent(item, ctx.settings.questions.maxAgeDays, ctx)
+    )
       continue;
     const sentence = textOf(item).approvalRequest;
     if (!sentence) continue;

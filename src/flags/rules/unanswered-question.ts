@@ -72,13 +72,18 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
   const items = task.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    if (!isHuman(item) || !isConversation(item) || !isRecent(item, q.maxAgeDays, ctx)) continue;
+    if (item.via || !isHuman(item) || !isConversation(item) || !isRecent(item, q.maxAgeDays, ctx)) continue;
     const asker = item.author;
     // Whether anything answers it comes first: it is cheaper than reading the text, and most items have a
     // later reply, so most are never read for a question at all.
     let answered = reactedTo(item, asker);
     for (let j = i + 1; j < items.length && !answered; j++) {
       if (items[j]!.at > item.at && answers(items[j]!, asker)) answered = true;
+    }
+    // A pull request's question answered on its task (a Jira comment, a Slack reply naming the task).
+    for (const later of task.taskItems ?? []) {
+      if (answered) break;
+      if (later.at > item.at && answers(later, asker)) answered = true;
     }
     if (answered) continue;
     const sentence = textOf(item).question;

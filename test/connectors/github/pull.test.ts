@@ -192,3 +192,81 @@ describe("GitHub pull: resuming and errors", () => {
     );
   });
 });
+
+describe("GitHub pull: pages that run past GitHub's 10 seconds", () => {
+  const large = () => {
+    const dataset = new GithubDataset();
+    generateRepository(dataset.repo("acme/web"), {
+      issues: 250,
+      pulls: 120,
+      comments: 300,
+      reviewsPerPull: 2,
+      reviewCommentsPerPull: 1,
+      deployments: 12,
+    });
+    return dataset;
+  };
+
+  it("the sandbox answers a GraphQL page too large for 10 seconds with GitHub's 502", async () => {
+    const sb = await startGithubSandbox({ dataset: large(), slowAnswerObjects: 10 });
+    try {
+      const res = await fetch(`${sb.url}/graphql`, {
+        method: "POST",
+        headers: { Authorization: `bearer ${sb.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          query:
+            'query { repository(owner: "acme", name: "web") { issues(first: 50) { nodes { number } } } }',
+        }),
+      });
+      expect(res.status).toBe(502);
+      const body = (await res.json()) as { errors: Array<{ message: string }> };
+      expect(body.errors[0]!.message).toMatch(
+        /^Something went wrong while executing your query\. This may be the result of a timeout/,
+      );
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("halves the page after a timeout and keeps the smaller size for the rest of the pass", async () => {
+    // A page of 100 issues, 100 pull requests with their reviews and the deployments is too large; 50 is not.
+    const sb = await startGithubSandbox({ dataset: large(), slowAnswerObjects: 2_000 });
+    try {
+      const run = await pullAll(githubConnector, settingsFor(sb), "acme/web", {
+        mode: "backfill",
+        now: RUN_AT,
+      });
+      const byType = new Map<string, number>();
+      for (const r of recordsOf(run.pages)) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+      expect(Object.fromEntries(byType)).toEqual({
+        issue: 250,
+        pull_request: 120,
+        review: 360,
+        deployment_status: 12,
+        issue_comment: 300,
+        review_comment: 120,
+      });
+      const graphql = sb.requests.entries.filter((e) => e.path.startsWith("/graphql"));
+      // One timeout, then every page at the halved size: no second one, and no wait before asking again.
+      expect(graphql.filter((e) => e.status === 502)).toHaveLength(1);
+      expect(graphql.length).toBe(1 + 1 + Math.ceil(250 / 50));
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("gives up with a transient error when even a page of one times out", async () => {
+    const sb = await startGithubSandbox({ dataset: large(), slowAnswerObjects: 0 });
+    try {
+      const error = await pullAll(githubConnector, settingsFor(sb), "acme/web", {
+        mode: "backfill",
+        now: RUN_AT,
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: "transient", status: 502 });
+      // 100, 50, 25, 12, 6, 3, 1.
+      expect(sb.requests.count({ path: /^\/graphql/, status: 502 })).toBe(7);
+    } finally {
+      await sb.close();
+    }
+  });
+});

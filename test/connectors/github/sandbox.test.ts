@@ -302,6 +302,35 @@ describe("GitHub sandbox: GraphQL", () => {
     expect(full.body.data!.rateLimit.cost).toBe(9);
   });
 
+  it("tells a review thread marked resolved, which only GraphQL's reviewThreads shows", async () => {
+    // docs.github.com/en/graphql/reference/objects#pullrequestreviewthread
+    const web = sb.dataset.findRepo("acme", "web")!;
+    const root = [...web.reviewComments.values()].find((c) => c.inReplyToId === null)!;
+    const handle = sb.dataset.repo("acme/web");
+    const reply = handle.reviewComment(root.pullNumber, {
+      author: "ben",
+      body: "Renamed it.",
+      inReplyTo: root.id,
+      at: "2025-03-04T11:00:00Z",
+    });
+    const query = `query($n: Int!) { repository(owner: "acme", name: "web") { pullRequest(number: $n) {
+      reviewThreads(first: 10) { nodes { id isResolved comments(first: 10) { nodes { databaseId } } } } } } }`;
+    const threads = async () =>
+      (await graphql(query, { n: root.pullNumber })).body.data!.repository.pullRequest.reviewThreads.nodes;
+    expect(await threads()).toEqual([
+      {
+        id: expect.any(String),
+        isResolved: false,
+        comments: { nodes: [{ databaseId: root.id }, { databaseId: reply.id }] },
+      },
+    ]);
+    handle.resolveReviewThread(reply.id);
+    expect((await threads())[0].isResolved).toBe(true);
+    handle.resolveReviewThread(root.id, false);
+    expect((await threads())[0].isResolved).toBe(false);
+    handle.deleteReviewComment(reply.id);
+  });
+
   it("pages by cursor, newest change first, and drops a connection with @include(if: false)", async () => {
     const one = await graphql(REPOSITORY_QUERY, { ...QUERY_VARS, withPulls: false, withDeployments: false });
     const after = one.body.data!.repository.issues.pageInfo.endCursor as string;

@@ -93,7 +93,7 @@ describeEachDatabase("GitHub connector through the sync engine", (ctx) => {
       ["acme/web#5", "draft", "in_progress"],
       ["acme/web#6", "open", "in_progress"],
     ]);
-    const timeline = await loadTimelineItems(ctx.db, "acme/web#3");
+    const timeline = await loadTimelineItems(ctx.db, "acme/web#3", null);
     expect(timeline.map((i) => [i.kind, i.author?.name ?? null, i.text])).toEqual([
       ["pull_request", "Ben Okafor", "Fixes #1."],
       ["review", "kofi-m", "Needs a test for the redirect."],
@@ -163,7 +163,7 @@ describeEachDatabase("GitHub connector through the sync engine", (ctx) => {
     expect(
       (await tasks(ctx.db)).filter((t) => ["acme/web#2", "acme/web#4"].includes(t.key)).map((t) => t.status),
     ).toEqual(["closed", "merged"]);
-    expect((await loadTimelineItems(ctx.db, "acme/web#4")).map((i) => [i.kind, i.text])).toEqual([
+    expect((await loadTimelineItems(ctx.db, "acme/web#4", null)).map((i) => [i.kind, i.text])).toEqual([
       ["pull_request", ""],
       ["comment", "@ben could you review this today?"],
       ["comment", "Looks good, one nit."],
@@ -226,7 +226,7 @@ describeEachDatabase("GitHub connector through the sync engine", (ctx) => {
     if (parsed.type !== "records") throw new Error("expected records");
     const first = await savePush(ctx.db, githubConnector, parsed, { linker, now: RUN_AT });
     expect(first.itemsNew).toBe(1);
-    expect((await loadTimelineItems(ctx.db, "acme/web#6")).at(-1)).toMatchObject({
+    expect((await loadTimelineItems(ctx.db, "acme/web#6", null)).at(-1)).toMatchObject({
       text: "@dependabot rebase",
     });
 
@@ -251,7 +251,7 @@ describeEachDatabase("GitHub connector through the sync engine", (ctx) => {
     expect(await item(ctx.db, `acme/web:issue_comment:${comment.id}`)).toMatchObject({
       deleted_at: expect.any(String),
     });
-    expect((await loadTimelineItems(ctx.db, "acme/web#6")).map((i) => i.text)).not.toContain(
+    expect((await loadTimelineItems(ctx.db, "acme/web#6", null)).map((i) => i.text)).not.toContain(
       "@dependabot rebase",
     );
   });

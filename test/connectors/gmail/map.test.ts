@@ -159,6 +159,10 @@ describe("Gmail: batch format, queries, config, push", () => {
       query: null,
       apiUrl: "https://gmail.googleapis.com",
       tokenUrl: "https://oauth2.googleapis.com/token",
+      authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth",
+      revokeUrl: "https://oauth2.googleapis.com/revoke",
+      client: null,
+      connected: [],
     });
     expect(
       gmailSettingsFromEnv({
@@ -175,7 +179,13 @@ describe("Gmail: batch format, queries, config, push", () => {
       query: "label:clients",
       apiUrl: "http://127.0.0.1:9",
       tokenUrl: "http://127.0.0.1:9/token",
+      authorizeUrl: "http://127.0.0.1:9/o/oauth2/v2/auth",
+      revokeUrl: "http://127.0.0.1:9/revoke",
     });
+    // The OAuth client alone reads no mailbox of its own: it lets people connect theirs.
+    const clientOnly = gmailSettingsFromEnv({ GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "s" });
+    expect(clientOnly).toMatchObject({ auth: null, client: { clientId: "id", clientSecret: "s" } });
+    expect(() => gmailSettingsFromEnv({ GMAIL_REFRESH_TOKEN: "r" })).toThrow(/GOOGLE_CLIENT_ID must be set/);
     expect(() => gmailSettingsFromEnv({ GOOGLE_CLIENT_ID: "id" })).toThrow(
       /GOOGLE_CLIENT_SECRET must be set/,
     );

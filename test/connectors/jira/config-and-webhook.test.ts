@@ -103,6 +103,21 @@ describe("Jira webhook", () => {
     });
   });
 
+  it("links a push to the site named by its self link when JIRA_BASE_URL is Atlassian's API gateway", () => {
+    const gateway = jiraConnector.fromEnv({
+      ...BASE,
+      JIRA_BASE_URL: "https://api.atlassian.com/ex/jira/11111111-2222-3333-4444-555555555555",
+      JIRA_PROJECTS: "PROJ",
+      JIRA_WEBHOOK_SECRET: "secret",
+    })!;
+    const issue = data.issue("PROJ-3");
+    const result = jiraConnector.webhook.parse(
+      request(commentEventPayload(data, site, "comment_created", issue, issue.comments[0]!)),
+      gateway,
+    );
+    expect(result).toMatchObject({ records: [{ type: "comment", context: { siteUrl: site } }] });
+  });
+
   it("turns deletions into tombstones", () => {
     const issue = data.issue("PROJ-3");
     const comment = issue.comments[0]!;

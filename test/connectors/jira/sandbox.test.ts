@@ -155,6 +155,48 @@ describe("Jira sandbox, Cloud", () => {
     expect(byUtcLiteral.body.issues.length).toBeGreaterThan(expected);
   });
 
+  it("bulk-fetches changelogs oldest first, filtered by field id, paged with nextPageToken", async () => {
+    const post = async (body: unknown) => {
+      const data = jira.data;
+      const res = await fetch(`${jira.url}/rest/api/3/changelog/bulkfetch`, {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${data.email}:${data.apiToken}`).toString("base64")}`,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the raw answer's shape is what is checked.
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const first = await post({ issueIdsOrKeys: ["PROJ-1", "PROJ-2"], fieldIds: ["status"], maxResults: 30 });
+    expect(first.status).toBe(200);
+    const histories = first.body.issueChangeLogs.flatMap(
+      (l: { changeHistories: unknown[] }) => l.changeHistories,
+    );
+    expect(histories).toHaveLength(30);
+    expect(first.body.issueChangeLogs[0].issueId).toBe(jira.data.issue("PROJ-1").id);
+    const created = histories.map((h: { created: string }) => Date.parse(h.created));
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    const second = await post({
+      issueIdsOrKeys: ["PROJ-1", "PROJ-2"],
+      fieldIds: ["status"],
+      maxResults: 30,
+      nextPageToken: first.body.nextPageToken,
+    });
+    expect(second.body.issueChangeLogs[0].changeHistories).toHaveLength(15);
+    expect(second.body.nextPageToken).toBeNull();
+    const other = await post({ issueIdsOrKeys: ["PROJ-1"], fieldIds: ["assignee"] });
+    expect(other.body.issueChangeLogs).toEqual([]);
+    const tooMany = await post({ issueIdsOrKeys: Array.from({ length: 1001 }, (_, i) => `PROJ-${i + 1}`) });
+    expect(tooMany.status).toBe(400);
+    const tooManyFields = await post({
+      issueIdsOrKeys: ["PROJ-1"],
+      fieldIds: Array.from({ length: 11 }, (_, i) => `customfield_${i}`),
+    });
+    expect(tooManyFields.status).toBe(400);
+  });
+
   it("pages comments with startAt/maxResults/total and the changelog with isLast", async () => {
     const comments = await get(jira, "/rest/api/3/issue/PROJ-1/comment?startAt=20&maxResults=10");
     expect(comments.body).toMatchObject({ startAt: 20, total: 25, maxResults: 5 });

@@ -356,7 +356,7 @@ describe("Slack pull of a Slack Connect channel", () => {
 });
 
 describe("Slack pull without some scopes", () => {
-  it("reads messages without users:read (authors by id) and without channels:read (no channel name)", async () => {
+  it("reads messages without users:read (authors by id) and without channels:read (no channel name, admins only)", async () => {
     const data = buildSlackWorkspace();
     data.scopes.delete("users:read");
     data.scopes.delete("channels:read");
@@ -372,9 +372,12 @@ describe("Slack pull without some scopes", () => {
         author: { externalId: data.user("ana").id },
       });
       expect(lunch!.meta.channelName).toBeUndefined();
+      // Whether the channel is private is unknown too: its messages show to admins only.
+      expect(lunch!.audience).toEqual([]);
       expect(pages.flatMap((p) => p.records).filter((r) => r.type === "user")).toEqual([]);
       expect(log.lines.filter((l) => l.level === "warn").map((l) => l.msg)).toEqual([
         "channel name not read",
+        "who may read the channel is unknown: its messages show to admins only (grant channels:read and groups:read)",
         "people not read: messages keep their authors' ids only",
       ]);
     } finally {

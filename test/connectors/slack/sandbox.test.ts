@@ -247,6 +247,30 @@ describe("Slack sandbox", () => {
     ]);
   });
 
+  it("lists a channel's members with conversations.members, in pages, and not a private channel the app is not in", async () => {
+    const channel = slack.data.channel("client-acme").id;
+    const first = await call(slack, "conversations.members", { channel, limit: 2 });
+    expect(first.body.ok).toBe(true);
+    const ids = [...(first.body.members as string[])];
+    expect(ids).toHaveLength(2);
+    let cursor = nextCursor(first.body);
+    while (cursor) {
+      const page = await call(slack, "conversations.members", { channel, limit: 2, cursor });
+      ids.push(...(page.body.members as string[]));
+      cursor = nextCursor(page.body);
+    }
+    const expected = ["ana", "ben", "dana"].map((k) => slack.data.user(k).id);
+    expect(ids.sort()).toEqual([...expected, slack.data.bot.id].sort());
+    const hidden = slack.data.channel("people-ops").id;
+    expect((await call(slack, "conversations.members", { channel: hidden })).body).toEqual({
+      ok: false,
+      error: "channel_not_found",
+    });
+    expect((await call(slack, "conversations.members", { channel, cursor: "bm9wZQ==" })).body.error).toBe(
+      "invalid_cursor",
+    );
+  });
+
   it("caps limit at each method's maximum", async () => {
     const bulk = await startSlackSandbox(
       buildBulkSlackDataset({ messages: 4000, channels: 1, longThread: 1200 }),

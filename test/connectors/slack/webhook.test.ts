@@ -102,6 +102,18 @@ describe("Slack webhook: parse", () => {
     expect(parseSlackWebhook(request(event, { retryNum: 2 }), settings)).toEqual(first);
   });
 
+  it("pulls a private channel on its message event instead of storing a message whose readers it does not name", () => {
+    const privateData = buildSlackWorkspace();
+    privateData.addChannel("leads", { members: ["ana"], isPrivate: true });
+    const secret = privateData.post("leads", { by: "ana", text: "Budget for FAL-12 is cut" });
+    const event = messageEvent(privateData, secret);
+    expect(event.event).toMatchObject({ channel_type: "group" });
+    expect(parseSlackWebhook(request(event), settings)).toEqual({
+      type: "sync",
+      scopes: [privateData.channel("leads").id],
+    });
+  });
+
   it("reads message_changed as the new message and message_deleted as a tombstone", () => {
     const previous = renderMessage(data, message)!;
     const changed = parseSlackWebhook(request(messageChangedEvent(data, message, previous)), settings);

@@ -12,7 +12,7 @@ import {
 import { mapTeamsRecord } from "../../../connectors/teams/map.ts";
 import { MESSAGES_STREAM, TeamsCursorSchema } from "../../../connectors/teams/pull.ts";
 import { idsOf, pullAll, recordsOf } from "../kit.ts";
-import { buildOrg, graphRequests, quickTeams, RUN_NOW, settingsFor } from "./helpers.ts";
+import { buildOrg, graphRequests, ORG_NOW, quickTeams, RUN_NOW, settingsFor } from "./helpers.ts";
 
 const EXPANDED = 5;
 
@@ -364,6 +364,40 @@ describe("Teams pull: errors", () => {
       expect(graphRequests(teams, /\/users/)).toHaveLength(0);
     } finally {
       teams.data.roles.add("User.Read.All");
+    }
+  });
+});
+
+describe("Teams pull of a post with more than 1,000 replies", () => {
+  it("reads the replies endpoint when Graph expands 1,000 and leaves out the link to the rest", async () => {
+    const data = new TeamsDataset({ now: "2026-02-02T08:00:00Z" })
+      .addUser("ana", { displayName: "Ana Lima" })
+      .addTeam("t", "Team")
+      .addChannel("t", "busy", "Busy");
+    const root = data.post("busy", { from: "ana", body: "Incident FAL-90: all updates in this thread" });
+    for (let i = 0; i < 1030; i++) {
+      data.advance(1_000);
+      data.reply(root.id, { from: "ana", body: `Update ${i + 1}` });
+    }
+    data.now = ORG_NOW.getTime();
+    // The default expansion (1,000 replies), without `replies@odata.nextLink` nor `replies@odata.count`.
+    const teams = await startTeamsSandbox(data, { omitRepliesNextLink: true });
+    try {
+      const { connector } = quickTeams();
+      const settings = settingsFor(teams, ["busy"]);
+      const { pages } = await pullAll(connector, settings, data.scopeOf("busy"), { now: RUN_NOW });
+      const ids = idsOf(pages);
+      expect(new Set(ids).size).toBe(1031);
+      expect(ids.sort()).toEqual(
+        data
+          .messagesOf("busy")
+          .map((m) => m.id)
+          .sort(),
+      );
+      // 1,030 replies at 50 a request: 21 requests of the replies endpoint.
+      expect(graphRequests(teams, /\/messages\/\d+\/replies/)).toHaveLength(21);
+    } finally {
+      await teams.close();
     }
   });
 });

@@ -12,7 +12,7 @@ import {
   validationRequest,
 } from "../../../connectors/sandbox/teams/index.ts";
 import { createTeamsConnector, teamsClientState } from "../../../connectors/teams/index.ts";
-import { toNotificationChannel } from "../../../connectors/teams/webhook.ts";
+import { MAX_VALIDATION_TOKEN, toNotificationChannel } from "../../../connectors/teams/webhook.ts";
 import { settingsFrom } from "../kit.ts";
 import { buildOrg } from "./helpers.ts";
 
@@ -110,21 +110,43 @@ describe("Teams webhook", () => {
     );
   });
 
-  it("syncs on a missed lifecycle event and reports the others", async () => {
+  it("hands lifecycle events to the subscription manager, with the channels of any changes beside them", async () => {
     const clientState = await teamsClientState(settings);
-    const missed = notificationRequest([lifecycleNotification(data, "client", "missed", clientState)]);
-    expect(await connector.webhook.verify(missed, settings)).toBe(true);
-    expect(connector.webhook.parse(missed, settings)).toEqual({
-      type: "sync",
+    const subscriptionId = (key: string) =>
+      String(lifecycleNotification(data, key, "missed", null).subscriptionId);
+    const batch = notificationRequest([
+      lifecycleNotification(data, "client", "missed", clientState),
+      lifecycleNotification(data, "dev", "reauthorizationRequired", clientState),
+      lifecycleNotification(data, "dev", "subscriptionRemoved", clientState),
+      messageNotification(data, erp!.root, { clientState }),
+    ]);
+    expect(await connector.webhook.verify(batch, settings)).toBe(true);
+    expect(connector.webhook.parse(batch, settings)).toEqual({
+      type: "subscription",
+      events: [
+        { subscriptionId: subscriptionId("client"), event: "missed" },
+        { subscriptionId: subscriptionId("dev"), event: "reauthorizationRequired" },
+        { subscriptionId: subscriptionId("dev"), event: "removed" },
+      ],
       scopes: [data.scopeOf("client")],
     });
-    const renew = notificationRequest([
-      lifecycleNotification(data, "dev", "reauthorizationRequired", clientState),
-    ]);
-    expect(connector.webhook.parse(renew, settings)).toEqual({
-      type: "ignore",
-      reason: expect.stringMatching(/reauthorizationRequired .*renew or recreate/),
-    });
+    // Lifecycle notifications carry the clientState too: a forged one is refused like any other push.
+    const forged = notificationRequest([lifecycleNotification(data, "dev", "subscriptionRemoved", "forged")]);
+    expect(await connector.webhook.verify(forged, settings)).toBe(false);
+  });
+
+  it("answers the handshake only as Graph sends it: an empty body and a bounded plain token", async () => {
+    const token = "Validation: Testing client application reachability for subscription Request-Id: 1";
+    const withBody = { ...validationRequest(token), body: '{"value":[]}' };
+    expect(await connector.webhook.verify(withBody, settings)).toBe(false);
+    const long = validationRequest("x".repeat(MAX_VALIDATION_TOKEN + 1));
+    expect(await connector.webhook.verify(long, settings)).toBe(false);
+    expect(() => connector.webhook.parse(long, settings)).toThrow(/validation request Graph would not send/);
+    const atLimit = validationRequest("x".repeat(MAX_VALIDATION_TOKEN));
+    expect(await connector.webhook.verify(atLimit, settings)).toBe(true);
+    const markup = validationRequest("<script>alert(1)</script>\r\nSet-Cookie: a=b");
+    expect(await connector.webhook.verify(markup, settings)).toBe(false);
+    expect(await connector.webhook.verify(validationRequest(""), settings)).toBe(false);
   });
 
   it("reads both forms of a notification's resource", () => {

@@ -13,6 +13,7 @@ import type {
   SandboxIssue,
   SandboxRepo,
   SandboxReview,
+  SandboxReviewComment,
   SandboxToken,
   SandboxUser,
 } from "../dataset.ts";
@@ -61,6 +62,22 @@ interface ReviewValue {
   repo: SandboxRepo;
   review: SandboxReview;
 }
+
+/** A review thread: its first comment (which carries whether it is resolved) and its replies. */
+interface ReviewThreadValue {
+  repo: SandboxRepo;
+  root: SandboxReviewComment;
+}
+
+interface ReviewCommentValue {
+  repo: SandboxRepo;
+  comment: SandboxReviewComment;
+}
+
+const threadComments = (v: ReviewThreadValue) =>
+  [...v.repo.reviewComments.values()]
+    .filter((c) => c.id === v.root.id || c.inReplyToId === v.root.id)
+    .sort((a, b) => a.id - b.id);
 
 const actor = (ctx: Ctx, login: string | null): UserValue | null => {
   if (!login) return null;
@@ -357,6 +374,15 @@ export const GITHUB_RESOLVERS: Resolvers = {
         args,
         (c) => [c.n],
       ),
+    reviewThreads: (v: IssueValue, args) =>
+      paginate(
+        [...v.repo.reviewComments.values()]
+          .filter((c) => c.pullNumber === v.issue.number && c.inReplyToId === null)
+          .sort((a, b) => a.id - b.id)
+          .map((root): ReviewThreadValue => ({ repo: v.repo, root })),
+        args,
+        (t) => [t.root.id],
+      ),
     reviews: (v: IssueValue, args, ctx) => {
       const states = args.states as string[] | null | undefined;
       const list = visibleReviews(ctx, v.repo, v.issue.number).filter(
@@ -389,6 +415,31 @@ export const GITHUB_RESOLVERS: Resolvers = {
     lastEditedAt: () => null,
     author: (v: ReviewValue, _a, ctx) => actor(ctx, v.review.author),
     authorAssociation: (v: ReviewValue) => (v.review.author === v.repo.owner ? "OWNER" : "MEMBER"),
+  },
+  PullRequestReviewThread: {
+    id: (v: ReviewThreadValue) => nodeId("PullRequestReviewThread", v.root.id),
+    isResolved: (v: ReviewThreadValue) => v.root.resolved === true,
+    isOutdated: () => false,
+    isCollapsed: (v: ReviewThreadValue) => v.root.resolved === true,
+    path: (v: ReviewThreadValue) => v.root.path,
+    line: (v: ReviewThreadValue) => v.root.line,
+    comments: (v: ReviewThreadValue, args) =>
+      paginate(
+        threadComments(v).map((comment): ReviewCommentValue => ({ repo: v.repo, comment })),
+        args,
+        (c) => [c.comment.id],
+      ),
+  },
+  PullRequestReviewComment: {
+    id: (v: ReviewCommentValue) => nodeId("PullRequestReviewComment", v.comment.id),
+    databaseId: (v: ReviewCommentValue) => v.comment.id,
+    body: (v: ReviewCommentValue) => v.comment.body,
+    path: (v: ReviewCommentValue) => v.comment.path,
+    createdAt: (v: ReviewCommentValue) => v.comment.createdAt,
+    updatedAt: (v: ReviewCommentValue) => v.comment.updatedAt,
+    url: (v: ReviewCommentValue, _a, ctx) =>
+      `${ctx.webUrl}/${v.repo.fullName}/pull/${v.comment.pullNumber}#discussion_r${v.comment.id}`,
+    author: (v: ReviewCommentValue, _a, ctx) => actor(ctx, v.comment.author),
   },
   PullRequestCommit: {
     id: (v: PullCommitValue) => nodeId("PullRequestCommit", v.commit.oid),

@@ -1,0 +1,74 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import { queryRows } from "./rows.ts";
+
+/**
+ * Which pull requests are the work of which tasks. A pull request item linked to a task other than its own
+ * pull request (by a key in its title or branch, a URL, `fixes #12`, a manual link) makes that pull request
+ * part of the task: its reviews, review comments, comments and deployments are on the task's timeline too.
+ * A task that is itself a pull request takes no other pull request's items (a "follow-up to #38" is no part
+ * of #38), and deleted tasks take nothing.
+ */
+
+/** The kinds of a pull request's items that are on its task's timeline (the contract's "reviews, comments and deployments"). */
+export const PULL_REQUEST_WORK_KINDS = ["review", "review_comment", "comment", "deployment"] as const;
+
+/** The kinds of a task's items a pull request of it reads: what people said (a release confirmed, an answer). */
+export const TASK_WORD_KINDS = ["comment", "email", "chat_message"] as const;
+
+const prKeyOf = (item: string) => sql.raw(`((${item}.meta->>'repo') || '#' || (${item}.meta->>'number'))`);
+
+/**
+ * `(task_key, pr_key)` for every pull request linked to a task, where the task or the pull request is one of
+ * `keys` (a `text[]` parameter): the pull request items on those timelines (a pull request's own item is on
+ * its own timeline), then every task each of them is linked to.
+ */
+export function pullRequestEdges(keys: SQL): SQL {
+  // Items are looked up by primary key per link (a lateral lookup with a limit), as the snapshot loader does:
+  // a plain join lets the planner hash the whole items table for a few hundred links.
+  return sql`select distinct l.task_key, own.pr_key
+    from (
+      select distinct i.id, ${prKeyOf("i")} as pr_key
+      from item_links k
+      cross join lateral (select i.id, i.meta from items i where i.id = k.item_id and i.deleted_at is null
+                          and i.kind = 'pull_request' limit 1) i
+      where k.task_key = any(${keys}) and not k.removed and i.meta ? 'repo' and i.meta ? 'number'
+    ) own
+    join item_links l on l.item_id = own.id and not l.removed and l.task_key <> own.pr_key
+    where exists (select 1 from tasks p where p.key = own.pr_key and p.deleted_at is null)
+      and exists (select 1 from tasks t where t.key = l.task_key and t.deleted_at is null)
+      and not exists (
+        select 1 from item_links m
+        cross join lateral (select 1 from items x where x.id = m.item_id and x.kind = 'pull_request'
+                            and ${prKeyOf("x")} = m.task_key limit 1) x
+        where m.task_key = l.task_key and not m.removed)`;
+}
+
+/** Both ends of every pull-request link of these tasks: the tasks whose flags change when one of `keys` does. */
+export async function loadPullRequestNeighbours(db: Db, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await queryRows<{ task_key: string; pr_key: string }>(
+    db,
+    pullRequestEdges(sql`${sql.param([...keys])}::text[]`),
+  );
+  const out = new Set<string>();
+  for (const r of rows) {
+    out.add(r.task_key);
+    out.add(r.pr_key);
+  }
+  for (const k of keys) out.delete(k);
+  return [...out];
+}
+
+/** The pull requests of one task and the tasks of one pull request, for the timeline and the inbox. */
+export async function loadPullRequestLinks(
+  db: Db,
+  keys: readonly string[],
+): Promise<Array<{ taskKey: string; prKey: string }>> {
+  if (keys.length === 0) return [];
+  const rows = await queryRows<{ task_key: string; pr_key: string }>(
+    db,
+    pullRequestEdges(sql`${sql.param([...keys])}::text[]`),
+  );
+  return rows.map((r) => ({ taskKey: r.task_key, prKey: r.pr_key }));
+}
