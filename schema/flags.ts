@@ -4,8 +4,9 @@ import { at } from "./columns.ts";
 import { people } from "./people.ts";
 
 /**
- * A reason a task is stuck. `fingerprint` tells apart several flags of one kind on one task (two unanswered
- * questions). `since` is when it was first seen; state changes record who made them and why.
+ * A reason a task is stuck: one flag per task and kind that is not resolved (resolved rows are history).
+ * `fingerprint` names the signal that leads it; `reasons` are all its signals' reasons. `since` is when it was
+ * first seen; state changes record who made them and why.
  */
 export const flags = pgTable(
   "flags",
@@ -16,6 +17,7 @@ export const flags = pgTable(
     fingerprint: text("fingerprint").notNull().default(""),
     since: at("since").notNull(),
     reason: text("reason").notNull(),
+    reasons: text("reasons").array().notNull().default(sql`'{}'::text[]`),
     evidence: text("evidence").array().notNull().default(sql`'{}'::text[]`),
     ownerId: text("owner_id").references(() => people.id),
     /** Person ids of the team members who must move now (a requested reviewer, who a question was put to). */
@@ -31,7 +33,7 @@ export const flags = pgTable(
     updatedAt: at("updated_at").notNull().default(sql`now()`),
   },
   (t) => [
-    uniqueIndex("flags_task_kind_fingerprint_key").on(t.taskKey, t.kind, t.fingerprint),
+    uniqueIndex("flags_task_kind_open_key").on(t.taskKey, t.kind).where(sql`state <> 'resolved'`),
     index("flags_kind_state_idx").on(t.kind, t.state, t.since),
     // The inbox's snoozed flags of a kind, longest stuck first, the end of the snooze checked in the index:
     // the first page of the snoozes that ended (or of those still running) without reading the others' rows.

@@ -32,6 +32,7 @@ import {
   GqlPullRequestSchema,
   GqlReviewSchema,
   type GqlUser,
+  LabeledSchema,
   RestIssueCommentSchema,
   RestIssueSchema,
   RestPullRequestSchema,
@@ -660,7 +661,32 @@ function mapDeploymentStatus(record: RawRecord): Mapped {
   };
 }
 
+/** A label added to an issue or pull request (a webhook's `labeled` action): a status change naming it. */
+function mapLabeled(record: RawRecord): Mapped {
+  const n = LabeledSchema.parse(record.data);
+  const repo = contextOf(record, "repo");
+  const author = fromRestUser(n.sender);
+  return {
+    items: [
+      {
+        externalId: `${repo}:labeled:${n.number}:${n.label.name}:${Date.parse(n.at) / 1000}`,
+        kind: "status_change",
+        author: ref(author),
+        at: date(n.at),
+        text: `Labelled ${n.label.name}`,
+        url: n.url ?? null,
+        threadId: null,
+        parentTaskKey: `${repo}#${n.number}`,
+        editedAt: null,
+        meta: { repo, number: n.number, labelsAdded: [n.label.name] },
+      },
+    ],
+    identities: identities([author]),
+  };
+}
+
 const MAPPERS: Record<string, (record: RawRecord) => Mapped> = {
+  labeled: mapLabeled,
   issue: mapGraphqlIssue,
   pull_request: mapGraphqlPullRequest,
   review: mapGraphqlReview,

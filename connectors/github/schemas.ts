@@ -274,3 +274,16 @@ export const WebhookEnvelopeSchema = z.object({
   action: z.string().optional(),
   repository: z.object({ full_name: z.string() }).optional(),
 });
+
+/**
+ * A label added, as the webhook parser keeps it from an `issues` or `pull_request` delivery with the `labeled`
+ * action: the issue's number, the label, who added it (`sender`) and the issue's `updated_at`.
+ * docs.github.com/en/webhooks/webhook-events-and-payloads#issues
+ */
+export const LabeledSchema = z.object({
+  number: z.number(),
+  label: z.object({ name: z.string() }),
+  sender: RestUserSchema.nullable(),
+  at: z.string(),
+  url: z.string().nullish(),
+});

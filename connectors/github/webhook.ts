@@ -71,6 +71,20 @@ export function parseGithubWebhook(request: WebhookRequest, settings: GithubSett
   const record = (type: string, data: unknown, extra: Record<string, string> = {}) =>
     records.push({ type, data: JSON.parse(JSON.stringify(data)), context: { ...context, ...extra } });
 
+  // A label added: a change of its own on the timeline, which a flag raised by that label points at. The
+  // payload has no time of its own; the issue's `updated_at` is the labelling's.
+  // docs.github.com/en/webhooks/webhook-events-and-payloads#issues (action `labeled`)
+  const labeled = (issue: z.infer<typeof ObjectWithNumber>) => {
+    if (action !== "labeled" || body.label === undefined) return;
+    record("labeled", {
+      number: issue.number,
+      label: body.label,
+      sender: body.sender ?? null,
+      at: issue.updated_at,
+      url: issue.html_url,
+    });
+  };
+
   switch (event) {
     case "issues": {
       const issue = field("issue", ObjectWithNumber);
@@ -78,7 +92,10 @@ export function parseGithubWebhook(request: WebhookRequest, settings: GithubSett
         // Gone from this repository (a transferred issue is a new issue in the other one).
         deletions.push({ type: "task", externalId: `${repo}#${issue.number}`, at: null });
         deletions.push({ type: "item", externalId: `${repo}:issue:${issue.number}`, at: null });
-      } else record("rest_issue", issue);
+      } else {
+        record("rest_issue", issue);
+        labeled(issue);
+      }
       break;
     }
     case "issue_comment": {
@@ -89,7 +106,9 @@ export function parseGithubWebhook(request: WebhookRequest, settings: GithubSett
       break;
     }
     case "pull_request": {
-      record("rest_pull_request", field("pull_request", ObjectWithNumber));
+      const pull = field("pull_request", ObjectWithNumber);
+      record("rest_pull_request", pull);
+      labeled(pull);
       break;
     }
     case "pull_request_review": {

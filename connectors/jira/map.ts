@@ -5,7 +5,7 @@
  * - `issue`: an issue without its embedded comment page and changelog (those become records of their own)
  *   → the task, its `task_created` item, and the people on it;
  * - `comment`: one comment, with `context.issueKey` → a `comment` item under that task;
- * - `history`: one change history entry that moved the status → a `status_change` item.
+ * - `history`: one change history entry that moved the status or added labels → a `status_change` item.
  *
  * `context.siteUrl` (the configured JIRA_BASE_URL) builds the browse links; without it the site is read
  * from the object's `self`.
@@ -87,9 +87,23 @@ export const itemIds = {
   history: (historyId: string) => `history:${historyId}`,
 };
 
-/** Whether a change history entry moved the status (the only entries Threadline keeps). */
+const isField = (name: string) => (i: JiraHistory["items"][number]) => i.field === name || i.fieldId === name;
+
+/**
+ * Whether Threadline keeps a change history entry: one that moved the status, or added a label (a flag raised
+ * by a label points at the change that added it).
+ */
 export function isStatusChange(history: Pick<JiraHistory, "items">): boolean {
-  return history.items.some((i) => i.field === "status" || i.fieldId === "status");
+  return history.items.some(isField("status")) || labelsAddedBy(history).length > 0;
+}
+
+/** The labels a change history entry added: Jira writes a labels change as the space-separated lists before and after. */
+export function labelsAddedBy(history: Pick<JiraHistory, "items">): string[] {
+  const change = history.items.find(isField("labels"));
+  if (!change) return [];
+  const words = (s: string | null | undefined) => (s ?? "").split(/\s+/).filter((w) => w.length > 0);
+  const before = new Set(words(change.fromString));
+  return words(change.toString).filter((l) => !before.has(l));
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -240,20 +254,26 @@ function mapComment(record: RawRecord): Mapped {
 function mapHistory(record: RawRecord): Mapped {
   const history = JiraHistorySchema.parse(record.data);
   const { issueKey } = issueContext(record);
-  const change = history.items.find((i) => i.field === "status" || i.fieldId === "status");
-  if (!change) return {};
+  const change = history.items.find(isField("status"));
+  const labelsAdded = labelsAddedBy(history);
+  if (!change && labelsAdded.length === 0) return {};
   const site = siteOf(record, undefined);
-  const from = change.fromString ?? null;
-  const to = change.toString ?? null;
+  const from = change?.fromString ?? null;
+  const to = change?.toString ?? null;
+  const labelled = labelsAdded.length > 0 ? `Labelled ${labelsAdded.join(", ")}` : "";
   const item: MappedItem = {
     externalId: itemIds.history(history.id),
     kind: "status_change",
     author: toRef(history.author),
     at: history.created,
-    text: `${from ?? "(none)"} → ${to ?? "(none)"}`,
+    text: change ? `${from ?? "(none)"} → ${to ?? "(none)"}${labelled ? `; ${labelled}` : ""}` : labelled,
     url: browseUrl(site, issueKey),
     threadId: null,
-    meta: { ...(from !== null ? { statusFrom: from } : {}), ...(to !== null ? { statusTo: to } : {}) },
+    meta: {
+      ...(from !== null ? { statusFrom: from } : {}),
+      ...(to !== null ? { statusTo: to } : {}),
+      ...(labelsAdded.length > 0 ? { labelsAdded } : {}),
+    },
     parentTaskKey: issueKey,
     editedAt: null,
   };

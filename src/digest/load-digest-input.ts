@@ -89,7 +89,8 @@ export async function loadDigestInput(
       fingerprint: r.fingerprint,
       taskKey: r.task_key,
       since: new Date(r.since),
-      reason: r.reason,
+      // One row per task and kind, saying every reason it was raised for.
+      reason: r.reasons && r.reasons.length > 1 ? r.reasons.join(" ") : r.reason,
       owner: withAddresses(toPerson(r.owner_id, r.owner_name, r.owner_email), book),
       waitingOn: toPeople(r.waiting).map((p) => withAddresses(p, book)!),
       evidence: (r.evidence ?? []).map((id) => ({ id, url: urls.get(id) ?? null })),

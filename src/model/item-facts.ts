@@ -137,6 +137,9 @@ export function toItemMetaFacts(kind: string, meta: unknown): ItemMetaFacts {
     statusFrom: str(first(meta, "statusFrom", "fromStatus", "from")),
     statusTo: str(first(meta, "statusTo", "toStatus")) ?? (kind === "status_change" ? str(meta.to) : null),
     statusToCategory: toStatusCategory(first(meta, "statusToCategory", "toCategory", "categoryTo")),
+    labelsAdded: Array.isArray(meta.labelsAdded)
+      ? meta.labelsAdded.filter((l): l is string => typeof l === "string")
+      : [],
     deploymentState:
       str(
         first(meta, "deploymentState") ?? (deploymentLike ? first(meta, "state", "status") : null),

@@ -36,6 +36,8 @@ export interface ItemFacts {
   statusFrom: string | null;
   statusTo: string | null;
   statusToCategory: StatusCategory | null;
+  /** A change that added labels to the task (a Jira changelog entry, a GitHub `labeled` event): their names. */
+  labelsAdded: string[];
   /** A deployment (or release): its state, lower case (`success`, `failure`, `error`, `pending`…). */
   deploymentState: string | null;
   environment: string | null;
@@ -130,6 +132,7 @@ export const NO_FACTS: ItemFacts = Object.freeze({
   statusFrom: null,
   statusTo: null,
   statusToCategory: null,
+  labelsAdded: [],
   deploymentState: null,
   environment: null,
   release: false,

@@ -24,6 +24,8 @@ export interface DigestFlagRow {
   /** Epoch milliseconds. */
   since: number;
   reason: string;
+  /** Every signal's reason, the leading one first. */
+  reasons: string[] | null;
   evidence: string[] | null;
   owner_id: string | null;
   owner_name: string | null;
@@ -67,7 +69,7 @@ export function toAddressBook(json: string | null): Map<string, string[]> {
 export async function loadDigestFlags(db: Db, now: Date): Promise<DigestFlagRow[]> {
   return queryRows<DigestFlagRow>(
     db,
-    sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.evidence,
+    sql`select f.id, f.kind, f.fingerprint, f.task_key, ${ms("f.since")} as since, f.reason, f.reasons, f.evidence,
                o.id as owner_id, o.name as owner_name, o.email as owner_email, w.waiting,
                ${addressBook(sql`array_append(f.waiting_on, f.owner_id)`)} as addresses
         from flags f

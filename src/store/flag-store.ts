@@ -17,6 +17,8 @@ export interface StoredFlag {
   fingerprint: string;
   since: Date;
   reason: string;
+  /** Every signal's reason, the leading one first. */
+  reasons: string[];
   evidence: string[];
   ownerId: string | null;
   /** Person ids of who must move now (see RaisedFlag.waitingOn), as the rule named them. */
@@ -42,9 +44,13 @@ export class FlagStateError extends Error {
   }
 }
 
-/** A flag's id: stable for a task, kind and fingerprint, so the API's links survive every recompute. */
-export function toFlagId(taskKey: string, kind: string, fingerprint: string): string {
-  const hash = createHash("sha256").update(`${taskKey}\u0000${kind}\u0000${fingerprint}`).digest("base64url");
+/**
+ * A flag's id: stable for a task and kind (a task has one flag of each kind), so the API's links survive every
+ * recompute. The hash input ends with the separator an empty fingerprint left when ids also hashed one, so the
+ * flags of kinds that never had one kept their ids; the migration that merged the others computes the same.
+ */
+export function toFlagId(taskKey: string, kind: string): string {
+  const hash = createHash("sha256").update(`${taskKey}\u0000${kind}\u0000`).digest("base64url");
   return `f_${hash.slice(0, 16)}`;
 }
 
@@ -58,6 +64,7 @@ interface FlagRow {
   fingerprint: string;
   since: number;
   reason: string;
+  reasons: string[] | null;
   evidence: string[] | null;
   owner_id: string | null;
   waiting_on: string[] | null;
@@ -78,6 +85,7 @@ const COLUMNS = sql.raw(
     "kind",
     "fingerprint",
     "reason",
+    "reasons",
     "evidence",
     "owner_id",
     "waiting_on",
@@ -100,6 +108,7 @@ function toStoredFlag(r: FlagRow): StoredFlag {
     fingerprint: r.fingerprint,
     since: new Date(r.since),
     reason: r.reason,
+    reasons: r.reasons ?? [r.reason],
     evidence: r.evidence ?? [],
     ownerId: r.owner_id,
     waitingOn: r.waiting_on ?? [],
@@ -119,7 +128,7 @@ export async function loadFlagsOfTasks(db: Db, taskKeys: readonly string[]): Pro
   if (taskKeys.length === 0) return [];
   const rows = await queryRows<FlagRow>(
     db,
-    sql`select ${COLUMNS} from flags where task_key = any(${texts(taskKeys)}) order by task_key, kind, fingerprint`,
+    sql`select ${COLUMNS} from flags where task_key = any(${texts(taskKeys)}) order by task_key, kind, since`,
   );
   return rows.map(toStoredFlag);
 }
@@ -135,7 +144,7 @@ export interface SaveFlagsResult {
   opened: number;
   /** Flags shown again: raised after being resolved, a snooze that ended, new evidence after a dismissal. */
   reopened: number;
-  /** Flags whose reason, evidence, owner or the people they wait on changed. */
+  /** Flags whose reasons, evidence, owner or the people they wait on changed. */
   updated: number;
   /** Flags no longer raised. */
   resolved: number;
@@ -162,8 +171,8 @@ const REOPEN = (now: Date) => sql`(
 
 /**
  * Stores the flags raised for `taskKeys` (every flag those tasks raise now, and only those tasks'): a new flag
- * is inserted open; one already stored keeps its `since` (first seen) and gets the new reason, evidence,
- * owner and waiting people; a resolved one raised again starts afresh (open, `since` anew); a snoozed one stays hidden until
+ * is inserted open; one already stored keeps its `since` (first seen, or an earlier signal's that joined it)
+ * and gets the new reasons, evidence, owner and waiting people; a resolved one raised again starts afresh (open, `since` anew); a snoozed one stays hidden until
  * `snoozed_until`; a dismissed one comes back only when its newest evidence is newer than the dismissal. Flags
  * of those tasks no longer raised are resolved. Rows that would not change are not written.
  */
@@ -189,7 +198,7 @@ export async function saveFlags(
   const writes: Array<{ id: string; flag: RaisedFlag }> = [];
   const raisedIds = new Set<string>();
   for (const flag of input.flags) {
-    const id = toFlagId(flag.taskKey, flag.kind, flag.fingerprint);
+    const id = toFlagId(flag.taskKey, flag.kind);
     if (raisedIds.has(id)) continue;
     raisedIds.add(id);
     const row = existing.get(id);
@@ -201,6 +210,8 @@ export async function saveFlags(
       writes.push({ id, flag });
     } else if (
       row.reason !== flag.reason ||
+      !sameList(row.reasons, flag.reasons) ||
+      row.fingerprint !== flag.fingerprint ||
       row.ownerId !== flag.owner ||
       !sameList(row.waitingOn, flag.waitingOn) ||
       !sameList(row.evidence, flag.evidence) ||
@@ -237,6 +248,7 @@ function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL
       fingerprint: flag.fingerprint,
       since: flag.since.toISOString(),
       reason: flag.reason,
+      reasons: flag.reasons,
       evidence: flag.evidence,
       owner_id: flag.owner,
       waiting_on: flag.waitingOn,
@@ -245,21 +257,24 @@ function upsert(writes: Array<{ id: string; flag: RaisedFlag }>, now: Date): SQL
   );
   const reopen: SQL = REOPEN(now);
   return sql`upserted as (
-    insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, waiting_on, state,
-                       last_evidence_at, updated_at)
+    insert into flags (id, task_key, kind, fingerprint, since, reason, reasons, evidence, owner_id, waiting_on,
+                       state, last_evidence_at, updated_at)
     select x.id, x.task_key, x.kind, x.fingerprint, x.since, x.reason,
+           array(select jsonb_array_elements_text(x.reasons)),
            array(select jsonb_array_elements_text(x.evidence)), x.owner_id,
            array(select jsonb_array_elements_text(x.waiting_on)), 'open', x.last_evidence_at, ${time(now)}
     from jsonb_to_recordset(${rows}::jsonb) as x(id text, task_key text, kind text, fingerprint text, since timestamptz,
-         reason text, evidence jsonb, owner_id text, waiting_on jsonb, last_evidence_at timestamptz)
-    on conflict (task_key, kind, fingerprint) do update set
+         reason text, reasons jsonb, evidence jsonb, owner_id text, waiting_on jsonb, last_evidence_at timestamptz)
+    on conflict (id) do update set
+      fingerprint = excluded.fingerprint,
       reason = excluded.reason,
+      reasons = excluded.reasons,
       evidence = excluded.evidence,
       owner_id = excluded.owner_id,
       waiting_on = excluded.waiting_on,
       last_evidence_at = excluded.last_evidence_at,
       updated_at = excluded.updated_at,
-      since = case when flags.state = 'resolved' then excluded.since else flags.since end,
+      since = case when flags.state = 'resolved' then excluded.since else least(flags.since, excluded.since) end,
       resolved_at = case when flags.state = 'resolved' then null else flags.resolved_at end,
       snoozed_until = case when ${reopen} then null else flags.snoozed_until end,
       state_by = case when ${reopen} then ${SYSTEM_ACTOR} else flags.state_by end,

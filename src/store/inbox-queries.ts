@@ -48,7 +48,9 @@ export interface InboxFilter {
 export interface InboxRow {
   flagId: string;
   kind: FlagKind;
+  /** The most urgent signal's reason; `reasons` are every signal's, that one first. */
   reason: string;
+  reasons: string[];
   since: string;
   evidence: string[];
   state: string;
@@ -207,6 +209,7 @@ interface RowData {
   kind: FlagKind;
   since: string;
   reason: string;
+  reasons: string[] | null;
   evidence: string[] | null;
   state: string;
   snoozed_until: string | null;
@@ -246,7 +249,7 @@ function visibleStates(filter: InboxFilter, now: Date): SQL[] {
   return visibleFlagStates("f", now);
 }
 
-const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.evidence, f.state, f.snoozed_until,
+const ROW_COLUMNS = sql`f.id, f.kind, f.since as since_at, f.reason, f.reasons, f.evidence, f.state, f.snoozed_until,
   f.owner_id as raw_owner, t.key, t.title, t.status, t.source, t.url, t.last_activity_at, t.assignee_id as raw_assignee,
   f.waiting_on as raw_waiting_on`;
 
@@ -271,7 +274,7 @@ const withPeople = (page: SQL, order: SQL) => sql`
   edges as (${pullRequestEdges(sql`(select array_agg(distinct key) from page)::text[]`)}),
   part as (select pr_key, min(task_key) as task_key from edges
            where pr_key in (select key from page) group by pr_key having count(*) = 1)
-  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.evidence, page.state,
+  select page.id, page.kind, ${isoUtc(sql`page.since_at`)} as since, page.reason, page.reasons, page.evidence, page.state,
          ${isoUtc(sql`page.snoozed_until`)} as snoozed_until, page.key, page.title, page.status, page.source,
          page.url, ${isoUtc(sql`page.last_activity_at`)} as last_activity_at,
          coalesce(${muted}, false) as muted, coalesce(${done}, false) as done,
@@ -315,6 +318,7 @@ function toRow(r: RowData): InboxRow {
     flagId: r.id,
     kind: r.kind,
     reason: r.reason,
+    reasons: r.reasons?.length ? r.reasons : [r.reason],
     since: r.since,
     evidence: r.evidence ?? [],
     state: r.state,

@@ -220,6 +220,7 @@ export async function loadTaskSnapshots(
         reviewState: m.reviewState,
         statusFrom: m.statusFrom,
         statusTo: m.statusTo,
+        labelsAdded: m.labelsAdded,
         deploymentState: m.deploymentState,
         environment: m.environment,
         release: m.release,

@@ -16,8 +16,12 @@ const MIGRATE_LOCK = 7_214_032_511;
  * Applies every migration not yet applied. Safe to run twice, and from two processes at once on a
  * server: the second waits for the first and then finds nothing to do.
  */
-export async function migrateDatabase(database: Database): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+export async function migrateDatabase(
+  database: Database,
+  /** Another folder of migrations: tests apply the schema as it was before a migration. */
+  migrationsFolder = MIGRATIONS_FOLDER,
+): Promise<void> {
+  const config = { migrationsFolder };
   if (database.kind === "pglite") {
     await migratePglite(database.db as unknown as PgliteDatabase, config);
     return;

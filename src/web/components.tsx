@@ -333,8 +333,8 @@ ${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.ta
 }
 
 /**
- * A flag as the task page shows it, with links to its evidence on the timeline; a flag of one of the task's
- * pull requests says so.
+ * A flag as the task page shows it, with every reason it was raised for and links to its evidence on the
+ * timeline; a flag of one of the task's pull requests says so.
  */
 export function FlagCard(props: { ctx: PageContext; row: InboxRow; taskKey: string }) {
   const { ctx, row } = props;
@@ -368,7 +368,15 @@ export function FlagCard(props: { ctx: PageContext; row: InboxRow; taskKey: stri
           </span>
         )}
       </div>
-      <p class="reason">{row.reason}</p>
+      {row.reasons.length > 1 ? (
+        <ul class="reasons">
+          {row.reasons.map((reason) => (
+            <li class="reason">{reason}</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="reason">{row.reason}</p>
+      )}
       {row.evidence.length > 0 && (
         <p class="meta">
           Evidence:{" "}

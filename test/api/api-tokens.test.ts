@@ -119,7 +119,12 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
   });
 
   it("keeps the deployment's token working for reads and writes, recorded as admin", async () => {
-    await fixtures(ctx.db).flag({ id: "f_script", taskKey: "TOK-1", kind: "stale", fingerprint: "script" });
+    await fixtures(ctx.db).flag({
+      id: "f_script",
+      taskKey: "TOK-1",
+      kind: "blocked_external",
+      fingerprint: "script",
+    });
     expect((await api.get("/api/flags")).status).toBe(200);
     const res = await api.post("/api/flags/f_script/snooze", { until: "2025-03-20" });
     expect(res.status).toBe(200);

@@ -144,17 +144,17 @@ describeEachDatabase("the digest's Yours and Waiting on you", (ctx) => {
     const task = ben.owned.filter((t) => t.taskKey === "WEB-903");
     expect(task).toHaveLength(1);
     const asked = task[0]!.reasons.filter((r) => r.kind === "unanswered_question");
-    expect(asked.map((r) => r.reason)).toEqual([
-      expect.stringContaining("what format do you need the export in?"),
-      expect.stringContaining("send over the final invoice breakdown"),
-      expect.stringContaining("When will the staging site be ready"),
-    ]);
+    // One row for the kind, saying every question.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.reason).toContain("what format do you need the export in?");
+    expect(asked[0]!.reason).toContain("send over the final invoice breakdown");
+    expect(asked[0]!.reason).toContain("When will the staging site be ready");
     expect(task[0]!.since).toEqual(at("Mon 03-10 10:00"));
     const { text, html } = rendered("ben@acme.dev");
     expect(text.match(/\* WEB-903 /g)).toHaveLength(1);
-    expect(text.match(/ {2}- Unanswered question: /g)).toHaveLength(3);
+    expect(text.match(/ {2}- Unanswered question: /g)).toHaveLength(1);
     expect(html.match(/>WEB-903<\/a>/g)).toHaveLength(1);
-    expect(html.match(/>Unanswered question</g)).toHaveLength(3);
+    expect(html.match(/>Unanswered question</g)).toHaveLength(1);
     expect(P.ben.isTeam).toBe(true);
   });
 });

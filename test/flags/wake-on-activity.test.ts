@@ -15,7 +15,7 @@ import { insertItem, insertPeople, insertTask } from "./seed.ts";
 
 const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "acme.dev" }, listSources());
 const t = (iso: string) => new Date(iso);
-const unowned = (key: string) => toFlagId(key, "no_owner", "");
+const unowned = (key: string) => toFlagId(key, "no_owner");
 
 describeEachDatabase("snoozes and marked-done taken back by new activity", (ctx) => {
   let api: ReturnType<typeof apiOver>;

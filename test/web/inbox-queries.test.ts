@@ -179,7 +179,7 @@ describeEachDatabase("inbox queries", (ctx) => {
     await f.flag({
       id: "fl-7",
       taskKey: "acme/api#3",
-      kind: "missing_approval",
+      kind: "blocked_external",
       fingerprint: "fl-7",
       waitingOn: [bob, ana],
     });

@@ -7,8 +7,11 @@ import {
   isConversation,
   isHuman,
   isListed,
+  labelledBy,
+  lastTouch,
   type RuleContext,
   type RuleFlag,
+  toIds,
 } from "./common.ts";
 import { textOf } from "./text/analysis.ts";
 import { describeWaitTopic, type WaitTopic } from "./text/blockers.ts";
@@ -30,12 +33,13 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
   const base = { kind: "blocked_external" as const, taskKey: task.key, owner };
   for (const label of task.labels) {
     if (!isListed(label, s.labels)) continue;
+    const labelled = labelledBy(task, label);
     flags.push({
       ...base,
       fingerprint: `label:${toNameKey(label)}`,
-      since: task.updatedAt,
+      since: labelled?.at ?? task.updatedAt,
       reason: `Labelled “${label}”; find out what it waits on and chase it.`,
-      evidence: [],
+      evidence: labelled ? [labelled.id] : [],
     });
   }
   if (isListed(task.status, s.statuses)) {
@@ -46,7 +50,7 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
       fingerprint: "status",
       since,
       reason: `In “${task.status}” since ${ctx.calendar.describeDay(since, ctx.now).replace(/^on /, "")}; chase what it waits on.`,
-      evidence: entered ? [entered.id] : [],
+      evidence: toIds(entered ?? lastTouch(task)),
     });
   }
   for (const link of task.blockedBy) {
@@ -56,7 +60,8 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
       fingerprint: `link:${link.key}`,
       since: task.updatedAt,
       reason: `Blocked by ${link.key}${link.status ? ` (${link.status})` : ""}; chase it with whoever owns it.`,
-      evidence: [],
+      // The link itself is not an item: the latest item shows the task as it stands.
+      evidence: toIds(lastTouch(task)),
     });
   }
   const waits = new Map<WaitTopic, { items: HumanItem[]; sentence: string; topics: Set<WaitTopic> }>();

@@ -15,10 +15,12 @@ export interface RuleContext {
 }
 
 /**
- * A flag before the evaluation adds the time of its newest evidence; `waitingOn` may be left out when nobody
+ * A signal before the evaluation adds the time of its newest evidence and merges it with the others of its kind; `waitingOn` may be left out when nobody
  * but the owner has to move (most kinds).
  */
-export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt" | "waitingOn"> & { waitingOn?: string[] };
+export type RuleFlag = Omit<RaisedFlag, "lastEvidenceAt" | "waitingOn" | "reasons"> & {
+  waitingOn?: string[];
+};
 
 /** A rule: a pure function of one task snapshot and the context. */
 export type Rule = (task: TaskSnapshot, ctx: RuleContext) => RuleFlag[];
@@ -180,6 +182,25 @@ export function isRecent(item: SnapshotItem, days: number, ctx: RuleContext): bo
     starts.set(days, start);
   }
   return item.at.getTime() >= start;
+}
+
+/** The id of an item, as a flag's evidence: none when there is no item. */
+export const toIds = (item: SnapshotItem | null): string[] => (item ? [item.id] : []);
+
+/** The item that last moved or touched the task: the newest on its timeline, whoever made it. */
+export const lastTouch = (task: TaskSnapshot): SnapshotItem | null => task.items.at(-1) ?? null;
+
+/**
+ * The item that put a label on the task: the latest change that added it (a Jira changelog entry, a GitHub
+ * `labeled` event), else the task's creation (the label came with it), else the oldest item there is.
+ */
+export function labelledBy(task: TaskSnapshot, label: string): SnapshotItem | null {
+  const key = toNameKey(label);
+  for (let i = task.items.length - 1; i >= 0; i--) {
+    const item = task.items[i]!;
+    if (item.facts.labelsAdded.some((l) => toNameKey(l) === key)) return item;
+  }
+  return task.items.find((i) => i.kind === "task_created") ?? task.items[0] ?? null;
 }
 
 /** The latest status change into the task's current status, if the timeline has it. */

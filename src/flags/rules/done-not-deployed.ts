@@ -14,10 +14,28 @@ const SUCCESS = new Set([
   "deployed",
 ]);
 
+/**
+ * A production deployment that did not stay: GitHub's `failure` and `error` statuses, and `inactive`, which
+ * GitHub never sets on a production deployment by itself (`auto_inactive` touches only non-production ones),
+ * so someone took it down or rolled it back. docs.github.com/rest/deployments/statuses
+ */
+const FAILED = new Set(["failure", "failed", "error", "errored", "inactive", "rolled_back", "cancelled"]);
+
 /** Whether a deployment item says the work reached production (or a release was published). */
 function isProductionDeployment(item: SnapshotItem, environments: string[]): boolean {
   const f = item.facts;
   if (!f.deploymentState || !SUCCESS.has(f.deploymentState.toLowerCase())) return false;
+  return isToProduction(item, environments);
+}
+
+/** Whether a deployment item says a production deployment failed, errored or was taken back. */
+function isFailedProductionDeployment(item: SnapshotItem, environments: string[]): boolean {
+  const state = item.facts.deploymentState?.toLowerCase();
+  return state !== undefined && FAILED.has(state) && isToProduction(item, environments);
+}
+
+function isToProduction(item: SnapshotItem, environments: string[]): boolean {
+  const f = item.facts;
   if (f.release) return true;
   if (!f.environment) return true;
   const env = f.environment.toLowerCase();
@@ -74,6 +92,8 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
   }
   let deployed: SnapshotItem | null = null;
   let attempts: SnapshotItem[] = [];
+  // The latest production deployment attempt when it failed, and nothing succeeded after it.
+  let failed: SnapshotItem | null = null;
   // A release confirmed on the task a pull request belongs to covers the pull request.
   const said = task.taskItems;
   const timeline = said
@@ -82,8 +102,20 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
   for (const item of timeline) {
     if (item.at < windowStart) continue;
     if (item.kind === "deployment") {
-      if (isProductionDeployment(item, s.environments)) deployed = item;
-      else if (item.facts.deploymentState) attempts.push(item);
+      if (isProductionDeployment(item, s.environments)) {
+        deployed = item;
+        failed = null;
+      } else if (isFailedProductionDeployment(item, s.environments)) {
+        if (deployed) attempts.push(deployed);
+        deployed = null;
+        failed = item;
+        attempts.push(item);
+      } else if (item.facts.deploymentState) {
+        // Another production deployment under way after the failure: the latest attempt is no longer the failed one.
+        if (failed && item.threadId !== failed.threadId && isToProduction(item, s.environments))
+          failed = null;
+        attempts.push(item);
+      }
       continue;
     }
     if (item.author === null) continue;
@@ -96,6 +128,22 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
   }
   if (deployed) return [];
   const days = ctx.calendar.workingDaysBetween(since, ctx.now);
+  // A failed production deployment is the clearest "not deployed" there is: no threshold to wait for.
+  if (failed) {
+    const state = failed.facts.deploymentState?.toLowerCase();
+    const how = state === "inactive" ? "was taken down or rolled back" : `failed (${state})`;
+    return [
+      {
+        kind: "done_not_deployed",
+        taskKey: task.key,
+        fingerprint: "failed",
+        since,
+        reason: `${what} ${ctx.calendar.describeDay(since, ctx.now)}, but its production deployment to ${failed.facts.environment ?? "production"} ${how} ${ctx.calendar.describeDay(failed.at, ctx.now)} and none succeeded since; fix it and deploy again.`,
+        evidence: [...evidence, ...attempts.map((i) => i.id)],
+        owner: defaultOwner(task),
+      },
+    ];
+  }
   if (days <= s.days) return [];
   const tried = attempts.at(-1);
   const note = tried

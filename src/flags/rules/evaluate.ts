@@ -1,10 +1,11 @@
 import type { FlagKind } from "../../model/kinds.ts";
 import type { TaskSnapshot } from "../../model/task-snapshot.ts";
 import type { FlagSettings } from "../flag-settings.ts";
+import { toOneFlagPerKind } from "../one-flag-per-kind.ts";
 import type { RaisedFlag } from "../raised-flag.ts";
 import { evaluateBlockedExternal } from "./blocked-external.ts";
 import { toWorkingCalendar } from "./calendar.ts";
-import type { Rule, RuleContext } from "./common.ts";
+import { lastTouch, type Rule, type RuleContext, toIds } from "./common.ts";
 import { evaluateDoneNotDeployed } from "./done-not-deployed.ts";
 import { evaluateFeedbackOffBoard } from "./feedback-off-board.ts";
 import { evaluateMissingApproval } from "./missing-approval.ts";
@@ -35,7 +36,10 @@ export function toRuleContext({ now, settings }: EvaluateOptions): RuleContext {
   return { now, settings, calendar: toWorkingCalendar(settings) };
 }
 
-/** Every flag a task raises as of `now`. Pure: the same snapshot, settings and time give the same flags. */
+/**
+ * Every flag a task raises as of `now`, one per kind (see `toOneFlagPerKind`). Pure: the same snapshot,
+ * settings and time give the same flags.
+ */
 export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions | RuleContext): RaisedFlag[] {
   const ctx = "calendar" in options ? options : toRuleContext(options);
   let times: Map<string, number> | undefined;
@@ -45,8 +49,15 @@ export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions |
       times ??= new Map(task.items.map((i) => [i.id, i.at.getTime()]));
       let last = flag.since.getTime();
       for (const id of flag.evidence) last = Math.max(last, times.get(id) ?? last);
-      flags.push({ ...flag, waitingOn: flag.waitingOn ?? [], lastEvidenceAt: new Date(last) });
+      flags.push({
+        ...flag,
+        // Every flag shows on the timeline: a rule with no item of its own points at where the task stands.
+        evidence: flag.evidence.length > 0 ? flag.evidence : toIds(lastTouch(task)),
+        reasons: [flag.reason],
+        waitingOn: flag.waitingOn ?? [],
+        lastEvidenceAt: new Date(last),
+      });
     }
   }
-  return flags;
+  return toOneFlagPerKind(flags);
 }

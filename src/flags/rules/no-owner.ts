@@ -1,5 +1,5 @@
 import type { TaskSnapshot } from "../../model/task-snapshot.ts";
-import { hasListedLabel, isListed, type RuleContext, type RuleFlag } from "./common.ts";
+import { hasListedLabel, isListed, lastTouch, type RuleContext, type RuleFlag, toIds } from "./common.ts";
 
 /**
  * `no_owner`: an open task without an assignee. A pull request's author owns it, so a pull request needs
@@ -10,7 +10,6 @@ export function evaluateNoOwner(task: TaskSnapshot, ctx: RuleContext): RuleFlag[
   if (task.pullRequest && task.reporter) return [];
   const s = ctx.settings.noOwner;
   if (hasListedLabel(task, s.exemptLabels) || isListed(task.status, s.exemptStatuses)) return [];
-  const created = task.items.find((i) => i.kind === "task_created");
   return [
     {
       kind: "no_owner",
@@ -20,7 +19,7 @@ export function evaluateNoOwner(task: TaskSnapshot, ctx: RuleContext): RuleFlag[
       reason: `Nobody is assigned to this “${task.status}” task, open since ${ctx.calendar
         .describeDay(task.createdAt, ctx.now)
         .replace(/^on /, "")}; assign an owner.`,
-      evidence: created ? [created.id] : [],
+      evidence: toIds(lastTouch(task)),
       owner: null,
     },
   ];

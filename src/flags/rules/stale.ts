@@ -7,8 +7,10 @@ import {
   hasListedLabel,
   isHuman,
   isListed,
+  lastTouch,
   type RuleContext,
   type RuleFlag,
+  toIds,
 } from "./common.ts";
 
 const byStatus = new WeakMap<object, Map<string, number | null>>();
@@ -61,7 +63,8 @@ export function evaluateStale(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] 
       fingerprint: "",
       since,
       reason: `No activity for ${quiet} in “${task.status}” (limit ${threshold}); ${lastly}.`,
-      evidence: last ? [last.id] : [],
+      // With no person's item, whatever touched it last (a bot's, its creation) is what the quiet is measured by.
+      evidence: toIds(last ?? lastTouch(task)),
       owner: defaultOwner(task),
     },
   ];

@@ -6,6 +6,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { githubSettingsFromEnv, toGithubWebUrl } from "../../../connectors/github/config.ts";
+import { mapGithubRecord } from "../../../connectors/github/map.ts";
 import {
   githubWebhook,
   parseGithubWebhook,
@@ -137,6 +138,27 @@ describe("GitHub webhook: events", () => {
       deletions: [],
       deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
     });
+  });
+
+  it("keeps a label added to an issue as a status change naming it, by whom and when", () => {
+    const payload = example("issues", "labeled");
+    const result = parseGithubWebhook(delivery("issues", payload), settings);
+    if (result.type !== "records") throw new Error(`expected records, got ${result.type}`);
+    expect(result.records.map((r) => r.type)).toEqual(["rest_issue", "labeled"]);
+    const mapped = mapGithubRecord(result.records[1]!);
+    expect(mapped.items).toEqual([
+      expect.objectContaining({
+        kind: "status_change",
+        text: "Labelled bug",
+        at: new Date("2019-05-15T15:20:18Z"),
+        parentTaskKey: "codertocat/hello-world#1",
+        author: expect.objectContaining({ source: "github" }),
+        meta: expect.objectContaining({ labelsAdded: ["bug"] }),
+      }),
+    ]);
+    // Any other action on an issue adds no label change.
+    const opened = parseGithubWebhook(delivery("issues", example("issues", "opened")), settings);
+    expect(opened.type === "records" && opened.records.map((r) => r.type)).toEqual(["rest_issue"]);
   });
 
   it("tombstones deleted comments, review comments and issues", () => {

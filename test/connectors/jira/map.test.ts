@@ -13,6 +13,7 @@ describe("Jira map: golden cases", () => {
   it("has the cases it is meant to have", () => {
     expect(cases.map((c) => c.file)).toEqual([
       "cloud-comment-adf.json",
+      "cloud-history-label.json",
       "cloud-history-other.json",
       "cloud-history-status.json",
       "cloud-issue-v3.json",

@@ -181,6 +181,7 @@ describe("the labelled corpus", () => {
         fingerprint: "",
         since: task.createdAt,
         reason: "",
+        reasons: [],
         evidence: task.items.map((i) => i.id),
         owner: null,
         waitingOn: [],
