@@ -32,6 +32,8 @@ export interface PageWrite {
   items: Array<{ item: MappedItem; raw: RawRecord }>;
   identities: Identity[];
   deletions: Tombstone[];
+  /** External ids of items whose tombstones the source lifted (mail out of Trash or Spam). */
+  restored?: string[];
   /** The cursor this page moves, committed with it. */
   cursor?: { scopeId: number; stream: string; value: JsonValue };
 }
@@ -185,7 +187,7 @@ export async function writePage(
 
   // Statements that do not wait for each other's answers are sent together: on one connection they run in
   // order, but the page pays one round trip for them, not one each (postgres.js pipelines them).
-  const [, , persons, existingTasks] = await Promise.all([
+  const [, , persons, existingTasks, restoredItems] = await Promise.all([
     // No waiting for the disk at commit: should the server crash, the last pages are lost together with
     // the cursors that passed them, and the next run pulls them again (Threadline dying loses nothing
     // committed). No JIT: a growing table's stale statistics make these short statements look costly
@@ -213,6 +215,8 @@ export async function writePage(
               and external_id in (select jsonb_array_elements_text(${json(tasks.map((t) => t.task.externalId))}::jsonb))`,
         )
       : [],
+    // Before the items' upsert, which keeps a tombstone it finds.
+    writeItemRestores(db, page, options.now),
   ]);
   const personOf = (ref: IdentityRef | null) => (ref ? (persons.get(identityKey(ref)) ?? null) : null);
 
@@ -241,7 +245,8 @@ export async function writePage(
   result.tasksDeleted = goneTasks.length;
   for (const key of goneTasks) changed.add(key);
   // Items that changed or went away count for the tasks they are on.
-  const touchedItems = [...itemWrite.updated, ...goneItems];
+  const touchedItems = [...itemWrite.updated, ...goneItems, ...restoredItems];
+  result.itemsUpdated += restoredItems.filter((id) => !itemWrite.updated.includes(id)).length;
 
   const targets: LinkTarget[] = items.map(({ item }) => ({
     id: itemId(source, item.externalId),
@@ -412,7 +417,20 @@ async function writeItems(
 }
 
 // Tombstones: the row stays, with its links, and leaves timelines and activity. A tombstone is final: a record
-// pulled again (a backfill replaying history, a relink) does not bring the row back.
+// pulled again (a backfill replaying history, a relink) does not bring the row back; only the source saying
+// the item is back (`restored`) does.
+
+async function writeItemRestores(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  if (!page.restored || page.restored.length === 0) return [];
+  const written = await pageRows<{ id: string }>(
+    db,
+    sql`update items i set deleted_at = null, updated_at = ${iso(now)}::timestamptz
+        where i.source = ${page.source} and i.deleted_at is not null
+          and i.external_id in (select jsonb_array_elements_text(${json(page.restored)}::jsonb))
+        returning i.id`,
+  );
+  return written.map((r) => r.id);
+}
 
 async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<string[]> {
   const gone = page.deletions.filter((d) => d.type === "item");

@@ -43,6 +43,7 @@ export function toPageWrite(
 export function toPageWriteWithCursor(connector: Connector, scopeId: number, page: PulledPage): PageWrite {
   return {
     ...toPageWrite(connector, scopeId, page.records, page.deletions ?? []),
+    ...(page.restored && page.restored.length > 0 ? { restored: page.restored } : {}),
     cursor: { scopeId, stream: page.stream, value: page.cursor },
   };
 }

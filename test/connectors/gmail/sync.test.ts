@@ -238,7 +238,9 @@ describeEachDatabase("Gmail through the sync engine", (ctx) => {
       // Still in the trash: still off the timeline.
       expect(items.find((i) => i.external_id === newsletter.id)?.deleted_at).not.toBeNull();
       const history = gmail.requests.entries.filter((e) => e.path.includes("/history?"));
-      expect(decodeURIComponent(history.at(-1)!.path)).toMatch(/historyTypes=labelAdded.*historyTypes=labelRemoved/);
+      expect(decodeURIComponent(history.at(-1)!.path)).toMatch(
+        /historyTypes=labelAdded.*historyTypes=labelRemoved/,
+      );
     } finally {
       await gmail.close();
     }
