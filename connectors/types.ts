@@ -65,6 +65,11 @@ export interface PulledPage {
   deletions?: Tombstone[];
   /** Full lists read in this page: what is stored under them and missing from them is tombstoned. */
   completeLists?: CompleteItemList[];
+  /**
+   * External ids of items the source says are back (mail taken out of Trash or Spam): their tombstones are
+   * lifted. Only a source that can say so sends these; any other tombstone stays final.
+   */
+  restored?: string[];
   /** Where this stream continues after this page; handed back in `PullRequest.cursors[stream]`. */
   cursor: JsonValue;
 }

@@ -9,3 +9,4 @@ export * from "./people.ts";
 export * from "./sessions.ts";
 export * from "./sources.ts";
 export * from "./tasks.ts";
+export * from "./webhook-deliveries.ts";

@@ -79,7 +79,7 @@ export interface GmailClient {
   fetchProfile(): Promise<unknown>;
   /** `GET …/messages?q&pageToken&maxResults`: message ids, newest first. */
   fetchMessageList(params: ListParams): Promise<unknown>;
-  /** `GET …/history?startHistoryId&historyTypes=messageAdded&historyTypes=messageDeleted&pageToken&maxResults`. */
+  /** `GET …/history?startHistoryId&historyTypes=(messageAdded, messageDeleted, labelAdded, labelRemoved)&pageToken&maxResults`. */
   fetchHistory(params: HistoryParams): Promise<unknown>;
   /** `GET …/messages/{id}?format=full` for each id, in batches. */
   fetchMessages(ids: readonly string[]): Promise<FetchedMessages>;
@@ -490,7 +490,8 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
           {
             userId: user,
             startHistoryId: p.startHistoryId,
-            historyTypes: ["messageAdded", "messageDeleted"],
+            // Only the types asked for come back; moving to Trash or Spam, and out, are label changes.
+            historyTypes: ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
             maxResults: p.maxResults,
             ...(p.pageToken ? { pageToken: p.pageToken } : {}),
           },

@@ -7,15 +7,17 @@
  *   (`users.messages.list`), fetch each page's messages in full through batch requests, then read the
  *   history from the id noted at the start, so nothing that arrived during the listing is missed.
  *   https://developers.google.com/gmail/api/guides/sync#full_synchronization
- * - Incremental: `users.history.list` from the last history id, `messageAdded` and `messageDeleted` records,
- *   500 a request; added messages are fetched in full, deleted ones become tombstones. Nothing new costs one
- *   request. https://developers.google.com/gmail/api/guides/sync#partial_synchronization
+ * - Incremental: `users.history.list` from the last history id, every record type (`messageAdded`,
+ *   `messageDeleted`, `labelAdded`, `labelRemoved`), 500 a request; added messages are fetched in full,
+ *   deleted ones become tombstones, mail moved to Trash or Spam leaves the timeline and comes back when it is
+ *   taken out (./history-changes.ts). Nothing new costs one request. https://developers.google.com/gmail/api/guides/sync#partial_synchronization
  * - History ids stay valid for about a week (less, sometimes): when Gmail answers 404 for an old one, the
  *   pull lists what arrived since the last complete pass, a day earlier for safety, and starts over from a
  *   new history id. Messages read twice are upserted by id: nothing is lost, nothing duplicated. Deletions
  *   that happened inside the gap cannot be known and stay as they were.
- * - GMAIL_QUERY cannot be asked of the history: added messages are kept when a list with the query, from a
- *   day before the last pass, names them (one request when something was added).
+ * - GMAIL_QUERY cannot be asked of the history: added or relabelled messages are kept when a list with the
+ *   query, from a day before the last pass, names them (one request when something changed). Gmail's search
+ *   index lags behind the mailbox, so a message the list did not name is asked again for an hour.
  */
 import { z } from "zod";
 import { log as processLog } from "../../src/log.ts";
@@ -23,6 +25,7 @@ import type { PulledPage, PullRequest, RawRecord, Tombstone } from "../types.ts"
 import { ConnectorError } from "../types.ts";
 import { createGmailClient, type GmailClient, type GmailRetryPolicy } from "./client.ts";
 import type { GmailMailboxSettings } from "./config.ts";
+import { type GmailHistoryChanges, toHistoryChanges } from "./history-changes.ts";
 import { inspectGmailRecord } from "./map.ts";
 import { GmailHistoryPageSchema, GmailListPageSchema, GmailProfileSchema } from "./schemas.ts";
 
@@ -33,6 +36,12 @@ export const GMAIL_PAGE_SIZES = { list: 500, history: 500, batchMax: 100 } as co
 
 /** How far before the last complete pass a date query looks again (Gmail's `after:` reads internal dates). */
 export const OVERLAP_MS = 86_400_000;
+
+/** How long a message the search did not list is asked again, for the search index to catch up. */
+export const INDEX_LAG_MS = 3_600_000;
+
+/** The most such messages a cursor keeps (the newest). */
+const MAX_PENDING = 500;
 
 const PassSchema = z.discriminatedUnion("kind", [
   /** Listing by query; the history from `startHistoryId` follows. */
@@ -59,6 +68,13 @@ export const GmailCursorSchema = z.object({
   fromMs: z.number().nullable(),
   /** When the last complete pass started: a date query after a refused history id starts a day before. */
   syncedMs: z.number().nullable(),
+  /**
+   * Messages the history named that GMAIL_QUERY's search did not list: Gmail's search index lags behind the
+   * mailbox, so each is asked again on the passes of the next hour before it counts as not matching.
+   */
+  pending: z
+    .array(z.object({ id: z.string(), seenMs: z.number(), afterMs: z.number().nullable() }))
+    .default([]),
 });
 export type GmailCursor = z.infer<typeof GmailCursorSchema>;
 
@@ -104,6 +120,7 @@ const emptyCursor = (): GmailCursor => ({
   historyId: null,
   fromMs: null,
   syncedMs: null,
+  pending: [],
 });
 
 /** GMAIL_QUERY and an `after:` bound (epoch seconds, which Gmail reads exactly) as one search. */
@@ -167,6 +184,23 @@ async function fetchMessageRecords(
   return records;
 }
 
+/** The earlier of two `after:` bounds, null meaning none. */
+const earlier = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.min(a, b));
+
+const internalDateOf = (record: RawRecord): number | null => {
+  const data = record.data;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const ms = Number(data.internalDate);
+  return Number.isFinite(ms) ? ms : null;
+};
+
+const recordId = (record: RawRecord): string | null => {
+  const data = record.data;
+  return typeof data === "object" && data !== null && !Array.isArray(data) && typeof data.id === "string"
+    ? data.id
+    : null;
+};
+
 /** The ids among `ids` that GMAIL_QUERY selects, asked of messages.list from `afterMs`. */
 async function filterByQuery(
   scope: Scope,
@@ -191,6 +225,53 @@ async function filterByQuery(
     pageToken = page.nextPageToken ?? null;
   } while (pageToken && kept.length < wanted.size && !scope.signal.aborted);
   return kept;
+}
+
+type Pending = GmailCursor["pending"][number];
+
+/**
+ * The messages of one history page that GMAIL_QUERY selects, and those to ask about again. New mail is
+ * searched for from a day before the last pass; relabelled mail can be of any age, so it is read first and
+ * the search reaches back to its date. Gmail's search index lags behind the mailbox: a message it did not
+ * list is asked about again on the passes of the next hour (`INDEX_LAG_MS`).
+ */
+async function readMatching(
+  scope: Scope,
+  changes: GmailHistoryChanges,
+  pending: readonly Pending[],
+  at: { sinceMs: number | null; nowMs: number; mailbox: string },
+): Promise<{ records: RawRecord[]; pending: Pending[] }> {
+  const leaving = new Set([...changes.binned, ...changes.deleted]);
+  const named = new Set([...changes.added, ...changes.relabelled]);
+  const waiting = pending.filter(
+    (p) => at.nowMs - p.seenMs < INDEX_LAG_MS && !leaving.has(p.id) && !named.has(p.id),
+  );
+  const relabelled = await fetchMessageRecords(scope, changes.relabelled, at.mailbox);
+  const reachOf = new Map<string, number | null>();
+  for (const id of changes.added) reachOf.set(id, at.sinceMs);
+  for (const record of relabelled) {
+    const id = recordId(record);
+    const date = internalDateOf(record);
+    if (id) reachOf.set(id, date === null ? null : earlier(at.sinceMs, date - 1000));
+  }
+  for (const p of waiting) reachOf.set(p.id, p.afterMs);
+  let afterMs = at.sinceMs;
+  for (const reach of reachOf.values()) afterMs = earlier(afterMs, reach);
+  const found = new Set(await filterByQuery(scope, [...reachOf.keys()], afterMs));
+  const early = new Set(relabelled.map(recordId));
+  const records = [
+    ...relabelled.filter((r) => found.has(recordId(r) ?? "")),
+    ...(await fetchMessageRecords(
+      scope,
+      [...found].filter((id) => !early.has(id)),
+      at.mailbox,
+    )),
+  ];
+  const seen = new Map(waiting.map((p) => [p.id, p.seenMs]));
+  const left: Pending[] = [...reachOf]
+    .filter(([id]) => !found.has(id))
+    .map(([id, afterMs]) => ({ id, seenMs: seen.get(id) ?? at.nowMs, afterMs }));
+  return { records, pending: left.slice(-MAX_PENDING) };
 }
 
 /** Whether an error is Gmail saying the history id is too old ("an HTTP 404 error response"). */
@@ -309,29 +390,37 @@ export async function* pullGmailMailbox(
       continue;
     }
     const page = parseOr(GmailHistoryPageSchema, answer, "a page of history.list");
-    const added: string[] = [];
-    const deleted = new Set<string>();
-    for (const record of page.history ?? []) {
-      for (const a of record.messagesAdded ?? []) {
-        deleted.delete(a.message.id);
-        added.push(a.message.id);
-      }
-      for (const d of record.messagesDeleted ?? []) deleted.add(d.message.id);
-    }
-    const fresh = [...new Set(added)].filter((id) => !deleted.has(id));
-    const afterMs = cursor.syncedMs === null ? cursor.fromMs : cursor.syncedMs - OVERLAP_MS;
-    const records = await fetchMessageRecords(scope, await filterByQuery(scope, fresh, afterMs), mailbox);
-    const deletions: Tombstone[] = [...deleted].map((id) => ({ type: "item", externalId: id, at: null }));
+    const changes = toHistoryChanges(page, { query: Boolean(settings.query) });
+    const sinceMs = cursor.syncedMs === null ? cursor.fromMs : cursor.syncedMs - OVERLAP_MS;
+    const { records, pending } = settings.query
+      ? await readMatching(scope, changes, cursor.pending, { sinceMs, nowMs, mailbox })
+      : {
+          records: await fetchMessageRecords(scope, [...changes.added, ...changes.relabelled], mailbox),
+          pending: [],
+        };
+    const yielded = new Set(records.map(recordId));
+    const restored = changes.rescued.filter((id) => yielded.has(id));
+    const deletions: Tombstone[] = [...changes.deleted, ...changes.binned].map((id) => ({
+      type: "item",
+      externalId: id,
+      at: null,
+    }));
     const next = page.nextPageToken ?? null;
     let done = false;
     if (next) {
       pass = { ...pass, pageToken: next };
-      cursor = { ...cursor, pass };
+      cursor = { ...cursor, pass, pending };
     } else {
-      cursor = { ...cursor, pass: null, historyId: page.historyId, syncedMs: nowMs };
+      cursor = { ...cursor, pass: null, pending, historyId: page.historyId, syncedMs: nowMs };
       done = true;
     }
-    yield { stream: MESSAGES_STREAM, records, ...(deletions.length > 0 ? { deletions } : {}), cursor };
+    yield {
+      stream: MESSAGES_STREAM,
+      records,
+      ...(deletions.length > 0 ? { deletions } : {}),
+      ...(restored.length > 0 ? { restored } : {}),
+      cursor,
+    };
     if (done) return;
   }
 }

@@ -67,6 +67,11 @@ export const GmailListPageSchema = z.object({
 });
 
 const HistoryMessageSchema = z.object({ message: GmailMessageRefSchema });
+/** A `labelsAdded` or `labelsRemoved` entry: the message and the labels that changed on it. */
+const HistoryLabelSchema = z.object({
+  message: GmailMessageRefSchema,
+  labelIds: z.array(z.string()).nullish(),
+});
 
 export const GmailHistoryPageSchema = z.object({
   history: z
@@ -75,6 +80,8 @@ export const GmailHistoryPageSchema = z.object({
         id: z.string(),
         messagesAdded: z.array(HistoryMessageSchema).nullish(),
         messagesDeleted: z.array(HistoryMessageSchema).nullish(),
+        labelsAdded: z.array(HistoryLabelSchema).nullish(),
+        labelsRemoved: z.array(HistoryLabelSchema).nullish(),
       }),
     )
     .nullish(),

@@ -13,6 +13,7 @@ import {
   skipMessage,
 } from "./channel-read.ts";
 import { type PendingThread, threadPart, toFingerprint } from "./cursor.ts";
+import { isLimitedPage, warnLimitedApp } from "./limited-app.ts";
 import { toMessageVerdict } from "./map.ts";
 import { parseAnswer, SlackMessagesPageSchema } from "./schemas.ts";
 import { compareTs } from "./timestamps.ts";
@@ -39,6 +40,7 @@ export async function pullHistoryPage(read: ChannelRead): Promise<void> {
     latest: read.historyLatest,
   });
   const page = parseAnswer(SlackMessagesPageSchema, answer, `a conversations.history page of ${channel}`);
+  noteLimitedPage(read, page.messages.length, SLACK_PAGE_SIZES.history, page);
   for (const raw of page.messages) {
     const verdict = toMessageVerdict(raw);
     const m = verdict.message;
@@ -111,6 +113,7 @@ export async function pullThreadPage(read: ChannelRead, thread: PendingThread): 
     answer,
     `a conversations.replies page of ${channel}/${thread.ts}`,
   );
+  noteLimitedPage(read, page.messages.length, SLACK_PAGE_SIZES.replies, page);
   for (const raw of page.messages) {
     const verdict = toMessageVerdict(raw);
     const m = verdict.message;
@@ -130,6 +133,19 @@ export async function pullThreadPage(read: ChannelRead, thread: PendingThread): 
   }
   read.threadCursor = page.response_metadata?.next_cursor || undefined;
   if (!read.threadCursor) finishThread(read, thread, false);
+}
+
+/** A limited app's page: remembered in the cursor (the next passes rescan less) and said once. */
+function noteLimitedPage(
+  read: ChannelRead,
+  messages: number,
+  asked: number,
+  page: { response_metadata?: { next_cursor?: string | null | undefined } | null | undefined },
+): void {
+  if (read.cursor.limited || !isLimitedPage(messages, asked, Boolean(page.response_metadata?.next_cursor)))
+    return;
+  read.cursor.limited = true;
+  warnLimitedApp(read.settings, read.log);
 }
 
 /** Takes the thread off the queue, remembering its replies while its parent is in the window. */

@@ -7,6 +7,7 @@
 import type { JsonValue, PulledPage, PullReporter, RawRecord, Tombstone } from "../types.ts";
 import { type ChannelAudience, fetchChannelAudience, toAudienceContext } from "./channel-audience.ts";
 import type { SlackClient, SlackLog } from "./client.ts";
+import type { SlackSettings } from "./config.ts";
 import { HISTORY_STREAM, type Pass, type SlackCursor, toJsonCursor } from "./cursor.ts";
 import type { SlackDirectory } from "./directory.ts";
 import { type MessageVerdict, type SlackHome, toHomeContext, toMessageId, toMessageMentions } from "./map.ts";
@@ -22,6 +23,7 @@ interface Buffered {
 /** The state of one pull of one channel. */
 export interface ChannelRead {
   channel: string;
+  settings: SlackSettings;
   client: SlackClient;
   directory: SlackDirectory;
   log: SlackLog;
@@ -56,7 +58,10 @@ export interface ChannelRead {
 
 /** The state of a pull that continues or starts `pass` of `cursor`. */
 export function openChannelRead(
-  parts: Pick<ChannelRead, "channel" | "client" | "directory" | "log" | "report" | "cursor" | "pass">,
+  parts: Pick<
+    ChannelRead,
+    "channel" | "settings" | "client" | "directory" | "log" | "report" | "cursor" | "pass"
+  >,
   rescanDays: number,
 ): ChannelRead {
   return {

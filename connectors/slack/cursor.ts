@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { JsonValue, PullRequest } from "../types.ts";
 import type { SlackSettings } from "./config.ts";
+import { toRescanDays } from "./limited-app.ts";
 import { parseAnswer, type SlackMessage, SlackTsSchema } from "./schemas.ts";
 import { compareTs, microsToTs, toTsOfDate, tsToMicros } from "./timestamps.ts";
 
@@ -70,6 +71,8 @@ export const SlackCursorSchema = z.object({
   threads: z.record(z.string(), z.record(z.string(), z.string())),
   /** The pass in progress, if any. */
   pass: PassSchema.nullable(),
+  /** Slack answered this app with the limited pages of apps outside the Marketplace (limited-app.ts). */
+  limited: z.boolean().default(false),
 });
 export type SlackCursor = z.infer<typeof SlackCursorSchema>;
 
@@ -96,6 +99,7 @@ export function initialCursor(): SlackCursor {
     recent: {},
     threads: {},
     pass: null,
+    limited: false,
   };
 }
 
@@ -113,7 +117,7 @@ export function toPass(cursor: SlackCursor, request: PullRequest<SlackSettings>)
   ) {
     return { kind: "full", latest: cursor.floor, oldest: since, ...blank };
   }
-  const windowMicros = BigInt(request.settings.rescanDays) * 86_400n * 1_000_000n;
+  const windowMicros = BigInt(toRescanDays(request.settings, cursor.limited)) * 86_400n * 1_000_000n;
   const oldest = cursor.newest ? microsToTs(tsToMicros(cursor.newest) - windowMicros) : cursor.floor;
   return { kind: "sync", latest: null, oldest, ...blank };
 }

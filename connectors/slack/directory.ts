@@ -4,6 +4,10 @@
  * address and ids (auth.test: the address for permalinks, `team_id` and `enterprise_id` to tell another
  * organisation's people from its own). Shared by the scopes of one run, so a run asks once whatever the
  * number of channels; a failed load is forgotten, so the engine's retry asks again.
+ *
+ * The people list is kept for a day (`PEOPLE_TTL_MS`, measured on the runs' clock) by the process: a sync every
+ * few minutes does not read a big workspace's whole directory each time. Someone who joined since is asked
+ * with users.info, as anyone the list lacks; a renamed person's new name arrives with the next day's list.
  */
 import type { JsonValue } from "../types.ts";
 import { ConnectorError } from "../types.ts";
@@ -20,6 +24,12 @@ import {
 
 /** users.list pages: Slack asks for a limit under 1,000. https://docs.slack.dev/reference/methods/users.list */
 export const USERS_PAGE_SIZE = 999;
+
+/** How long a workspace's people list is used before it is read again. */
+export const PEOPLE_TTL_MS = 86_400_000;
+
+/** The people list of each workspace (API root and token) and the run time it was read at. */
+const peopleLists = new Map<string, { users: Map<string, JsonValue>; readAtMs: number }>();
 
 export interface SlackDirectory {
   /** The user object, or null when Slack does not know the id. */
@@ -56,6 +66,7 @@ export function openDirectory(
   signal: AbortSignal,
   client: SlackClient,
   log: SlackLog,
+  now: Date,
 ): SlackDirectory {
   const key = `${settings.apiUrl}\n${settings.token}`;
   let byWorkspace = runs.get(signal);
@@ -99,8 +110,17 @@ export function openDirectory(
     return promise;
   };
 
+  const loadOrReuseUsers = async (): Promise<Map<string, JsonValue>> => {
+    const kept = peopleLists.get(key);
+    const nowMs = now.getTime();
+    if (kept && nowMs - kept.readAtMs < PEOPLE_TTL_MS && nowMs >= kept.readAtMs) return kept.users;
+    const users = await loadUsers();
+    if (!state.unreadable) peopleLists.set(key, { users, readAtMs: nowMs });
+    return users;
+  };
+
   const user = async (id: string): Promise<JsonValue | null> => {
-    if (!state.users) state.users = remember(loadUsers(), () => (state.users = null));
+    if (!state.users) state.users = remember(loadOrReuseUsers(), () => (state.users = null));
     const found = (await state.users).get(id);
     if (found !== undefined) return found;
     if (state.unreadable) return null;

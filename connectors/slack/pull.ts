@@ -17,6 +17,10 @@
  * (Slack lists no changes nor deletions); a thread reply "also sent to the channel" is, and it brings its
  * whole thread again.
  *
+ * An app Slack limits to one request a minute (apps outside the Marketplace, limited-app.ts) is known by its
+ * 15-message pages; its cursor remembers it, its passes rescan one day, and the log says at start that the
+ * Events API is what brings edits and late replies.
+ *
  * The page size is whatever the API gives: `limit` asks for the most each method documents (999 messages of
  * history, 1,000 of replies), and apps Slack limits to 15 a page and one request a minute read correctly at
  * that pace; the SDK waits out each 429's Retry-After and `report.waiting` says until when. `report.estimate`
@@ -31,6 +35,7 @@ import { createSlackClient, type SlackClient, type SlackLog, type SlackRetryPoli
 import type { SlackSettings } from "./config.ts";
 import { HISTORY_STREAM, initialCursor, type SlackCursor, SlackCursorSchema, toPass } from "./cursor.ts";
 import { openDirectory } from "./directory.ts";
+import { toRescanDays, warnLimitedApp } from "./limited-app.ts";
 import { parseAnswer, SlackConversationInfoSchema } from "./schemas.ts";
 
 // Where the connector's tests and the request benchmark have always found them.
@@ -68,8 +73,9 @@ export async function* pullSlackChannel(
     ...(options.retry ? { retry: options.retry } : {}),
     log,
   });
-  const directory = openDirectory(settings, signal, client, log);
+  const directory = openDirectory(settings, signal, client, log, request.now);
   const cursor = toStoredCursor(request, log);
+  if (cursor.limited) warnLimitedApp(settings, log);
   const pass = toPass(cursor, request);
   if (!pass) return;
   cursor.pass = pass;
@@ -78,8 +84,8 @@ export async function* pullSlackChannel(
       ? await pullChannelInfo(client, channel, cursor, log)
       : undefined;
   const read = openChannelRead(
-    { channel, client, directory, log, report, cursor, pass },
-    settings.rescanDays,
+    { channel, settings, client, directory, log, report, cursor, pass },
+    toRescanDays(settings, cursor.limited),
   );
   if (info !== undefined) read.infoPrivate = { isPrivate: info };
   const flushRecords = options.flushRecords ?? FLUSH_RECORDS;

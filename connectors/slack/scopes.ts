@@ -2,6 +2,7 @@ import { log as processLog } from "../../src/log.ts";
 import type { ScopeRequest } from "../types.ts";
 import { createSlackClient } from "./client.ts";
 import type { SlackSettings } from "./config.ts";
+import { warnUnsignedEvents } from "./limited-app.ts";
 import type { SlackPullOptions } from "./pull.ts";
 import { parseAnswer, SlackConversationsPageSchema } from "./schemas.ts";
 
@@ -14,12 +15,14 @@ export async function listSlackChannels(
   request: ScopeRequest,
   options: SlackPullOptions,
 ): Promise<string[]> {
+  const log = options.log ?? processLog.child({ source: "slack" });
+  warnUnsignedEvents(settings, log);
   if (settings.channels.length > 0) return [...settings.channels];
   const client = createSlackClient({
     settings,
     signal: request.signal,
     report: request.report,
-    log: options.log ?? processLog.child({ source: "slack" }),
+    log,
     ...(options.retry ? { retry: options.retry } : {}),
   });
   const ids: string[] = [];

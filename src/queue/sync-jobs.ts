@@ -136,7 +136,12 @@ export async function runPushJobs(deps: SyncJobDeps, jobs: readonly PushJob[]): 
     const saved = await savePush(
       deps.db,
       source.connector,
-      { scope: first.scope, records: group.flatMap((j) => j.records), deletions: [] },
+      {
+        scope: first.scope,
+        records: group.flatMap((j) => j.records),
+        deletions: [],
+        deliveryIds: group.map((j) => j.deliveryId),
+      },
       { linker: deps.linker, now: new Date(receivedAt) },
     );
     for (const key of saved.changedTaskKeys) changed.add(key);
@@ -155,6 +160,7 @@ async function runPushJob(deps: SyncJobDeps, job: PushJob): Promise<JobOutcome> 
       scope: job.scope,
       records: job.records,
       deletions: job.deletions.map((d) => ({ ...d, at: d.at ? new Date(d.at) : null })),
+      deliveryIds: [job.deliveryId],
     },
     { linker: deps.linker, now: new Date(job.receivedAt) },
   );

@@ -23,6 +23,7 @@ import {
 import { lockTasksForActivity, updateLastActivity } from "./last-activity.ts";
 import { pageRows } from "./page-rows.ts";
 import { arrayParam } from "./sql-arrays.ts";
+import { claimDeliveries } from "./webhook-deliveries.ts";
 
 /** What one page (or one webhook push, or one relink batch) writes. */
 export interface PageWrite {
@@ -35,8 +36,15 @@ export interface PageWrite {
   deletions: Tombstone[];
   /** Full lists of a task's items of one kind (a pull's): the stored ones missing from them are tombstoned. */
   completeLists?: CompleteItemList[];
+  /** External ids of items whose tombstones the source lifted (mail out of Trash or Spam). */
+  restored?: string[];
   /** The cursor this page moves, committed with it. */
   cursor?: { scopeId: number; stream: string; value: JsonValue };
+  /**
+   * The webhook deliveries this page holds (their source's ids): recorded with the page, and a page whose
+   * deliveries were all saved before writes nothing.
+   */
+  deliveryIds?: string[];
 }
 
 export interface PageWriteOptions {
@@ -172,10 +180,14 @@ export async function writePage(
 ): Promise<PageWriteResult> {
   const { source } = page;
   const result = emptyResult();
+  if (page.deliveryIds && page.deliveryIds.length > 0) {
+    const fresh = await claimDeliveries(db, source, page.deliveryIds, options.now);
+    if (fresh === 0) return result;
+  }
   const changed = new Set<string>();
   const activity = new Set<string>();
   const tasks = lastBy(page.tasks, (t) => t.task.externalId);
-  const items = lastBy(page.items, (i) => i.item.externalId);
+  let items = lastBy(page.items, (i) => i.item.externalId);
   const threads = [
     ...new Set(items.map((i) => i.item.threadId).filter((t): t is string => t !== null)),
   ].sort();
@@ -188,7 +200,7 @@ export async function writePage(
 
   // Statements that do not wait for each other's answers are sent together: on one connection they run in
   // order, but the page pays one round trip for them, not one each (postgres.js pipelines them).
-  const [, , persons, existingTasks] = await Promise.all([
+  const [, , persons, existingTasks, restoredItems] = await Promise.all([
     // No waiting for the disk at commit: should the server crash, the last pages are lost together with
     // the cursors that passed them, and the next run pulls them again (Threadline dying loses nothing
     // committed). No JIT: a growing table's stale statistics make these short statements look costly
@@ -210,14 +222,29 @@ export async function writePage(
       : undefined,
     saveIdentities(db, page.identities, refs, options.now),
     tasks.length > 0
-      ? pageRows<{ key: string; external_id: string }>(
+      ? pageRows<{ key: string; external_id: string; updated_ms: number }>(
           db,
-          sql`select key, external_id from tasks where source = ${source}
+          sql`select key, external_id, (extract(epoch from updated_at) * 1000)::float8 as updated_ms
+              from tasks where source = ${source}
               and external_id in (select jsonb_array_elements_text(${json(tasks.map((t) => t.task.externalId))}::jsonb))`,
         )
       : [],
+    // Before the items' upsert, which keeps a tombstone it finds.
+    writeItemRestores(db, page, options.now),
   ]);
   const personOf = (ref: IdentityRef | null) => (ref ? (persons.get(identityKey(ref)) ?? null) : null);
+
+  // A record older than the stored version of its task (an old or replayed webhook) changes nothing: not the
+  // task (its upsert checks the same), nor the items mapped from that record with it.
+  const storedMs = new Map(existingTasks.map((e) => [e.external_id, Number(e.updated_ms)]));
+  const stale = new Set(
+    tasks
+      .filter(
+        ({ task }) => task.updatedAt.getTime() < (storedMs.get(task.externalId) ?? Number.NEGATIVE_INFINITY),
+      )
+      .map(({ raw }) => raw),
+  );
+  if (stale.size > 0) items = items.filter(({ raw }) => !stale.has(raw));
 
   // A new task's first activity, as far as this page tells: its own items usually come with it, and a task
   // inserted with the value the recomputation below arrives at is not written a second time.
@@ -246,7 +273,8 @@ export async function writePage(
   result.tasksDeleted = goneTasks.length;
   for (const key of goneTasks) changed.add(key);
   // Items that changed or went away count for the tasks they are on.
-  const touchedItems = [...itemWrite.updated, ...goneItems];
+  const touchedItems = [...itemWrite.updated, ...goneItems, ...restoredItems];
+  result.itemsUpdated += restoredItems.filter((id) => !itemWrite.updated.includes(id)).length;
 
   const targets: LinkTarget[] = items.map(({ item }) => ({
     id: itemId(source, item.externalId),
@@ -289,7 +317,7 @@ async function writeTasks(
   db: Db,
   page: PageWrite,
   tasks: PageWrite["tasks"],
-  existing: Array<{ key: string; external_id: string }>,
+  existing: Array<{ key: string; external_id: string; updated_ms: number }>,
   personOf: PersonOf,
   /** The newest item time of each task key in the page, as epoch ms: the first `last_activity_at`. */
   newestOf: ReadonlyMap<string, number>,
@@ -334,7 +362,10 @@ async function writeTasks(
           assignee_id = excluded.assignee_id, reporter_id = excluded.reporter_id, labels = excluded.labels,
           priority = excluded.priority, due_at = excluded.due_at, created_at = excluded.created_at,
           updated_at = excluded.updated_at, raw = excluded.raw, deleted_at = coalesce(excluded.deleted_at, t.deleted_at)
-        where (t.key, t.scope_id, t.title, t.status, t.status_category, t.url, t.assignee_id, t.reporter_id,
+        -- Never an older version over a newer one (an old or replayed webhook, a pull that read before a push):
+        -- the source's own updated time decides.
+        where excluded.updated_at >= t.updated_at
+          and (t.key, t.scope_id, t.title, t.status, t.status_category, t.url, t.assignee_id, t.reporter_id,
                t.labels, t.priority, t.due_at, t.created_at, t.updated_at, t.raw, t.deleted_at)
            is distinct from
               (excluded.key, coalesce(excluded.scope_id, t.scope_id), excluded.title, excluded.status,
@@ -350,8 +381,9 @@ async function writeTasks(
   }
   // A task moved to another project keeps its external id and gets a new key: its links follow it.
   const newKey = new Map(tasks.map(({ task }) => [task.externalId, task.key]));
+  const writtenKeys = new Set(written.map((row) => row.key));
   const moved = existing
-    .filter((e) => newKey.get(e.external_id) !== e.key)
+    .filter((e) => newKey.get(e.external_id) !== e.key && writtenKeys.has(newKey.get(e.external_id)!))
     .map((e) => ({ from: e.key, to: newKey.get(e.external_id)! }));
   if (moved.length > 0) {
     await pageRows(
@@ -403,7 +435,9 @@ async function writeItems(
           at = excluded.at, text = excluded.text, url = excluded.url, thread_id = excluded.thread_id,
           meta = excluded.meta, raw = excluded.raw, audience = excluded.audience, edited_at = excluded.edited_at,
           deleted_at = coalesce(excluded.deleted_at, i.deleted_at), updated_at = excluded.updated_at
-        where (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.audience,
+        -- Never an older version over a newer one: the source's edit time (or, unedited, its creation) decides.
+        where coalesce(excluded.edited_at, excluded.at) >= coalesce(i.edited_at, i.at)
+          and (i.scope_id, i.kind, i.author_id, i.at, i.text, i.url, i.thread_id, i.meta, i.raw, i.audience,
                i.edited_at, i.deleted_at)
            is distinct from
               (coalesce(excluded.scope_id, i.scope_id), excluded.kind, excluded.author_id, excluded.at,
@@ -419,7 +453,20 @@ async function writeItems(
 }
 
 // Tombstones: the row stays, with its links, and leaves timelines and activity. A tombstone is final: a record
-// pulled again (a backfill replaying history, a relink) does not bring the row back.
+// pulled again (a backfill replaying history, a relink) does not bring the row back; only the source saying
+// the item is back (`restored`) does.
+
+async function writeItemRestores(db: Db, page: PageWrite, now: Date): Promise<string[]> {
+  if (!page.restored || page.restored.length === 0) return [];
+  const written = await pageRows<{ id: string }>(
+    db,
+    sql`update items i set deleted_at = null, updated_at = ${iso(now)}::timestamptz
+        where i.source = ${page.source} and i.deleted_at is not null
+          and i.external_id in (select jsonb_array_elements_text(${json(page.restored)}::jsonb))
+        returning i.id`,
+  );
+  return written.map((r) => r.id);
+}
 
 async function writeItemTombstones(db: Db, page: PageWrite, now: Date): Promise<string[]> {
   const gone = page.deletions.filter((d) => d.type === "item");

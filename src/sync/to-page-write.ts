@@ -49,6 +49,7 @@ export function toPageWriteWithCursor(connector: Connector, scopeId: number, pag
   return {
     ...toPageWrite(connector, scopeId, page.records, page.deletions ?? []),
     ...(page.completeLists ? { completeLists: page.completeLists } : {}),
+    ...(page.restored && page.restored.length > 0 ? { restored: page.restored } : {}),
     cursor: { scopeId, stream: page.stream, value: page.cursor },
   };
 }

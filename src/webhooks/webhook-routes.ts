@@ -7,6 +7,7 @@ import type { VerifiedPush } from "../queue/sync-enqueuer.ts";
 import type { Db } from "../store/db.ts";
 import type { Linker } from "../store/item-links.ts";
 import { saveVerifiedDelivery } from "../store/source-states.ts";
+import { loadDeliverySeen } from "../store/webhook-deliveries.ts";
 import { savePush } from "../sync/push.ts";
 
 /** A configured source that accepts pushes: its connector and the settings its webhook is verified with. */
@@ -69,8 +70,10 @@ function keepAlive(c: Context, work: Promise<unknown>): void {
 
 /**
  * `POST /webhooks/{source}`: verify the signature against the raw body, then queue what the push carries
- * (with a job queue) or save it like a page (idempotent: a redelivery or a retry changes nothing more). A bad signature gets 401 and
- * changes nothing; a body the connector cannot read gets 400.
+ * (with a job queue) or save it like a page. A delivery whose id was saved in the last week is answered 200
+ * and not saved again; a record older than the stored version of it changes nothing (save-page.ts), so an old
+ * or replayed delivery cannot reopen, close or rewrite anything. A bad signature gets 401 and changes
+ * nothing; a body the connector cannot read gets 400.
  */
 export function createWebhookRoutes(deps: WebhookDeps): Hono {
   const app = new Hono();
@@ -140,6 +143,14 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
           return c.json({ ok: true, subscription: "queued" }, 202);
         }
         case "records": {
+          // A delivery saved before (a retry, a redelivery, a replay) is answered as done, and not done again.
+          if (result.deliveryId && (await loadDeliverySeen(deps.db, connector.id, result.deliveryId))) {
+            deps.logInfo?.("webhook skipped: delivery already saved", {
+              source: name,
+              deliveryId: result.deliveryId,
+            });
+            return c.json({ ok: true, duplicate: true });
+          }
           if (deps.enqueuePush) {
             // Answered only once the job is committed: a 2xx means the push is kept, whatever happens next.
             await deps.enqueuePush(connector.id, {
@@ -152,10 +163,15 @@ export function createWebhookRoutes(deps: WebhookDeps): Hono {
             return c.json({ ok: true, queued: true }, 202);
           }
           const work = (async () => {
-            const saved = await savePush(deps.db, connector, result, {
-              linker: deps.linker,
-              now: request.now,
-            });
+            const saved = await savePush(
+              deps.db,
+              connector,
+              { ...result, deliveryIds: [result.deliveryId] },
+              {
+                linker: deps.linker,
+                now: request.now,
+              },
+            );
             if (saved.changedTaskKeys.length > 0 && deps.onTasksChanged) {
               try {
                 await deps.onTasksChanged(saved.changedTaskKeys);

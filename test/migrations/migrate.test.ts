@@ -33,6 +33,7 @@ const TABLES = [
   "sync_cursors",
   "tasks",
   "web_sessions",
+  "webhook_deliveries",
 ];
 
 describeEachDatabase("migrations", (ctx) => {

@@ -9,11 +9,13 @@
  * - `GET …/messages?q&maxResults&pageToken&includeSpamTrash`: ids newest first, 100 a page by default and at
  *   most 500 (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/list); `q` knows
  *   `after:`/`before:` (epoch seconds or YYYY/MM/DD), `from:`, `to:`, `subject:`, `label:`/`in:`, `-`, `OR`,
- *   parentheses and bare words.
+ *   parentheses and bare words. A search (`q`) leaves out messages its index has not caught up with yet
+ *   (`GmailDataset.indexLagMs`).
  * - `GET …/messages/{id}?format=full|minimal|metadata` (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/get).
  * - `GET …/threads` and `…/threads/{id}` (https://developers.google.com/gmail/api/reference/rest/v1/users.threads).
- * - `GET …/history?startHistoryId&historyTypes&maxResults&pageToken`: 100 a page by default, at most 500; a
- *   start older than the mailbox keeps answers 404 (https://developers.google.com/gmail/api/reference/rest/v1/users.history/list).
+ * - `GET …/history?startHistoryId&historyTypes&maxResults&pageToken`: 100 a page by default, at most 500,
+ *   only the `historyTypes` asked for (`messageAdded`, `messageDeleted`, `labelAdded`, `labelRemoved`; all
+ *   when none is named); a start older than the mailbox keeps answers 404 (https://developers.google.com/gmail/api/reference/rest/v1/users.history/list).
  * - `POST /batch/gmail/v1`: multipart/mixed of `application/http` GETs, at most 100
  *   (https://developers.google.com/gmail/api/guides/batch).
  *
@@ -115,6 +117,14 @@ export const GMAIL_USER_RATE_LIMIT_BODY = gmailErrorBody(
 export const GMAIL_SERVER_ERROR_BODY = gmailErrorBody(500, "backendError", "Backend Error");
 
 type Ctx = Context;
+
+/** Where a history record of each type puts its change (History: messagesAdded, labelsAdded, …). */
+const HISTORY_FIELDS = {
+  messageAdded: "messagesAdded",
+  messageDeleted: "messagesDeleted",
+  labelAdded: "labelsAdded",
+  labelRemoved: "labelsRemoved",
+} as const;
 
 const encodeToken = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 function decodeToken<T>(token: string | undefined): T | null {
@@ -279,6 +289,7 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
     return data
       .listed()
       .filter((m) => includeSpamTrash || !m.labelIds.some((l) => l === "SPAM" || l === "TRASH"))
+      .filter((m) => !q || m.indexedAt <= data.now)
       .filter((m) => match(m));
   };
 
@@ -399,7 +410,9 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
             history: slice.map((h) => ({
               id: String(h.id),
               messages: [{ id: h.message.id, threadId: h.message.threadId }],
-              [h.type === "messageAdded" ? "messagesAdded" : "messagesDeleted"]: [{ message: h.message }],
+              [HISTORY_FIELDS[h.type]]: [
+                { message: h.message, ...(h.labelIds ? { labelIds: h.labelIds } : {}) },
+              ],
             })),
           }
         : {}),

@@ -62,12 +62,16 @@ export interface StoredMessage {
   from: Mailbox;
   /** Written as raw JSON by a test (malformed payloads). */
   raw: boolean;
+  /** When Gmail's search index has it: a search (`q`) before then does not list it. */
+  indexedAt: number;
 }
 
 export interface HistoryRecord {
   id: number;
-  type: "messageAdded" | "messageDeleted";
+  type: "messageAdded" | "messageDeleted" | "labelAdded" | "labelRemoved";
   message: { id: string; threadId: string; labelIds: string[] };
+  /** For `labelAdded` and `labelRemoved`: the labels that changed. */
+  labelIds?: string[];
 }
 
 export const formatMailbox = (m: Mailbox) =>
@@ -125,6 +129,11 @@ export class GmailDataset {
   historyId = 1000;
   /** History records before this id are gone: a start before it answers 404. */
   oldestHistoryId = 0;
+  /**
+   * How long after it arrives a message stays out of search results (`q`): Gmail's search index lags behind
+   * the mailbox, while `history.list` and `messages.get` see the message at once.
+   */
+  indexLagMs = 0;
   private counter = 0;
 
   constructor(options: { mailbox: string; now?: string | number }) {
@@ -144,12 +153,13 @@ export class GmailDataset {
     return (0x18c0000000000000n + BigInt(this.now) * 4096n + BigInt(this.counter)).toString(16).slice(-16);
   }
 
-  private record(type: HistoryRecord["type"], m: StoredMessage): void {
+  private record(type: HistoryRecord["type"], m: StoredMessage, labelIds?: string[]): void {
     this.historyId += 1 + (this.counter % 3);
     this.history.push({
       id: this.historyId,
       type,
-      message: { id: m.id, threadId: m.threadId, labelIds: m.labelIds },
+      message: { id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] },
+      ...(labelIds ? { labelIds } : {}),
     });
     m.historyId = this.historyId;
     if (m.resource) m.resource.historyId = String(this.historyId);
@@ -227,6 +237,7 @@ export class GmailDataset {
       references,
       from: spec.from,
       raw: false,
+      indexedAt: this.now + this.indexLagMs,
     };
     this.messages.set(id, stored);
     this.record("messageAdded", stored);
@@ -329,6 +340,7 @@ export class GmailDataset {
       references: [],
       from: { name: null, address: "unknown@invalid" },
       raw: true,
+      indexedAt: this.now + this.indexLagMs,
     };
     this.messages.set(id, stored);
     this.record("messageAdded", stored);
@@ -341,6 +353,23 @@ export class GmailDataset {
     if (!m) throw new Error(`no message ${id}`);
     this.messages.delete(id);
     this.record("messageDeleted", m);
+  }
+
+  /**
+   * Labels added to and removed from a message (moving to Trash or Spam, and out, is a label change): one
+   * `labelAdded` and one `labelRemoved` history record, for the labels that did change.
+   * https://developers.google.com/gmail/api/reference/rest/v1/users.history/list#History
+   */
+  relabel(id: string, change: { add?: string[]; remove?: string[] }): StoredMessage {
+    const m = this.messages.get(id);
+    if (!m) throw new Error(`no message ${id}`);
+    const added = (change.add ?? []).filter((l) => !m.labelIds.includes(l));
+    const removed = (change.remove ?? []).filter((l) => m.labelIds.includes(l));
+    m.labelIds = [...m.labelIds.filter((l) => !removed.includes(l)), ...added];
+    m.resource.labelIds = [...m.labelIds];
+    if (added.length > 0) this.record("labelAdded", m, added);
+    if (removed.length > 0) this.record("labelRemoved", m, removed);
+    return m;
   }
 
   /** Gmail drops old history: every history id before the mailbox's current one becomes too old to start from. */

@@ -194,6 +194,94 @@ describeEachDatabase("Gmail through the sync engine", (ctx) => {
     }
   });
 
+  it("mail moved to Trash or Spam leaves the timeline; mail rescued from Spam comes (back) in", async () => {
+    const data = buildMailbox();
+    const gmail = await startGmailSandbox(data);
+    try {
+      const settings = settingsFor(gmail);
+      await syncGmail(ctx.db, settings);
+      const newsletter = data.listed().find((m) => m.subject === "Quarterly update")!;
+      const vpn = data.listed().find((m) => m.subject === "Order history feedback")!;
+      data.advance(60_000);
+      data.relabel(newsletter.id, { add: ["TRASH"], remove: ["INBOX"] });
+      data.relabel(vpn.id, { add: ["SPAM"], remove: ["INBOX"] });
+      // A client's message the spam filter caught on arrival.
+      const caught = data.send({
+        from: PEOPLE.priya,
+        to: [PEOPLE.ana],
+        subject: "FAL-30 go-live date",
+        text: "Can we go live on Monday?",
+        labels: ["SPAM"],
+      });
+
+      const first = await syncGmail(ctx.db, settings, "sync");
+      expect(first.sources[0]).toMatchObject({ itemsNew: 0, itemsDeleted: 2 });
+      let items = await itemsOf(ctx.db);
+      expect(items.find((i) => i.external_id === newsletter.id)?.deleted_at).not.toBeNull();
+      expect(items.find((i) => i.external_id === vpn.id)?.deleted_at).not.toBeNull();
+      expect(items.find((i) => i.external_id === caught.id)).toBeUndefined();
+
+      data.advance(60_000);
+      data.relabel(vpn.id, { add: ["INBOX"], remove: ["SPAM"] });
+      data.relabel(caught.id, { add: ["INBOX"], remove: ["SPAM"] });
+      const second = await syncGmail(ctx.db, settings, "sync");
+      expect(second.ok).toBe(true);
+      items = await itemsOf(ctx.db);
+      expect(items.find((i) => i.external_id === vpn.id)).toMatchObject({
+        deleted_at: null,
+        links: ["acme/portal#41 github_url"],
+      });
+      expect(items.find((i) => i.external_id === caught.id)).toMatchObject({
+        deleted_at: null,
+        links: ["FAL-30 jira_key"],
+      });
+      // Still in the trash: still off the timeline.
+      expect(items.find((i) => i.external_id === newsletter.id)?.deleted_at).not.toBeNull();
+      const history = gmail.requests.entries.filter((e) => e.path.includes("/history?"));
+      expect(decodeURIComponent(history.at(-1)!.path)).toMatch(
+        /historyTypes=labelAdded.*historyTypes=labelRemoved/,
+      );
+    } finally {
+      await gmail.close();
+    }
+  });
+
+  it("with GMAIL_QUERY: mail labelled later to match is imported, and mail the search index lags on is tried again", async () => {
+    const data = buildMailbox();
+    const gmail = await startGmailSandbox(data);
+    try {
+      const settings = settingsFor(gmail, { extra: { GMAIL_QUERY: "label:clients" } });
+      await syncGmail(ctx.db, settings);
+      expect(await itemsOf(ctx.db)).toEqual([]);
+
+      // Labelled "clients" a day after it arrived.
+      const feedback = data.listed().find((m) => m.subject === "Order history feedback")!;
+      data.advance(60_000);
+      data.relabel(feedback.id, { add: ["clients"] });
+      // New mail a filter labels at once, which the search index lists only ten minutes later.
+      data.indexLagMs = 600_000;
+      const fresh = data.send({
+        from: PEOPLE.priya,
+        to: [PEOPLE.ana],
+        subject: "FAL-31 invoice",
+        text: "The invoice for FAL-31 is attached.",
+        labels: ["INBOX", "clients"],
+      });
+      data.indexLagMs = 0;
+
+      await syncGmail(ctx.db, settings, "sync");
+      let ids = (await itemsOf(ctx.db)).map((i) => i.external_id);
+      expect(ids).toEqual([feedback.id]);
+
+      data.advance(600_000);
+      await syncGmail(ctx.db, settings, "sync");
+      ids = (await itemsOf(ctx.db)).map((i) => i.external_id).sort();
+      expect(ids).toEqual([feedback.id, fresh.id].sort());
+    } finally {
+      await gmail.close();
+    }
+  });
+
   it("skips malformed messages with a logged reason, and loses nothing else", async () => {
     const data = buildMailbox();
     const b64 = (s: string) => Buffer.from(s).toString("base64url");

@@ -428,3 +428,86 @@ describe("Slack request efficiency", () => {
     }
   });
 });
+
+describe("Slack within its limits", () => {
+  it("a limited app rescans one day, not SLACK_RESCAN_DAYS, and says at start that the Events API brings the rest", async () => {
+    const data = buildSlackWorkspace();
+    const old = data.post("fal-dev", { by: "ana", text: "Old plan for FAL-12" });
+    data.advance(2 * 86_400_000);
+    const notes = [];
+    for (let i = 0; i < 20; i++) {
+      data.advance(60_000);
+      notes.push(data.post("fal-dev", { by: i % 2 ? "ana" : "ben", text: `Standup note ${i + 1}` }));
+    }
+    const limited = await startSlackSandbox(data, { limited: { ...LIMITED_APP, windowMs: 0 } });
+    try {
+      const log = recordingLog();
+      const connector = createSlackConnector({ retry: QUICK_RETRY, log });
+      const settings = settingsFor(limited);
+      const channel = data.channel("fal-dev").id;
+      const first = await pullAll(connector, settings, channel);
+      const said = () =>
+        log.lines.filter((l) => l.level === "warn" && /one conversations\.history/.test(l.msg));
+      expect(said()).toHaveLength(1);
+      expect(said()[0]!.msg).toMatch(
+        /rescans the last 1 day\(s\) instead of SLACK_RESCAN_DAYS=7.*Events API/,
+      );
+
+      data.advance(60_000);
+      data.edit("fal-dev", old.ts, "Old plan for FAL-12, revised", { by: "ana" });
+      data.edit("fal-dev", notes[3]!.ts, "Standup note 4, corrected", { by: "ben" });
+      const next = await pullAll(connector, settings, channel, { mode: "sync", cursors: first.cursors });
+      // The edit two days back is the Events API's to bring; the one inside the day is read again.
+      expect(idsOf(next.pages)).toEqual([`${channel}:${notes[3]!.ts}`]);
+      expect(said()).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("warns at start when SLACK_SIGNING_SECRET is unset", async () => {
+    const slack = await startSlackSandbox(buildSlackWorkspace());
+    try {
+      const log = recordingLog();
+      const connector = createSlackConnector({ retry: QUICK_RETRY, log });
+      const request = { signal: new AbortController().signal, report: recordingReporter() };
+      await connector.listScopes(settingsFor(slack), request);
+      expect(log.lines.filter((l) => l.level === "warn")).toEqual([]);
+      const unsigned = { ...settingsFor(slack), signingSecret: null };
+      await connector.listScopes(unsigned, request);
+      await connector.listScopes(unsigned, request);
+      expect(log.lines.filter((l) => l.level === "warn").map((l) => l.msg)).toEqual([
+        expect.stringMatching(/^\[threadline\] \[slack\] SLACK_SIGNING_SECRET is not set: .*Events API/),
+      ]);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("reads users.list once a day, not on every pass", async () => {
+    const data = buildSlackWorkspace();
+    const slack = await startSlackSandbox(data);
+    try {
+      const settings = settingsFor(slack);
+      const start = new Date("2026-03-02T08:00:00Z");
+      const run = (hours: number, channel: string) =>
+        pullAll(quickSlack, settings, data.channel(channel).id, {
+          now: new Date(start.getTime() + hours * 3_600_000),
+          signal: new AbortController().signal,
+        });
+      const usersList = () => slack.requests.count({ path: /users\.list/ });
+      const first = await run(0, "fal-dev");
+      expect(usersList()).toBe(1);
+      const second = await run(1, "client-acme");
+      await run(12, "random");
+      expect(usersList()).toBe(1);
+      // The people still come with their names from the kept list.
+      expect(second.pages.flatMap((p) => p.records).some((r) => r.type === "user")).toBe(true);
+      await run(25, "fal-dev");
+      expect(usersList()).toBe(2);
+      expect(first.pages.length).toBeGreaterThan(0);
+    } finally {
+      await slack.close();
+    }
+  });
+});
