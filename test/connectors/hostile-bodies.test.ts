@@ -14,7 +14,7 @@ import { ITEM_TEXT_BUDGET } from "../../src/model/text-budget.ts";
 import { toPageWrite } from "../../src/sync/to-page-write.ts";
 
 const MB = 1_000_000;
-export const HOSTILE_BODIES: Record<string, string> = {
+const HOSTILE_BODIES: Record<string, string> = {
   spaces: `Hi ${" ".repeat(MB)}x?`,
   tabs: "a\t".repeat(MB / 2),
   ats: "@".repeat(MB),
