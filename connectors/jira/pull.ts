@@ -62,13 +62,19 @@ export const ISSUE_FIELDS = [
 
 /**
  * Page sizes: the most each endpoint returns. Cloud's enhanced search gives at most 100 issues a page with
- * fields and 5,000 with ids only; Data Center's search 1,000 (`jira.search.views.default.max`); comments
- * 5,000 a page; the bulk changelog 1,000 issues a request, 1,000 histories a page.
+ * fields and 5,000 with ids only; Data Center's search 1,000 (`jira.search.views.default.max`), but with
+ * `expand=changelog` each issue carries its histories and a page of 1,000 makes the server build a response
+ * of every issue's changes at once: Atlassian's guidance for Data Center is the default of 50 and a modest
+ * `maxResults` to keep responses fast and the server's load low, so those pages ask for 100 (the pager goes
+ * on by what a page returned, so a server that caps lower skips nothing); comments 5,000 a page; the bulk
+ * changelog 1,000 issues a request, 1,000 histories a page.
+ * https://support.atlassian.com/jira/kb/how-to-use-the-maxresults-api-parameter-for-jira-issue-search-rest-api
  */
 export const JIRA_PAGE_SIZES = {
   cloudSearch: 100,
   cloudIds: 5000,
   dcSearch: 1000,
+  dcChangelogSearch: 100,
   dcIds: 1000,
   comments: 5000,
   bulkChangelogIssues: 1000,
@@ -174,7 +180,11 @@ async function fetchSearchPage(
   const answer = await scope.client.searchOffset({
     jql,
     fields,
-    maxResults: ids ? scope.pageSizes.dcIds : scope.pageSizes.dcSearch,
+    maxResults: ids
+      ? scope.pageSizes.dcIds
+      : expand?.split(",").includes("changelog")
+        ? scope.pageSizes.dcChangelogSearch
+        : scope.pageSizes.dcSearch,
     startAt: position.startAt,
     ...(expand ? { expand } : {}),
   });

@@ -217,6 +217,26 @@ describe("Jira request efficiency", () => {
   });
 });
 
+describe("Jira Data Center pages", () => {
+  it("asks for 100 issues a page when each carries its histories, and reads every issue", async () => {
+    const data = buildBulkJiraDataset({ issues: 250, comments: 250, deployment: "datacenter" });
+    const jira = await startJiraSandbox(data);
+    try {
+      const settings = settingsFor(jira, { JIRA_PROJECTS: "BULK", JIRA_DEPLOYMENT: "datacenter" });
+      const { pages } = await pullAll(quickJira, settings, "BULK");
+      expect(recordsOf(pages).filter((r) => r.type === "issue")).toHaveLength(250);
+      // 250 issues at 100 a page; a page of 1,000 would have been one request.
+      const searches = jira.requests.entries.filter((e) =>
+        /\/rest\/api\/2\/search\?.*expand=changelog/.test(e.path),
+      );
+      expect(searches).toHaveLength(3);
+      expect(searches.every((e) => /[?&]maxResults=100(&|$)/.test(e.path))).toBe(true);
+    } finally {
+      await jira.close();
+    }
+  });
+});
+
 describe("Jira changelogs on Cloud", () => {
   it("reads the histories of every issue a search page truncated in one bulk request, status only", async () => {
     const data = buildSite("cloud");
