@@ -20,6 +20,9 @@ export interface AuthenticationResults {
   results: AuthResult[];
 }
 
+/** More than any real header holds (Gmail's are a few hundred characters); the rest is not read. */
+const MAX_LENGTH = 16_384;
+
 /**
  * The header's `;`-separated parts, with comments (nested parentheses) dropped and quoted strings kept whole
  * (their quotes removed, `\` escapes read).
@@ -82,10 +85,10 @@ function toResult(tokens: string[]): AuthResult | null {
 
 /**
  * One header's value to its checks; null when it names no authserv-id. A part that is not `method=result`
- * (`none`, the version after the id, garbage) is left out.
+ * (`none`, garbage) is left out, and so is what follows the first 16 KB.
  */
 export function parseAuthenticationResults(value: string): AuthenticationResults | null {
-  const [head, ...rest] = toParts(value);
+  const [head, ...rest] = toParts(value.length > MAX_LENGTH ? value.slice(0, MAX_LENGTH) : value);
   const authservId = head?.[0]?.toLowerCase();
   if (!authservId || authservId === "=") return null;
   const results: AuthResult[] = [];
