@@ -16,6 +16,7 @@ import {
 } from "../../connectors/sandbox/gmail/index.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { queryRows } from "../../src/store/rows.ts";
+import { loadTimelineEntries } from "../../src/store/task-queries.ts";
 import { GMAIL_LINK_CONTEXT, PEOPLE, quickGmail, settingsFor } from "../connectors/gmail/helpers.ts";
 import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
@@ -89,11 +90,21 @@ describeEachDatabase("a spoofed approval email", (ctx) => {
     );
     const dan = authors[0]!;
     const answer = authors.find((a) => a.text === "Approved, go ahead.")!;
-    return { dan, answer, flags };
+    // What the task page marks: the unverified sender and why.
+    const timeline = (await loadTimelineEntries(ctx.db, "FAL-12", null)).map((e) => [
+      e.text.split("\n")[0],
+      e.unverifiedSender,
+    ]);
+    return { dan, answer, flags, timeline };
   }
 
   it("with dmarc=fail: the sender is not Dan's person, and the approval is still missing", async () => {
-    const { dan, answer, flags } = await syncThread(toFailingAuthenticationResults);
+    const { dan, answer, flags, timeline } = await syncThread(toFailingAuthenticationResults);
+    expect(timeline).toEqual([
+      ["Hi Ana,", null],
+      ["Hi Dan,", null],
+      ["Approved, go ahead.", "dmarc=fail"],
+    ]);
     expect(dan.email).toBe("dan.miller@acme-corp.example");
     expect(answer.person_id).not.toBe(dan.person_id);
     expect(answer.email).toBeNull();
@@ -112,7 +123,8 @@ describeEachDatabase("a spoofed approval email", (ctx) => {
   });
 
   it("with dmarc=pass: the sender is Dan, and the approval is given", async () => {
-    const { dan, answer, flags } = await syncThread(toPassingAuthenticationResults);
+    const { dan, answer, flags, timeline } = await syncThread(toPassingAuthenticationResults);
+    expect(timeline.map(([, unverified]) => unverified)).toEqual([null, null, null]);
     expect(answer.person_id).toBe(dan.person_id);
     expect(answer.email).toBe("dan.miller@acme-corp.example");
     expect(flags).toEqual([]);
