@@ -9,8 +9,8 @@
  * https://www.rfc-editor.org/rfc/rfc8601#section-5 · https://www.rfc-editor.org/rfc/rfc7489#section-3.1
  */
 import { type AuthResult, parseAuthenticationResults } from "./authentication-results.ts";
-import { headerValue } from "./text.ts";
 import type { GmailHeader } from "./schemas.ts";
+import { headerValue } from "./text.ts";
 
 /** The authserv-ids whose results are Gmail's own. */
 export const GMAIL_AUTHSERV_IDS: readonly string[] = ["mx.google.com"];

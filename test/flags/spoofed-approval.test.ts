@@ -9,7 +9,6 @@ import { sql } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
 import {
-  GmailDataset,
   startGmailSandbox,
   toFailingAuthenticationResults,
   toPassingAuthenticationResults,
@@ -17,42 +16,11 @@ import {
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { loadTimelineEntries } from "../../src/store/task-queries.ts";
-import { GMAIL_LINK_CONTEXT, PEOPLE, quickGmail, settingsFor } from "../connectors/gmail/helpers.ts";
+import { APPROVAL_ASKED, APPROVAL_JUDGED, buildApprovalThread } from "../connectors/gmail/approval-thread.ts";
+import { GMAIL_LINK_CONTEXT, quickGmail, settingsFor } from "../connectors/gmail/helpers.ts";
 import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
 import { syncOnce } from "../helpers/sync-run.ts";
-
-const DAY = 86_400_000;
-// Monday 2 March 2026, 09:00 UTC: the request; the flags are judged on Friday, past the two working days.
-const ASKED = new Date("2026-03-02T09:00:00Z");
-const NOW = new Date(ASKED.getTime() + 4 * DAY);
-
-function buildThread(authenticationResults: (from: string) => string): GmailDataset {
-  const data = new GmailDataset({ mailbox: PEOPLE.ana.address, now: ASKED.getTime() - DAY });
-  // Dan has written before, genuinely: his person exists, by his address.
-  data.send({
-    from: PEOPLE.dan,
-    to: [PEOPLE.ana],
-    subject: "Release notes (FAL-12)",
-    text: "Hi Ana,\n\nThe draft reads well so far.\n\nDan",
-  });
-  data.now = ASKED.getTime();
-  const request = data.send({
-    from: PEOPLE.ana,
-    to: [PEOPLE.dan],
-    subject: "FAL-12 release sign-off",
-    text: "Hi Dan,\n\nthe 2.3 release is ready. Could you approve it so we can ship on Thursday?\n\nAna",
-  });
-  data.advance(3_600_000);
-  data.reply(request, {
-    from: PEOPLE.dan,
-    to: [PEOPLE.ana],
-    text: "Approved, go ahead.",
-    headers: { "Authentication-Results": authenticationResults(PEOPLE.dan.address) },
-  });
-  data.now = NOW.getTime() - 3_600_000;
-  return data;
-}
 
 describeEachDatabase("a spoofed approval email", (ctx) => {
   beforeEach(async () => {
@@ -60,20 +28,28 @@ describeEachDatabase("a spoofed approval email", (ctx) => {
   });
 
   async function syncThread(authenticationResults: (from: string) => string) {
-    const gmail = await startGmailSandbox(buildThread(authenticationResults));
+    const gmail = await startGmailSandbox(buildApprovalThread(authenticationResults));
     try {
       await fixtures(ctx.db).task({
         key: "FAL-12",
         title: "Release 2.3",
-        createdAt: new Date(ASKED.getTime() - 14 * DAY),
-        updatedAt: ASKED,
+        createdAt: new Date(APPROVAL_ASKED.getTime() - 14 * 86_400_000),
+        updatedAt: APPROVAL_ASKED,
       });
-      const report = await syncOnce(ctx.db, [{ connector: quickGmail().connector, settings: settingsFor(gmail) }], {
-        mode: "backfill",
-        now: () => NOW,
-        linkContext: GMAIL_LINK_CONTEXT,
-        flagSettings: parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "contoso.dev" }, listSources()),
-      });
+      const report = await syncOnce(
+        ctx.db,
+        [{ connector: quickGmail().connector, settings: settingsFor(gmail) }],
+        {
+          mode: "backfill",
+          now: () => APPROVAL_JUDGED,
+          linkContext: GMAIL_LINK_CONTEXT,
+          flagSettings: parseFlagSettings(
+            undefined,
+            { THREADLINE_TEAM_DOMAINS: "contoso.dev" },
+            listSources(),
+          ),
+        },
+      );
       expect(report.ok).toBe(true);
       expect(report.flags).toMatchObject({ ok: true });
     } finally {

@@ -29,10 +29,15 @@ describe.each([
   it("an approval asked of the client by email", () => {
     const kinds = kindsOf(
       task({}, [
-        email("anna", "Mon 03-10 09:30", "Hi Dana,\n\nCould you approve the final copy so we can ship on Thursday?", {
-          to: ["dana"],
-          thread: "a1",
-        }),
+        email(
+          "anna",
+          "Mon 03-10 09:30",
+          "Hi Dana,\n\nCould you approve the final copy so we can ship on Thursday?",
+          {
+            to: ["dana"],
+            thread: "a1",
+          },
+        ),
         email("dana", "Mon 03-10 11:00", "Approved, go ahead.", { thread: "a1", to: ["anna"], facts }),
       ]),
     );
