@@ -7,8 +7,10 @@
  *   `gmail`, external id the lower-cased address, so people merge across sources by email).
  *
  * The item's text is what the message adds to its thread (quoted history and signature removed); the whole
- * body stays in `meta.body` (plain text, and the HTML sanitised) for viewing. Headers the linker follows
- * (Message-ID, In-Reply-To, References) go in `meta`, as the shared `ItemMeta` names them.
+ * body stays in `meta.body` (plain text, and the HTML sanitised) for viewing. The sender is the address's
+ * identity only when Gmail vouched for it (see sender-trust.ts: DMARC, or aligned SPF or DKIM); otherwise an
+ * unverified sender of its own, and `meta.senderVerified` is false (`meta.senderCheck` says why). Headers the
+ * linker follows (Message-ID, In-Reply-To, References) go in `meta`, as the shared `ItemMeta` names them.
  *
  * Not items: drafts, spam and trash (labels `DRAFT`, `SPAM`, `TRASH`), messages without a sender, and
  * messages whose body cannot be read at all; {@link inspectGmailRecord} says which and why.
@@ -16,6 +18,7 @@
 import { toEmailAudience } from "../../src/model/audience.ts";
 import type { Identity, ItemMeta, JsonValue, Mapped, MappedItem, RawRecord } from "../types.ts";
 import { type GmailMessage, GmailMessageSchema } from "./schemas.ts";
+import { toSenderTrust } from "./sender-trust.ts";
 import {
   decodeHeaderWords,
   headerValue,
@@ -100,6 +103,12 @@ const AUTOMATED_LOCAL_PART =
 /** Whether an address is a machine's (no-reply senders, notification robots, bounces). */
 export const isAutomatedAddress = (address: string) => AUTOMATED_LOCAL_PART.test(address.split("@")[0] ?? "");
 
+/**
+ * The identity of a sender whose address Gmail did not vouch for: apart from the address's own identity, so a
+ * spoofed message never lands on the person who owns it, nor a later genuine one on the spoofer.
+ */
+export const toUnverifiedSenderId = (address: string) => `unverified:${address}`;
+
 /** The link to a thread in Gmail's web client, for the mailbox (`me` opens the first signed-in account). */
 export function toGmailUrl(mailbox: string, threadId: string): string {
   const account = mailbox === "me" ? "0" : encodeURIComponent(mailbox);
@@ -139,6 +148,9 @@ function toItem(
   const sender = parseAddressList(headerValue(headers, "From"))[0]!;
   const address = sender.address.toLowerCase();
   const bot = isAutomatedAddress(address);
+  const trust = toSenderTrust(headers, address, message.labelIds ?? []);
+  // An unverified sender is an identity of its own, without the address: it joins nobody who owns it.
+  const authorId = trust.verified ? address : toUnverifiedSenderId(address);
   const subject = header("Subject");
   const messageId = parseMessageIds(
     headerValue(headers, "Message-ID") ?? headerValue(headers, "Message-Id"),
@@ -162,6 +174,8 @@ function toItem(
   meta.to = to;
   meta.cc = cc;
   if (bot) meta.isBot = true;
+  meta.senderVerified = trust.verified;
+  meta.senderCheck = trust.check;
   if (body.attachments.length > 0) meta.attachments = body.attachments;
   if (message.labelIds && message.labelIds.length > 0) meta.labels = message.labelIds;
   const full: { [key: string]: JsonValue } = {
@@ -174,7 +188,7 @@ function toItem(
     item: {
       externalId: message.id,
       kind: "email",
-      author: { source: "gmail", externalId: address },
+      author: { source: "gmail", externalId: authorId },
       at: message.internalDate,
       text,
       url: toGmailUrl(mailbox, message.threadId),
@@ -187,9 +201,9 @@ function toItem(
     },
     identity: {
       source: "gmail",
-      externalId: address,
+      externalId: authorId,
       displayName: sender.name,
-      email: address,
+      email: trust.verified ? address : null,
       isGuest: false,
       isBot: bot,
     },

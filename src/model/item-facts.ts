@@ -18,6 +18,7 @@ import { type ItemFacts, NO_FACTS, REVIEW_STATES, type ReviewState } from "./tas
  * - `to` | `headers.to`: addresses (`Dana <dana@x.co>`), as an array or a comma-separated string
  * - automated: `isBot` | `bot` | `automated` | `autoReply` true, `autoSubmitted` | `headers["auto-submitted"]`
  *   other than `no`, `headers["x-autoreply"]`, Slack's `subtype: "bot_message"`
+ * - unverified sender: `senderVerified` false (an email without the receiving server's DMARC pass)
  */
 export interface ItemMetaFacts extends Omit<ItemFacts, "mentions" | "to" | "reactions"> {
   mentions: string[];
@@ -156,5 +157,6 @@ export function toItemMetaFacts(kind: string, meta: unknown): ItemMetaFacts {
       kind === "status_change" ? (headers.to ?? headers.To) : (first(meta, "to") ?? headers.to ?? headers.To),
     ),
     automated: isAutomated(meta),
+    unverifiedSender: meta.senderVerified === false,
   };
 }

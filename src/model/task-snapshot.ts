@@ -54,6 +54,11 @@ export interface ItemFacts {
   to: SnapshotPerson[];
   /** The source marks the item as automated (a bot, an automation rule, an auto-reply). */
   automated: boolean;
+  /**
+   * An email whose sender the receiving server could not vouch for (no DMARC pass): its author is an
+   * unverified sender, whose words approve nothing and answer nothing for the person they claim to be.
+   */
+  unverifiedSender: boolean;
 }
 
 /** One item on the task's timeline. */
@@ -143,4 +148,5 @@ export const NO_FACTS: ItemFacts = Object.freeze({
   mentions: [],
   to: [],
   automated: false,
+  unverifiedSender: false,
 }) as ItemFacts;

@@ -188,12 +188,18 @@ export interface TimelineEntry extends Item {
   html: string | null;
   /** An email's whole plain-text body. */
   bodyText: string | null;
+  /**
+   * Set when the email's sender is unverified (the receiving server did not vouch for its From address): why,
+   * in the words of the check (`dmarc=fail`).
+   */
+  unverifiedSender: string | null;
 }
 
 interface EntryRow extends TimelineRow {
   subject: string | null;
   html: string | null;
   body_text: string | null;
+  unverified_sender: string | null;
 }
 
 /**
@@ -261,7 +267,9 @@ export async function loadTimelineEntries(
   const rows = await selectTimeline<EntryRow>(
     db,
     taskKey,
-    sql`i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text`,
+    sql`i.meta->>'subject' as subject, i.meta->'body'->>'html' as html, i.meta->'body'->>'text' as body_text,
+        case when i.meta->'senderVerified' = 'false'::jsonb then coalesce(i.meta->>'senderCheck', '') end
+          as unverified_sender`,
     reader,
   );
   return rows.map((r) => ({
@@ -270,6 +278,7 @@ export async function loadTimelineEntries(
     subject: r.subject,
     html: r.html,
     bodyText: r.body_text,
+    unverifiedSender: r.unverified_sender,
   }));
 }
 

@@ -65,6 +65,7 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .reason { margin: .2rem 0; }
 .meta { display: flex; flex-wrap: wrap; gap: .2rem .9rem; color: var(--muted); font-size: .9rem; align-items: center; }
 .pill { display: inline-block; border: 1px solid var(--line); border-radius: 999px; padding: 0 .5rem; font-size: .8rem; color: var(--muted); background: #fafafa; }
+.pill.unverified { border-color: var(--warn); color: var(--warn); background: var(--warn-bg); }
 .src { display: inline-block; border-radius: 4px; padding: 0 .35rem; font-size: .75rem; font-weight: 600; color: #fff; }
 .via { font-size: .8rem; color: var(--muted); }
 .kind { font-size: .8rem; font-weight: 600; color: var(--warn); background: var(--warn-bg); border-radius: 4px; padding: 0 .4rem; }

@@ -547,6 +547,14 @@ function TimelineItem(props: {
       <header class="item-head">
         <SourceBadge source={item.source} ctx={ctx} />
         <strong>{item.author?.name ?? "Someone"}</strong>
+        {item.unverifiedSender !== null && (
+          <span
+            class="pill unverified"
+            title={`The receiving server could not confirm this sender's address${item.unverifiedSender ? ` (${item.unverifiedSender})` : ""}: it may not be from whom it says, and counts as no approval or answer.`}
+          >
+            unverified sender
+          </span>
+        )}
         <span>{ITEM_LABELS[item.kind]}</span>
         {item.via && (
           <a class="via" href={taskPath(item.via)}>

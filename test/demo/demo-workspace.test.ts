@@ -3,11 +3,13 @@
  * database, flags computed. The story must read as one: a task's timeline mixes its sources, and every flag
  * kind shows somewhere.
  */
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type DemoSources, startDemoSources } from "../../src/demo/demo-sources.ts";
 import { syncDemoWorkspace, wantsDemo } from "../../src/demo/demo-workspace.ts";
 import { FLAG_KINDS } from "../../src/model/kinds.ts";
 import { loadVisibleFlags } from "../../src/store/flag-queries.ts";
+import { queryRows } from "../../src/store/rows.ts";
 import { loadTaskPage, loadTimelineItems } from "../../src/store/task-queries.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 
@@ -67,6 +69,20 @@ describeEachDatabase("demo workspace", (ctx) => {
     expect(kindsOf("ACME-7")).toEqual(expect.arrayContaining(["done_not_deployed", "feedback_off_board"]));
     expect(kindsOf("acme/portal#49")).toContain("missing_approval");
     expect(kindsOf("ACME-12")).toContain("no_owner");
+  });
+
+  it("vouches for every demo email's sender: Gmail's Authentication-Results pass, or the mailbox sent it", async () => {
+    const rows = await queryRows<{ verified: boolean | null; n: number }>(
+      ctx.db,
+      sql`select (meta->>'senderVerified')::boolean as verified, count(*)::int as n from items
+          where source = 'gmail' group by 1`,
+    );
+    expect(rows).toEqual([{ verified: true, n: expect.any(Number) }]);
+    const unverified = await queryRows(
+      ctx.db,
+      sql`select 1 from identities where external_id like 'unverified:%'`,
+    );
+    expect(unverified).toEqual([]);
   });
 
   it("finds nothing new in a second pass over the same story", async () => {

@@ -74,6 +74,31 @@ export interface HistoryRecord {
   labelIds?: string[];
 }
 
+/**
+ * The `Authentication-Results` Gmail adds to a message that passed (RFC 8601): DKIM and SPF aligned with the
+ * From domain, and DMARC. https://www.rfc-editor.org/rfc/rfc8601#appendix-B
+ */
+export function toPassingAuthenticationResults(from: string): string {
+  const domain = from.slice(from.lastIndexOf("@") + 1).toLowerCase();
+  return [
+    "mx.google.com",
+    ` dkim=pass header.i=@${domain} header.s=s1 header.b=Zm9vYmFy`,
+    ` spf=pass (google.com: domain of ${from} designates 192.0.2.25 as permitted sender) smtp.mailfrom=${from}`,
+    ` dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=${domain}`,
+  ].join(";");
+}
+
+/** The same, for a message whose From address its domain's DMARC policy does not vouch for (a spoof). */
+export function toFailingAuthenticationResults(from: string): string {
+  const domain = from.slice(from.lastIndexOf("@") + 1).toLowerCase();
+  return [
+    "mx.google.com",
+    " dkim=none (no signature)",
+    ` spf=softfail (google.com: domain of transitioning ${from} does not designate 203.0.113.7 as permitted sender) smtp.mailfrom=${from}`,
+    ` dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=${domain}`,
+  ].join(";");
+}
+
 export const formatMailbox = (m: Mailbox) =>
   m.name
     ? `${/[",.()<>@:;]/.test(m.name) ? `"${m.name.replace(/"/g, '\\"')}"` : m.name} <${m.address}>`
@@ -187,8 +212,16 @@ export class GmailDataset {
           ? `${text}\n\n________________________________\nFrom: ${formatMailbox(parent.from)}\nSent: ${rfc2822Date(parent.internalDate)}\nTo: ${formatMailbox({ name: null, address: this.mailbox })}\nSubject: ${parent.subject}\n\n${parent.text}`
           : `${text}\n\nOn ${rfc2822Date(parent.internalDate)}, ${formatMailbox(parent.from)} wrote:\n${quoted}`;
     }
+    const fromTeam = spec.from.address.toLowerCase() === this.mailbox.toLowerCase();
+    const labelIds = spec.labels ?? (fromTeam ? ["SENT"] : ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]);
     const headers: Array<[string, string]> = [
       ["Delivered-To", this.mailbox],
+      // Gmail's own verdict on mail it received; the mailbox's sent copies carry none.
+      ...(labelIds.includes("SENT")
+        ? []
+        : ([["Authentication-Results", toPassingAuthenticationResults(spec.from.address)]] as Array<
+            [string, string]
+          >)),
       ["MIME-Version", "1.0"],
       ["Date", rfc2822Date(this.now)],
       ["Message-ID", messageIdHeader],
@@ -213,8 +246,6 @@ export class GmailDataset {
     const payload = this.buildPayload(text, spec);
     const root = payload as { headers: JsonValue[] };
     root.headers = [...headers.map(([name, value]) => ({ name, value })), ...root.headers];
-    const fromTeam = spec.from.address.toLowerCase() === this.mailbox.toLowerCase();
-    const labelIds = spec.labels ?? (fromTeam ? ["SENT"] : ["INBOX", "UNREAD", "CATEGORY_PERSONAL"]);
     const stored: StoredMessage = {
       id,
       threadId,

@@ -138,8 +138,12 @@ function hasRole(person: SnapshotPerson, role: SignOffRole, task: TaskSnapshot, 
   return true;
 }
 
-/** A person's stance in an item: an approving review, approval words, or a refusal or condition. */
+/**
+ * A person's stance in an item: an approving review, approval words, or a refusal or condition. An unverified
+ * sender's email has none: anyone can write "Approved, go ahead" under a client's address.
+ */
 function stanceOf(item: SnapshotItem): ApprovalStance {
+  if (item.facts.unverifiedSender) return null;
   if (item.kind === "review" && item.facts.reviewState === "approved") return "approval";
   if (item.kind === "review" && item.facts.reviewState === "changes_requested") return "refusal";
   return isConversation(item) ? textOf(item).approvalStance : null;

@@ -24,10 +24,12 @@ type HumanItem = SnapshotItem & { author: SnapshotPerson };
 /**
  * Whether `later` answers a question `asked` by `asker`: a later conversation item by a person other than the
  * asker, anywhere on the task (people answer an email question on the ticket). When the asker is outside the
- * team, only the team can answer: another client's "+1, same here" is no answer.
+ * team, only the team can answer: another client's "+1, same here" is no answer. An email from an unverified
+ * sender answers nothing: it may not be from whom it says.
  */
 function answers(later: SnapshotItem, asker: SnapshotPerson): boolean {
   if (!isHuman(later) || !isConversation(later) || later.author.id === asker.id) return false;
+  if (later.facts.unverifiedSender) return false;
   return !isOutside(asker) || later.author.isTeam;
 }
 

@@ -35,6 +35,7 @@ describe("Gmail map: golden cases", () => {
       "missing-from.json",
       "mixed-with-attachment.json",
       "outlook-html-only.json",
+      "spoofed-dmarc-fail.json",
     ]);
   });
 
