@@ -16,6 +16,7 @@ import { type ItemFacts, NO_FACTS, REVIEW_STATES, type ReviewState } from "./tas
  *   `{ "+1": 2, "-1": 0, … }`
  * - `mentions`: strings, or objects with `id` | `accountId` | `login` | `userId` | `email`
  * - `to` | `headers.to`: addresses (`Dana <dana@x.co>`), as an array or a comma-separated string
+ * - `threadResolved` (true): a review thread marked resolved
  * - automated: `isBot` | `bot` | `automated` | `autoReply` true, `autoSubmitted` | `headers["auto-submitted"]`
  *   other than `no`, `headers["x-autoreply"]`, Slack's `subtype: "bot_message"`
  */
@@ -156,5 +157,6 @@ export function toItemMetaFacts(kind: string, meta: unknown): ItemMetaFacts {
       kind === "status_change" ? (headers.to ?? headers.To) : (first(meta, "to") ?? headers.to ?? headers.To),
     ),
     automated: isAutomated(meta),
+    threadResolved: meta.threadResolved === true,
   };
 }

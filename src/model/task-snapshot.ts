@@ -54,6 +54,8 @@ export interface ItemFacts {
   to: SnapshotPerson[];
   /** The source marks the item as automated (a bot, an automation rule, an auto-reply). */
   automated: boolean;
+  /** A review comment whose thread was marked resolved in its source: its conversation is closed. */
+  threadResolved: boolean;
 }
 
 /** One item on the task's timeline. */
@@ -143,4 +145,5 @@ export const NO_FACTS: ItemFacts = Object.freeze({
   mentions: [],
   to: [],
   automated: false,
+  threadResolved: false,
 }) as ItemFacts;

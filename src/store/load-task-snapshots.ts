@@ -228,6 +228,7 @@ export async function loadTaskSnapshots(
         mergedAt: m.mergedAt,
         draft: m.draft,
         automated: m.automated,
+        threadResolved: m.threadResolved,
         // A status change names statuses; the move into the current status has the task's category.
         statusToCategory:
           m.statusToCategory ??
