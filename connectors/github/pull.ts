@@ -1,8 +1,10 @@
 /**
  * Pulling one repository: three streams, each with its own cursor, committed page by page.
  *
- * 1. `repository` (GraphQL, `queries.ts`): issues, pull requests with their reviews and review requests, and
- *    deployments with their statuses, one request per page of 100 of each, newest first. Issues are filtered
+ * 1. `repository` (GraphQL, `queries.ts`): issues, pull requests with their reviews, review requests and which
+ *    review threads are resolved, and deployments with their statuses, one request per page of 100 of each,
+ *    newest first. A pull request whose threads were resolved or reopened since its last read has its review
+ *    comments read again, with the thread's state (REST does not say it). Issues are filtered
  *    by `filterBy.since`; pull requests (no such filter) and deployments are read until one older than the
  *    cursor. Reading newest first means an object updated while a pass runs can only move to the part already
  *    read: it is seen again by the next pass, never skipped, whatever GitHub's cursors encode.
