@@ -12,9 +12,9 @@ import {
   type GithubSandbox,
   startGithubSandbox,
 } from "../../../connectors/sandbox/github/index.ts";
-import type { LinkContext } from "../../../src/linking/index.ts";
 import { parseFlagSettings } from "../../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../../src/flags/recompute.ts";
+import type { LinkContext } from "../../../src/linking/index.ts";
 import type { Db } from "../../../src/store/db.ts";
 import { queryRows } from "../../../src/store/rows.ts";
 import { createLinker } from "../../../src/sync/linker.ts";
@@ -42,7 +42,11 @@ describeEachDatabase("GitHub review threads marked resolved", (ctx) => {
     dataset.setNow("2025-03-03T09:00:00Z");
     dataset.user("anna", { name: "Anna Kowalski", verifiedEmails: ["anna@acme.dev"] });
     dataset.user("ben", { name: "Ben Okafor", verifiedEmails: ["ben@acme.dev"] });
-    dataset.organization("acme", { verifiedDomains: ["acme.dev"], owners: ["threadline-bot"], members: ["anna", "ben"] });
+    dataset.organization("acme", {
+      verifiedDomains: ["acme.dev"],
+      owners: ["threadline-bot"],
+      members: ["anna", "ben"],
+    });
     const web = dataset.repo("acme/web");
     web.pullRequest({
       title: "Rate-limit the login endpoint",
