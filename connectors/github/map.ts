@@ -6,7 +6,8 @@
  * - `issue`, `pull_request`, `review`, `deployment_status`: GraphQL nodes as `queries.ts` selects them
  *   (a pull request without its `reviews`, which come as `review` records with `context.number`; a status with
  *   its deployment's `deploymentId`, `environment`, `ref`, `sha` and associated `pullRequests` in `context`);
- * - `issue_comment`, `review_comment`: REST objects of the repository-wide comment lists (and webhooks);
+ * - `issue_comment`, `review_comment`: REST objects of the repository-wide comment lists (and webhooks); a review
+ *   comment whose thread is resolved has `context.threadResolved` "true";
  * - `rest_issue`, `rest_pull_request`, `rest_review`: REST objects of webhook payloads.
  * The same issue, pull request or review maps to the same records whichever API it came through.
  *
@@ -599,6 +600,8 @@ function mapReviewComment(record: RawRecord): Mapped {
     reviewId: n.pull_request_review_id ?? null,
     mentions: toMentions(n.body),
   };
+  // Resolving a thread on GitHub closes its conversation: its questions are answered (`pull.ts`, `webhook.ts`).
+  if (record.context?.threadResolved === "true") meta.threadResolved = true;
   const reactions = toReactions(n.reactions);
   if (reactions) meta.reactions = reactions;
   return {

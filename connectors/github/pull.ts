@@ -1,8 +1,10 @@
 /**
  * Pulling one repository: three streams, each with its own cursor, committed page by page.
  *
- * 1. `repository` (GraphQL, `queries.ts`): issues, pull requests with their reviews and review requests, and
- *    deployments with their statuses, one request per page of 100 of each, newest first. Issues are filtered
+ * 1. `repository` (GraphQL, `queries.ts`): issues, pull requests with their reviews, review requests and which
+ *    review threads are resolved, and deployments with their statuses, one request per page of 100 of each,
+ *    newest first. A pull request whose threads were resolved or reopened since its last read has its review
+ *    comments read again, with the thread's state (REST does not say it). Issues are filtered
  *    by `filterBy.since`; pull requests (no such filter) and deployments are read until one older than the
  *    cursor. Reading newest first means an object updated while a pass runs can only move to the part already
  *    read: it is seen again by the next pass, never skipped, whatever GitHub's cursors encode.
@@ -29,7 +31,12 @@ import { ConnectorError } from "../types.ts";
 import { createGithubClient, type GithubClient, refusedFields } from "./client.ts";
 import type { GithubSettings } from "./config.ts";
 import { PULL_REQUEST_REVIEWS_QUERY, REPOSITORY_QUERY } from "./queries.ts";
-import { GqlDeploymentSchema, PullRequestReviewsPageSchema, RepositoryPageSchema } from "./schemas.ts";
+import {
+  GqlDeploymentSchema,
+  GqlReviewThreadsSchema,
+  PullRequestReviewsPageSchema,
+  RepositoryPageSchema,
+} from "./schemas.ts";
 
 /** How far before the last pass's newest change the next pass starts. */
 export const OVERLAP_MS = 2 * 60_000;
@@ -71,6 +78,12 @@ const RepositoryCursorSchema = z.object({
    * for `ORG_EMAILS_RETRY_MS`, so a pass with nothing new stays two requests.
    */
   orgEmailsRefusedAt: z.string().nullish(),
+  /**
+   * The review threads marked resolved, by pull request number: the ids of their first comments, as the last
+   * read of each pull request saw them. Review comments are stored with their thread's state (REST does not say
+   * it), and a pull request whose threads changed has its review comments read again.
+   */
+  resolvedThreads: z.record(z.string(), z.array(z.number().int())).optional(),
 });
 export type RepositoryCursor = z.infer<typeof RepositoryCursorSchema>;
 
@@ -125,6 +138,11 @@ interface PullContext {
   /** The run's start, ISO. */
   now: string;
   incremental: boolean;
+  /**
+   * Whether review comments were read before: a thread resolved since then needs its comments read again,
+   * since the repository's comment list shows only comments that changed.
+   */
+  rereadThreads: boolean;
   estimate: (items: number) => void;
 }
 
@@ -268,7 +286,12 @@ async function* pullRepositoryStream(
       let reachedCursor = false;
       for (const node of pullRequests.nodes) {
         const pr = z
-          .object({ number: z.number(), updatedAt: z.string(), reviews: z.unknown() })
+          .object({
+            number: z.number(),
+            updatedAt: z.string(),
+            reviews: z.unknown(),
+            reviewThreads: z.unknown(),
+          })
           .loose()
           .parse(node);
         if (since !== null && Date.parse(pr.updatedAt) < Date.parse(since)) {
@@ -279,9 +302,13 @@ async function* pullRepositoryStream(
         seenNow.pulls.set(String(pr.number), pr.updatedAt);
         // Unchanged since the last pass read it: so are its reviews (a review updates its pull request).
         if (known(state.pulls, String(pr.number), pr.updatedAt)) continue;
-        // The pull request without its reviews: each review is a record of its own.
-        const { reviews, ...rest } = pr;
+        // The pull request without its reviews (each a record of its own) and its threads (a state of its
+        // review comments, kept on them so that a pull request written by a webhook leaves it alone).
+        const { reviews, reviewThreads, ...rest } = pr;
         records.push({ type: "pull_request", data: toJson(rest), context });
+        if (noteResolvedThreads(state, pr.number, reviewThreads) && ctx.rereadThreads) {
+          records.push(...(await pullPullRequestReviewComments(ctx, state, pr.number)));
+        }
         const reviewContext = { repo: ctx.scope, number: String(pr.number) };
         const conn = z
           .object({
@@ -357,6 +384,72 @@ async function* pullRepositoryStream(
   return state;
 }
 
+const ThreadRefSchema = z.object({
+  id: z.number(),
+  in_reply_to_id: z.number().nullish(),
+  pull_request_url: z.string(),
+});
+
+/** `threadResolved: "true"` for a REST review comment in a thread the last read of its pull request saw resolved. */
+function threadContext(state: RepositoryCursor, item: unknown): Record<string, string> {
+  const ref = ThreadRefSchema.safeParse(item);
+  if (!ref.success) return {};
+  const number = /\/pulls\/(\d+)$/.exec(ref.data.pull_request_url)?.[1];
+  const root = ref.data.in_reply_to_id ?? ref.data.id;
+  return number && state.resolvedThreads?.[number]?.includes(root) ? { threadResolved: "true" } : {};
+}
+
+/**
+ * Keeps which of a pull request's review threads are resolved in the cursor; true when that changed since the
+ * pull request was last read.
+ */
+function noteResolvedThreads(state: RepositoryCursor, number: number, threads: unknown): boolean {
+  const resolved = (GqlReviewThreadsSchema.parse(threads)?.nodes ?? [])
+    .flatMap((t) => (t?.isResolved ? [t.comments?.nodes?.[0]?.databaseId ?? null] : []))
+    .filter((id): id is number => typeof id === "number")
+    .sort((a, b) => a - b);
+  const key = String(number);
+  const before = state.resolvedThreads?.[key] ?? [];
+  if (before.length === resolved.length && before.every((id, i) => id === resolved[i])) return false;
+  const next = { ...state.resolvedThreads };
+  if (resolved.length > 0) next[key] = resolved;
+  else delete next[key];
+  state.resolvedThreads = Object.keys(next).length > 0 ? next : undefined;
+  return true;
+}
+
+/**
+ * A pull request's review comments with their threads' state, read again after a thread was resolved or
+ * reopened (which changes no comment, so the repository's list does not show them again).
+ * docs.github.com/en/rest/pulls/comments#list-review-comments-on-a-pull-request
+ */
+async function pullPullRequestReviewComments(
+  ctx: PullContext,
+  state: RepositoryCursor,
+  number: number,
+): Promise<RawRecord[]> {
+  const records: RawRecord[] = [];
+  for (let page = 1; !ctx.signal.aborted; page++) {
+    const res = await ctx.client.get("GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", {
+      owner: ctx.owner,
+      repo: ctx.name,
+      pull_number: number,
+      per_page: PAGE_SIZE,
+      page: page > 1 ? page : undefined,
+    });
+    const list = z.array(z.unknown()).parse(res.data);
+    for (const item of list) {
+      records.push({
+        type: "review_comment",
+        data: toJson(item),
+        context: { repo: ctx.scope, ...threadContext(state, item) },
+      });
+    }
+    if (list.length < PAGE_SIZE) break;
+  }
+  return records;
+}
+
 /** Ends a connection's pass: the next starts a little before the newest change this one saw. */
 function finish(c: ConnectionCursor, seen: Map<string, string>): void {
   const high = c.pass?.high ?? null;
@@ -385,7 +478,15 @@ function overlapOf(
  */
 async function* pullListStream(
   ctx: PullContext,
-  options: { stream: string; route: string; type: string; start: ListCursor; pullsSeen: string | null },
+  options: {
+    stream: string;
+    route: string;
+    type: string;
+    start: ListCursor;
+    pullsSeen: string | null;
+    /** What the request knows of an object beside the repository (a review comment's thread state). */
+    contextOf?: (item: unknown) => Record<string, string>;
+  },
 ): AsyncGenerator<PulledPage, ListCursor> {
   const { start } = options;
   const state: ListCursor = structuredClone(start);
@@ -433,7 +534,11 @@ async function* pullListStream(
         continue;
       }
       emitted.set(id, updatedAt);
-      records.push({ type: options.type, data: toJson(item), context: { repo: ctx.scope } });
+      records.push({
+        type: options.type,
+        data: toJson(item),
+        context: { repo: ctx.scope, ...options.contextOf?.(item) },
+      });
     }
     if (items.length < PAGE_SIZE || last === null) {
       // The list from `chainSince` fits in this one page. Keep asking from there (it is the address this
@@ -498,6 +603,7 @@ export async function* pullGithubRepository(
     signal: request.signal,
     now: iso(request.now.getTime()),
     incremental: request.mode === "sync",
+    rereadThreads: request.cursors.review_comments !== undefined && request.cursors.review_comments !== null,
     estimate: (n) => request.report.estimate(n),
   };
 
@@ -546,6 +652,7 @@ export async function* pullGithubRepository(
     type: "review_comment",
     start: reviewComments ?? freshList(),
     pullsSeen: pullsSince,
+    contextOf: (item) => threadContext(repository, item),
   });
 }
 

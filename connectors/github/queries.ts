@@ -5,9 +5,14 @@
  * largest of the three; `@include` drops a connection once it is read to the end.
  *
  * Nested page sizes set the point cost (GitHub counts `first` or `last` of every connection, per parent):
- * labels 20, assignees 10, review requests 20, reviews 100, commits 10, statuses 20, associated pull requests 5
- * — about 9 points a page of 100. Lists longer than those are cut, except reviews, which
- * `PULL_REQUEST_REVIEWS_QUERY` pages on.
+ * labels 20, assignees 10, review requests 20, reviews 100, review threads 20 (each with its first comment, whose
+ * id names the thread as the REST review comments do), commits 10, statuses 20, associated pull requests 5 —
+ * about 30 points a page of 100 (the threads' first comments are 2,000 of its 3,000 requests). Lists longer
+ * than those are cut, except reviews, which `PULL_REQUEST_REVIEWS_QUERY` pages on.
+ *
+ * Review threads are read only to learn which are resolved (`PullRequestReviewThread.isResolved`, which REST
+ * does not show: docs.github.com/en/graphql/reference/objects#pullrequestreviewthread); a pull request with
+ * more than 20 threads has the rest taken as unresolved.
  *
  * People: every account is read with its numeric `databaseId` (User, Bot, Mannequin and Organization have one;
  * an `EnterpriseUserAccount` has none), and a User with the addresses GitHub shows: `email` (the public profile
@@ -146,6 +151,9 @@ query ThreadlineRepository(
           totalCount
           pageInfo { hasNextPage endCursor }
           nodes { ...ThreadlineReview }
+        }
+        reviewThreads(first: 20) {
+          nodes { isResolved comments(first: 1) { nodes { databaseId } } }
         }
       }
     }

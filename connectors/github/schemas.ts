@@ -107,6 +107,17 @@ export const GqlReviewSchema = z.object({
 });
 export type GqlReview = z.infer<typeof GqlReviewSchema>;
 
+/**
+ * A pull request's review threads as `queries.ts` selects them: whether each is resolved, and its first comment,
+ * whose `databaseId` is the REST `id` the thread's replies name as `in_reply_to_id`.
+ */
+export const GqlReviewThreadsSchema = NodesOf(
+  z.object({
+    isResolved: z.boolean(),
+    comments: NodesOf(z.object({ databaseId: z.number().int().nullish() })).nullish(),
+  }),
+).nullish();
+
 export const GqlDeploymentStatusSchema = z.object({
   id: z.string(),
   state: z.string(),

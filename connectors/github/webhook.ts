@@ -7,7 +7,8 @@
  * docs.github.com/en/webhooks/webhook-events-and-payloads
  *
  * Events: `issues`, `issue_comment`, `pull_request`, `pull_request_review`, `pull_request_review_comment`
- * (records, and tombstones for deletions), `deployment_status` (a pull of the repository: the push does not say
+ * (records, and tombstones for deletions), `pull_request_review_thread` (its comments, with whether the thread
+ * is resolved), `deployment_status` (a pull of the repository: the push does not say
  * which pull request the deployed commit belongs to, the GraphQL pass does), `ping` (ignored).
  */
 import { z } from "zod";
@@ -121,6 +122,17 @@ export function parseGithubWebhook(request: WebhookRequest, settings: GithubSett
       if (action === "deleted")
         deletions.push({ type: "item", externalId: `${repo}:review_comment:${comment.id}`, at: null });
       else record("review_comment", comment);
+      break;
+    }
+    case "pull_request_review_thread": {
+      // A thread resolved or reopened: its comments come with it, each stored with the thread's state.
+      // docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_thread
+      if (action !== "resolved" && action !== "unresolved") {
+        return { type: "ignore", reason: `pull_request_review_thread.${action} is not read` };
+      }
+      const thread = field("thread", z.object({ comments: z.array(ObjectWithId) }).loose());
+      const state: Record<string, string> = action === "resolved" ? { threadResolved: "true" } : {};
+      for (const comment of thread.comments) record("review_comment", comment, state);
       break;
     }
     case "deployment_status":

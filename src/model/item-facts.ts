@@ -16,6 +16,7 @@ import { type ItemFacts, NO_FACTS, REVIEW_STATES, type ReviewState } from "./tas
  *   `{ "+1": 2, "-1": 0, … }`
  * - `mentions`: strings, or objects with `id` | `accountId` | `login` | `userId` | `email`
  * - `to` | `headers.to`: addresses (`Dana <dana@x.co>`), as an array or a comma-separated string
+ * - `threadResolved` (true): a review thread marked resolved
  * - automated: `isBot` | `bot` | `automated` | `autoReply` true, `autoSubmitted` | `headers["auto-submitted"]`
  *   other than `no`, `headers["x-autoreply"]`, Slack's `subtype: "bot_message"`
  * - unverified sender: `senderVerified` false (an email without the receiving server's DMARC pass)
@@ -158,5 +159,6 @@ export function toItemMetaFacts(kind: string, meta: unknown): ItemMetaFacts {
     ),
     automated: isAutomated(meta),
     unverifiedSender: meta.senderVerified === false,
+    threadResolved: meta.threadResolved === true,
   };
 }

@@ -59,6 +59,8 @@ export interface ItemFacts {
    * unverified sender, whose words approve nothing and answer nothing for the person they claim to be.
    */
   unverifiedSender: boolean;
+  /** A review comment whose thread was marked resolved in its source: its conversation is closed. */
+  threadResolved: boolean;
 }
 
 /** One item on the task's timeline. */
@@ -149,4 +151,5 @@ export const NO_FACTS: ItemFacts = Object.freeze({
   to: [],
   automated: false,
   unverifiedSender: false,
+  threadResolved: false,
 }) as ItemFacts;

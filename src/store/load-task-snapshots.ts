@@ -229,6 +229,7 @@ export async function loadTaskSnapshots(
         draft: m.draft,
         automated: m.automated,
         unverifiedSender: m.unverifiedSender,
+        threadResolved: m.threadResolved,
         // A status change names statuses; the move into the current status has the task's category.
         statusToCategory:
           m.statusToCategory ??

@@ -99,6 +99,7 @@ const ROUTE_DOCS: Record<string, string> = {
   comments: "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository",
   reviewComments: "https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository",
   reviews: "https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request",
+  pullReviewComments: "https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request",
   deployments: "https://docs.github.com/rest/deployments/deployments#list-deployments",
   statuses: "https://docs.github.com/rest/deployments/statuses#list-deployment-statuses",
   repo: "https://docs.github.com/rest/repos/repos#get-a-repository",
@@ -352,6 +353,33 @@ export function createGithubApi(
         );
         if (sorted === "invalid") return invalidSince(c, ROUTE_DOCS.reviewComments!);
         const { items, link } = page(c, sorted, linkBase(repo, "/pulls/comments"));
+        const ctx = renderContext(c, prefix);
+        return answer(
+          c,
+          auth.token,
+          items.map((x) => restReviewComment(ctx, repo, x)),
+          link,
+        );
+      });
+    }
+
+    // GET /repos/{owner}/{repo}/pulls/{n}/comments: one pull request's review comments, by id (GitHub's default
+    // `sort=created`, ascending).
+    for (const path of repoPaths("/pulls/:number/comments")) {
+      app.get(path, (c) => {
+        const auth = authed(c, ROUTE_DOCS.pullReviewComments!);
+        if (auth instanceof Response) return auth;
+        const repo = repoOf(c, auth.entry);
+        const number = Number(c.req.param("number"));
+        if (!repo?.issues.get(number)?.pull) return notFound(c, ROUTE_DOCS.pullReviewComments!, auth.token);
+        const sorted = sortAndFilter(
+          c,
+          [...repo.reviewComments.values()].filter((x) => x.pullNumber === number),
+          (x) => ({ created: x.createdAt, updated: x.updatedAt }),
+          { sort: null, direction: "asc" },
+        );
+        if (sorted === "invalid") return invalidSince(c, ROUTE_DOCS.pullReviewComments!);
+        const { items, link } = page(c, sorted, linkBase(repo, `/pulls/${number}/comments`));
         const ctx = renderContext(c, prefix);
         return answer(
           c,

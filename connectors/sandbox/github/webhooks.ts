@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { toHmacHex } from "../sign-delivery.ts";
 import type { SandboxComment, SandboxRepo, SandboxReview, SandboxReviewComment } from "./dataset.ts";
 import {
+  nodeId,
   type RenderContext,
   restDeployment,
   restDeploymentStatus,
@@ -129,6 +130,36 @@ export class GithubWebhookPayloads {
       action,
       comment: restReviewComment(this.ctx, repo, comment),
       pull_request: restPullRequest(this.ctx, repo, issue),
+    });
+  }
+
+  /**
+   * `pull_request_review_thread` (resolved, unresolved): the thread of a comment as `thread.node_id` and every
+   * comment in it, after `resolveReviewThread` set its state.
+   * docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_thread
+   */
+  pullRequestReviewThread(
+    fullName: string,
+    commentId: number,
+    action: "resolved" | "unresolved",
+    sender: string,
+  ) {
+    const repo = this.repo(fullName);
+    const comment = repo.reviewComments.get(commentId);
+    if (!comment) throw new Error(`[sandbox] [github] ${fullName}: no review comment ${commentId}`);
+    const rootId = comment.inReplyToId ?? comment.id;
+    const issue = repo.issues.get(comment.pullNumber);
+    if (!issue?.pull) throw new Error(`[sandbox] [github] no pull request ${fullName}#${comment.pullNumber}`);
+    const comments = [...repo.reviewComments.values()]
+      .filter((c) => c.id === rootId || c.inReplyToId === rootId)
+      .sort((a, b) => a.id - b.id);
+    return this.envelope(repo, sender, {
+      action,
+      pull_request: restPullRequest(this.ctx, repo, issue),
+      thread: {
+        node_id: nodeId("PullRequestReviewThread", rootId),
+        comments: comments.map((c) => restReviewComment(this.ctx, repo, c)),
+      },
     });
   }
 

@@ -67,6 +67,7 @@ function withContext(sentences: string[], sentence: string): string {
  * `unanswered_question`: a question or request in a comment, review, email or chat message (see
  * text/questions.ts) with no later answer by anyone but the asker, past the threshold: one working day for
  * clients and QA, two for the team. Follow-ups by the same asker in the same thread join the first question.
+ * A question in a review thread marked resolved counts as answered.
  */
 export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
   const q = ctx.settings.questions;
@@ -78,7 +79,8 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
     const asker = item.author;
     // Whether anything answers it comes first: it is cheaper than reading the text, and most items have a
     // later reply, so most are never read for a question at all.
-    let answered = reactedTo(item, asker);
+    // A review thread marked resolved is answered, whoever closed it.
+    let answered = item.facts.threadResolved || reactedTo(item, asker);
     for (let j = i + 1; j < items.length && !answered; j++) {
       if (items[j]!.at > item.at && answers(items[j]!, asker)) answered = true;
     }

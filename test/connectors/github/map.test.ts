@@ -29,6 +29,7 @@ describe("GitHub map: golden cases", () => {
       "webhook-pull-request-review-comment-created.json",
       "webhook-pull-request-review-dismissed.json",
       "webhook-pull-request-review-submitted.json",
+      "webhook-pull-request-review-thread-resolved.json",
     ]);
   });
 

@@ -290,16 +290,17 @@ describe("GitHub sandbox: GraphQL", () => {
       commit: { associatedPullRequests: { nodes: [{ number: 206 }] } },
     });
     // GitHub's arithmetic: a request per connection per parent, / 100, rounded, at least 1.
-    // (1 + 2 labels + 2 assignees) + (1 + 10 × 5 nested) + (1 + 10 statuses + 10 commits' pull requests) = 77 → 1.
-    expect(body.data!.rateLimit.cost).toBe(1);
-    // A backfill page: (1 + 100 + 100) + (1 + 100 × 5) + (1 + 100 + 100) = 903 → 9 points.
+    // (1 + 2 labels + 2 assignees) + (1 + 10 × 6 nested + 10 × 20 review threads' first comments)
+    // + (1 + 10 statuses + 10 commits' pull requests) = 287 → 3.
+    expect(body.data!.rateLimit.cost).toBe(3);
+    // A backfill page: (1 + 100 + 100) + (1 + 100 × 6 + 100 × 20) + (1 + 100 + 100) = 3,003 → 30 points.
     const full = await graphql(REPOSITORY_QUERY, {
       ...QUERY_VARS,
       issuesFirst: 100,
       pullsFirst: 100,
       deploymentsFirst: 100,
     });
-    expect(full.body.data!.rateLimit.cost).toBe(9);
+    expect(full.body.data!.rateLimit.cost).toBe(30);
   });
 
   it("tells a review thread marked resolved, which only GraphQL's reviewThreads shows", async () => {
@@ -328,6 +329,34 @@ describe("GitHub sandbox: GraphQL", () => {
     expect((await threads())[0].isResolved).toBe(true);
     handle.resolveReviewThread(root.id, false);
     expect((await threads())[0].isResolved).toBe(false);
+
+    // The push says so too: the thread and every comment in it, as the recorded example has them.
+    // docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_thread
+    handle.resolveReviewThread(root.id);
+    const recorded = example("pull_request_review_thread", "resolved");
+    const pushed = sb.payloads.pullRequestReviewThread("acme/web", reply.id, "resolved", "ben") as Record<
+      string,
+      // biome-ignore lint/suspicious/noExplicitAny: the test reads into the payload's JSON.
+      any
+    >;
+    expect(keys(pushed)).toEqual(keys(recorded).filter((k) => k !== "organization"));
+    expect(keys(pushed.thread)).toEqual(keys(recorded.thread));
+    expect(pushed.thread.comments.map((c: { id: number }) => c.id)).toEqual([root.id, reply.id]);
+    handle.resolveReviewThread(root.id, false);
+
+    // One pull request's review comments, as REST lists them.
+    // docs.github.com/en/rest/pulls/comments#list-review-comments-on-a-pull-request
+    const listed = await get(`/repos/acme/web/pulls/${root.pullNumber}/comments?per_page=100`);
+    expect(listed.status).toBe(200);
+    const ids = ((await listed.json()) as Array<{ id: number; pull_request_url: string }>).map((c) => c.id);
+    expect(ids).toEqual(
+      [...web.reviewComments.values()]
+        .filter((c) => c.pullNumber === root.pullNumber)
+        .map((c) => c.id)
+        .sort((a, b) => a - b),
+    );
+    expect(ids).toContain(reply.id);
+    expect((await get("/repos/acme/web/pulls/1/comments")).status).toBe(404);
     handle.deleteReviewComment(reply.id);
   });
 
