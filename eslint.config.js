@@ -5,6 +5,8 @@ import tsParser from "@typescript-eslint/parser";
 import regexp from "eslint-plugin-regexp";
 
 export default [
+  // Build output and data, never the project's own source.
+  { ignores: [".wrangler/**", ".threadline/**", "coverage/**", "test-artifacts/**"] },
   {
     files: ["src/**/*.{ts,tsx}", "connectors/**/*.ts", "bin/**/*.js"],
     ignores: ["connectors/sandbox/**"],
