@@ -13,7 +13,10 @@
  * - `RetryHandler` (the SDK's) retries 429, 503 and 504, waiting what `Retry-After` says
  *   (https://learn.microsoft.com/graph/throttling); its `shouldRetry` tells the progress line until when it
  *   waits, and hands a longer wait than `maxInlineWaitMs` back to the sync engine as a `rate_limit` error.
- * - `RequestObserver` counts every request sent (retries included) and gives each one a timeout.
+ * - `RequestObserver` counts every request sent (retries included) and gives each one a timeout. Until Graph
+ *   has answered once, a host that does not resolve, a refused connection or a TLS failure goes back from it
+ *   at once as `unreachable`, naming MS_GRAPH_URL (the RetryHandler retries answers only, never a failed
+ *   connection); after the first answer it is `transient`, and the engine resumes the pull.
  *
  * 500 and 502 are not retried here: they come back as `transient` errors and the engine resumes the pull
  * from its last committed page.
@@ -29,6 +32,7 @@ import {
   RetryHandler,
   RetryHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, type ConnectorErrorKind, errorKindOfStatus } from "../types.ts";
 import type { TeamsChannelRef, TeamsSettings } from "./config.ts";
@@ -282,6 +286,8 @@ class GraphAuthorization implements Middleware {
 
 class RequestObserver implements Middleware {
   private next: Middleware | undefined;
+  /** Whether Graph has answered any request of this client. */
+  private reached = false;
   constructor(
     private readonly signal: AbortSignal,
     private readonly timeoutMs: number,
@@ -292,7 +298,22 @@ class RequestObserver implements Middleware {
     context.options = options;
     options.signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
     this.count();
-    await this.next!.execute(context);
+    try {
+      await this.next!.execute(context);
+    } catch (err) {
+      // The SDK keeps only the message of a failed connection, so its code is read here.
+      const unreachable = toUnreachable(err);
+      if (!unreachable || this.signal.aborted) throw err;
+      throw carry(
+        new ConnectorError(
+          "teams",
+          this.reached ? "transient" : "unreachable",
+          describeUnreachable(unreachable, "MS_GRAPH_URL", requestUrl(context.request)),
+          { cause: err },
+        ),
+      );
+    }
+    this.reached = true;
   }
   setNext(next: Middleware): void {
     this.next = next;
