@@ -64,6 +64,18 @@ const teamsAt = (graphUrl: string) => ({
   }),
 });
 
+/** Teams with an app's credentials: its first request goes to the token authority. */
+const teamsAuthorityAt = (authorityUrl: string) => ({
+  connector: teamsConnector,
+  settings: settingsFrom(teamsConnector, {
+    MS_TENANT_ID: "tenant-1",
+    MS_CLIENT_ID: "client-1",
+    MS_CLIENT_SECRET: "secret-1",
+    MS_AUTHORITY_URL: authorityUrl,
+    TEAMS_CHANNELS: "team-1/19:dev@thread.tacv2,team-1/19:ops@thread.tacv2",
+  }),
+});
+
 const gmailAt = (apiUrl: string) => ({
   connector: gmailConnector,
   settings: settingsFrom(gmailConnector, { GMAIL_ACCESS_TOKEN: "gmail-test-token", GMAIL_API_URL: apiUrl }),
@@ -84,6 +96,13 @@ const gmailTokenAt = (apiUrl: string) => ({
 const othersCases = [
   { source: "slack", at: slackAt, path: "/api/", variable: "SLACK_API_URL" },
   { source: "teams", at: teamsAt, path: "", variable: "MS_GRAPH_URL" },
+  {
+    source: "teams",
+    at: teamsAuthorityAt,
+    path: "",
+    variable: "MS_AUTHORITY_URL",
+    what: "'s token authority",
+  },
   { source: "gmail", at: gmailAt, path: "", variable: "GMAIL_API_URL" },
   {
     source: "gmail",
@@ -174,7 +193,9 @@ describeEachDatabase("a source that cannot be reached", (ctx) => {
             : `http://threadline-nowhere.invalid${c.path}`;
         const says =
           wrong === "a refused port"
-            ? new RegExp(`nothing answers at .*ECONNREFUSED.*check the host and port in ${escaped(c.variable)},`)
+            ? new RegExp(
+                `nothing answers at .*ECONNREFUSED.*check the host and port in ${escaped(c.variable)},`,
+              )
             : new RegExp(`does not resolve \\(ENOTFOUND\\): check ${escaped(c.variable)} and`);
         const started = performance.now();
         // The connectors' own retry policies and the engine's, with real waits.
