@@ -14,12 +14,17 @@
  *   calls and 50 recommended: https://developers.google.com/gmail/api/guides/batch), which the SDK does not
  *   offer: the request goes through the same OAuth client and transport. Each inner answer has its own
  *   status; throttled or failed inner calls are asked again in the next batch.
+ * - Until a host (the API root, the token endpoint) has answered once, a failure to resolve it, a refused
+ *   connection or a TLS failure is not retried: it goes back at once as `unreachable`, naming the variable
+ *   to check. The token endpoint's requests take the same retry policy (the auth library's own would retry
+ *   them three times). After a first answer such a failure is a dropped connection like any other.
  * - Every HTTP request (token refreshes included) is counted in the `fetch` the transport is given, which
  *   also ties the run's abort signal to it.
  */
 
 import { gmail, auth as googleAuth } from "@googleapis/gmail";
 import { abortableSleep } from "../kit/abortable-sleep.ts";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { JsonValue, PullReporter } from "../types.ts";
 import { ConnectorError, type ConnectorErrorKind, errorKindOfStatus } from "../types.ts";
 import type { GmailMailboxSettings } from "./config.ts";
@@ -141,24 +146,44 @@ interface TransportError {
 const isTransportError = (err: unknown): err is TransportError =>
   err instanceof Error && ("config" in err || "response" in err);
 
+/** The variable that names a URL's host: the token endpoint follows GMAIL_API_URL unless set on its own. */
+function variableOf(url: string, settings: GmailMailboxSettings): string {
+  if (!url.startsWith(settings.tokenUrl)) return "GMAIL_API_URL";
+  return settings.tokenUrl === `${settings.apiUrl}/token`
+    ? "GMAIL_API_URL (the token endpoint follows it) or GOOGLE_TOKEN_URL"
+    : "GOOGLE_TOKEN_URL";
+}
+
+const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+
 function credentialsHint(settings: GmailMailboxSettings): string {
   return settings.auth.kind === "token"
     ? "check GMAIL_ACCESS_TOKEN (access tokens expire after an hour; prefer GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GMAIL_REFRESH_TOKEN)"
     : "check GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GMAIL_REFRESH_TOKEN (refresh tokens of an app in Testing expire after 7 days)";
 }
 
-/** An error of the transport (or of the token endpoint) as a typed connector error. */
+/**
+ * An error of the transport (or of the token endpoint) as a typed connector error. A host that cannot be
+ * reached is `unreachable` while it has not answered yet (`reached` says which have), `transient` after.
+ */
 export function toConnectorError(
   err: unknown,
   where: string,
   settings: GmailMailboxSettings,
   signal: AbortSignal,
+  reached: (url: string) => boolean = () => true,
 ): ConnectorError {
   if (err instanceof ConnectorError) return err;
   if (signal.aborted)
     return new ConnectorError("gmail", "transient", "stopped: the run was cancelled", { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   if (!isTransportError(err) || !err.response) {
+    const unreachable = toUnreachable(err);
+    if (unreachable) {
+      const url = isTransportError(err) && err.config?.url ? String(err.config.url) : where;
+      const detail = describeUnreachable(unreachable, variableOf(url, settings), url);
+      return new ConnectorError("gmail", reached(url) ? "transient" : "unreachable", detail, { cause: err });
+    }
     return new ConnectorError("gmail", "transient", `no answer from ${where}: ${message}`, { cause: err });
   }
   const status = err.response.status;
@@ -302,11 +327,17 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
   const user = settings.user;
   const stopped = () => new ConnectorError("gmail", "transient", "stopped: the run was cancelled");
 
-  const countingFetch: typeof fetch = (input, init) => {
-    if (signal.aborted) return Promise.reject(stopped());
+  // The origins that have answered (any status) in this client's life.
+  const answered = new Set<string>();
+  const reached = (url: string) => answered.has(originOf(url));
+
+  const countingFetch: typeof fetch = async (input, init) => {
+    if (signal.aborted) throw stopped();
     report.requests(1);
     const signals = [signal, ...(init?.signal ? [init.signal] : [])];
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+    const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+    answered.add(originOf(input instanceof Request ? input.url : String(input)));
+    return response;
   };
 
   /** The pause before retry `attempt` (0-based): Retry-After when given, else doubling from the base. */
@@ -332,6 +363,7 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
       const attempt = err.config.retryConfig?.currentRetryAttempt ?? 0;
       if (attempt >= retry.retries) return false;
       const response = err.response;
+      if (!response && !reached(String(err.config.url ?? "")) && toUnreachable(err)) return false;
       if (!response) return attempt < 2;
       if (!isRetryableAnswer(response.status, response.data)) return false;
       return delayFor(attempt, response.headers?.get("retry-after")) <= retry.maxInlineWaitMs;
@@ -349,7 +381,8 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
       ? { clientId: settings.auth.clientId, clientSecret: settings.auth.clientSecret }
       : {}),
     endpoints: { oauth2TokenUrl: settings.tokenUrl },
-    transporterOptions: { fetchImplementation: countingFetch },
+    // Merged under each request's options, so the token endpoint's requests retry as the API's do.
+    transporterOptions: { fetchImplementation: countingFetch, retryConfig: retryConfig as never },
   });
   oauth.setCredentials(
     settings.auth.kind === "refresh"
@@ -370,7 +403,7 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
     try {
       return (await send()).data;
     } catch (err) {
-      throw toConnectorError(err, where, settings, signal);
+      throw toConnectorError(err, where, settings, signal, reached);
     }
   }
 

@@ -8,6 +8,9 @@
  *   until …". A `Retry-After` longer than `maxInlineWaitMs` is not waited out in process: it goes back to the
  *   sync engine as a `rate_limit` error with its `retryAt`, and the scope resumes from its last committed page.
  * - The SDK's default policy retries ten times over about thirty minutes; tests pass a short one.
+ * - Until Slack has answered once, a host that does not resolve, a refused connection or a TLS failure is
+ *   not retried (p-retry would spend half an hour on it): it goes back at once as `unreachable`, naming
+ *   SLACK_API_URL. After the first answer such a failure is a dropped connection like any other.
  * - Every HTTP attempt is counted (`report.requests`) in the `fetch` the SDK is given, which also ties the
  *   run's abort signal to each request.
  *
@@ -26,6 +29,7 @@ import {
   WebClient,
   WebClientEvent,
 } from "@slack/web-api";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, errorKindOfStatus } from "../types.ts";
 import type { SlackSettings } from "./config.ts";
@@ -223,6 +227,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   const { settings, signal, report } = options;
   const retry = { ...DEFAULT_SLACK_RETRY, ...options.retry };
   let waitingUntil: Date | null = null;
+  // Whether any request of this client has had an answer (of any status).
+  let reached = false;
 
   const stopped = () => new ConnectorError("slack", "transient", "stopped: the run was cancelled");
 
@@ -244,6 +250,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       ...(redirect ? { redirect } : {}),
       signal: AbortSignal.any(signals),
     });
+    reached = true;
     if (response.status === 429) {
       const seconds = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
       if (Number.isFinite(seconds) && seconds * 1000 > retry.maxInlineWaitMs) {
@@ -261,6 +268,15 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     ...retry.retryConfig,
     onFailedAttempt: (err: unknown) => {
       if (signal.aborted) throw stopped();
+      const unreachable = reached ? null : toUnreachable(err);
+      if (unreachable) {
+        throw new ConnectorError(
+          "slack",
+          "unreachable",
+          describeUnreachable(unreachable, "SLACK_API_URL", settings.apiUrl),
+          { cause: err },
+        );
+      }
       if (err instanceof WebAPIRequestError && err.original instanceof LongRateLimit) {
         const retryAt = new Date(Date.now() + err.original.retryAfterMs);
         throw new ConnectorError(

@@ -13,12 +13,15 @@
  * - `RetryHandler` (the SDK's) retries 429, 503 and 504, waiting what `Retry-After` says
  *   (https://learn.microsoft.com/graph/throttling); its `shouldRetry` tells the progress line until when it
  *   waits, and hands a longer wait than `maxInlineWaitMs` back to the sync engine as a `rate_limit` error.
- * - `RequestObserver` counts every request sent (retries included) and gives each one a timeout.
+ * - `RequestObserver` counts every request sent (retries included) and gives each one a timeout. Until Graph
+ *   has answered once, a host that does not resolve, a refused connection or a TLS failure goes back from it
+ *   at once as `unreachable`, naming MS_GRAPH_URL (the RetryHandler retries answers only, never a failed
+ *   connection); after the first answer it is `transient`, and the engine resumes the pull.
  *
  * 500 and 502 are not retried here: they come back as `transient` errors and the engine resumes the pull
  * from its last committed page.
  */
-import type { ConfidentialClientApplication } from "@azure/msal-node";
+import type { ConfidentialClientApplication, INetworkModule, NetworkRequestOptions } from "@azure/msal-node";
 import {
   Client,
   type Context,
@@ -29,6 +32,7 @@ import {
   RetryHandler,
   RetryHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
+import { describeUnreachable, toUnreachable } from "../kit/unreachable.ts";
 import type { PullReporter } from "../types.ts";
 import { ConnectorError, type ConnectorErrorKind, errorKindOfStatus } from "../types.ts";
 import type { TeamsChannelRef, TeamsSettings } from "./config.ts";
@@ -131,6 +135,51 @@ const loadMsal = () => {
 const msalApps = new Map<string, ConfidentialClientApplication>();
 
 /**
+ * msal-node's requests, through fetch as its own client sends them, except that a failed connection keeps
+ * its socket error as the `cause` (msal's own client keeps only the message, so a token authority that does
+ * not resolve could not be told from a dropped connection).
+ */
+function networkClientFor(msal: Msal): INetworkModule {
+  async function send<T>(
+    url: string,
+    method: "GET" | "POST",
+    options?: NetworkRequestOptions,
+    timeoutMs?: number,
+  ) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        ...(options?.headers ? { headers: options.headers } : {}),
+        ...(method === "POST" ? { body: options?.body ?? "" } : {}),
+        ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+      });
+    } catch (err) {
+      const failure = new msal.AuthError(
+        "network_error",
+        `Network request failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      failure.cause = err;
+      throw failure;
+    }
+    let body: T;
+    try {
+      body = (await response.json()) as T;
+    } catch (err) {
+      throw new msal.AuthError(
+        "token_parsing_error",
+        `Failed to parse response: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    return { headers: Object.fromEntries(response.headers), body, status: response.status };
+  }
+  return {
+    sendGetRequestAsync: (url, options, timeout) => send(url, "GET", options, timeout),
+    sendPostRequestAsync: (url, options) => send(url, "POST", options),
+  };
+}
+
+/**
  * msal-node accepts only `https://` authorities and, by default, asks login.microsoftonline.com for
  * instance discovery and the authority's OpenID configuration before the first token. The authority host
  * goes in `knownAuthorities` (no instance discovery) and its endpoints in `authorityMetadata` (no
@@ -165,6 +214,7 @@ function msalAppFor(
       }),
     },
     system: {
+      networkClient: networkClientFor(msal),
       loggerOptions: { logLevel: msal.LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
     },
   });
@@ -172,9 +222,19 @@ function msalAppFor(
   return app;
 }
 
-function tokenError(msal: Msal, settings: TeamsSettings, err: unknown): ConnectorError {
+/** msal's failure as a typed error; a token authority that has never answered is `unreachable`. */
+function tokenError(msal: Msal, settings: TeamsSettings, err: unknown, reached: boolean): ConnectorError {
   const { ServerError } = msal;
   const where = `${settings.authorityUrl}/…/oauth2/v2.0/token`;
+  const unreachable = toUnreachable(err);
+  if (unreachable) {
+    return new ConnectorError(
+      "teams",
+      reached ? "transient" : "unreachable",
+      describeUnreachable(unreachable, "MS_AUTHORITY_URL", where),
+      { cause: err },
+    );
+  }
   const code = err instanceof Error && "errorCode" in err ? String(err.errorCode) : "";
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ServerError && !(err.status !== undefined && err.status >= 500)) {
@@ -199,6 +259,8 @@ function tokenSourceFor(settings: TeamsSettings): TokenSource {
   const auth = settings.auth;
   if (auth.kind === "token") return async () => auth.token;
   const scopes = [`${settings.graphUrl}/.default`];
+  // Whether the token authority has answered (a token or a refusal) for this client.
+  let reached = false;
   return async () => {
     const msal = await loadMsal();
     const app = msalAppFor(msal, settings, auth);
@@ -207,8 +269,11 @@ function tokenSourceFor(settings: TeamsSettings): TokenSource {
       // Served from msal's in-memory cache until the token is about to expire.
       result = await app.acquireTokenByClientCredential({ scopes });
     } catch (err) {
-      throw tokenError(msal, settings, err);
+      const error = tokenError(msal, settings, err, reached);
+      if (err instanceof msal.ServerError) reached = true;
+      throw error;
     }
+    reached = true;
     if (!result?.accessToken)
       throw new ConnectorError("teams", "auth", "the token endpoint answered without an access token");
     return result.accessToken;
@@ -282,6 +347,8 @@ class GraphAuthorization implements Middleware {
 
 class RequestObserver implements Middleware {
   private next: Middleware | undefined;
+  /** Whether Graph has answered any request of this client. */
+  private reached = false;
   constructor(
     private readonly signal: AbortSignal,
     private readonly timeoutMs: number,
@@ -292,7 +359,22 @@ class RequestObserver implements Middleware {
     context.options = options;
     options.signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
     this.count();
-    await this.next!.execute(context);
+    try {
+      await this.next!.execute(context);
+    } catch (err) {
+      // The SDK keeps only the message of a failed connection, so its code is read here.
+      const unreachable = toUnreachable(err);
+      if (!unreachable || this.signal.aborted) throw err;
+      throw carry(
+        new ConnectorError(
+          "teams",
+          this.reached ? "transient" : "unreachable",
+          describeUnreachable(unreachable, "MS_GRAPH_URL", requestUrl(context.request)),
+          { cause: err },
+        ),
+      );
+    }
+    this.reached = true;
   }
   setNext(next: Middleware): void {
     this.next = next;

@@ -7,7 +7,10 @@
 import { createServer } from "node:net";
 import { beforeEach, expect, it } from "vitest";
 import { githubConnector } from "../../connectors/github/index.ts";
+import { gmailConnector } from "../../connectors/gmail/index.ts";
 import { jiraConnector } from "../../connectors/jira/index.ts";
+import { slackConnector } from "../../connectors/slack/index.ts";
+import { teamsConnector } from "../../connectors/teams/index.ts";
 import { ConnectorError } from "../../connectors/types.ts";
 import { runSync } from "../../src/sync/engine.ts";
 import { settingsFrom } from "../connectors/kit.ts";
@@ -42,6 +45,75 @@ const jiraAt = (baseUrl: string) => ({
     JIRA_PROJECTS: "PROJ,OPS",
   }),
 });
+
+const slackAt = (apiUrl: string) => ({
+  connector: slackConnector,
+  settings: settingsFrom(slackConnector, {
+    SLACK_TOKEN: "xoxb-test",
+    SLACK_CHANNELS: "C0DEV,C0OPS",
+    SLACK_API_URL: apiUrl,
+  }),
+});
+
+const teamsAt = (graphUrl: string) => ({
+  connector: teamsConnector,
+  settings: settingsFrom(teamsConnector, {
+    MS_GRAPH_TOKEN: "graph-test-token",
+    TEAMS_CHANNELS: "team-1/19:dev@thread.tacv2,team-1/19:ops@thread.tacv2",
+    MS_GRAPH_URL: graphUrl,
+  }),
+});
+
+/** Teams with an app's credentials: its first request goes to the token authority. */
+const teamsAuthorityAt = (authorityUrl: string) => ({
+  connector: teamsConnector,
+  settings: settingsFrom(teamsConnector, {
+    MS_TENANT_ID: "tenant-1",
+    MS_CLIENT_ID: "client-1",
+    MS_CLIENT_SECRET: "secret-1",
+    MS_AUTHORITY_URL: authorityUrl,
+    TEAMS_CHANNELS: "team-1/19:dev@thread.tacv2,team-1/19:ops@thread.tacv2",
+  }),
+});
+
+const gmailAt = (apiUrl: string) => ({
+  connector: gmailConnector,
+  settings: settingsFrom(gmailConnector, { GMAIL_ACCESS_TOKEN: "gmail-test-token", GMAIL_API_URL: apiUrl }),
+});
+
+/** A mailbox read with a refresh token: its first request goes to the token endpoint, which follows the API root. */
+const gmailTokenAt = (apiUrl: string) => ({
+  connector: gmailConnector,
+  settings: settingsFrom(gmailConnector, {
+    GOOGLE_CLIENT_ID: "client-id",
+    GOOGLE_CLIENT_SECRET: "client-secret",
+    GMAIL_REFRESH_TOKEN: "refresh-token",
+    GMAIL_API_URL: apiUrl,
+  }),
+});
+
+/** Each source's API root wrong in both ways, and the variable its error names. */
+const othersCases = [
+  { source: "slack", at: slackAt, path: "/api/", variable: "SLACK_API_URL" },
+  { source: "teams", at: teamsAt, path: "", variable: "MS_GRAPH_URL" },
+  {
+    source: "teams",
+    at: teamsAuthorityAt,
+    path: "",
+    variable: "MS_AUTHORITY_URL",
+    what: "'s token authority",
+  },
+  { source: "gmail", at: gmailAt, path: "", variable: "GMAIL_API_URL" },
+  {
+    source: "gmail",
+    at: gmailTokenAt,
+    path: "",
+    variable: "GMAIL_API_URL (the token endpoint follows it) or GOOGLE_TOKEN_URL",
+    what: "'s token endpoint",
+  },
+] as const;
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describeEachDatabase("a source that cannot be reached", (ctx) => {
   beforeEach(async () => {
@@ -109,6 +181,45 @@ describeEachDatabase("a source that cannot be reached", (ctx) => {
       );
     }
   });
+
+  for (const c of othersCases) {
+    const what = "what" in c ? c.what : "";
+    for (const wrong of ["a host that does not resolve", "a refused port"] as const) {
+      it(`fails ${c.source}${what} within seconds on ${wrong}, naming ${c.variable}, while the other source finishes`, async () => {
+        const workspace = scriptedWorkspace();
+        const root =
+          wrong === "a refused port"
+            ? `http://127.0.0.1:${await closedPort()}${c.path}`
+            : `http://threadline-nowhere.invalid${c.path}`;
+        const says =
+          wrong === "a refused port"
+            ? new RegExp(
+                `nothing answers at .*ECONNREFUSED.*check the host and port in ${escaped(c.variable)},`,
+              )
+            : new RegExp(`does not resolve \\(ENOTFOUND\\): check ${escaped(c.variable)} and`);
+        const started = performance.now();
+        // The connectors' own retry policies and the engine's, with real waits.
+        const report = await runSync({
+          db: ctx.db,
+          sources: [c.at(root), workspace.sources[0]!],
+          mode: "backfill",
+          linkContext: LINK_CONTEXT,
+        });
+        expect((performance.now() - started) / 1000).toBeLessThan(10);
+        const failing = report.sources.find((s) => s.source === c.source)!;
+        const jira = report.sources.find((s) => s.source === "jira")!;
+        expect(jira.ok).toBe(true);
+        expect(jira.itemsNew).toBeGreaterThan(0);
+        expect(failing.ok).toBe(false);
+        expect(failing.retries).toBe(0);
+        expect(failing.errors.length).toBeGreaterThan(0);
+        for (const error of failing.errors) {
+          expect(error.kind).toBe("unreachable");
+          expect(error.message).toMatch(says);
+        }
+      });
+    }
+  }
 
   it("retries a refused connection that comes after the source has answered in the pass", async () => {
     const workspace = scriptedWorkspace();
