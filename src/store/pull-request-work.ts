@@ -44,17 +44,22 @@ export function pullRequestEdges(keys: SQL): SQL {
           and exists (select 1 from item_links m where m.item_id = x.id and m.task_key = l.task_key and not m.removed))`;
 }
 
-/** Both ends of every pull-request link of these tasks: the tasks whose flags change when one of `keys` does. */
+/**
+ * The tasks whose flags change when one of `keys` does: the pull requests of a task (they read its words) and
+ * the tasks of a pull request (they read its work). Another task of the same pull request reads neither, so it
+ * is left out.
+ */
 export async function loadPullRequestNeighbours(db: Db, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
   const rows = await queryRows<{ task_key: string; pr_key: string }>(
     db,
     pullRequestEdges(sql`${sql.param([...keys])}::text[]`),
   );
+  const given = new Set(keys);
   const out = new Set<string>();
   for (const r of rows) {
-    out.add(r.task_key);
-    out.add(r.pr_key);
+    if (given.has(r.task_key)) out.add(r.pr_key);
+    if (given.has(r.pr_key)) out.add(r.task_key);
   }
   for (const k of keys) out.delete(k);
   return [...out];
