@@ -44,6 +44,13 @@ export const items = pgTable(
     // Email threading: a reply finds its ancestors by Message-ID, a late ancestor finds its replies by
     // References, both while linking a page (src/store/item-links.ts).
     index("items_message_id_idx").on(sql`(${t.meta}->>'messageId')`).where(sql`${t.meta} ? 'messageId'`),
+    // Pull request items among a task's links, and a pull request's own item by the key it names (whether a
+    // task is itself a pull request, so takes no other's items): probes of small indexes instead of reading
+    // every item of the tasks (src/store/pull-request-work.ts).
+    index("items_pull_request_idx").on(t.id).where(sql`${t.kind} = 'pull_request'`),
+    index("items_pull_request_key_idx")
+      .on(sql`((${t.meta}->>'repo') || '#' || (${t.meta}->>'number'))`)
+      .where(sql`${t.kind} = 'pull_request'`),
     index("items_references_idx")
       .using("gin", sql`(${t.meta}->'references')`)
       .where(sql`${t.meta} ? 'references'`),

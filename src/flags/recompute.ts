@@ -21,8 +21,9 @@ import { evaluateTaskFlags, toRuleContext } from "./rules/evaluate.ts";
 
 export interface RecomputeOptions {
   /**
-   * The tasks that changed; all tasks when absent (streamed in batches). The tasks their pull requests belong
-   * to and the pull requests of them are evaluated too: a review on a pull request can approve its task.
+   * The tasks that changed; all tasks when absent (streamed in batches). A changed task's pull requests and a
+   * changed pull request's tasks are evaluated too: a review on a pull request can approve its task, an answer
+   * on the task answers its pull request's question.
    */
   taskKeys?: readonly string[];
   now: Date;

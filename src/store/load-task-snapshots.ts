@@ -46,10 +46,15 @@ interface ItemRow {
   meta: unknown;
 }
 
-/** An item of a linked pull request (`forward`) or of a task a pull request belongs to, for `task_key`. */
+/**
+ * An item of a linked pull request (`forward`) or of a task a pull request belongs to, for `task_key`. When
+ * `via` is one of the tasks loaded, the item is among their own rows already: it comes without its text and
+ * meta (`known`), which are taken from there.
+ */
 interface LinkedItemRow extends ItemRow {
   via: string;
   forward: boolean;
+  known: boolean;
 }
 
 interface PersonRow {
@@ -106,7 +111,12 @@ export async function loadTaskSnapshots(
 ): Promise<TaskSnapshot[]> {
   if (taskKeys.length === 0) return [];
   const keys = texts(taskKeys);
-  const itemColumns = sql`i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta`;
+  // An incremental recompute loads a changed task together with its pull requests (or a pull request with its
+  // tasks), so most linked items are some loaded task's own: their text and meta are not sent twice.
+  const linkedColumns = (via: string) =>
+    sql`i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, ${sql.raw(via)} = any(${keys}) as known,
+        case when ${sql.raw(via)} = any(${keys}) then null else i.text end as text, i.thread_id,
+        case when ${sql.raw(via)} = any(${keys}) then null else i.meta end as meta`;
   const [taskRows, ownRows, linkedRows] = await Promise.all([
     queryRows<TaskRow>(
       db,
@@ -127,29 +137,44 @@ export async function loadTaskSnapshots(
     queryRows<LinkedItemRow>(
       db,
       sql`with e as (${pullRequestEdges(keys)})
-          select e.task_key, e.pr_key as via, true as forward, ${itemColumns}
+          select e.task_key, e.pr_key as via, true as forward, ${linkedColumns("e.pr_key")}
           from e join item_links l on l.task_key = e.pr_key and not l.removed
           cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
           where e.task_key = any(${keys}) and i.kind = any(${texts(PULL_REQUEST_WORK_KINDS)})
             and not exists (select 1 from item_links o where o.item_id = i.id and o.task_key = e.task_key and o.removed)
           union all
-          select e.pr_key, e.task_key, false, ${itemColumns}
+          select e.pr_key, e.task_key, false, ${linkedColumns("e.task_key")}
           from e join item_links l on l.task_key = e.task_key and not l.removed
           cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
           where e.pr_key = any(${keys}) and i.kind = any(${texts(TASK_WORD_KINDS)})`,
     ),
   ]);
   if (taskRows.length === 0) return [];
-  const itemRows: ItemRow[] = linkedRows.length === 0 ? ownRows : [...ownRows, ...linkedRows];
+  const ownById = new Map<string, ItemRow>();
+  for (const row of ownRows) ownById.set(row.id, row);
+  const linkedFound: LinkedItemRow[] = [];
+  for (const row of linkedRows) {
+    if (row.known) {
+      // Gone from its task between the two reads: it is gone from this timeline too.
+      const own = ownById.get(row.id);
+      if (!own) continue;
+      row.text = own.text;
+      row.meta = own.meta;
+    }
+    linkedFound.push(row);
+  }
+  const itemRows: ItemRow[] = linkedFound.length === 0 ? ownRows : [...ownRows, ...linkedFound];
 
   // Item meta and task facts name people by handle; resolve them all at once.
-  const metaOf = new Map<ItemRow, ReturnType<typeof toItemMetaFacts>>();
+  // By item id: an item on several of these timelines is read once.
+  const metaOf = new Map<string, ReturnType<typeof toItemMetaFacts>>();
   const handles = new Set<string>();
   // Half the items carry no meta at all; their facts are the same whatever their kind.
   const noMeta = toItemMetaFacts("comment", {});
   for (const row of itemRows) {
+    if (metaOf.has(row.id)) continue;
     const meta = isEmptyObject(row.meta) ? noMeta : toItemMetaFacts(row.kind, row.meta);
-    metaOf.set(row, meta);
+    metaOf.set(row.id, meta);
     for (const h of meta.mentions) handles.add(h);
     for (const h of meta.to) handles.add(h);
     for (const r of meta.reactions) for (const h of r.by) handles.add(h);
@@ -205,7 +230,7 @@ export async function loadTaskSnapshots(
     else itemsByTask.set(row.task_key, [row]);
   }
   const linkedByTask = new Map<string, LinkedItemRow[]>();
-  for (const row of linkedRows) {
+  for (const row of linkedFound) {
     const list = linkedByTask.get(row.task_key);
     if (list) list.push(row);
     else linkedByTask.set(row.task_key, [row]);
@@ -214,7 +239,7 @@ export async function loadTaskSnapshots(
   return taskRows.map((t): TaskSnapshot => {
     const raw = rawFacts.get(t.key)!;
     const toItem = (row: ItemRow): SnapshotItem => {
-      const m = metaOf.get(row)!;
+      const m = metaOf.get(row.id)!;
       // Every field written out (no spread): one object shape for all items, built without a copy loop.
       const facts: ItemFacts = {
         reviewState: m.reviewState,

@@ -25,7 +25,8 @@ const prKeyOf = (item: string) => sql.raw(`((${item}.meta->>'repo') || '#' || ($
  */
 export function pullRequestEdges(keys: SQL): SQL {
   // Items are looked up by primary key per link (a lateral lookup with a limit), as the snapshot loader does:
-  // a plain join lets the planner hash the whole items table for a few hundred links.
+  // a plain join lets the planner hash the whole items table for a few hundred links. Whether a task is itself
+  // a pull request is a probe of `items_pull_request_key_idx` (its own pull request item, still linked to it).
   return sql`select distinct l.task_key, own.pr_key
     from (
       select distinct i.id, ${prKeyOf("i")} as pr_key
@@ -38,23 +39,27 @@ export function pullRequestEdges(keys: SQL): SQL {
     where exists (select 1 from tasks p where p.key = own.pr_key and p.deleted_at is null)
       and exists (select 1 from tasks t where t.key = l.task_key and t.deleted_at is null)
       and not exists (
-        select 1 from item_links m
-        cross join lateral (select 1 from items x where x.id = m.item_id and x.kind = 'pull_request'
-                            and ${prKeyOf("x")} = m.task_key limit 1) x
-        where m.task_key = l.task_key and not m.removed)`;
+        select 1 from items x
+        where x.kind = 'pull_request' and ${prKeyOf("x")} = l.task_key
+          and exists (select 1 from item_links m where m.item_id = x.id and m.task_key = l.task_key and not m.removed))`;
 }
 
-/** Both ends of every pull-request link of these tasks: the tasks whose flags change when one of `keys` does. */
+/**
+ * The tasks whose flags change when one of `keys` does: the pull requests of a task (they read its words) and
+ * the tasks of a pull request (they read its work). Another task of the same pull request reads neither, so it
+ * is left out.
+ */
 export async function loadPullRequestNeighbours(db: Db, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
   const rows = await queryRows<{ task_key: string; pr_key: string }>(
     db,
     pullRequestEdges(sql`${sql.param([...keys])}::text[]`),
   );
+  const given = new Set(keys);
   const out = new Set<string>();
   for (const r of rows) {
-    out.add(r.task_key);
-    out.add(r.pr_key);
+    if (given.has(r.task_key)) out.add(r.pr_key);
+    if (given.has(r.pr_key)) out.add(r.task_key);
   }
   for (const k of keys) out.delete(k);
   return [...out];

@@ -380,6 +380,37 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
     expect(await kindsOf(staleAlone.key)).not.toContain("stale");
   });
 
+  it("reads the words of a pull request's other task when only one of its tasks changed", async () => {
+    const mine = await taskWithPullRequest(
+      db(),
+      70,
+      { status: "Done", statusCategory: "done" },
+      { merged: true },
+    );
+    await insertTask(db(), {
+      key: "WEB-71",
+      assigneeId: "p_anna",
+      status: "Done",
+      statusCategory: "done",
+      createdAt: "2025-03-03T09:00:00Z",
+    });
+    await linkAlso(db(), mine.prItem, "WEB-71");
+    await insertItem(db(), {
+      id: "jira:c71",
+      taskKey: "WEB-71",
+      authorId: "p_anna",
+      at: "2025-03-05T11:00:00Z",
+      text: "Deployed to production this morning.",
+    });
+    // WEB-70 changed: it and its pull request are evaluated, the other task is only read.
+    const summary = await recomputeFlags(db(), { taskKeys: [mine.key], now: NOW, settings });
+    expect(summary.tasks).toBe(2);
+    expect(await kindsOf(mine.prKey)).not.toContain("done_not_deployed");
+    await db().execute(sql`update items set deleted_at = now() where id = 'jira:c71'`);
+    await recomputeFlags(db(), { taskKeys: [mine.key], now: NOW, settings });
+    expect(await kindsOf(mine.prKey)).toContain("done_not_deployed");
+  });
+
   it("shows a pull request's flags with the one task it belongs to", async () => {
     const inbox = await loadInbox(db(), { filter: { kinds: ["done_not_deployed"] }, now: NOW, perKind: 50 });
     const rows = inbox.groups.flatMap((g) => g.rows);

@@ -1,0 +1,2 @@
+CREATE INDEX "items_pull_request_idx" ON "items" USING btree ("id") WHERE "items"."kind" = 'pull_request';--> statement-breakpoint
+CREATE INDEX "items_pull_request_key_idx" ON "items" USING btree ((("meta"->>'repo') || '#' || ("meta"->>'number'))) WHERE "items"."kind" = 'pull_request';
