@@ -8,14 +8,25 @@ import { fileURLToPath } from "node:url";
 export const BIN = fileURLToPath(new URL("../../bin/threadline.js", import.meta.url));
 
 /** A port nobody is listening on right now. */
+/**
+ * A port nothing listens on, for a server a test starts in another process. Chosen below the kernel's
+ * ephemeral range (32768 and up on Linux): a port the kernel handed out for `listen(0)` and took back could be
+ * handed to another test's in-process server (or an outgoing connection) before the child binds it, and that
+ * server would then answer in its place.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port between 20000 and 32000");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
