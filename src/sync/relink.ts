@@ -16,6 +16,7 @@ import { type PageWrite, savePagesTogether } from "../store/save-page.ts";
 import { loadRawRecordPage, loadStoredCounts } from "../store/stored-raw-records.ts";
 import { emptyLinkContext } from "./engine.ts";
 import { createLinker } from "./linker.ts";
+import { withinBudget } from "./to-page-write.ts";
 
 export interface RelinkOptions {
   db: Db;
@@ -124,7 +125,7 @@ export async function relinkAll(options: RelinkOptions): Promise<RelinkReport> {
         try {
           const mapped = connector.map(raw);
           tasks = (mapped.tasks ?? []).filter((t) => t.externalId === row.external_id);
-          items = (mapped.items ?? []).filter((i) => i.externalId === row.external_id);
+          items = (mapped.items ?? []).filter((i) => i.externalId === row.external_id).map(withinBudget);
           identities = mapped.identities ?? [];
         } catch (err) {
           report.failed++;

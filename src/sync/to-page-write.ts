@@ -40,8 +40,11 @@ export function toPageWrite(
   return { source: connector.id, scopeId, tasks, items, identities, deletions: [...deletions] };
 }
 
-/** An item whose text is past the budget keeps its start and says the rest is in the source. */
-const withinBudget = (item: MappedItem): MappedItem =>
+/**
+ * An item whose text is past the budget keeps its start and says the rest is in the source. Every path that
+ * saves mapped items goes through it: a page, a push, and `threadline relink`'s replay of the raw records.
+ */
+export const withinBudget = (item: MappedItem): MappedItem =>
   item.text.length > ITEM_TEXT_BUDGET ? { ...item, text: toItemText(item.text) } : item;
 
 /** A page as the engine saves it: mapped, with the cursor it moves. */
