@@ -379,6 +379,96 @@ export interface SubscriptionHandler<Settings> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Writing back (acting on a flag)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * What Threadline can write in a source:
+ * - `comment`: a comment on the task (a Jira issue, a GitHub issue or pull request);
+ * - `reply`: a reply in the conversation an item is in (a Slack thread, a Teams reply chain; on Jira and
+ *   GitHub, a comment on the item's task);
+ * - `draft_reply`: an email draft on the item's thread, in the mailbox it was read from (never sent);
+ * - `assign`: the task's assignee; `request_review`: a pull request's requested reviewers;
+ * - `reopen`: the task back to an open state.
+ */
+export const WRITE_KINDS = ["comment", "reply", "draft_reply", "assign", "request_review", "reopen"] as const;
+export type WriteKind = (typeof WRITE_KINDS)[number];
+
+/** A person a write names: mentioned in a message, addressed by a draft, assigned, asked for a review. */
+export interface WritePerson extends IdentityRef {
+  /** How the preview shows them (`@Ann Lee`); the connector writes the source's own mention of the account. */
+  name: string;
+}
+
+/** Where a write goes: the task, or the item whose conversation it continues. */
+export interface WriteTarget {
+  /** The task's key as stored (`PROJ-12`, `acme/portal#39`). */
+  taskKey: string;
+  /** For `reply` and `draft_reply`: the item answered, as the store holds it. */
+  item?: {
+    externalId: string;
+    /** The scope it was read from (a channel `teamId/channelId`, a Slack channel id, a mailbox). */
+    scope: string;
+    threadId: string | null;
+    url: string | null;
+    meta: ItemMeta;
+  };
+}
+
+/** One write, as the person approved it in the preview. */
+export interface WriteRequest<Settings> {
+  settings: Settings;
+  /**
+   * Recorded before the call. The write carries it where the source keeps it out of sight (a comment
+   * property, message metadata, a hidden marker, a mail header), so that `find` can tell a write that landed
+   * though its answer was lost.
+   */
+  actionId: string;
+  kind: WriteKind;
+  target: WriteTarget;
+  /** Plain text, as previewed. Empty for `assign`, `request_review` and `reopen` without a message. */
+  text: string;
+  /**
+   * For a message: the people mentioned at its start (a draft: its recipients); for `assign`: the one
+   * assignee; for `request_review`: the reviewers.
+   */
+  people: WritePerson[];
+  signal: AbortSignal;
+}
+
+/** What a write made. */
+export interface WriteResult {
+  /** The written record's id as `map` will give it once synced (null when the write is not an item). */
+  externalId: string | null;
+  url: string | null;
+}
+
+/** Whether the configured credentials can make one kind of write. */
+export type WriteAccess =
+  | { allowed: true /** As whom the write appears (`Threadline bot`, `ann@acme.io`). */; account: string }
+  | {
+      allowed: false /** The scope or permission missing, as the source names it (`chat:write`). */;
+      needs: string;
+    };
+
+/**
+ * How a connector writes back, with its SDK. Throws `ConnectorError` (a `transient` or `rate_limit` error
+ * leaves the action retryable).
+ */
+export interface ActionHandler<Settings> {
+  /** The kinds of write this source makes. */
+  readonly kinds: readonly WriteKind[];
+  /** What the configured credentials allow for each of `kinds` (asks the source; the caller caches it). */
+  access(request: {
+    settings: Settings;
+    signal: AbortSignal;
+  }): Promise<Partial<Record<WriteKind, WriteAccess>>>;
+  /** The write an earlier attempt of this action made, found by its action id; null when it never landed. */
+  find(request: WriteRequest<Settings>): Promise<WriteResult | null>;
+  write(request: WriteRequest<Settings>): Promise<WriteResult>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The connector
 // ---------------------------------------------------------------------------------------------------------
 
@@ -405,6 +495,8 @@ export interface Connector<Id extends SourceId = SourceId, Settings = unknown> {
   readonly webhook: WebhookHandler<Settings>;
   /** For sources whose pushes need a subscription kept alive (Microsoft Graph). */
   readonly subscriptions?: SubscriptionHandler<Settings>;
+  /** For sources Threadline can act in (comment, reply, draft, assign): see `ActionHandler`. */
+  readonly actions?: ActionHandler<Settings>;
 }
 
 /** Lets TypeScript infer a connector's settings type from its members and check them in one place. */
