@@ -53,18 +53,25 @@ function chainOf(request: WriteRequest<TeamsSettings>): { channel: TeamsChannelR
 }
 
 /** A refused post, in words that say what the write needs (the read errors name read permissions). */
-function toWriteError(err: unknown): unknown {
+function toWriteError(err: unknown, channel: TeamsChannelRef): unknown {
   if (!(err instanceof GraphRequestError)) return err;
   const appOnly = /application-only/i.test(err.message);
   if (err.status === 403 || (err.status === 401 && appOnly)) {
     return new ConnectorError(
       "teams",
       "forbidden",
-      `${err.message.replace(/^\[threadline\] \[teams\] /, "").replace(/: the app needs .*$/, "")}: posting a reply needs a delegated token with ChannelMessage.Send in MS_GRAPH_TOKEN (application permissions cannot post)`,
+      `${err.status} (${err.graphCode ?? "refused"}) posting a reply in ${channel.scope}: ${appOnly ? "Graph lets no app-only credentials post; " : ""}posting needs MS_GRAPH_TOKEN to be a person's delegated token with ChannelMessage.Send`,
       { cause: err, ...(err.status !== undefined ? { status: err.status } : {}) },
     );
   }
   return err;
+}
+
+/** A page of replies, or an `invalid` error saying it was not one. */
+function toPage(value: unknown) {
+  const page = GraphPageSchema.safeParse(value);
+  if (page.success) return page.data;
+  throw new ConnectorError("teams", "invalid", "cannot read a page of replies: not a Graph collection");
 }
 
 export function createTeamsActions(options: TeamsPullOptions = {}): ActionHandler<TeamsSettings> {
@@ -82,7 +89,7 @@ export function createTeamsActions(options: TeamsPullOptions = {}): ActionHandle
         request.settings.auth.kind === "token" ? readTokenClaims(request.settings.auth.token)?.userId : null;
       const since = request.recordedAt ? request.recordedAt.getTime() - CLOCK_SKEW_MS : null;
       const words = toComparableText(toTeamsReplyBody(request.text, request.people).body);
-      let page = GraphPageSchema.parse(await client.fetchReplies(channel, rootId, REPLIES_PAGE));
+      let page = toPage(await client.fetchReplies(channel, rootId, REPLIES_PAGE));
       for (;;) {
         for (const value of page.value) {
           const parsed = TeamsMessageSchema.safeParse(value);
@@ -99,7 +106,7 @@ export function createTeamsActions(options: TeamsPullOptions = {}): ActionHandle
         }
         const next = page["@odata.nextLink"];
         if (!next) return null;
-        page = GraphPageSchema.parse(await client.fetchLink(next));
+        page = toPage(await client.fetchLink(next));
       }
     },
 
@@ -116,7 +123,7 @@ export function createTeamsActions(options: TeamsPullOptions = {}): ActionHandle
           ...(mentions.length > 0 ? { mentions } : {}),
         });
       } catch (err) {
-        throw toWriteError(err);
+        throw toWriteError(err, channel);
       }
       const created = TeamsMessageSchema.safeParse(answer);
       if (!created.success) {
