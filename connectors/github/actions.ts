@@ -55,7 +55,8 @@ interface Target {
 /** `acme/portal#39` → its repository and number. */
 function parseTaskKey(taskKey: string): Target {
   const m = /^([^/\s]+)\/([^#\s]+)#(\d+)$/.exec(taskKey);
-  if (!m) throw new ConnectorError("github", "invalid", `${taskKey} is not a GitHub task (owner/repo#number)`);
+  if (!m)
+    throw new ConnectorError("github", "invalid", `${taskKey} is not a GitHub task (owner/repo#number)`);
   return { owner: m[1]!, repo: m[2]!, number: Number(m[3]), fullName: `${m[1]}/${m[2]}` };
 }
 
@@ -97,8 +98,10 @@ const commentResult = (t: Target, c: z.infer<typeof CommentSchema>): WriteResult
 /** The page number `rel="last"` of a `Link` header names. */
 function lastPage(link: unknown): number {
   if (typeof link !== "string") return 1;
-  const m = /[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link);
-  return m ? Number(m[1]) : 1;
+  const last = link.split(",").find((part) => part.includes('rel="last"'));
+  const url = last?.slice(last.indexOf("<") + 1, last.indexOf(">"));
+  const page = url && URL.canParse(url) ? Number(new URL(url).searchParams.get("page")) : 1;
+  return Number.isInteger(page) && page > 0 ? page : 1;
 }
 
 /** The comment carrying the marker, newest pages first (GitHub lists an issue's comments oldest first). */
@@ -154,7 +157,9 @@ export async function findGithubWrite(request: WriteRequest<GithubSettings>): Pr
       const issue = await getIssue(client, t);
       const wanted = await logins(client, request.people);
       const have = new Set((issue.assignees ?? []).map((a) => a.login.toLowerCase()));
-      return wanted.every((l) => have.has(l.toLowerCase())) ? { externalId: null, url: issue.html_url } : null;
+      return wanted.every((l) => have.has(l.toLowerCase()))
+        ? { externalId: null, url: issue.html_url }
+        : null;
     }
     case "request_review": {
       const res = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
@@ -248,7 +253,11 @@ export async function githubAccess(request: {
     const me = await client.request("GET /user", {});
     account = UserSchema.parse(me.data).login;
     const header = me.headers["x-oauth-scopes"];
-    if (typeof header === "string") scopes = header.split(",").map((s) => s.trim()).filter(Boolean);
+    if (typeof header === "string")
+      scopes = header
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
   } catch (err) {
     // A GitHub App installation token may not read `/user`; it writes as the app's bot.
     if (!(err instanceof ConnectorError) || err.status !== 403) throw err;
@@ -270,7 +279,9 @@ export async function githubAccess(request: {
       // A classic token: `repo` covers everything; `public_repo` only the public repositories.
       const privateOnes = repos.filter((r) => r.private).map((r) => r.full_name);
       if (!scopes.includes("repo") && (!scopes.includes("public_repo") || privateOnes.length > 0)) {
-        needs = scopes.includes("public_repo") ? `repo (for ${privateOnes.join(", ")})` : "repo (or public_repo for public repositories)";
+        needs = scopes.includes("public_repo")
+          ? `repo (for ${privateOnes.join(", ")})`
+          : "repo (or public_repo for public repositories)";
       }
     }
     if (needs === null) {

@@ -181,7 +181,7 @@ function identities(people: Array<Person | null>): Identity[] {
  * Threadline wrote) are not rendered, so they are not text.
  */
 export function withoutHtmlComments(body: string): string {
-  return body.includes("<!--") ? body.replace(/\n*<!--[\s\S]*?-->/g, "").trim() : body;
+  return body.includes("<!--") ? body.replace(/<!--[\s\S]*?-->/g, "").trim() : body;
 }
 
 /** `@login` mentions, as GitHub links them: not in an email address, not a team (`@org/team`). */

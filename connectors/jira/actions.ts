@@ -31,7 +31,6 @@ import { JIRA_WRITE_KINDS } from "./write-kinds.ts";
 /** The comment property that carries the action id. */
 export const JIRA_ACTION_PROPERTY = "threadline.action";
 
-
 /** How many of an issue's newest comments `find` reads for the action's property. */
 const FIND_WINDOW = 100;
 
@@ -111,7 +110,10 @@ export async function findJiraWrite(
   if (!isWriteKind(kind)) throw unsupported(kind);
   const { client, deployment } = await open(settings, request.signal, options);
   const issueKey = target.taskKey;
-  const site = async () => ({ externalId: null, url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey) });
+  const site = async () => ({
+    externalId: null,
+    url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey),
+  });
   switch (kind) {
     case "comment":
     case "reply": {
@@ -143,7 +145,10 @@ export async function writeJira(
   if (!isWriteKind(kind)) throw unsupported(kind);
   const { client, deployment } = await open(settings, request.signal, options);
   const issueKey = target.taskKey;
-  const site = async () => ({ externalId: null, url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey) });
+  const site = async () => ({
+    externalId: null,
+    url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey),
+  });
   switch (kind) {
     case "comment":
     case "reply": {
@@ -164,7 +169,9 @@ export async function writeJira(
     case "reopen": {
       const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"]));
       if (isOpen(issue.fields.status?.statusCategory?.key)) return site();
-      const { transitions } = JiraTransitionsSchema.parse(await client.fetchTransitions(deployment, issueKey));
+      const { transitions } = JiraTransitionsSchema.parse(
+        await client.fetchTransitions(deployment, issueKey),
+      );
       const open = transitions.filter((t) => isOpen(t.to?.statusCategory?.key) && t.to?.statusCategory?.key);
       // Jira's own "Reopen" transition first, then one back to a to-do status, then any in-progress one.
       const chosen =

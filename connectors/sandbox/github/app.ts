@@ -12,7 +12,13 @@
  */
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
-import { type GithubDataset, REPO_ROLES, type RepoRole, type SandboxRepo, type SandboxToken } from "./dataset.ts";
+import {
+  type GithubDataset,
+  REPO_ROLES,
+  type RepoRole,
+  type SandboxRepo,
+  type SandboxToken,
+} from "./dataset.ts";
 import { executeGithubGraphql, type GraphqlRequest } from "./graphql/execute-request.ts";
 import type { GithubGraphqlContext } from "./graphql/resolvers.ts";
 import {

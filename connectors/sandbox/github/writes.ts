@@ -34,7 +34,8 @@ const DOCS = {
   update: "https://docs.github.com/rest/issues/issues#update-an-issue",
   assignees: "https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue",
   reviewers: "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request",
-  listReviewers: "https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request",
+  listReviewers:
+    "https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request",
   user: "https://docs.github.com/rest/users/users#get-a-user-using-their-id",
 };
 
@@ -123,12 +124,16 @@ export function addGithubWriteRoutes(app: Hono, dataset: GithubDataset, helpers:
       if (o instanceof Response) return o;
       const refused = refuse(c, o.entry, o.token, o.repo, DOCS.comment);
       if (refused) return refused;
-      const body = z.object({ body: z.string().min(1).max(65_536) }).safeParse(await c.req.json().catch(() => null));
-      if (!body.success) return validation(c, DOCS.comment, "Invalid request.\n\n\"body\" wasn't supplied.");
+      const body = z
+        .object({ body: z.string().min(1).max(65_536) })
+        .safeParse(await c.req.json().catch(() => null));
+      if (!body.success) return validation(c, DOCS.comment, 'Invalid request.\n\n"body" wasn\'t supplied.');
       const before = fault(c, "before", DOCS.comment);
       if (before) return before;
       dataset.tick();
-      const comment = dataset.repo(o.repo.fullName).comment(o.issue.number, { author: o.entry.login, body: body.data.body });
+      const comment = dataset
+        .repo(o.repo.fullName)
+        .comment(o.issue.number, { author: o.entry.login, body: body.data.body });
       const after = fault(c, "after", DOCS.comment);
       if (after) return after;
       return withStatus(answer(c, o.token, restIssueComment(renderContext(c, prefix), o.repo, comment)), 201);
@@ -152,7 +157,9 @@ export function addGithubWriteRoutes(app: Hono, dataset: GithubDataset, helpers:
         : [];
       if (added.length > 0) {
         dataset.tick();
-        dataset.repo(o.repo.fullName).editIssue(o.issue.number, { assignees: [...o.issue.assignees, ...added] });
+        dataset
+          .repo(o.repo.fullName)
+          .editIssue(o.issue.number, { assignees: [...o.issue.assignees, ...added] });
       }
       const after = fault(c, "after", DOCS.assignees);
       if (after) return after;
@@ -173,7 +180,11 @@ export function addGithubWriteRoutes(app: Hono, dataset: GithubDataset, helpers:
         return error(c, 403, "Must have push access to change the state of this issue.", DOCS.update);
       }
       if (body.data.state === "open" && o.issue.pull?.mergedAt) {
-        return validation(c, DOCS.update, "state cannot be changed. The pull request cannot be reopened because it is merged.");
+        return validation(
+          c,
+          DOCS.update,
+          "state cannot be changed. The pull request cannot be reopened because it is merged.",
+        );
       }
       const before = fault(c, "before", DOCS.update);
       if (before) return before;
@@ -212,7 +223,12 @@ export function addGithubWriteRoutes(app: Hono, dataset: GithubDataset, helpers:
         .safeParse(await c.req.json().catch(() => null));
       if (!body.success) return validation(c, DOCS.reviewers, "Invalid request.");
       if (!hasPush(o.entry)) {
-        return error(c, 403, "Must have push access to request reviews on this pull request.", DOCS.reviewers);
+        return error(
+          c,
+          403,
+          "Must have push access to request reviews on this pull request.",
+          DOCS.reviewers,
+        );
       }
       const reviewers = body.data.reviewers ?? [];
       if (reviewers.includes(o.issue.author)) {

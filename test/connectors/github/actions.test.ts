@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GithubSettings } from "../../../connectors/github/config.ts";
 import { githubConnector } from "../../../connectors/github/index.ts";
-import { GithubDataset, type GithubSandbox, startGithubSandbox } from "../../../connectors/sandbox/github/index.ts";
+import {
+  GithubDataset,
+  type GithubSandbox,
+  startGithubSandbox,
+} from "../../../connectors/sandbox/github/index.ts";
 import type { ActionHandler, WriteKind, WritePerson, WriteRequest } from "../../../connectors/types.ts";
 import { loadTimelineItems } from "../../../src/store/task-queries.ts";
 import { describeEachDatabase } from "../../helpers/databases.ts";
@@ -162,10 +166,12 @@ describe("GitHub writes", () => {
       needs: "repo (or public_repo for public repositories)",
     });
     sb.dataset.token("ghp_public", { scopes: ["public_repo"] });
-    expect((await actions.access({ settings: { ...settings, token: "ghp_public" }, signal })).assign).toEqual({
-      allowed: false,
-      needs: "repo (for acme/web)",
-    });
+    expect((await actions.access({ settings: { ...settings, token: "ghp_public" }, signal })).assign).toEqual(
+      {
+        allowed: false,
+        needs: "repo (for acme/web)",
+      },
+    );
     // GitHub hides a private repository from a token that may not write to it: 404, with what it needs.
     await expect(
       actions.write(request(classic, "comment", "acme/web#2", { text: "hello" })),
@@ -185,9 +191,15 @@ describe("GitHub writes", () => {
     sb.dataset.token("github_pat_readonly_issues", { scopes: null, issuesAndPulls: "read" });
     await expect(
       actions.write(
-        request({ ...settings, token: "github_pat_readonly_issues" }, "comment", "acme/web#2", { text: "hi" }),
+        request({ ...settings, token: "github_pat_readonly_issues" }, "comment", "acme/web#2", {
+          text: "hi",
+        }),
       ),
-    ).rejects.toMatchObject({ kind: "forbidden", status: 403, message: expect.stringContaining("Issues: write") });
+    ).rejects.toMatchObject({
+      kind: "forbidden",
+      status: 403,
+      message: expect.stringContaining("Issues: write"),
+    });
   });
 });
 
