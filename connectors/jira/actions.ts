@@ -101,6 +101,23 @@ const carries = (actionId: string) => (p: { key: string; value: unknown }) =>
 
 const isOpen = (category: string | undefined) => category !== "done";
 
+/**
+ * The item a reopen made: the issue's newest status change (the one into its open status now), as `map`
+ * keeps it (`history:<id>`); null when Jira did not embed it. Histories are compared by time, whatever
+ * order the answer lists them in.
+ */
+async function reopenResult(client: JiraClient, site: string, issueKey: string): Promise<WriteResult> {
+  const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"], "changelog"));
+  const statusChanges = (issue.changelog?.histories ?? []).filter((h) =>
+    h.items.some((i) => i.field === "status" || i.fieldId === "status"),
+  );
+  const newest = statusChanges.reduce<(typeof statusChanges)[number] | null>(
+    (best, h) => (best === null || h.created.getTime() >= best.created.getTime() ? h : best),
+    null,
+  );
+  return { externalId: newest ? itemIds.history(newest.id) : null, url: browseUrl(site, issueKey) };
+}
+
 /** The write an earlier attempt of this action made, or null. */
 export async function findJiraWrite(
   request: WriteRequest<JiraSettings>,
@@ -131,7 +148,8 @@ export async function findJiraWrite(
     }
     case "reopen": {
       const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"]));
-      return isOpen(issue.fields.status?.statusCategory?.key) ? site() : null;
+      if (!isOpen(issue.fields.status?.statusCategory?.key)) return null;
+      return reopenResult(client, await fetchJiraSiteUrl(settings, client), issueKey);
     }
   }
 }
@@ -186,7 +204,7 @@ export async function writeJira(
         );
       }
       await client.doTransition(deployment, issueKey, chosen.id);
-      return site();
+      return reopenResult(client, await fetchJiraSiteUrl(settings, client), issueKey);
     }
   }
 }

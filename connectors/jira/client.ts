@@ -111,8 +111,8 @@ export interface JiraClient {
   fetchTransitions(deployment: JiraDeployment, issueIdOrKey: string): Promise<unknown>;
   /** `POST /rest/api/{3,2}/issue/{key}/transitions`; sent once, as `addComment`. */
   doTransition(deployment: JiraDeployment, issueIdOrKey: string, transitionId: string): Promise<void>;
-  /** `GET /rest/api/2/issue/{key}?fields=…`. */
-  fetchIssueFields(issueIdOrKey: string, fields: string[]): Promise<unknown>;
+  /** `GET /rest/api/2/issue/{key}?fields=…` (with `expand=changelog`: its change histories too). */
+  fetchIssueFields(issueIdOrKey: string, fields: string[], expand?: "changelog"): Promise<unknown>;
   /** `GET /rest/api/{3,2}/myself`: the credentials' user. */
   fetchMyself(deployment: JiraDeployment): Promise<unknown>;
   /** `GET /rest/api/{3,2}/mypermissions?projectKey=&permissions=`. */
@@ -477,8 +477,10 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
             },
           ));
     },
-    fetchIssueFields: (issueIdOrKey, fields) =>
-      call(`/rest/api/2/issue/${issueIdOrKey}`, () => v2.issues.getIssue<unknown>({ issueIdOrKey, fields })),
+    fetchIssueFields: (issueIdOrKey, fields, expand) =>
+      call(`/rest/api/2/issue/${issueIdOrKey}`, () =>
+        v2.issues.getIssue<unknown>({ issueIdOrKey, fields, ...(expand ? { expand } : {}) }),
+      ),
     // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/#api-rest-api-3-myself-get
     fetchMyself: (deployment) =>
       deployment === "cloud"

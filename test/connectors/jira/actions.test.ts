@@ -161,10 +161,14 @@ for (const deployment of ["cloud", "datacenter"] as const satisfies JiraDeployme
       jira.data.transition("PROJ-4", "Done", { by: "ana" });
       const req = request(settings, "reopen", "PROJ-4");
       expect(await actions.find(req)).toBeNull();
-      await actions.write(req);
+      const result = await actions.write(req);
+      // The status change it made, as the next sync maps it.
+      const reopened = jira.data.issue("PROJ-4").histories.at(-1)!;
+      expect(reopened.items[0]).toMatchObject({ field: "status", toString: "To Do" });
+      expect(result).toEqual({ externalId: `history:${reopened.id}`, url: `${jira.url}/browse/PROJ-4` });
       const status = jira.data.status(jira.data.issue("PROJ-4").statusId);
       expect(status).toMatchObject({ name: "To Do", category: "new" });
-      expect(await actions.find(req)).not.toBeNull();
+      expect(await actions.find(req)).toEqual(result);
       const histories = jira.data.issue("PROJ-4").histories.length;
       await actions.write(req);
       expect(jira.data.issue("PROJ-4").histories).toHaveLength(histories);
