@@ -429,6 +429,11 @@ export interface WriteRequest<Settings> {
    * though its answer was lost.
    */
   actionId: string;
+  /**
+   * When the action was recorded. A source that keeps nothing out of sight on what it writes (Teams) finds
+   * an earlier attempt by its text and author among what was written since then.
+   */
+  recordedAt?: Date;
   kind: WriteKind;
   target: WriteTarget;
   /** Plain text, as previewed. Empty for `assign`, `request_review` and `reopen` without a message. */
