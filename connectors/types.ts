@@ -398,6 +398,11 @@ export type WriteKind = (typeof WRITE_KINDS)[number];
 export interface WritePerson extends IdentityRef {
   /** How the preview shows them (`@Ann Lee`); the connector writes the source's own mention of the account. */
   name: string;
+  /**
+   * The account's name where `externalId` is not it (`Identity.handle`: a GitHub login beside its numeric
+   * id), which mentions, assignees and review requests take. Unset: the connector looks it up.
+   */
+  handle?: string | null;
 }
 
 /** Where a write goes: the task, or the item whose conversation it continues. */
