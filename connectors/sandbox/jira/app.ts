@@ -25,7 +25,8 @@ import { addAccessibleResourcesRoute, addJiraWriteRoutes } from "./writes.ts";
  * asked for and 5,000 for ids or keys only; it embeds at most 20 comments and 40 change histories an issue
  * (the migration notes of the enhanced search); comments 5,000 a page; changelog 100 a page. Data Center:
  * `jira.search.views.default.max` = 1,000, with every comment and history embedded. Bulk changelog
- * (Cloud): up to 1,000 issues and 10 field ids a request, histories paged with `nextPageToken`.
+ * (Cloud): up to 1,000 issues and 10 field ids a request, histories paged with `nextPageToken`. Get comments
+ * by IDs (Cloud): up to 1,000 ids.
  */
 export const JIRA_SANDBOX_LIMITS = {
   searchDefault: 50,
@@ -44,6 +45,7 @@ export const JIRA_SANDBOX_LIMITS = {
   bulkChangelogMax: 1000,
   projectsDefault: 50,
   projectsMax: 100,
+  commentListIds: 1000,
 } as const;
 
 type Ctx = Context;
@@ -55,6 +57,8 @@ const BulkChangelogRequestSchema = z.object({
   maxResults: z.number().int().positive().optional(),
   nextPageToken: z.string().optional(),
 });
+
+const CommentListRequestSchema = z.object({ ids: z.array(z.union([z.number().int(), z.string()])) });
 
 /**
  * Jira's error body: `{"errorMessages": [...], "errors": {}}`
@@ -308,14 +312,52 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const maxResults = Math.min(asked, JIRA_SANDBOX_LIMITS.commentsMax);
     const ctx = ctxOf(c, version);
     const page = ordered.slice(startAt, startAt + maxResults);
+    // `expand` takes only `renderedBody` here: a comment's properties come from `comment/list` (Cloud) or
+    // `comment/{id}/properties` (both), not from this list.
     return c.json({
-      comments: page.map((comment) =>
-        renderComment(ctx, issue, comment, { properties: expandParam(c).has("properties") }),
-      ),
+      comments: page.map((comment) => renderComment(ctx, issue, comment)),
       maxResults: page.length,
       total: issue.comments.length,
       startAt,
     });
+  });
+
+  // Get comments by IDs (Cloud): `{"ids": [...]}`, at most 1,000; `expand=properties` adds each comment's
+  // properties. Comments that do not exist or sit on issues the user cannot see are left out.
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-comment-list-post
+  app.post("/rest/api/:v/comment/list", async (c) => {
+    const version = versionOf(c);
+    if (!version || !isCloud) return jiraError(c, 404, "Not found");
+    const body = CommentListRequestSchema.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return jiraError(c, 400, "The request body is not valid: ids is required.");
+    if (body.data.ids.length > JIRA_SANDBOX_LIMITS.commentListIds) {
+      return jiraError(
+        c,
+        400,
+        `The number of comment IDs must not exceed ${JIRA_SANDBOX_LIMITS.commentListIds}.`,
+      );
+    }
+    const ctx = ctxOf(c, version);
+    const properties = expandParam(c).has("properties");
+    const found = body.data.ids.flatMap((id) => {
+      const hit = data.findComment(String(id));
+      return hit && isVisible(hit.issue) ? [renderComment(ctx, hit.issue, hit.comment, { properties })] : [];
+    });
+    return c.json({ isLast: true, maxResults: found.length, startAt: 0, total: found.length, values: found });
+  });
+
+  // One property of a comment: 404 when the comment has none by that key.
+  // https://docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/comment/{commentId}/properties-getProperty
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comment-properties/#api-rest-api-3-comment-commentid-properties-propertykey-get
+  app.get("/rest/api/:v/comment/:commentId/properties/:propertyKey", (c) => {
+    const version = versionOf(c);
+    if (!version) return jiraError(c, 404, "Not found");
+    const hit = data.findComment(c.req.param("commentId"));
+    if (!hit || !isVisible(hit.issue)) return jiraError(c, 404, "Can not find a comment for the id.");
+    const key = c.req.param("propertyKey");
+    const property = hit.comment.properties.find((p) => p.key === key);
+    if (!property) return jiraError(c, 404, `The property with key '${key}' does not exist.`);
+    return c.json({ key: property.key, value: property.value as Json });
   });
 
   // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-changelog-get

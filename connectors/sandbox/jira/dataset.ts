@@ -590,10 +590,16 @@ export class JiraDataset {
   }
 
   comment(commentId: string): { issue: SandboxIssue; comment: SandboxComment } {
+    const hit = this.findComment(commentId);
+    if (!hit) throw new Error(`sandbox: no comment ${commentId}`);
+    return hit;
+  }
+
+  findComment(commentId: string): { issue: SandboxIssue; comment: SandboxComment } | undefined {
     for (const issue of this.issues.values()) {
       const comment = issue.comments.find((c) => c.id === commentId);
       if (comment) return { issue, comment };
     }
-    throw new Error(`sandbox: no comment ${commentId}`);
+    return undefined;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Jira sandbox's write endpoints against Jira's documentation, over plain HTTP (no SDK): add comment
  * (201 with the comment; 400 for a body of the wrong form or an empty one; 403 without the permission; 404
- * for an issue the user cannot see), the comment's `properties` with `expand=properties`, assign (204),
+ * for an issue the user cannot see), the comment's `properties` (by key on both deployments, and through Get
+ * comments by IDs with `expand=properties` on Cloud; Get comments leaves them out), assign (204),
  * transitions, `myself`, `mypermissions` (its `permissions` parameter required on Cloud), and the test hook
  * that fails the next write before or after saving it.
  */
@@ -62,14 +63,43 @@ for (const deployment of ["cloud", "datacenter"] as const) {
         body: v === 3 ? body : `Hello [~ana]`,
         created: expect.any(String),
       });
-      const plain = (await (await send("GET", `/rest/api/${v}/issue/PROJ-1/comment`)).json()) as Json;
-      expect(plain.comments[0].properties).toBeUndefined();
-      const expanded = (await (
+      const id = String(comment.id);
+      // Get comments documents only `renderedBody` for `expand`: properties are not in its answer.
+      const listed = (await (
         await send("GET", `/rest/api/${v}/issue/PROJ-1/comment?expand=properties`)
       ).json()) as Json;
-      expect(expanded.comments[0].properties).toEqual([
-        { key: "threadline.action", value: { actionId: "a-1" } },
-      ]);
+      expect(listed.comments[0].id).toBe(id);
+      expect(listed.comments[0].properties).toBeUndefined();
+      // One property by key, on both deployments; 404 for a key the comment does not have.
+      const property = await send("GET", `/rest/api/${v}/comment/${id}/properties/threadline.action`);
+      expect(property.status).toBe(200);
+      expect(await property.json()).toEqual({ key: "threadline.action", value: { actionId: "a-1" } });
+      expect((await send("GET", `/rest/api/${v}/comment/${id}/properties/other.key`)).status).toBe(404);
+      expect((await send("GET", `/rest/api/${v}/comment/999999/properties/threadline.action`)).status).toBe(
+        404,
+      );
+      // Get comments by IDs (Cloud only) gives the properties with `expand=properties`.
+      const byIds = await send("POST", `/rest/api/${v}/comment/list?expand=properties`, {
+        ids: [Number(id), 999999],
+      });
+      if (deployment === "cloud") {
+        expect(byIds.status).toBe(200);
+        const page = (await byIds.json()) as Json;
+        expect(page).toMatchObject({ isLast: true, startAt: 0, total: 1 });
+        expect(page.values.map((c: Json) => [c.id, c.properties])).toEqual([
+          [id, [{ key: "threadline.action", value: { actionId: "a-1" } }]],
+        ]);
+        const plain = (await (
+          await send("POST", `/rest/api/${v}/comment/list`, { ids: [Number(id)] })
+        ).json()) as Json;
+        expect(plain.values[0].properties).toBeUndefined();
+        const tooMany = await send("POST", `/rest/api/${v}/comment/list`, {
+          ids: Array.from({ length: 1001 }, (_, i) => i + 1),
+        });
+        expect(tooMany.status).toBe(400);
+      } else {
+        expect(byIds.status).toBe(404);
+      }
     });
 
     it("refuses a body of the wrong form, an empty one, a hidden issue, and a user without the permission", async () => {
