@@ -3,7 +3,10 @@
  * - `comment` and `reply`: a comment on the issue (ADF on Cloud's v3, wiki markup on Data Center's v2) that
  *   opens with mentions of `people`, carrying the action id as a comment property (`threadline.action`,
  *   Jira's `properties` of add comment), so `find` recognises a comment whose answer was lost among the
- *   issue's newest comments (`expand=properties`);
+ *   issue's newest comments. Get comments documents only `renderedBody` for `expand`, so `find` lists their
+ *   ids, then reads the properties: on Cloud with Get comments by IDs (`comment/list?expand=properties`, one
+ *   request); Data Center has no such list, so the property of each of the few newest comments the
+ *   credentials' user wrote (`comment/{id}/properties/threadline.action`);
  * - `assign`: the issue's assignee (accountId on Cloud, username on Data Center);
  * - `reopen`: a transition to a to-do or in-progress status; an issue already open is left as it is.
  * `access` asks `myself` and `mypermissions` (ADD_COMMENTS, ASSIGN_ISSUES, TRANSITION_ISSUES on every
@@ -18,8 +21,10 @@ import { browseUrl, itemIds, toIdentityId } from "./map.ts";
 import type { JiraPullOptions } from "./pull.ts";
 import {
   JiraAccessibleResourcesSchema,
-  JiraCommentPageWithPropertiesSchema,
+  JiraCommentIdsPageSchema,
+  JiraCommentListSchema,
   JiraCommentWithPropertiesSchema,
+  JiraEntityPropertySchema,
   JiraIssueStateSchema,
   JiraMyPermissionsSchema,
   JiraTransitionsSchema,
@@ -31,8 +36,14 @@ import { JIRA_WRITE_KINDS } from "./write-kinds.ts";
 /** The comment property that carries the action id. */
 export const JIRA_ACTION_PROPERTY = "threadline.action";
 
-/** How many of an issue's newest comments `find` reads for the action's property. */
+/** How many of an issue's newest comments `find` reads for the action's property (Get comments by IDs takes 1,000). */
 const FIND_WINDOW = 100;
+
+/**
+ * On Data Center, how many of the newest comments by the credentials' user `find` reads the property of, one
+ * request each: a retry follows its lost attempt closely, so the comment is among the user's last few.
+ */
+const FIND_OWN_COMMENTS = 10;
 
 /** The project permission each kind of write needs (`mypermissions` keys). */
 const PERMISSION_OF: Record<(typeof JIRA_WRITE_KINDS)[number], { key: string; name: string }> = {
@@ -118,6 +129,33 @@ async function reopenResult(client: JiraClient, site: string, issueKey: string):
   return { externalId: newest ? itemIds.history(newest.id) : null, url: browseUrl(site, issueKey) };
 }
 
+/** The id of the issue's newest comment that carries the action id, or null. */
+async function findCommentCarrying(
+  { client, deployment }: Session,
+  issueKey: string,
+  actionId: string,
+): Promise<string | null> {
+  const page = JiraCommentIdsPageSchema.parse(
+    await client.fetchNewestComments(deployment, issueKey, FIND_WINDOW),
+  );
+  if (page.comments.length === 0) return null;
+  if (deployment === "cloud") {
+    const list = JiraCommentListSchema.parse(
+      await client.fetchCommentsWithProperties(page.comments.map((c) => c.id)),
+    );
+    return list.values.find((c) => (c.properties ?? []).some(carries(actionId)))?.id ?? null;
+  }
+  const me = toIdentityId(JiraUserSchema.parse(await client.fetchMyself(deployment)));
+  const own = page.comments
+    .filter((c) => c.author && me !== null && toIdentityId(c.author) === me)
+    .slice(0, FIND_OWN_COMMENTS);
+  for (const comment of own) {
+    const answer = await client.fetchCommentProperty(deployment, comment.id, JIRA_ACTION_PROPERTY);
+    if (answer !== null && carries(actionId)(JiraEntityPropertySchema.parse(answer))) return comment.id;
+  }
+  return null;
+}
+
 /** The write an earlier attempt of this action made, or null. */
 export async function findJiraWrite(
   request: WriteRequest<JiraSettings>,
@@ -134,11 +172,8 @@ export async function findJiraWrite(
   switch (kind) {
     case "comment":
     case "reply": {
-      const page = JiraCommentPageWithPropertiesSchema.parse(
-        await client.fetchNewestComments(deployment, issueKey, FIND_WINDOW),
-      );
-      const found = page.comments.find((c) => (c.properties ?? []).some(carries(request.actionId)));
-      return found ? commentResult(settings, client, issueKey, found.id) : null;
+      const found = await findCommentCarrying({ client, deployment }, issueKey, request.actionId);
+      return found ? commentResult(settings, client, issueKey, found) : null;
     }
     case "assign": {
       const person = onlyPerson(request);

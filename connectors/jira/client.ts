@@ -103,8 +103,12 @@ export interface JiraClient {
     body: unknown,
     properties: Array<{ key: string; value: unknown }>,
   ): Promise<unknown>;
-  /** `GET /rest/api/{3,2}/issue/{key}/comment?orderBy=-created&expand=properties`: the newest comments. */
+  /** `GET /rest/api/{3,2}/issue/{key}/comment?orderBy=-created`: the newest comments (without properties). */
   fetchNewestComments(deployment: JiraDeployment, issueIdOrKey: string, maxResults: number): Promise<unknown>;
+  /** `POST /rest/api/3/comment/list?expand=properties` (Cloud): up to 1,000 comments by id, with their properties. */
+  fetchCommentsWithProperties(commentIds: string[]): Promise<unknown>;
+  /** `GET /rest/api/{3,2}/comment/{id}/properties/{key}`: the property, or null when the comment has none by that key. */
+  fetchCommentProperty(deployment: JiraDeployment, commentId: string, propertyKey: string): Promise<unknown>;
   /** `PUT /rest/api/{3,2}/issue/{key}/assignee`: `accountId` on Cloud, `name` on Data Center. */
   assignIssue(deployment: JiraDeployment, issueIdOrKey: string, assignee: string): Promise<void>;
   /** `GET /rest/api/{3,2}/issue/{key}/transitions`. */
@@ -423,7 +427,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
           );
     },
     fetchNewestComments: (deployment, issueIdOrKey, maxResults) => {
-      const params = { issueIdOrKey, startAt: 0, maxResults, orderBy: "-created", expand: "properties" };
+      // `expand` takes only `renderedBody` here: properties are read by `fetchCommentsWithProperties`.
+      const params = { issueIdOrKey, startAt: 0, maxResults, orderBy: "-created" };
       return deployment === "cloud"
         ? call(`/rest/api/3/issue/${issueIdOrKey}/comment`, () =>
             v3.issueComments.getComments<unknown>(params),
@@ -431,6 +436,29 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
         : call(`/rest/api/2/issue/${issueIdOrKey}/comment`, () =>
             v2.issueComments.getComments<unknown>(params),
           );
+    },
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-comment-list-post
+    fetchCommentsWithProperties: (commentIds) =>
+      call("/rest/api/3/comment/list", () =>
+        v3.issueComments.getCommentsByIds<unknown>({ ids: commentIds.map(Number), expand: "properties" }),
+      ),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comment-properties/#api-rest-api-3-comment-commentid-properties-propertykey-get
+    // (Data Center: docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/comment/{commentId}/properties-getProperty)
+    fetchCommentProperty: async (deployment, commentId, propertyKey) => {
+      const params = { commentId, propertyKey };
+      try {
+        return await (deployment === "cloud"
+          ? call(`/rest/api/3/comment/${commentId}/properties/${propertyKey}`, () =>
+              v3.issueCommentProperties.getCommentProperty<unknown>(params),
+            )
+          : call(`/rest/api/2/comment/${commentId}/properties/${propertyKey}`, () =>
+              v2.issueCommentProperties.getCommentProperty<unknown>(params),
+            ));
+      } catch (err) {
+        // Jira answers 404 for a comment without the property.
+        if (err instanceof ConnectorError && err.status === 404) return null;
+        throw err;
+      }
     },
     // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-assignee-put
     // (Data Center names the user by `name`: docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/issue-assign)

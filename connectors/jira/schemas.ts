@@ -228,9 +228,18 @@ export const JiraCommentWithPropertiesSchema = z.object({
   properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
 });
 
-export const JiraCommentPageWithPropertiesSchema = z.object({
-  comments: z.array(JiraCommentWithPropertiesSchema),
+/** `GET /issue/{key}/comment`: the comments' ids and authors (properties are not in this answer). */
+export const JiraCommentIdsPageSchema = z.object({
+  comments: z.array(z.object({ id: z.string(), author: JiraUserSchema.nullish() })),
 });
+
+/** `POST /comment/list?expand=properties` (Get comments by IDs, Cloud): a page of comments. */
+export const JiraCommentListSchema = z.object({
+  values: z.array(JiraCommentWithPropertiesSchema),
+});
+
+/** One entity property (`GET /comment/{id}/properties/{key}`). */
+export const JiraEntityPropertySchema = z.object({ key: z.string(), value: z.unknown() });
 
 const JiraStatusCategoryRefSchema = z.object({ key: z.string().optional() }).optional();
 

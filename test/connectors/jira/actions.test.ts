@@ -124,6 +124,27 @@ for (const deployment of ["cloud", "datacenter"] as const satisfies JiraDeployme
       expect(await actions.find({ ...req, actionId: "another" })).toBeNull();
     });
 
+    it("finds its comment under newer ones by others, reading properties where Jira documents them", async () => {
+      const req = request(settings, "comment", "PROJ-4", { text: "Can we close this after the release?" });
+      const written = await actions.write(req);
+      for (const n of [1, 2, 3]) jira.data.addComment("PROJ-4", { author: "ana", body: `Later note ${n}` });
+      jira.requests.clear();
+      expect(await actions.find(req)).toEqual(written);
+      // Get comments documents no `properties` expand: the list is asked for without it.
+      const listed = jira.requests.entries.filter((r) => /\/issue\/PROJ-4\/comment/.test(r.path));
+      expect(listed).toHaveLength(1);
+      expect(listed[0]!.path).not.toContain("properties");
+      if (deployment === "cloud") {
+        expect(
+          jira.requests.count({ method: "POST", path: /\/rest\/api\/3\/comment\/list\?expand=properties$/ }),
+        ).toBe(1);
+      } else {
+        // Data Center reads the property of its own comment only, not of Ana's newer ones.
+        expect(jira.requests.count({ path: /\/comment\/\d+\/properties\/threadline\.action$/ })).toBe(1);
+      }
+      expect(await actions.find({ ...req, actionId: "another" })).toBeNull();
+    });
+
     it("a 5xx after the comment is saved leaves it retryable, and the retry finds it: one comment", async () => {
       const req = request(settings, "comment", "OPS-1", { text: "Deployed in 1.4.1, confirmed by Ana." });
       jira.data.writeFaults.failNext("after", 502);
