@@ -62,6 +62,8 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** Where a draft goes: the mailbox's settings and client, the thread there, and a link to it. */
 interface Place {
   client: GmailClient;
+  /** GMAIL_USER: `me` or the mailbox's address. */
+  user: string;
   threadId: string;
   url: string;
 }
@@ -94,7 +96,12 @@ async function placeOf(request: WriteRequest<GmailSettings>, options: GmailActio
   if (!isConnectedScope(item.scope)) {
     if (!item.threadId)
       throw new ConnectorError("gmail", "invalid", `email ${item.externalId} has no thread`);
-    return { client, threadId: item.threadId, url: item.url ?? toGmailUrl(mailbox.user, item.threadId) };
+    return {
+      client,
+      user: mailbox.user,
+      threadId: item.threadId,
+      url: item.url ?? toGmailUrl(mailbox.user, item.threadId),
+    };
   }
   // Read in a person's own mailbox: the same message in the configured one, by its Message-ID.
   const messageId = item.meta.messageId;
@@ -113,7 +120,18 @@ async function placeOf(request: WriteRequest<GmailSettings>, options: GmailActio
       `the email was read in ${item.scope.slice("connected:".length)}'s own mailbox (connected read-only) and the configured mailbox does not have it: a draft can only be saved there`,
     );
   }
-  return { client, threadId: found.threadId, url: toGmailUrl(mailbox.user, found.threadId) };
+  return {
+    client,
+    user: mailbox.user,
+    threadId: found.threadId,
+    url: toGmailUrl(mailbox.user, found.threadId),
+  };
+}
+
+/** The mailbox's address: GMAIL_USER when it is one, else what Gmail says (users.getProfile). */
+async function addressOf(place: Pick<Place, "client" | "user">): Promise<string> {
+  if (place.user.includes("@")) return place.user;
+  return parseOr(GmailProfileSchema, await place.client.fetchProfile(), "the mailbox profile").emailAddress;
 }
 
 /** The draft on the place's thread that carries the action's id, if one was saved. */
@@ -176,10 +194,7 @@ export function createGmailActions(options: GmailActionOptions = {}): ActionHand
       });
       const scopes = await client.fetchGrantedScopes();
       if (!scopes.some((s) => DRAFT_SCOPES.has(s))) return { draft_reply: denied };
-      const account = mailbox.user.includes("@")
-        ? mailbox.user
-        : parseOr(GmailProfileSchema, await client.fetchProfile(), "the mailbox profile").emailAddress;
-      return { draft_reply: { allowed: true, account } };
+      return { draft_reply: { allowed: true, account: await addressOf({ client, user: mailbox.user }) } };
     },
 
     async find(request) {
@@ -191,7 +206,13 @@ export function createGmailActions(options: GmailActionOptions = {}): ActionHand
       const earlier = await findDraft(place, request.actionId);
       if (earlier) return earlier;
       const item = request.target.item!;
-      const reply = toDraftReply(item.meta, request.people, request.text, request.actionId);
+      const reply = toDraftReply(
+        await addressOf(place),
+        item.meta,
+        request.people,
+        request.text,
+        request.actionId,
+      );
       if (reply.to.length === 0) {
         throw new ConnectorError(
           "gmail",

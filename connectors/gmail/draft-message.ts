@@ -17,6 +17,8 @@ export const ACTION_HEADER = "X-Threadline-Action";
 const UNVERIFIED_PREFIX = "unverified:";
 
 export interface DraftReply {
+  /** The mailbox's own address. */
+  from: string;
   to: Array<{ name: string; address: string }>;
   subject: string;
   inReplyTo: string | null;
@@ -32,11 +34,12 @@ export function toReplySubject(subject: string | undefined): string {
 }
 
 /**
- * The draft's headers and recipients (pure): To the people given (Gmail identities, whose external id is
+ * The draft's headers and recipients (pure): From the mailbox, To the people given (Gmail identities, whose external id is
  * the address), or the answered message's sender when none is; In-Reply-To the answered message, References
  * its references and it.
  */
 export function toDraftReply(
+  from: string,
   meta: ItemMeta,
   people: readonly WritePerson[],
   text: string,
@@ -56,12 +59,13 @@ export function toDraftReply(
   const parent = meta.messageId ?? null;
   const references = [...(meta.references ?? [])];
   if (parent && !references.includes(parent)) references.push(parent);
-  return { to, subject: toReplySubject(meta.subject), inReplyTo: parent, references, text, actionId };
+  return { from, to, subject: toReplySubject(meta.subject), inReplyTo: parent, references, text, actionId };
 }
 
 /** The RFC 822 message of a draft reply, base64url as Gmail's `message.raw` takes it. */
 export async function toRawDraft(draft: DraftReply): Promise<string> {
   const message = new MailComposer({
+    from: draft.from,
     to: draft.to.map((p) => (p.name ? { name: p.name, address: p.address } : p.address)),
     subject: draft.subject,
     text: draft.text,

@@ -397,7 +397,7 @@ export class GmailDataset {
    * Saves a draft as Gmail does (https://developers.google.com/gmail/api/guides/drafts): a message with the
    * `DRAFT` label only, in the thread asked for when the draft meets Gmail's conditions (it names the thread,
    * its References or In-Reply-To name a message of it, and its Subject matches), else in a thread of its
-   * own. `headers` are the message's own, in order; Gmail adds a From when there is none.
+   * own. `headers` are the message's own, in order.
    */
   saveDraft(draft: { headers: Array<[string, string]>; text: string; threadId: string | null }): {
     draftId: string;

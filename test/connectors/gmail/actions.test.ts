@@ -92,6 +92,7 @@ describe("Gmail draft replies", () => {
     expect(others).toHaveLength(0);
     expect(draft!.message.threadId).toBe(parent.threadId);
     expect(draft!.message.labelIds).toEqual(["DRAFT"]);
+    expect(draft!.header("From")).toBe("ana@contoso.dev");
     expect(draft!.header("To")).toBe("Dan Miller <dan.miller@acme-corp.example>");
     expect(draft!.header("Subject")).toBe("Re: SSO broken for our staff (FAL-12)");
     expect(draft!.header("In-Reply-To")).toBe(parent.messageIdHeader);
