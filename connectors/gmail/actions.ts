@@ -217,7 +217,7 @@ export function createGmailActions(options: GmailActionOptions = {}): ActionHand
         throw new ConnectorError(
           "gmail",
           "invalid",
-          `nobody to address a reply to email ${item.externalId} to`,
+          `a draft reply to email ${item.externalId} needs someone to write to: none of the people given has a Gmail address`,
         );
       }
       const raw = await toRawDraft(reply);

@@ -8,7 +8,6 @@
  */
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { ItemMeta, WritePerson } from "../types.ts";
-import { parseAddressList } from "./map.ts";
 
 /** The header that carries the action's id. */
 export const ACTION_HEADER = "X-Threadline-Action";
@@ -34,9 +33,9 @@ export function toReplySubject(subject: string | undefined): string {
 }
 
 /**
- * The draft's headers and recipients (pure): From the mailbox, To the people given (Gmail identities, whose external id is
- * the address), or the answered message's sender when none is; In-Reply-To the answered message, References
- * its references and it.
+ * The draft's headers and recipients (pure): From the mailbox, To the people given (their Gmail identities,
+ * whose external id is the address; others have no address to write to), In-Reply-To the answered message,
+ * References its references and it.
  */
 export function toDraftReply(
   from: string,
@@ -53,9 +52,6 @@ export function toDraftReply(
         ? p.externalId.slice(UNVERIFIED_PREFIX.length)
         : p.externalId,
     }));
-  if (to.length === 0) {
-    for (const a of parseAddressList(meta.from ?? null)) to.push({ name: a.name ?? "", address: a.address });
-  }
   const parent = meta.messageId ?? null;
   const references = [...(meta.references ?? [])];
   if (parent && !references.includes(parent)) references.push(parent);
