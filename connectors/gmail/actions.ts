@@ -70,7 +70,7 @@ interface Place {
 
 function configuredMailbox(settings: GmailSettings): GmailMailboxSettings {
   const mailbox = toMailboxSettings(settings, settings.user);
-  if (!mailbox || isConnectedScope(settings.user)) {
+  if (!mailbox) {
     throw new ConnectorError(
       "gmail",
       "forbidden",
