@@ -88,6 +88,14 @@ export interface GmailClient {
   fetchHistory(params: HistoryParams): Promise<unknown>;
   /** `GET …/messages/{id}?format=full` for each id, in batches. */
   fetchMessages(ids: readonly string[]): Promise<FetchedMessages>;
+  /** The scopes the credentials were granted: Google's token information for the current access token. */
+  fetchGrantedScopes(): Promise<string[]>;
+  /** `GET …/drafts?maxResults&pageToken`: draft ids with their message's id and thread. */
+  fetchDraftList(params: { pageToken: string | null; maxResults: number }): Promise<unknown>;
+  /** `GET …/drafts/{id}?format=metadata`: the draft's message with its headers. */
+  fetchDraft(id: string): Promise<unknown>;
+  /** `POST …/drafts` with the message (`raw`, base64url RFC 822) on a thread; never retried by the transport. */
+  createDraft(params: { raw: string; threadId: string | null }): Promise<unknown>;
 }
 
 /** A Gmail error answer with the reason Gmail gave (`rateLimitExceeded`, `failedPrecondition`, …). */
@@ -380,7 +388,7 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
     ...(settings.auth.kind === "refresh"
       ? { clientId: settings.auth.clientId, clientSecret: settings.auth.clientSecret }
       : {}),
-    endpoints: { oauth2TokenUrl: settings.tokenUrl },
+    endpoints: { oauth2TokenUrl: settings.tokenUrl, tokenInfoUrl: settings.tokenInfoUrl },
     // Merged under each request's options, so the token endpoint's requests retry as the API's do.
     transporterOptions: { fetchImplementation: countingFetch, retryConfig: retryConfig as never },
   });
@@ -549,5 +557,52 @@ export function createGmailClient(options: GmailClientOptions): GmailClient {
       }
       return result;
     },
+    // https://developers.google.com/identity/protocols/oauth2 (token information): the access token's own
+    // scopes, whichever way it was obtained (refreshed, or given as GMAIL_ACCESS_TOKEN).
+    fetchGrantedScopes: async () => {
+      const token = await call(settings.tokenUrl, async () => ({
+        data: (await oauth.getAccessToken()).token ?? null,
+      }));
+      if (!token) throw new ConnectorError("gmail", "auth", `no access token: ${credentialsHint(settings)}`);
+      try {
+        return (await oauth.getTokenInfo(token)).scopes;
+      } catch (err) {
+        const status = isTransportError(err) ? err.response?.status : undefined;
+        if (status === undefined || status >= 500 || status === 429)
+          throw toConnectorError(err, settings.tokenInfoUrl, settings, signal, reached);
+        throw new ConnectorError(
+          "gmail",
+          "auth",
+          `${status} from the token information endpoint ${settings.tokenInfoUrl}: ${credentialsHint(settings)}`,
+          { status, cause: err },
+        );
+      }
+    },
+    // https://developers.google.com/gmail/api/reference/rest/v1/users.drafts/list (maxResults ≤ 500)
+    fetchDraftList: (p) =>
+      call(`${base}/drafts`, () =>
+        api.users.drafts.list(
+          { userId: user, maxResults: p.maxResults, ...(p.pageToken ? { pageToken: p.pageToken } : {}) },
+          { signal },
+        ),
+      ),
+    // https://developers.google.com/gmail/api/reference/rest/v1/users.drafts/get
+    fetchDraft: (id) =>
+      call(`${base}/drafts/${id}`, () =>
+        api.users.drafts.get({ userId: user, id, format: "metadata" }, { signal }),
+      ),
+    // https://developers.google.com/gmail/api/reference/rest/v1/users.drafts/create: a POST that saved the
+    // draft may still answer 5xx, and asking again would save a second one; the action's retry looks for
+    // the first (by its header) before it writes again.
+    createDraft: (p) =>
+      call(`${base}/drafts`, () =>
+        api.users.drafts.create(
+          {
+            userId: user,
+            requestBody: { message: { raw: p.raw, ...(p.threadId ? { threadId: p.threadId } : {}) } },
+          },
+          { signal, retryConfig: { ...retryConfig, shouldRetry: () => false } as never },
+        ),
+      ),
   };
 }

@@ -22,6 +22,7 @@ export const GMAIL_ENV_VARS = [
   "GOOGLE_TOKEN_URL",
   "GOOGLE_AUTH_URL",
   "GOOGLE_REVOKE_URL",
+  "GOOGLE_TOKENINFO_URL",
 ] as const;
 
 /** What turns the connector on: any of its credentials. */
@@ -39,6 +40,8 @@ export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 export const GOOGLE_AUTH_URL = "https://accounts.google.com/o/oauth2/v2/auth";
 /** https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke */
 export const GOOGLE_REVOKE_URL = "https://oauth2.googleapis.com/revoke";
+/** Where an access token's granted scopes are read (the auth library's `getTokenInfo`). */
+export const GOOGLE_TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo";
 
 const httpUrl = (what: string, example: string) =>
   z
@@ -70,6 +73,7 @@ export const GmailSettingsSchema = z
     GOOGLE_TOKEN_URL: httpUrl("Google's OAuth 2.0 token endpoint", GOOGLE_TOKEN_URL).optional(),
     GOOGLE_AUTH_URL: httpUrl("Google's OAuth 2.0 authorization endpoint", GOOGLE_AUTH_URL).optional(),
     GOOGLE_REVOKE_URL: httpUrl("Google's OAuth 2.0 revocation endpoint", GOOGLE_REVOKE_URL).optional(),
+    GOOGLE_TOKENINFO_URL: httpUrl("Google's token information endpoint", GOOGLE_TOKENINFO_URL).optional(),
   })
   .superRefine((env, ctx) => {
     // The OAuth client alone is enough for people to connect their own mailboxes; a refresh token with it
@@ -115,6 +119,7 @@ export const GmailSettingsSchema = z
       tokenUrl: env.GOOGLE_TOKEN_URL ?? (google ? GOOGLE_TOKEN_URL : `${apiUrl}/token`),
       authorizeUrl: env.GOOGLE_AUTH_URL ?? (google ? GOOGLE_AUTH_URL : `${apiUrl}/o/oauth2/v2/auth`),
       revokeUrl: env.GOOGLE_REVOKE_URL ?? (google ? GOOGLE_REVOKE_URL : `${apiUrl}/revoke`),
+      tokenInfoUrl: env.GOOGLE_TOKENINFO_URL ?? (google ? GOOGLE_TOKENINFO_URL : `${apiUrl}/tokeninfo`),
       /** People's own mailboxes, added at each run from the store (see connected.ts). */
       connected: [] as ConnectedMailbox[],
     };

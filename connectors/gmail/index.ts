@@ -3,7 +3,7 @@
  * `auth` export). See README.md in this folder for the OAuth client, the scope and Gmail's limits.
  */
 
-import type { Connector } from "../types.ts";
+import type { ActionHandler, Connector } from "../types.ts";
 import { ConnectorError, defineConnector } from "../types.ts";
 import { gmailAbout } from "./about.ts";
 import { type GmailSettings, gmailSettingsFromEnv, isConnectedScope, toMailboxSettings } from "./config.ts";
@@ -17,6 +17,18 @@ export type { GmailPullNotice, GmailPullOptions } from "./pull.ts";
 
 // The SDK and the pull load on first use (dynamic imports below), so a process that only reads what the
 // product says of a source (the web view, the digest, relink) never loads them.
+
+/** Draft replies (actions.ts), with the SDK loaded on the first call. */
+function lazyActions(options: GmailPullOptions): ActionHandler<GmailSettings> {
+  const load = async () =>
+    (await import("./actions.ts")).createGmailActions(options.retry ? { retry: options.retry } : {});
+  return {
+    kinds: ["draft_reply"],
+    access: async (request) => (await load()).access(request),
+    find: async (request) => (await load()).find(request),
+    write: async (request) => (await load()).write(request),
+  };
+}
 
 /** A Gmail connector; options change only how it retries, batches and logs (tests use all three). */
 export function createGmailConnector(options: GmailPullOptions = {}): Connector<"gmail", GmailSettings> {
@@ -43,6 +55,7 @@ export function createGmailConnector(options: GmailPullOptions = {}): Connector<
     },
     map: mapGmailRecord,
     webhook: gmailWebhook,
+    actions: lazyActions(options),
   });
 }
 

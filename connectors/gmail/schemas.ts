@@ -115,3 +115,24 @@ export const GmailErrorBodySchema = z.object({
       .nullish(),
   }),
 });
+
+/**
+ * A draft as drafts.create, drafts.get (`format=metadata`) and drafts.list answer it
+ * (https://developers.google.com/gmail/api/reference/rest/v1/users.drafts#Draft): the list gives only the
+ * message's id and thread, the others its headers too.
+ */
+export const GmailDraftSchema = z.object({
+  id: z.string().min(1),
+  message: z.object({
+    id: z.string().min(1),
+    threadId: z.string().nullish(),
+    labelIds: z.array(z.string()).nullish(),
+    payload: z.object({ headers: z.array(GmailHeaderSchema).nullish() }).nullish(),
+  }),
+});
+
+export const GmailDraftListSchema = z.object({
+  drafts: z.array(GmailDraftSchema).nullish(),
+  nextPageToken: z.string().nullish(),
+  resultSizeEstimate: z.number().nullish(),
+});

@@ -18,6 +18,12 @@
  *   when none is named); a start older than the mailbox keeps answers 404 (https://developers.google.com/gmail/api/reference/rest/v1/users.history/list).
  * - `POST /batch/gmail/v1`: multipart/mixed of `application/http` GETs, at most 100
  *   (https://developers.google.com/gmail/api/guides/batch).
+ * - `POST …/drafts` (`message.raw`, base64url RFC 822, and `message.threadId`), `GET …/drafts?maxResults&
+ *   pageToken&q` and `GET …/drafts/{id}?format` (https://developers.google.com/gmail/api/reference/rest/v1/users.drafts):
+ *   creating needs `gmail.compose`, `gmail.modify` or full access, else `403 insufficientPermissions`; the
+ *   draft's message is in the mailbox with the `DRAFT` label (listed, in its thread, in the history), and
+ *   joins the thread asked for only on Gmail's conditions (see `GmailDataset.saveDraft`).
+ *   `control.failNextDraft` makes the next create answer a 5xx before or after the draft is saved.
  *
  * Every API request needs `Authorization: Bearer` with a token from `/token` (or the data set's static token);
  * errors are `{"error": {"code", "message", "errors": [{"message", "domain", "reason"}], "status"}}`.
@@ -25,6 +31,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { simpleParser } from "mailparser";
 import type { JsonValue } from "../../types.ts";
 import type { FaultPlan } from "../harness.ts";
 import type { GmailDataset, StoredMessage } from "./dataset.ts";
@@ -49,7 +56,19 @@ export interface GmailSandboxControl {
   faults: FaultPlan | null;
   /** The OAuth grants issued so far (set when the app is made). */
   grants?: SandboxGrants;
+  /**
+   * The next `drafts.create` answers this 5xx, `before` saving the draft (nothing saved) or `after` (saved,
+   * but the answer lost), as a backend failure can.
+   */
+  failNextDraft?: { status: 500 | 503; when: "before" | "after" } | null;
 }
+
+/** The scopes `users.drafts.create` accepts (its reference's authorization scopes). */
+const DRAFT_WRITE_SCOPES = [
+  "https://mail.google.com/",
+  "https://www.googleapis.com/auth/gmail.modify",
+  "https://www.googleapis.com/auth/gmail.compose",
+];
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -175,6 +194,9 @@ function term(word: string): Predicate {
       return (m) => `${headerOf(m, "To")} ${headerOf(m, "Cc")}`.toLowerCase().includes(value);
     case "subject":
       return (m) => headerOf(m, "Subject").toLowerCase().includes(value);
+    case "rfc822msgid":
+      return (m) =>
+        (m.messageIdHeader ?? "").replace(/^<|>$/g, "").toLowerCase() === value.replace(/^<|>$/g, "");
     case "label":
     case "in":
       return (m) => m.labelIds.some((l) => l.toLowerCase() === value);
@@ -226,7 +248,7 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
   const error = (c: Ctx, code: 400 | 401 | 403 | 404, reason: string, message: string) =>
     c.json(gmailErrorBody(code, reason, message) as Record<string, unknown>, code);
 
-  const grants: SandboxGrants = { issued, refresh: new Map(), revocations: 0 };
+  const grants: SandboxGrants = { issued, refresh: new Map(), scopes: new Map(), revocations: 0 };
   control.grants = grants;
   mountGmailOAuth(app, data, grants);
 
@@ -419,6 +441,75 @@ export function createGmailSandboxApp(data: GmailDataset, control: GmailSandboxC
       ...(next ? { nextPageToken: next } : {}),
       historyId: String(data.historyId),
     });
+  });
+
+  // https://developers.google.com/gmail/api/reference/rest/v1/users.drafts
+  const scopesOf = (c: Ctx): string[] => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+    const scope = token === data.staticToken ? data.scopes.join(" ") : (grants.scopes.get(token) ?? "");
+    return scope.split(" ").filter(Boolean);
+  };
+  const draftOf = (draftId: string, format: string): JsonValue | null => {
+    const m = data.messages.get(data.drafts.get(draftId) ?? "");
+    return m ? { id: draftId, message: render(m, format) } : null;
+  };
+
+  api.post("/drafts", async (c) => {
+    if (!scopesOf(c).some((s) => DRAFT_WRITE_SCOPES.includes(s))) {
+      return c.json(GMAIL_INSUFFICIENT_SCOPE_BODY as Record<string, unknown>, 403);
+    }
+    const body = (await c.req.json().catch(() => null)) as {
+      message?: { raw?: unknown; threadId?: unknown };
+    } | null;
+    const raw = body?.message?.raw;
+    if (typeof raw !== "string" || raw === "")
+      return error(c, 400, "invalidArgument", "Missing draft message");
+    const fail = control.failNextDraft;
+    control.failNextDraft = null;
+    if (fail?.when === "before")
+      return c.json(GMAIL_SERVER_ERROR_BODY as Record<string, unknown>, fail.status);
+    const parsed = await simpleParser(Buffer.from(raw, "base64url"));
+    const headers = parsed.headerLines.map(({ line }): [string, string] => {
+      const unfolded = line.replace(/\r?\n[ \t]+/g, " ");
+      const colon = unfolded.indexOf(":");
+      return [unfolded.slice(0, colon).trim(), unfolded.slice(colon + 1).trim()];
+    });
+    const threadId = typeof body?.message?.threadId === "string" ? body.message.threadId : null;
+    const { draftId, message } = data.saveDraft({ headers, text: parsed.text ?? "", threadId });
+    if (fail?.when === "after")
+      return c.json(GMAIL_SERVER_ERROR_BODY as Record<string, unknown>, fail.status);
+    return c.json({
+      id: draftId,
+      message: { id: message.id, threadId: message.threadId, labelIds: message.labelIds },
+    });
+  });
+
+  api.get("/drafts", (c) => {
+    const q = c.req.query("q");
+    const match = q ? compileQuery(q) : () => true;
+    const drafts = data
+      .listed()
+      .filter((m) => m.labelIds.includes("DRAFT") && match(m))
+      .map((m) => ({ m, draftId: [...data.drafts].find(([, id]) => id === m.id)?.[0] }))
+      .filter((d): d is { m: StoredMessage; draftId: string } => d.draftId !== undefined);
+    const byMessage = new Map(drafts.map((d) => [d.m.id, d.draftId]));
+    const { items, next, total } = pageOf(
+      c,
+      drafts.map((d) => d.m),
+      pageSize(c, GMAIL_SANDBOX_LIMITS.listDefault, GMAIL_SANDBOX_LIMITS.listMax),
+      (m) => ({ id: byMessage.get(m.id)!, message: { id: m.id, threadId: m.threadId } }),
+    );
+    return c.json({
+      ...(items.length > 0 ? { drafts: items } : {}),
+      ...(next ? { nextPageToken: next } : {}),
+      resultSizeEstimate: total,
+    });
+  });
+
+  api.get("/drafts/:id", (c) => {
+    const draft = draftOf(c.req.param("id"), c.req.query("format") ?? "full");
+    if (!draft) return error(c, 404, "notFound", "Requested entity was not found.");
+    return c.json(draft as Record<string, unknown>);
   });
 
   app.route("/gmail/v1/users/:userId", api);

@@ -11,6 +11,7 @@
  *   data.reply(first, { from: maya, text: "Thanks!" });
  */
 import type { JsonValue } from "../../types.ts";
+import { GMAIL_COMPOSE_SCOPE, GMAIL_READONLY_SCOPE } from "./oauth.ts";
 
 export interface Mailbox {
   name: string | null;
@@ -137,6 +138,13 @@ export function encodeQuotedPrintable(bytes: Uint8Array): string {
   return out + line;
 }
 
+/** A subject without its reply and forward prefixes, as Gmail compares a thread's subjects. */
+const baseSubject = (subject: string) =>
+  subject
+    .replace(/^\s*((re|fwd?|aw|wg)\s*:\s*)+/i, "")
+    .trim()
+    .toLowerCase();
+
 const rfc2822Date = (ms: number) => new Date(ms).toUTCString().replace("GMT", "+0000");
 
 export class GmailDataset {
@@ -149,6 +157,13 @@ export class GmailDataset {
   readonly tokenLifetimeSeconds = 3599;
   /** The OAuth client's registered redirect URIs (the authorization endpoint accepts no other). */
   readonly redirectUris: string[] = [];
+  /**
+   * What the owner granted the data set's own refresh token and static token (read when a token is issued):
+   * reading, and saving drafts. A test takes `gmail.compose` away for a read-only grant.
+   */
+  scopes: string[] = [GMAIL_READONLY_SCOPE, GMAIL_COMPOSE_SCOPE];
+  /** Drafts: the draft's id (stable) and its message's id. */
+  readonly drafts = new Map<string, string>();
   readonly messages = new Map<string, StoredMessage>();
   readonly history: HistoryRecord[] = [];
   historyId = 1000;
@@ -371,6 +386,114 @@ export class GmailDataset {
       references: [],
       from: { name: null, address: "unknown@invalid" },
       raw: true,
+      indexedAt: this.now + this.indexLagMs,
+    };
+    this.messages.set(id, stored);
+    this.record("messageAdded", stored);
+    return stored;
+  }
+
+  /**
+   * Saves a draft as Gmail does (https://developers.google.com/gmail/api/guides/drafts): a message with the
+   * `DRAFT` label only, in the thread asked for when the draft meets Gmail's conditions (it names the thread,
+   * its References or In-Reply-To name a message of it, and its Subject matches), else in a thread of its
+   * own. `headers` are the message's own, in order.
+   */
+  saveDraft(draft: { headers: Array<[string, string]>; text: string; threadId: string | null }): {
+    draftId: string;
+    message: StoredMessage;
+  } {
+    const id = this.nextId();
+    const header = (name: string) =>
+      draft.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? null;
+    const subject = header("Subject") ?? "";
+    const parents: string[] =
+      `${header("References") ?? ""} ${header("In-Reply-To") ?? ""}`.match(/<[^<>\s]+>/g) ?? [];
+    const thread = draft.threadId
+      ? [...this.messages.values()].filter((m) => m.threadId === draft.threadId)
+      : [];
+    const joins =
+      thread.some((m) => m.messageIdHeader !== null && parents.includes(m.messageIdHeader)) &&
+      thread.some((m) => baseSubject(m.subject) === baseSubject(subject));
+    const threadId = joins && draft.threadId ? draft.threadId : id;
+    const headers = header("From")
+      ? draft.headers
+      : [
+          ...draft.headers,
+          ["From", formatMailbox({ name: null, address: this.mailbox })] as [string, string],
+        ];
+    const bytes = Buffer.from(draft.text, "utf8");
+    const labelIds = ["DRAFT"];
+    const stored: StoredMessage = {
+      id,
+      threadId,
+      internalDate: this.now,
+      labelIds,
+      historyId: 0,
+      resource: {
+        id,
+        threadId,
+        labelIds,
+        snippet: draft.text.replace(/\s+/g, " ").slice(0, 100),
+        sizeEstimate: bytes.length + 600,
+        historyId: "0",
+        internalDate: String(this.now),
+        payload: {
+          partId: "",
+          mimeType: "text/plain",
+          filename: "",
+          headers: headers.map(([name, value]) => ({ name, value })),
+          body: { size: bytes.length, data: b64url(bytes) },
+        },
+      },
+      text: draft.text,
+      subject,
+      messageIdHeader: header("Message-ID"),
+      references: parents,
+      from: { name: null, address: this.mailbox },
+      raw: false,
+      indexedAt: this.now + this.indexLagMs,
+    };
+    this.messages.set(id, stored);
+    this.record("messageAdded", stored);
+    const draftId = `r-${id}`;
+    this.drafts.set(draftId, id);
+    return { draftId, message: stored };
+  }
+
+  /**
+   * The owner sends a draft from Gmail: the draft is deleted and a new message, with a new id and the `SENT`
+   * label, takes its place in the thread (https://developers.google.com/gmail/api/guides/drafts#sending).
+   */
+  sendDraft(draftId: string): StoredMessage {
+    const messageId = this.drafts.get(draftId);
+    const draft = messageId ? this.messages.get(messageId) : undefined;
+    if (!draft) throw new Error(`no draft ${draftId}`);
+    this.drafts.delete(draftId);
+    this.delete(draft.id);
+    const id = this.nextId();
+    const labelIds = ["SENT"];
+    const payload = draft.resource.payload as { [key: string]: JsonValue };
+    const headers = [
+      ...(payload.headers as JsonValue[]).filter(
+        (h) => !/^(date|message-id)$/i.test(String((h as { name: string }).name)),
+      ),
+      { name: "Date", value: rfc2822Date(this.now) },
+      { name: "Message-ID", value: `<${id}@mail.gmail.com>` },
+    ];
+    const stored: StoredMessage = {
+      ...draft,
+      id,
+      internalDate: this.now,
+      labelIds,
+      messageIdHeader: `<${id}@mail.gmail.com>`,
+      resource: {
+        ...draft.resource,
+        id,
+        labelIds,
+        internalDate: String(this.now),
+        payload: { ...payload, headers },
+      },
       indexedAt: this.now + this.indexLagMs,
     };
     this.messages.set(id, stored);

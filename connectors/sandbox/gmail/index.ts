@@ -7,6 +7,8 @@
  *   const env = gmailSandboxEnv(gmail); // GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GMAIL_REFRESH_TOKEN, GMAIL_API_URL
  *   gmail.faults.set([{ status: 429, times: 2, retryAfterSeconds: 0, body: GMAIL_RATE_LIMIT_BODY }]);
  *   gmail.control.userRateLimited = 1; // the next request answers 403 userRateLimitExceeded
+ *   gmail.control.failNextDraft = { status: 503, when: "after" }; // the next drafts.create saves, then fails
+ *   gmail.data.scopes = [GMAIL_READONLY_SCOPE]; // tokens issued from now on cannot save drafts
  */
 import { type Sandbox, startSandbox } from "../harness.ts";
 import { createGmailSandboxApp, type GmailSandboxControl } from "./app.ts";
@@ -25,7 +27,7 @@ export {
 } from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
-export { GMAIL_READONLY_SCOPE, type SandboxGrants } from "./oauth.ts";
+export { GMAIL_COMPOSE_SCOPE, GMAIL_READONLY_SCOPE, type SandboxGrants } from "./oauth.ts";
 
 export interface GmailSandbox extends Sandbox {
   data: GmailDataset;
@@ -37,7 +39,13 @@ export async function startGmailSandbox(
   data: GmailDataset,
   options: { seed?: number } = {},
 ): Promise<GmailSandbox> {
-  const control: GmailSandboxControl = { userRateLimited: 0, batches: 0, batchCalls: 0, faults: null };
+  const control: GmailSandboxControl = {
+    userRateLimited: 0,
+    batches: 0,
+    batchCalls: 0,
+    faults: null,
+    failNextDraft: null,
+  };
   const sandbox = await startSandbox(
     createGmailSandboxApp(data, control),
     options.seed !== undefined ? { seed: options.seed } : {},

@@ -11,12 +11,19 @@
  *   `400 invalid_grant` once the grant is revoked.
  * - `POST /revoke` (Google's is `https://oauth2.googleapis.com/revoke`): `token=` a refresh or access token;
  *   `200` and the grant is gone, `400 invalid_token` for a token it does not know.
+ * - `GET|POST /tokeninfo` (Google's is `https://oauth2.googleapis.com/tokeninfo`): an access token (the
+ *   `access_token` parameter, or `Authorization: Bearer` as the auth library sends it) answers its client,
+ *   granted `scope` and `expires_in`; `400 invalid_token` for a token it does not know.
+ *
+ * Every access token keeps the scopes of its grant: a code's consented scopes, or for the data set's own
+ * refresh token and static token `GmailDataset.scopes` as they are when the token is issued.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Context, Hono } from "hono";
 import type { GmailDataset } from "./dataset.ts";
 
 export const GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly";
+export const GMAIL_COMPOSE_SCOPE = "https://www.googleapis.com/auth/gmail.compose";
 
 interface PendingCode {
   redirectUri: string;
@@ -32,6 +39,8 @@ export interface SandboxGrants {
   readonly issued: Set<string>;
   /** Live refresh tokens, each with the access tokens it issued. */
   readonly refresh: Map<string, Set<string>>;
+  /** The scopes (space-separated) of each access token, and of each refresh token a code gave. */
+  readonly scopes: Map<string, string>;
   /** Requests the revocation endpoint answered 200. */
   revocations: number;
 }
@@ -109,9 +118,12 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
     return c.redirect(back.href, 302);
   });
 
+  const scopeOf = (refreshToken: string) =>
+    refreshToken === data.refreshToken ? data.scopes.join(" ") : (grants.scopes.get(refreshToken) ?? "");
   const issueAccess = (refreshToken: string) => {
     const token = `ya29.${randomUUID()}`;
     grants.issued.add(token);
+    grants.scopes.set(token, scopeOf(refreshToken));
     grants.refresh.get(refreshToken)?.add(token);
     return token;
   };
@@ -135,7 +147,7 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
       return c.json({
         access_token: issueAccess(refreshToken),
         expires_in: data.tokenLifetimeSeconds,
-        scope: GMAIL_READONLY_SCOPE,
+        scope: scopeOf(refreshToken),
         token_type: "Bearer",
       });
     }
@@ -157,6 +169,7 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
     }
     const refreshToken = `1//0${randomUUID().replace(/-/g, "")}`;
     grants.refresh.set(refreshToken, new Set());
+    grants.scopes.set(refreshToken, pending.scope);
     return c.json({
       access_token: issueAccess(refreshToken),
       expires_in: data.tokenLifetimeSeconds,
@@ -165,6 +178,24 @@ export function mountGmailOAuth(app: Hono, data: GmailDataset, grants: SandboxGr
       token_type: "Bearer",
     });
   });
+
+  // Token information, as the auth library's getTokenInfo asks it (POST with the token as a Bearer).
+  const tokenInfo = async (c: Context) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const fromForm = c.req.method === "POST" && !bearer ? (await form(c))("access_token") : "";
+    const token = bearer ?? (fromForm || (c.req.query("access_token") ?? ""));
+    if (!grants.issued.has(token)) return authError(c, 400, "invalid_token", "Invalid Value");
+    return c.json({
+      azp: data.clientId,
+      aud: data.clientId,
+      scope: token === data.staticToken ? data.scopes.join(" ") : (grants.scopes.get(token) ?? ""),
+      exp: String(Math.floor(Date.now() / 1000) + data.tokenLifetimeSeconds),
+      expires_in: String(data.tokenLifetimeSeconds),
+      access_type: "offline",
+    });
+  };
+  app.get("/tokeninfo", tokenInfo);
+  app.post("/tokeninfo", tokenInfo);
 
   // https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke
   app.post("/revoke", async (c) => {

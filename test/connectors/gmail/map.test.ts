@@ -162,6 +162,7 @@ describe("Gmail: batch format, queries, config, push", () => {
       tokenUrl: "https://oauth2.googleapis.com/token",
       authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth",
       revokeUrl: "https://oauth2.googleapis.com/revoke",
+      tokenInfoUrl: "https://oauth2.googleapis.com/tokeninfo",
       client: null,
       connected: [],
     });
@@ -182,6 +183,7 @@ describe("Gmail: batch format, queries, config, push", () => {
       tokenUrl: "http://127.0.0.1:9/token",
       authorizeUrl: "http://127.0.0.1:9/o/oauth2/v2/auth",
       revokeUrl: "http://127.0.0.1:9/revoke",
+      tokenInfoUrl: "http://127.0.0.1:9/tokeninfo",
     });
     // The OAuth client alone reads no mailbox of its own: it lets people connect theirs.
     const clientOnly = gmailSettingsFromEnv({ GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "s" });
