@@ -1,6 +1,7 @@
 /**
  * `npm run bench:requests -- [--source NAME]... [--scale F] [--url postgres://…]`: how many API requests each
- * connector makes, against the fewest the API's page sizes allow.
+ * connector makes, against the fewest the vendors' documented page maxima allow (bench/vendor-page-maxima.ts,
+ * never the connectors' own constants, so a connector that shrank its pages scores above 1.0×).
  *
  * Per source, a sandbox of the size the connector issues name (Jira and GitHub: 5,000 issues with 50,000
  * comments; Gmail: 50,000 emails; Teams and Slack: 100,000 channel messages with threads) is backfilled by
@@ -8,7 +9,8 @@
  * new runs (and a second one: some APIs answer the first with a fresh validator, the second from it). Every
  * request the sandbox answered counts; sign-in requests to a token endpoint are counted apart. Goals: a
  * backfill within 1.1 times the minimum, an incremental pass with nothing new within 2 requests a scope
- * (project, repository, mailbox, channel).
+ * (project, repository, mailbox, channel). A goal counts as met only when the backfill succeeded and saved at
+ * least every item the data set holds; `success` per source in the JSON says whether every pass succeeded.
  *
  * The database is a fresh in-memory PGlite per source, or with `--url` (or DATABASE_URL) a fresh database on
  * that PostgreSQL server, dropped afterwards. `--scale 0.1` runs a tenth of every size, for a quick look. A
@@ -18,7 +20,6 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { GMAIL_PAGE_SIZES } from "../connectors/gmail/pull.ts";
 import { listSources } from "../connectors/registry.ts";
 import { createGithubApi } from "../connectors/sandbox/github/app.ts";
 import { GithubDataset } from "../connectors/sandbox/github/dataset.ts";
@@ -32,7 +33,6 @@ import { type Sandbox, startSandbox } from "../connectors/sandbox/harness.ts";
 import {
   buildBulkJiraDataset,
   createJiraSandboxApp,
-  JIRA_SANDBOX_LIMITS,
   jiraSandboxEnv,
 } from "../connectors/sandbox/jira/index.ts";
 import { buildBulkSlackDataset, createSlackSandboxApp } from "../connectors/sandbox/slack/index.ts";
@@ -42,9 +42,6 @@ import {
   createTeamsSandboxApp,
   teamsSandboxEnv,
 } from "../connectors/sandbox/teams/index.ts";
-import { USERS_PAGE_SIZE } from "../connectors/slack/directory.ts";
-import { SLACK_PAGE_SIZES } from "../connectors/slack/pull.ts";
-import { TEAMS_PAGE_SIZES } from "../connectors/teams/pull.ts";
 import type { Database } from "../src/store/db.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
 import { openPglite } from "../src/store/open-pglite.ts";
@@ -52,6 +49,7 @@ import { openPostgres } from "../src/store/open-postgres.ts";
 import { runSync, type SourceReport } from "../src/sync/engine.ts";
 import { toLinkContext } from "../src/sync/link-context.ts";
 import { configureSources } from "../src/sync/sources.ts";
+import { VENDOR_PAGE_MAXIMA as V } from "./vendor-page-maxima.ts";
 
 const BENCH_SOURCES = ["jira", "github", "gmail", "teams", "slack"] as const;
 type BenchSourceId = (typeof BENCH_SOURCES)[number];
@@ -81,6 +79,8 @@ interface Prepared {
   /** What the data set holds, in words, for the table. */
   size: string;
   scopes: number;
+  /** The items the data set holds that a complete backfill must save (at least: some sources also save changes and reviews). */
+  expectedItems: number;
   /** The fewest requests a backfill needs, in parts that add up. */
   minimum: Record<string, number>;
   /** Requests to a sign-in endpoint rather than the API: counted apart. */
@@ -96,22 +96,22 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
     const data = buildBulkJiraDataset({ issues: sized(5_000), comments: sized(50_000) });
     const sandbox = await startSandbox(createJiraSandboxApp(data));
     const issues = [...data.issues.values()];
-    const L = JIRA_SANDBOX_LIMITS;
     return {
       sandbox,
       env: jiraSandboxEnv(sandbox, data, ["BULK"]),
       size: `${issues.length} issues, ${issues.reduce((n, i) => n + i.comments.length, 0)} comments`,
       scopes: 1,
+      expectedItems: issues.length + issues.reduce((n, i) => n + i.comments.length, 0),
       minimum: {
-        search: Math.ceil(issues.length / L.searchMax),
+        search: Math.ceil(issues.length / V.jira.searchWithFields),
         comments: issues
-          .filter((i) => i.comments.length > L.embeddedComments)
-          .reduce((n, i) => n + Math.ceil(i.comments.length / L.commentsMax), 0),
+          .filter((i) => i.comments.length > V.jira.embeddedComments)
+          .reduce((n, i) => n + Math.ceil(i.comments.length / V.jira.comments), 0),
         // The bulk changelog takes 1,000 issues and gives 1,000 histories a request.
         changelog: Math.ceil(
           issues
-            .filter((i) => i.histories.length > L.embeddedHistories)
-            .reduce((n, i) => n + i.histories.length, 0) / L.bulkChangelogMax,
+            .filter((i) => i.histories.length > V.jira.embeddedHistories)
+            .reduce((n, i) => n + i.histories.length, 0) / V.jira.bulkChangelogHistories,
         ),
       },
     };
@@ -142,10 +142,11 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
       env: { GITHUB_TOKEN: token, GITHUB_REPOS: "bulk/portal", GITHUB_API_URL: sandbox.url },
       size: `${issues} issues + ${pulls} pull requests, ${comments} comments`,
       scopes: 1,
+      expectedItems: issues + pulls + comments,
       minimum: {
-        graphql: Math.ceil(Math.max(issues, pulls, deployments) / 100),
-        comments: Math.ceil(comments / 100),
-        reviewComments: Math.ceil(pulls / 100),
+        graphql: Math.ceil(Math.max(issues, pulls, deployments) / V.github.graphqlFirst),
+        comments: Math.ceil(comments / V.github.perPage),
+        reviewComments: Math.ceil(pulls / V.github.perPage),
       },
     };
   },
@@ -161,15 +162,21 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
       env: gmailSandboxEnv({ url: sandbox.url, data }),
       size: `${messages} emails`,
       scopes: 1,
+      expectedItems: messages,
       minimum: {
         profile: 1,
-        list: Math.ceil(messages / GMAIL_PAGE_SIZES.list),
-        batches: Math.ceil(messages / GMAIL_PAGE_SIZES.batchMax),
+        list: Math.ceil(messages / V.gmail.listMaxResults),
+        batches: Math.ceil(messages / V.gmail.batchCalls),
         history: 1,
       },
       isTokenRequest: (path) => path.startsWith("/token"),
       // Google recommends batches of 50 ("larger batch sizes are likely to trigger rate limiting").
-      notes: { minimumAtRecommendedBatchOf50: 2 + Math.ceil(messages / 500) + Math.ceil(messages / 50) },
+      notes: {
+        minimumAtRecommendedBatchOf50:
+          2 +
+          Math.ceil(messages / V.gmail.listMaxResults) +
+          Math.ceil(messages / V.gmail.recommendedBatchCalls),
+      },
     };
   },
 
@@ -184,15 +191,15 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
       env: teamsSandboxEnv({ url: sandbox.url, data }, [BULK_CHANNEL]),
       size: `${messages} messages, ${roots} threads`,
       scopes: 1,
+      expectedItems: messages,
       minimum: {
         channel: 1,
-        messagePages: Math.ceil(roots / TEAMS_PAGE_SIZES.messages),
+        messagePages: Math.ceil(roots / V.teams.messagesTop),
         replyPages: repliesPerRoot.reduce(
-          (n, r) =>
-            n + Math.ceil(Math.max(0, r - TEAMS_PAGE_SIZES.expandedReplies) / TEAMS_PAGE_SIZES.replies),
+          (n, r) => n + Math.ceil(Math.max(0, r - V.teams.expandedReplies) / V.teams.repliesTop),
           0,
         ),
-        directory: Math.ceil(inDirectory / TEAMS_PAGE_SIZES.users),
+        directory: Math.ceil(inDirectory / V.teams.filterInValues),
         deltaLink: 1,
       },
       isTokenRequest: (path) => /\/oauth2\/v2\.0\/token/.test(path),
@@ -207,11 +214,11 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
     let replies = 0;
     let threads = 0;
     for (const c of data.channels.values()) {
-      history += Math.max(1, Math.ceil(c.messages.length / SLACK_PAGE_SIZES.history));
+      history += Math.max(1, Math.ceil(c.messages.length / V.slack.historyLimit));
       for (const m of c.messages) {
         if (m.replies.length === 0) continue;
         threads++;
-        replies += Math.ceil((m.replies.length + 1) / SLACK_PAGE_SIZES.replies);
+        replies += Math.ceil((m.replies.length + 1) / V.slack.repliesLimit);
       }
     }
     return {
@@ -223,7 +230,8 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
       },
       size: `${data.countMessages()} messages, ${threads} threads, ${data.channels.size} channels`,
       scopes: data.channels.size,
-      minimum: { history, replies, users: Math.ceil(data.users.size / USERS_PAGE_SIZE) },
+      expectedItems: data.countMessages(),
+      minimum: { history, replies, users: Math.ceil(data.users.size / V.slack.usersLimit) },
       isOverhead: (path) => /conversations\.info|auth\.test/.test(path),
     };
   },
@@ -298,6 +306,10 @@ async function benchSource(id: BenchSourceId) {
     const steady = await pass("sync");
     const minimum = Object.values(prepared.minimum).reduce((a, b) => a + b, 0);
     const incrementalGoal = 2 * prepared.scopes;
+    // A backfill that failed or missed items cannot meet a goal, however few requests it made.
+    const backfillComplete =
+      backfill.ok && backfill.errors.length === 0 && backfill.items >= prepared.expectedItems;
+    const incrementalOk = incremental.ok && incremental.errors.length === 0;
     return {
       source: id,
       size: prepared.size,
@@ -314,14 +326,17 @@ async function benchSource(id: BenchSourceId) {
       backfillItems: backfill.items,
       backfillMs: backfill.ms,
       backfillOk: backfill.ok,
+      backfillExpectedItems: prepared.expectedItems,
+      backfillComplete,
       incrementalRequests: incremental.requests,
       incrementalRequestsPerScope: Number((incremental.requests / prepared.scopes).toFixed(2)),
       incrementalItems: incremental.items,
       incrementalMs: incremental.ms,
       secondIncrementalRequests: steady.requests,
       incrementalGoal,
-      meetsBackfillGoal: backfill.requests <= Math.floor(minimum * 1.1),
-      meetsIncrementalGoal: incremental.requests <= incrementalGoal,
+      meetsBackfillGoal: backfillComplete && backfill.requests <= Math.floor(minimum * 1.1),
+      meetsIncrementalGoal: backfillComplete && incrementalOk && incremental.requests <= incrementalGoal,
+      success: backfillComplete && incrementalOk && steady.ok,
       ...(prepared.notes ?? {}),
       errors: [...backfill.errors, ...incremental.errors, ...steady.errors],
     };
@@ -337,6 +352,7 @@ function toTable(rows: Figures[]): string {
   const header = [
     "source",
     "data set",
+    "complete",
     "backfill req",
     "minimum",
     "ratio",
@@ -350,6 +366,7 @@ function toTable(rows: Figures[]): string {
   const lines = rows.map((r) => [
     r.source,
     r.size,
+    r.backfillComplete ? "yes" : `NO (${r.backfillItems}/${r.backfillExpectedItems})`,
     String(r.backfillRequests),
     String(r.backfillMinimumRequests),
     r.backfillRatio.toFixed(3),
@@ -385,6 +402,8 @@ console.log(
   JSON.stringify({
     scale: SCALE,
     database: DATABASE_URL ? "postgres" : "pglite",
+    success: results.every((r) => r.success),
+    successBySource: Object.fromEntries(results.map((r) => [r.source, r.success])),
     sources: Object.fromEntries(results.map(({ source, ...figures }) => [source, figures])),
   }),
 );

@@ -1,15 +1,20 @@
 /**
  * `npm run bench:web -- [--url postgres://…] [--tasks N] [--requests N] [--concurrency N] [--pool N] [--keep]`:
  * the web inbox's first page with 50,000 tasks in the store, under 32 concurrent requests. Goal: p50 and p99
- * server time under 200 ms.
+ * server time under 200 ms, cold counts included.
  *
- * A fresh database on the PostgreSQL server at `--url` (or TEST_DATABASE_URL, or DATABASE_URL), dropped
- * afterwards, gets 50,000 tasks (Jira and GitHub, 400 people), three items each from mixed sources, and a
- * flag on about a third of them across every kind and state (half the snoozes ended, half still running), some
- * tasks muted and some marked done. The signed-in `GET /` is then requested through `app.fetch` (in process:
- * the time is the server's, from request to the last byte of the page), after a warm-up. A table goes to
- * stdout, and as the last line one JSON object with the figures, among them this process's CPU per request
- * and its peak RSS.
+ * A fresh database on the PostgreSQL server at `--url` (or DATABASE_URL), dropped afterwards, or with neither
+ * an in-memory PGlite, gets 50,000 tasks (Jira and GitHub, 400 people), three items each from mixed sources,
+ * and a flag on about a third of them across every kind and state (half the snoozes ended, half still
+ * running), some tasks muted and some marked done. The signed-in `GET /` is then requested through the
+ * product's HTTP route, `app.fetch` (in process: the time is the server's, from request to the last byte of
+ * the page), after a warm-up that fills the database's and the JIT's caches.
+ *
+ * Two figures, apart. Cold: every measured request is the first on an app whose five-second counts cache
+ * (and saved-search cache) is empty, as a user opening the inbox pays when nobody opened it in the last few
+ * seconds; each app has answered `/healthz` before the clock starts, so its router is built. Warm: one app,
+ * its counts cache reused as the server does under steady traffic. A table goes to stdout, and as the last
+ * line one JSON object with both, the database, this process's CPU per request and its peak RSS.
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -17,6 +22,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createApp } from "../src/api/app.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
+import { openPglite } from "../src/store/open-pglite.ts";
 import { openPostgres } from "../src/store/open-postgres.ts";
 import { saveWebSession } from "../src/store/web-sessions.ts";
 import { hashSessionId, newSessionId } from "../src/web/session.ts";
@@ -33,8 +39,8 @@ const { values: args } = parseArgs({
     keep: { type: "boolean", default: false },
   },
 });
-const ADMIN_URL = args.url ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!ADMIN_URL) throw new Error("[bench:web] pass --url postgres://… (or set TEST_DATABASE_URL)");
+const ADMIN_URL = args.url ?? process.env.DATABASE_URL;
+const DATABASE = ADMIN_URL ? "postgres" : "pglite";
 const TASKS = Number(args.tasks);
 const REQUESTS = Number(args.requests);
 const CONCURRENCY = Number(args.concurrency);
@@ -63,9 +69,18 @@ async function createDatabase(): Promise<{ url: string; drop: () => Promise<void
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
+interface Run {
+  singleMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  requestsPerSecond: number;
+  nodeCpuMsPerRequest: number;
+}
+
 async function main() {
-  const fresh = await createDatabase();
-  const database = openPostgres(fresh.url, { max: POOL });
+  const fresh = ADMIN_URL ? await createDatabase() : null;
+  const database = fresh ? openPostgres(fresh.url, { max: POOL }) : await openPglite(undefined);
   try {
     await migrateDatabase(database);
     const db = database.db;
@@ -112,7 +127,7 @@ async function main() {
     await db.execute(sql`analyze`);
     const loadMs = Date.now() - load;
 
-    const app = createApp({ db, apiToken: TOKEN, now: () => NOW });
+    const newApp = () => createApp({ db, apiToken: TOKEN, now: () => NOW });
     const sessionId = newSessionId();
     await saveWebSession(db, {
       idHash: await hashSessionId(sessionId),
@@ -129,7 +144,8 @@ async function main() {
     // the head of each page is decoded, after the clock stops, to check it is the inbox.
     const decoder = new TextDecoder();
     let last = new Uint8Array();
-    const one = async (): Promise<number> => {
+    let answered = 0;
+    const one = async (app: ReturnType<typeof newApp>): Promise<number> => {
       const start = performance.now();
       const res = await app.request("/", { headers: { cookie } });
       const bytes = new Uint8Array(await res.arrayBuffer());
@@ -137,62 +153,96 @@ async function main() {
       if (res.status !== 200 || !decoder.decode(bytes.subarray(0, 2048)).includes("<title>Inbox"))
         throw new Error(`[bench:web] GET / answered ${res.status}`);
       last = bytes;
+      answered++;
       return ms;
     };
-    // Warm-up: alone, then as many at once as the measured run, so every connection of the pool has served.
-    for (let i = 0; i < 20; i++) await one();
-    for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: CONCURRENCY }, one));
+    /** Apps that have answered `/healthz` (router built) but never the inbox: their counts caches are empty. */
+    const coldApps = async (n: number) => {
+      const apps = Array.from({ length: n }, newApp);
+      for (const app of apps) await app.request("/healthz");
+      return apps;
+    };
+    const run = async (apps: () => ReturnType<typeof newApp>, single: number): Promise<Run> => {
+      const times: number[] = [];
+      let next = 0;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < REQUESTS) {
+            next++;
+            times.push(await one(apps()));
+          }
+        }),
+      );
+      const wall = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      times.sort((a, b) => a - b);
+      return {
+        singleMs: Number(single.toFixed(1)),
+        p50Ms: Number(percentile(times, 50).toFixed(1)),
+        p99Ms: Number(percentile(times, 99).toFixed(1)),
+        requests: times.length,
+        requestsPerSecond: Number(((times.length / wall) * 1000).toFixed(1)),
+        // This process's CPU per request (the app and the client side of the database driver; the database
+        // server's share is not in it): less sensitive than the latencies to whatever else the machine runs.
+        nodeCpuMsPerRequest: Number(((used.user + used.system) / 1000 / times.length).toFixed(2)),
+      };
+    };
+
+    // Warm-up on apps of its own, thrown away after: alone, then as many at once as the measured run, so
+    // every connection of the pool has served and the code is compiled, without leaving a count behind.
+    for (let i = 0; i < 20; i++) await one(newApp());
+    for (let round = 0; round < 5; round++) {
+      const apps = await coldApps(CONCURRENCY);
+      await Promise.all(apps.map(one));
+    }
     // A full first page: every kind's first rows.
     const rows = decoder.decode(last).split('<li class="row" data-row').length - 1;
     if (rows < 7 * 10) throw new Error(`[bench:web] the page has ${rows} rows, not a full first page`);
-    const single = (await one()).toFixed(1);
 
-    const times: number[] = [];
-    let next = 0;
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          next++;
-          times.push(await one());
-        }
-      }),
-    );
-    const wall = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    times.sort((a, b) => a - b);
-    const p50 = percentile(times, 50);
-    const p99 = percentile(times, 99);
+    const [alone] = await coldApps(1);
+    const coldSingle = await one(alone!);
+    const cold = await coldApps(REQUESTS);
+    let taken = 0;
+    const coldRun = await run(() => cold[taken++]!, coldSingle);
+    cold.length = 0;
+
+    const warmApp = newApp();
+    await one(warmApp);
+    const warmSingle = await one(warmApp);
+    const warmRun = await run(() => warmApp, warmSingle);
+
     const figures = {
       bench: "web",
+      database: DATABASE,
       tasks: TASKS,
       concurrency: CONCURRENCY,
-      pool: POOL,
-      requests: times.length,
+      pool: DATABASE === "postgres" ? POOL : 1,
       loadMs,
-      singleMs: Number(single),
-      p50Ms: Number(p50.toFixed(1)),
-      p99Ms: Number(p99.toFixed(1)),
-      requestsPerSecond: Number(((times.length / wall) * 1000).toFixed(1)),
-      // This process's CPU per request (the app and the client side of the database driver; the database
-      // server's share is not in it): less sensitive than the latencies to whatever else the machine runs.
-      nodeCpuMsPerRequest: Number(((used.user + used.system) / 1000 / times.length).toFixed(2)),
+      cold: coldRun,
+      warm: warmRun,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       goalMs: GOAL_MS,
-      ok: p50 < GOAL_MS && p99 < GOAL_MS,
+      // The goal is judged on the cold figures: what a user opening the inbox pays.
+      ok: coldRun.p50Ms < GOAL_MS && coldRun.p99Ms < GOAL_MS,
+      success: answered === 20 + 5 * CONCURRENCY + 1 + REQUESTS + 2 + REQUESTS,
     };
-    console.log(`tasks ${TASKS}, data loaded in ${loadMs} ms; one request alone: ${single} ms`);
-    console.log(
-      `${times.length} requests, ${CONCURRENCY} at a time: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
-    );
-    console.log(`this process's CPU: ${figures.nodeCpuMsPerRequest} ms per request`);
-    console.log(`goal: under ${GOAL_MS} ms: ${figures.ok ? "met" : "NOT met"}`);
+    console.log(`${DATABASE}, tasks ${TASKS}, data loaded in ${loadMs} ms`);
+    for (const [name, r] of [
+      ["cold (counts included)", coldRun],
+      ["warm (counts cached)", warmRun],
+    ] as const) {
+      console.log(
+        `${name}: one alone ${r.singleMs} ms; ${r.requests} requests, ${CONCURRENCY} at a time: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; ${r.nodeCpuMsPerRequest} ms CPU per request`,
+      );
+    }
+    console.log(`goal (cold): under ${GOAL_MS} ms: ${figures.ok ? "met" : "NOT met"}`);
     console.log(JSON.stringify(figures));
   } finally {
     await database.close();
-    if (args.keep) console.error(`[bench:web] kept ${fresh.url}`);
-    else await fresh.drop();
+    if (fresh && args.keep) console.error(`[bench:web] kept ${fresh.url}`);
+    else await fresh?.drop();
   }
 }
 
