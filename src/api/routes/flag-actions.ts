@@ -102,12 +102,9 @@ const ActionOutcomeSchema = z
       description:
         "`pending`: recorded, under way (another request with the same key is doing it); `done`; `failed` (see `retryable` and `error`).",
     }),
-    retryable: z
-      .boolean()
-      .openapi({
-        description:
-          "For a failure: the same request (same key) again may succeed, and writes nothing twice.",
-      }),
+    retryable: z.boolean().openapi({
+      description: "For a failure: the same request (same key) again may succeed, and writes nothing twice.",
+    }),
     error: z.string().nullable(),
     by: z.string().openapi({ description: "Who acted: the personal token's person's email, or `admin`." }),
     createdAt: z.string(),

@@ -60,15 +60,10 @@ describe("items written by an action on a flag", () => {
       status("anna", "Mon 03-10 13:00", "Done", { category: "done" }),
     ];
     expect(kinds(task({ status: "Done", category: "done" }, drafts), "done_not_deployed")).toHaveLength(1);
-    const confirmed = comment(
-      "jiraBot",
-      "Tue 03-18 09:00",
-      "Release 2025.3, checked by Anna Kowalski.",
-      {
-        id: "conf",
-        facts: { writtenBy: "confirm-deployed" },
-      },
-    );
+    const confirmed = comment("jiraBot", "Tue 03-18 09:00", "Release 2025.3, checked by Anna Kowalski.", {
+      id: "conf",
+      facts: { writtenBy: "confirm-deployed" },
+    });
     expect(
       kinds(task({ status: "Done", category: "done" }, [...drafts, confirmed]), "done_not_deployed"),
     ).toEqual([]);
