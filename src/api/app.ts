@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { listSources } from "../../connectors/registry.ts";
+import { CONNECTORS, listSources } from "../../connectors/registry.ts";
+import type { ActionDeps } from "../actions/service.ts";
+import { DEFAULT_TEMPLATES } from "../actions/templates.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { SourceSetup } from "../model/source-status.ts";
@@ -11,6 +13,7 @@ import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, apiReaderOf, requireBeare
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { everyAnswerHeaders, requestBodyLimits } from "./request-limits.ts";
+import { createFlagActionRoutes } from "./routes/flag-actions.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
 import { createItemRoutes } from "./routes/items.ts";
 import { createPeopleRoutes } from "./routes/people.ts";
@@ -46,6 +49,11 @@ export interface AppDeps {
   mailboxes?: MailboxDeps;
   /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
   sync?: SyncStarter;
+  /**
+   * Acting on flags (`POST /api/flags/{id}/actions/{action}`): the sources with their settings, the message
+   * templates. Default: the registry's sources, none configured (every action shows the setting it needs).
+   */
+  actions?: Partial<Omit<ActionDeps, "db" | "now">>;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
   webhooks?: Omit<WebhookDeps, "db" | "now" | "logError" | "onTasksChanged">;
   /**
@@ -101,6 +109,19 @@ export function createApp(deps: AppDeps): App {
   };
   app.route("/api", createTaskRoutes(routeDeps));
   app.route("/api", createFlagRoutes(routeDeps, deps.timeZone ? { timeZone: deps.timeZone } : {}));
+  const flagSettings = deps.flagSettings ?? parseFlagSettings(undefined, {}, sources);
+  app.route(
+    "/api",
+    createFlagActionRoutes(routeDeps, {
+      connectors: CONNECTORS,
+      sourceSettings: {},
+      templates: DEFAULT_TEMPLATES,
+      // A source's refusal or outage is the action's recorded outcome, not our fault: nothing to report here.
+      log: { info: () => {}, error: () => {} },
+      ...deps.actions,
+      flagSettings: deps.actions?.flagSettings ?? flagSettings,
+    }),
+  );
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
   const sourceSetups =
@@ -125,7 +146,7 @@ export function createApp(deps: AppDeps): App {
       apiToken: deps.apiToken,
       timeZone: deps.timeZone,
       sources,
-      flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
+      flagSettings,
       sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
       ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),

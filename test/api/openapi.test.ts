@@ -56,6 +56,7 @@ describeEachDatabase("GET /openapi.json", (ctx) => {
         "GET /api/flags",
         "POST /api/flags/{id}/snooze",
         "POST /api/flags/{id}/dismiss",
+        "POST /api/flags/{id}/actions/{action}",
         "GET /api/items",
         "POST /api/tasks/{key}/links",
         "DELETE /api/tasks/{key}/links/{itemId}",
