@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import type { ActionDeps } from "../actions/index.ts";
 import { listSources } from "../../connectors/registry.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
@@ -53,6 +54,8 @@ export interface AppDeps {
    * Sources page. Default: every source of `sources`, none configured.
    */
   sourceSetups?: readonly SourceSetup[];
+  /** Acting on flags in their sources: the web view's action buttons and previews. */
+  actions?: ActionDeps;
 }
 
 export type App = OpenAPIHono;
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): App {
       sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
       ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),
+      ...(deps.actions ? { actions: deps.actions } : {}),
     }),
   );
 
