@@ -398,6 +398,8 @@ export type WriteKind = (typeof WRITE_KINDS)[number];
 export interface WritePerson extends IdentityRef {
   /** How the preview shows them (`@Ann Lee`); the connector writes the source's own mention of the account. */
   name: string;
+  /** The name the source mentions the account by when `externalId` is not it (a GitHub login), when known. */
+  handle?: string;
 }
 
 /** Where a write goes: the task, or the item whose conversation it continues. */

@@ -1,6 +1,7 @@
 export * from "./api-tokens.ts";
 export * from "./connected-mailboxes.ts";
 export * from "./digests.ts";
+export * from "./flag-actions.ts";
 export * from "./flags.ts";
 export * from "./inbox.ts";
 export * from "./inbox-person.ts";

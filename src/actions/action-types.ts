@@ -3,7 +3,7 @@
  * action is done in the source where the conversation lives, through its connector's `actions` handler
  * (connectors/types.ts), as one or more writes.
  */
-import type { WriteKind, WritePerson, WriteResult } from "../../connectors/types.ts";
+import type { WriteKind, WritePerson, WriteResult, WriteTarget } from "../../connectors/types.ts";
 import type { FlagKind, SourceId } from "../model/kinds.ts";
 
 /** The actions, as they appear in URLs (`POST /api/flags/{id}/actions/{action}`). */
@@ -55,6 +55,8 @@ export interface ActionPreview {
   /** False when the credentials lack a scope; `needs` names it. Never tried then. */
   enabled: boolean;
   needs: string | null;
+  /** Why it cannot be done otherwise (nothing to reply to, nobody chosen to assign); null when it can. */
+  reason: string | null;
   /** Whether the message can be edited before it is written. */
   editable: boolean;
   /** For `assign`: the team members to choose from. */
@@ -81,4 +83,30 @@ export interface ActionOutcome {
   writes: PlannedWrite[];
   /** One per write made so far, in order. */
   results: WriteResult[];
+}
+
+/** One write as it is recorded with its action: what was previewed, and exactly where it goes. */
+export interface StoredWrite extends PlannedWrite {
+  target: WriteTarget;
+}
+
+/** An action as the task's timeline and history show it. */
+export interface TaskAction {
+  id: string;
+  flagId: string;
+  flagKind: string;
+  action: FlagActionName;
+  state: ActionState;
+  retryable: boolean;
+  error: string | null;
+  by: string;
+  createdAt: string;
+  doneAt: string | null;
+  writes: PlannedWrite[];
+  results: WriteResult[];
+  /**
+   * Item ids (`<source>:<external id>`) the writes made that the store does not hold yet: shown on the
+   * timeline as pending until a sync or a push brings the real item.
+   */
+  pendingItems: string[];
 }

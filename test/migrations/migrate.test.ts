@@ -16,6 +16,7 @@ const TABLES = [
   "api_tokens",
   "connected_mailboxes",
   "digests",
+  "flag_actions",
   "flags",
   "identities",
   "inbox_person_states",
