@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import type { ActionDeps } from "../actions/index.ts";
 import { listSources } from "../../connectors/registry.ts";
+import type { ActionDeps } from "../actions/index.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { SourceSetup } from "../model/source-status.ts";

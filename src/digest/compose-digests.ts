@@ -1,5 +1,6 @@
-import { ACTION_LABELS, actionPreviewPath } from "../actions/action-labels.ts";
+import { actionPreviewPath } from "../actions/action-links.ts";
 import { ACTIONS_OF_KIND } from "../actions/action-types.ts";
+import { ACTION_LABELS } from "../actions/plan-actions.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import { labelOf } from "../model/source-about.ts";

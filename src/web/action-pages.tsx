@@ -3,14 +3,13 @@
  * where, as which account; the text editable; nothing written until the person presses the button) and the
  * task page's actions (pending on the timeline, listed with who did them).
  */
-import { html } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
 import type { WritePerson } from "../../connectors/types.ts";
-import { ACTION_LABELS, actionPreviewPath } from "../actions/action-labels.ts";
+import { actionPreviewPath } from "../actions/action-links.ts";
 import type { ActionPreview, PlannedWrite, TaskAction } from "../actions/action-types.ts";
+import { ACTION_LABELS } from "../actions/plan-actions.ts";
 import type { FlagKind } from "../model/kinds.ts";
 import { labelOf } from "../model/source-about.ts";
-import { FormBasics, Layout, type PageContext, SourceBadge } from "./components.tsx";
+import { Layout, type PageContext, SourceBadge } from "./components.tsx";
 import { FLAG_LABELS, toSafeUrl, toWhen } from "./format.ts";
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 /** Each flag's action buttons, beside Snooze and Dismiss in a list row and on the task page. */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { ACTION_LABELS, actionPreviewPath } from "../actions/action-labels.ts";
+import { actionPreviewPath } from "../actions/action-links.ts";
 import { ACTIONS_OF_KIND, type FlagActionName } from "../actions/action-types.ts";
+import { ACTION_LABELS } from "../actions/plan-actions.ts";
 import type { FlagKind } from "../model/kinds.ts";
 
 /** Whether an action can be done with the source's credentials, when known (from its preview). */
@@ -40,4 +41,3 @@ export function flagActionButtons(props: {
     return html`<a class="button act" data-flag-action="${action}" href="${withReturn(actionPreviewPath(props.flagId, action), props.here)}">${label}</a> `;
   })}`;
 }
-

@@ -21,6 +21,7 @@ import {
   PersonLink,
   SourceBadge,
 } from "./components.tsx";
+import type { ActionAvailability } from "./flag-action-buttons.ts";
 import {
   FLAG_LABELS,
   ITEM_LABELS,
@@ -32,7 +33,6 @@ import {
   toSafeUrl,
   toWhen,
 } from "./format.ts";
-import type { ActionAvailability } from "./flag-action-buttons.ts";
 import { hasBlockedImages, sanitizeEmailForDisplay } from "./sanitize.ts";
 import { type InboxSearch, toggleFilter, toSearchText } from "./search-syntax.ts";
 import type { ThreadNode } from "./thread-tree.ts";

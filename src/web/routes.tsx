@@ -94,6 +94,7 @@ import {
   type StoredSession,
   saveWebSession,
 } from "../store/web-sessions.ts";
+import { ActionPreviewPage, type PreviewFlag } from "./action-pages.tsx";
 import {
   APP_CSS,
   APP_JS,
@@ -103,7 +104,6 @@ import {
   NOSCRIPT_CSS_PATH,
   toSourceStyles,
 } from "./assets.ts";
-import { ActionPreviewPage, type PreviewFlag } from "./action-pages.tsx";
 import type { InboxView, PageContext } from "./components.tsx";
 import type { ActionAvailability } from "./flag-action-buttons.ts";
 import { setMailboxFlowCookie, takeMailboxFlowCookie } from "./mailbox-flow.ts";
@@ -954,7 +954,13 @@ export function createWebRoutes(deps: WebDeps) {
         status,
       );
     try {
-      const outcome = await runFlagAction(actionDeps, { flagId: id, action: name, idempotencyKey, caller, ...input });
+      const outcome = await runFlagAction(actionDeps, {
+        flagId: id,
+        action: name,
+        idempotencyKey,
+        caller,
+        ...input,
+      });
       if (outcome.state === "failed") {
         return again({ error: outcome.error ?? "The source refused it.", retryable: outcome.retryable }, 502);
       }

@@ -10,7 +10,12 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type GmailSandbox, GmailDataset, startGmailSandbox } from "../../connectors/sandbox/gmail/index.ts";
+import {
+  GmailDataset,
+  type GmailSandbox,
+  gmailSandboxEnv,
+  startGmailSandbox,
+} from "../../connectors/sandbox/gmail/index.ts";
 import {
   type AdfNode,
   JiraDataset,
@@ -18,7 +23,6 @@ import {
   jiraSandboxEnv,
   startJiraSandbox,
 } from "../../connectors/sandbox/jira/index.ts";
-import { gmailSandboxEnv } from "../../connectors/sandbox/gmail/index.ts";
 import { parseConfig } from "../../src/config.ts";
 import type { SyncService } from "../../src/server/sync-service.ts";
 import { wireApp } from "../../src/server/wire-app.ts";
