@@ -7,7 +7,7 @@
  * with its `retryAt`. 5xx answers and dropped connections are retried a few times with a growing pause.
  * https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
  */
-import { type Config, HttpException, Version2Client, Version3Client } from "jira.js";
+import { type Config, HttpException, Version2Client, Version3Client, type Version3Models } from "jira.js";
 import { z } from "zod";
 import { trimTrailing } from "../../src/model/trim-text.ts";
 import { abortableSleep } from "../kit/abortable-sleep.ts";
@@ -93,6 +93,36 @@ export interface JiraClient {
   fetchAllProjects(): Promise<unknown>;
   /** `GET /rest/api/2/serverInfo`. */
   fetchServerInfo(): Promise<unknown>;
+  /**
+   * `POST /rest/api/{3,2}/issue/{key}/comment` with `properties`: `body` is ADF (v3) or wiki markup (v2).
+   * Sent once: a 5xx or a lost answer is not retried here (the comment may have been saved).
+   */
+  addComment(
+    deployment: JiraDeployment,
+    issueIdOrKey: string,
+    body: unknown,
+    properties: Array<{ key: string; value: unknown }>,
+  ): Promise<unknown>;
+  /** `GET /rest/api/{3,2}/issue/{key}/comment?orderBy=-created&expand=properties`: the newest comments. */
+  fetchNewestComments(deployment: JiraDeployment, issueIdOrKey: string, maxResults: number): Promise<unknown>;
+  /** `PUT /rest/api/{3,2}/issue/{key}/assignee`: `accountId` on Cloud, `name` on Data Center. */
+  assignIssue(deployment: JiraDeployment, issueIdOrKey: string, assignee: string): Promise<void>;
+  /** `GET /rest/api/{3,2}/issue/{key}/transitions`. */
+  fetchTransitions(deployment: JiraDeployment, issueIdOrKey: string): Promise<unknown>;
+  /** `POST /rest/api/{3,2}/issue/{key}/transitions`; sent once, as `addComment`. */
+  doTransition(deployment: JiraDeployment, issueIdOrKey: string, transitionId: string): Promise<void>;
+  /** `GET /rest/api/2/issue/{key}?fields=…`. */
+  fetchIssueFields(issueIdOrKey: string, fields: string[]): Promise<unknown>;
+  /** `GET /rest/api/{3,2}/myself`: the credentials' user. */
+  fetchMyself(deployment: JiraDeployment): Promise<unknown>;
+  /** `GET /rest/api/{3,2}/mypermissions?projectKey=&permissions=`. */
+  fetchMyPermissions(
+    deployment: JiraDeployment,
+    projectKey: string | null,
+    permissions: string[],
+  ): Promise<unknown>;
+  /** `GET https://api.atlassian.com/oauth/token/accessible-resources` (OAuth 2.0): the sites and their scopes. */
+  fetchAccessibleResources(): Promise<unknown>;
 }
 
 const AxiosLikeErrorSchema = z.object({
@@ -157,8 +187,11 @@ function describeBody(body: unknown): string {
   return messages.length > 0 ? ` (${messages.join("; ")})` : "";
 }
 
-/** What to do about an error answer, in words a person can act on. */
-function toConnectorError(failure: Failure, url: string): ConnectorError {
+/**
+ * What to do about an error answer, in words a person can act on. `forbidden`: what a 403 means for this
+ * call (by default, that the account may not browse the project).
+ */
+function toConnectorError(failure: Failure, url: string, forbidden?: string): ConnectorError {
   const detail = describeBody(failure.body);
   const options = { cause: failure.cause, ...(failure.status !== null ? { status: failure.status } : {}) };
   if (failure.status === null) {
@@ -177,7 +210,7 @@ function toConnectorError(failure: Failure, url: string): ConnectorError {
     return new ConnectorError(
       "jira",
       "forbidden",
-      `${where}: the account of JIRA_EMAIL may not browse this project`,
+      `${where}: ${forbidden ?? "the account of JIRA_EMAIL may not browse this project"}`,
       options,
     );
   }
@@ -206,6 +239,13 @@ function toConnectorError(failure: Failure, url: string): ConnectorError {
   );
 }
 
+/** What a 403 on a write means: the project permission the account lacks. */
+const NEEDS = {
+  comment: "the account of JIRA_EMAIL needs the Add Comments permission (ADD_COMMENTS) in this project",
+  assign: "the account of JIRA_EMAIL needs the Assign Issues permission (ASSIGN_ISSUES) in this project",
+  reopen: "the account of JIRA_EMAIL needs the Transition Issues permission (TRANSITION_ISSUES) in this project",
+};
+
 const isTransient = (f: Failure) =>
   f.status === null ? f.code !== "ERR_CANCELED" : f.status >= 500 || f.status === 408;
 
@@ -231,8 +271,13 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
   // Until the site has answered once, a host that cannot be reached goes back at once as `unreachable`.
   let reached = false;
 
-  async function call<T>(path: string, send: () => Promise<T>): Promise<T> {
-    const url = `${settings.baseUrl}${path}`;
+  /** `once`: a write that may have been saved though its answer failed is not sent again here. */
+  async function call<T>(
+    path: string,
+    send: () => Promise<T>,
+    options: { once?: boolean; forbidden?: string } = {},
+  ): Promise<T> {
+    const url = /^https?:/.test(path) ? path : `${settings.baseUrl}${path}`;
     let rateLimited = 0;
     let failed = 0;
     for (;;) {
@@ -278,11 +323,11 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
           report.waiting(null);
           continue;
         }
-        if (isTransient(failure) && ++failed < retry.transientAttempts) {
+        if (!options.once && isTransient(failure) && ++failed < retry.transientAttempts) {
           await sleep(retry.baseDelayMs * 2 ** (failed - 1), signal);
           continue;
         }
-        throw toConnectorError(failure, url);
+        throw toConnectorError(failure, url, options.forbidden);
       }
     }
   }
@@ -351,6 +396,99 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       }),
     // https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-server-info/
     fetchServerInfo: () => call("/rest/api/2/serverInfo", () => v2.serverInfo.getServerInfo<unknown>()),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-post
+    addComment: (deployment, issueIdOrKey, body, properties) => {
+      const entityProperties = properties.map((p) => ({ key: p.key, value: p.value }));
+      return deployment === "cloud"
+        ? call(
+            `/rest/api/3/issue/${issueIdOrKey}/comment`,
+            () =>
+              v3.issueComments.addComment<unknown>({
+                issueIdOrKey,
+                comment: body as Version3Models.Document,
+                properties: entityProperties,
+              }),
+            { once: true, forbidden: NEEDS.comment },
+          )
+        : call(
+            `/rest/api/2/issue/${issueIdOrKey}/comment`,
+            () =>
+              v2.issueComments.addComment<unknown>({
+                issueIdOrKey,
+                comment: String(body),
+                properties: entityProperties,
+              }),
+            { once: true, forbidden: NEEDS.comment },
+          );
+    },
+    fetchNewestComments: (deployment, issueIdOrKey, maxResults) => {
+      const params = { issueIdOrKey, startAt: 0, maxResults, orderBy: "-created", expand: "properties" };
+      return deployment === "cloud"
+        ? call(`/rest/api/3/issue/${issueIdOrKey}/comment`, () =>
+            v3.issueComments.getComments<unknown>(params),
+          )
+        : call(`/rest/api/2/issue/${issueIdOrKey}/comment`, () =>
+            v2.issueComments.getComments<unknown>(params),
+          );
+    },
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-assignee-put
+    // (Data Center names the user by `name`: docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/issue-assign)
+    assignIssue: async (deployment, issueIdOrKey, assignee) => {
+      await (deployment === "cloud"
+        ? call(`/rest/api/3/issue/${issueIdOrKey}/assignee`, () =>
+            v3.issues.assignIssue<unknown>({ issueIdOrKey, accountId: assignee }),
+            { forbidden: NEEDS.assign },
+          )
+        : call(`/rest/api/2/issue/${issueIdOrKey}/assignee`, () =>
+            v2.issues.assignIssue<unknown>({ issueIdOrKey, accountId: null, name: assignee }),
+            { forbidden: NEEDS.assign },
+          ));
+    },
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-transitions-get
+    fetchTransitions: (deployment, issueIdOrKey) =>
+      deployment === "cloud"
+        ? call(`/rest/api/3/issue/${issueIdOrKey}/transitions`, () =>
+            v3.issues.getTransitions<unknown>({ issueIdOrKey }),
+          )
+        : call(`/rest/api/2/issue/${issueIdOrKey}/transitions`, () =>
+            v2.issues.getTransitions<unknown>({ issueIdOrKey }),
+          ),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-transitions-post
+    doTransition: async (deployment, issueIdOrKey, transitionId) => {
+      const params = { issueIdOrKey, transition: { id: transitionId } };
+      await (deployment === "cloud"
+        ? call(`/rest/api/3/issue/${issueIdOrKey}/transitions`, () => v3.issues.doTransition<unknown>(params), {
+            once: true,
+            forbidden: NEEDS.reopen,
+          })
+        : call(`/rest/api/2/issue/${issueIdOrKey}/transitions`, () => v2.issues.doTransition<unknown>(params), {
+            once: true,
+            forbidden: NEEDS.reopen,
+          }));
+    },
+    fetchIssueFields: (issueIdOrKey, fields) =>
+      call(`/rest/api/2/issue/${issueIdOrKey}`, () => v2.issues.getIssue<unknown>({ issueIdOrKey, fields })),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/#api-rest-api-3-myself-get
+    fetchMyself: (deployment) =>
+      deployment === "cloud"
+        ? call("/rest/api/3/myself", () => v3.myself.getCurrentUser<unknown>())
+        : call("/rest/api/2/myself", () => v2.myself.getCurrentUser<unknown>()),
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get
+    fetchMyPermissions: (deployment, projectKey, permissions) => {
+      const params = { ...(projectKey ? { projectKey } : {}), permissions: permissions.join(",") };
+      return deployment === "cloud"
+        ? call("/rest/api/3/mypermissions", () => v3.permissions.getMyPermissions<unknown>(params))
+        : call("/rest/api/2/mypermissions", () => v2.permissions.getMyPermissions<unknown>(params));
+    },
+    // https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/#3-1-get-the-cloudid-for-your-site
+    fetchAccessibleResources: () => {
+      const url = `${new URL(settings.baseUrl).origin}/oauth/token/accessible-resources`;
+      return call(url, async () => {
+        // An absolute URL: axios leaves the site's base aside for it.
+        const response = await v3.sendRequestFullResponse<unknown>({ url, method: "GET" });
+        return response.data;
+      });
+    },
   };
 }
 

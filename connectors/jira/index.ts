@@ -10,6 +10,7 @@ import { type JiraSettings, jiraSettingsFromEnv } from "./config.ts";
 import { mapJiraRecord } from "./map.ts";
 import type { JiraPullOptions } from "./pull.ts";
 import { jiraWebhook } from "./webhook.ts";
+import { JIRA_WRITE_KINDS } from "./write-kinds.ts";
 
 export type { JiraSettings } from "./config.ts";
 
@@ -29,6 +30,12 @@ export function createJiraConnector(options: JiraPullOptions = {}): Connector<"j
     },
     map: mapJiraRecord,
     webhook: jiraWebhook,
+    actions: {
+      kinds: JIRA_WRITE_KINDS,
+      access: async (request) => (await import("./actions.ts")).jiraAccess(request, options),
+      find: async (request) => (await import("./actions.ts")).findJiraWrite(request, options),
+      write: async (request) => (await import("./actions.ts")).writeJira(request, options),
+    },
   });
 }
 

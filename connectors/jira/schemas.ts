@@ -217,3 +217,49 @@ export const JiraErrorBodySchema = z.object({
   errors: z.record(z.string(), z.string()).optional(),
   message: z.string().optional(),
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing back: what the write calls answer
+// ---------------------------------------------------------------------------------------------------------
+
+/** A comment with its entity properties (`expand=properties`, and the answer of add comment). */
+export const JiraCommentWithPropertiesSchema = z.object({
+  id: z.string(),
+  properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional(),
+});
+
+export const JiraCommentPageWithPropertiesSchema = z.object({
+  comments: z.array(JiraCommentWithPropertiesSchema),
+});
+
+const JiraStatusCategoryRefSchema = z.object({ key: z.string().optional() }).optional();
+
+/** `GET /issue/{key}/transitions`: the transitions the account can do now, with the status each leads to. */
+export const JiraTransitionsSchema = z.object({
+  transitions: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      to: z.object({ name: z.string(), statusCategory: JiraStatusCategoryRefSchema }).optional(),
+    }),
+  ),
+});
+
+/** `GET /issue/{key}?fields=status,assignee`. */
+export const JiraIssueStateSchema = z.object({
+  key: z.string(),
+  fields: z.object({
+    status: z.object({ name: z.string(), statusCategory: JiraStatusCategoryRefSchema }).optional(),
+    assignee: JiraUserSchema.nullish(),
+  }),
+});
+
+/** `GET /mypermissions`: `havePermission` of each permission asked. */
+export const JiraMyPermissionsSchema = z.object({
+  permissions: z.record(z.string(), z.object({ havePermission: z.boolean(), name: z.string().optional() })),
+});
+
+/** `GET https://api.atlassian.com/oauth/token/accessible-resources`. */
+export const JiraAccessibleResourcesSchema = z.array(
+  z.object({ id: z.string(), url: z.string(), scopes: z.array(z.string()) }),
+);

@@ -17,6 +17,7 @@ import {
   renderHistory,
   renderIssue,
 } from "./render.ts";
+import { addAccessibleResourcesRoute, addJiraWriteRoutes } from "./writes.ts";
 
 /**
  * Jira's page sizes as its documentation states them, and as a recorded answer shows them where the
@@ -122,8 +123,9 @@ function checkAuth(data: JiraDataset, header: string | undefined): boolean {
     const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
     return decoded === `${data.email}:${data.apiToken}`;
   }
-  // Data Center also takes a personal access token as a bearer token.
-  return data.deployment === "datacenter" && header === `Bearer ${data.apiToken}`;
+  // Data Center also takes a personal access token as a bearer token; Cloud an OAuth 2.0 access token.
+  if (data.deployment === "datacenter") return header === `Bearer ${data.apiToken}`;
+  return header.startsWith("Bearer ") && data.oauthTokens.has(header.slice(7));
 }
 
 /** The Hono app of one Jira site. `data` is read on every request, so a test's changes show at once. */
@@ -307,7 +309,9 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     const ctx = ctxOf(c, version);
     const page = ordered.slice(startAt, startAt + maxResults);
     return c.json({
-      comments: page.map((comment) => renderComment(ctx, issue, comment)),
+      comments: page.map((comment) =>
+        renderComment(ctx, issue, comment, { properties: expandParam(c).has("properties") }),
+      ),
       maxResults: page.length,
       total: issue.comments.length,
       startAt,
@@ -434,6 +438,8 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     return c.json(visibleProjects().map((p) => projectJson(c, version, p)));
   });
 
+  addJiraWriteRoutes(app, data, { versionOf, ctxOf, isVisible });
+
   app.notFound((c) => jiraError(c, 404, "Not found"));
   if (!isCloud) return app;
   // Cloud's API gateway for OAuth 2.0 (3LO) apps and scoped API tokens: the same API under
@@ -445,6 +451,7 @@ export function createJiraSandboxApp(data: JiraDataset): Hono {
     url.pathname = url.pathname.slice(`/ex/jira/${data.cloudId}`.length);
     return app.fetch(new Request(url, c.req.raw));
   });
+  addAccessibleResourcesRoute(site, data);
   site.route("/", app);
   return site;
 }

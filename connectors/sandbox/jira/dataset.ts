@@ -5,6 +5,8 @@
  * only moves when the data set is told to.
  */
 
+import { WriteFaults } from "../write-faults.ts";
+
 /** A node of the Atlassian Document Format, as v3 bodies and descriptions carry it. */
 export interface AdfNode {
   type: string;
@@ -16,6 +18,10 @@ export interface AdfNode {
 }
 
 export type JiraDeployment = "cloud" | "datacenter";
+
+/** The project permissions the sandbox checks on writes (keys as `mypermissions` names them). */
+export const WRITE_PERMISSIONS = ["ADD_COMMENTS", "ASSIGN_ISSUES", "TRANSITION_ISSUES"] as const;
+export type WritePermission = (typeof WRITE_PERMISSIONS)[number];
 
 export interface SandboxUser {
   /** Cloud's stable id. */
@@ -47,6 +53,8 @@ export interface SandboxComment {
   body: AdfNode;
   created: number;
   updated: number;
+  /** Entity properties set on the comment (`properties` of add comment), shown with `expand=properties`. */
+  properties: Array<{ key: string; value: unknown }>;
 }
 
 export interface SandboxChangeItem {
@@ -228,6 +236,18 @@ export class JiraDataset {
    * changes a permission scheme: searches leave them out and reading one answers 404, as for a deleted one.
    */
   readonly hiddenIssues = new Set<string>();
+  /**
+   * The API user's project permissions beyond browsing: all of them unless a test takes one away (writes
+   * then answer 403, and `mypermissions` says `havePermission: false`).
+   */
+  readonly permissions = new Set<WritePermission>(WRITE_PERMISSIONS);
+  /**
+   * OAuth 2.0 (3LO) access tokens the site takes as `Authorization: Bearer` (Cloud, through the API gateway),
+   * with their granted scopes (`read:jira-work`, `write:jira-work`, …).
+   */
+  readonly oauthTokens = new Map<string, string[]>();
+  /** A test hook: the next write answers a 5xx before or after it is saved. */
+  readonly writeFaults = new WriteFaults();
   private clock: number;
   private nextId = 10000;
   private readonly keyCounters = new Map<string, number>();
@@ -245,6 +265,19 @@ export class JiraDataset {
   /** The data set's clock: what a change without `at` is stamped with. */
   get now(): number {
     return this.clock;
+  }
+
+  /**
+   * The user the API credentials belong to (what `myself` answers and whose name writes carry): the user
+   * whose email (Cloud) or username (Data Center) is the credentials', added on first use when no test did.
+   */
+  apiUser(): SandboxUser & { id: string } {
+    for (const [id, user] of this.users) {
+      if (user.email === this.email || user.name === this.email) return { ...user, id };
+    }
+    const id = this.email.split("@")[0] ?? "api-user";
+    this.addUser(id, { displayName: id, email: this.email.includes("@") ? this.email : null });
+    return { ...this.user(id), id };
   }
 
   /** Moves the clock forward (or to `to`). */
@@ -363,7 +396,15 @@ export class JiraDataset {
     return issue;
   }
 
-  addComment(issueKey: string, input: { author: string; body: BodyInput; at?: When }): SandboxComment {
+  addComment(
+    issueKey: string,
+    input: {
+      author: string;
+      body: BodyInput;
+      at?: When;
+      properties?: Array<{ key: string; value: unknown }>;
+    },
+  ): SandboxComment {
     const issue = this.issue(issueKey);
     this.user(input.author);
     const at = this.stamp(input.at);
@@ -374,6 +415,7 @@ export class JiraDataset {
       body: toAdf(input.body, this.users),
       created: at,
       updated: at,
+      properties: input.properties ?? [],
     };
     issue.comments.push(comment);
     issue.updated = Math.max(issue.updated, at);

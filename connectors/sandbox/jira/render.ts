@@ -154,7 +154,12 @@ function toWiki(ctx: RenderContext, node: AdfNode): string {
   }
 }
 
-export function renderComment(ctx: RenderContext, issue: SandboxIssue, comment: SandboxComment): Json {
+export function renderComment(
+  ctx: RenderContext,
+  issue: SandboxIssue,
+  comment: SandboxComment,
+  options: { properties?: boolean } = {},
+): Json {
   const data = ctx.data;
   return {
     self: `${api(ctx)}/issue/${issue.id}/comment/${comment.id}`,
@@ -165,6 +170,10 @@ export function renderComment(ctx: RenderContext, issue: SandboxIssue, comment: 
     created: time(ctx, comment.created),
     updated: time(ctx, comment.updated),
     ...(data.deployment === "cloud" ? { jsdPublic: true } : {}),
+    // The comment's entity properties, with `expand=properties` (the `properties` of Jira's Comment bean).
+    ...(options.properties
+      ? { properties: comment.properties.map((p) => ({ key: p.key, value: p.value as Json })) }
+      : {}),
   };
 }
 
