@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { listSources } from "../../connectors/registry.ts";
-import type { ActionDeps } from "../actions/index.ts";
+import { CONNECTORS, listSources } from "../../connectors/registry.ts";
+import type { ActionDeps } from "../actions/service.ts";
+import { DEFAULT_TEMPLATES } from "../actions/templates.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 import type { SourceSetup } from "../model/source-status.ts";
@@ -54,8 +55,11 @@ export interface AppDeps {
    * Sources page. Default: every source of `sources`, none configured.
    */
   sourceSetups?: readonly SourceSetup[];
-  /** Acting on flags in their sources: the web view's action buttons and previews. */
-  actions?: ActionDeps;
+  /**
+   * Acting on flags (`POST /api/flags/{id}/actions/{action}`): the sources with their settings, the message
+   * templates. Default: the registry's sources, none configured (every action shows the setting it needs).
+   */
+  actions?: Partial<Omit<ActionDeps, "db" | "now">>;
 }
 
 export type App = OpenAPIHono;
@@ -104,6 +108,18 @@ export function createApp(deps: AppDeps): App {
   };
   app.route("/api", createTaskRoutes(routeDeps));
   app.route("/api", createFlagRoutes(routeDeps, deps.timeZone ? { timeZone: deps.timeZone } : {}));
+  const flagSettings = deps.flagSettings ?? parseFlagSettings(undefined, {}, sources);
+  const actions: ActionDeps = {
+    db: deps.db,
+    now,
+    connectors: CONNECTORS,
+    sourceSettings: {},
+    templates: DEFAULT_TEMPLATES,
+    // A source's refusal or outage is the action's recorded outcome, not our fault: nothing to report here.
+    log: { info: () => {}, error: () => {} },
+    ...deps.actions,
+    flagSettings: deps.actions?.flagSettings ?? flagSettings,
+  };
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
   const sourceSetups =
@@ -128,11 +144,11 @@ export function createApp(deps: AppDeps): App {
       apiToken: deps.apiToken,
       timeZone: deps.timeZone,
       sources,
-      flagSettings: deps.flagSettings ?? parseFlagSettings(undefined, {}, sources),
+      flagSettings,
       sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
       ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),
-      ...(deps.actions ? { actions: deps.actions } : {}),
+      actions,
     }),
   );
 

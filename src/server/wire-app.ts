@@ -97,6 +97,12 @@ export function wireApp(options: {
       },
     },
     sync: queue ?? sync,
+    actions: {
+      connectors,
+      // Actions write with the same settings the sync reads with: each configured source's.
+      sourceSettings: Object.fromEntries(sync.sources.map((s) => [s.connector.id, s.settings])),
+      log,
+    },
     sourceSetups: toSourceSetups(config.env, connectors),
     webhooks: {
       sources: sync.webhookSources(),

@@ -53,6 +53,8 @@ function buildJira(now: number): JiraDataset {
     assignee: "ana",
     status: "To Do",
   });
+  // The site's clock is the real one from here: what Threadline writes is stamped now.
+  jira.setClock(new Date(now).toISOString());
   return jira;
 }
 
@@ -86,6 +88,8 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** How far the app's clock is ahead of the real one: moved past the few minutes access answers are kept. */
+  let clockAhead = 0;
 
   beforeAll(async () => {
     const now = Date.now();
@@ -107,7 +111,13 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
       OIDC_CLIENT_ID: LOCAL_CLIENT.id,
       OIDC_CLIENT_SECRET: LOCAL_CLIENT.secret,
     };
-    const wired = wireApp({ db: ctx.db, config: parseConfig(env), apiToken: TOKEN, log: quiet });
+    const wired = wireApp({
+      db: ctx.db,
+      config: parseConfig(env),
+      apiToken: TOKEN,
+      log: quiet,
+      now: () => new Date(Date.now() + clockAhead),
+    });
     sync = wired.sync;
     fetch = (request, e) => wired.app.fetch(request, e as Record<string, unknown>);
     sync.request();
@@ -131,9 +141,27 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     p.locator("li[data-flag]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-task")));
   const jiraComments = () => jira.data.issue("ACME-1").comments.map((c) => adfText(c.body));
 
+  it("shows the action disabled, with the permission it needs, while Jira's API user may not comment", async () => {
+    jira.data.permissions.delete("ADD_COMMENTS");
+    await page.goto(at("/tasks/ACME-1"));
+    await signInAtProvider(page, provider, url, "ana");
+    const flag = page.locator("li.flag[data-flag]");
+    const off = flag.locator('button[data-flag-action="record"]');
+    expect(await off.isDisabled()).toBe(true);
+    expect(await off.textContent()).toBe("Record on the task");
+    expect(await flag.locator(".needs").textContent()).toBe("needs ADD_COMMENTS (Add Comments) in ACME");
+    // The preview, reached from a digest's link, says the same and cannot be submitted.
+    const flagId = await flag.getAttribute("data-flag");
+    await page.goto(at(`/flags/${flagId}/actions/record`));
+    expect(await page.getByRole("button", { name: "Record on the task" }).isDisabled()).toBe(true);
+    expect(await page.getByRole("alert").textContent()).toContain("ADD_COMMENTS (Add Comments) in ACME");
+    expect(jiraComments()).toEqual([]);
+    jira.data.permissions.add("ADD_COMMENTS");
+    clockAhead += 6 * 60_000;
+  });
+
   it("records a client's email on its Jira task from Mine: one comment, the edited text, pending at once", async () => {
     await page.goto(at("/"));
-    await signInAtProvider(page, provider, url, "ana");
     expect(await page.locator("h1").first().textContent()).toContain("Mine");
     const row = page.locator('li[data-flag][data-task="ACME-1"]');
     expect(await row.locator(".reason").textContent()).toMatch(/Carla|client/i);
@@ -149,12 +177,34 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     expect(jiraComments()).toEqual([]);
 
     await editor.fill(EDITED);
+    // The form as it stands, to post it again later as a second tab or a replayed request would.
+    const form = page.locator("form.action-form");
+    const field = (name: string) => form.locator(`input[name="${name}"]`).inputValue();
+    const again = {
+      action: `${url}${await form.getAttribute("action")}`,
+      body: new URLSearchParams({
+        _csrf: await field("_csrf"),
+        return: await field("return"),
+        idempotencyKey: await field("idempotencyKey"),
+        text: await editor.inputValue(),
+      }).toString(),
+    };
+    expect(again.body).toMatch(/idempotencyKey=[0-9a-f-]{36}/);
     await page.getByRole("button", { name: "Record on the task" }).dblclick();
     await page.waitForURL((u) => u.pathname === "/" && /notice=action_(done|pending)/.test(u.search));
     await expect.poll(() => jiraComments(), { timeout: 10_000 }).toHaveLength(1);
     expect(jiraComments()[0]).toContain(EDITED);
-    // Nothing more arrives later: the second press was the same action.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The same form posted twice more at once, with its key: answered with the action taken, nothing written.
+    const statuses = await page.evaluate(async ({ action, body }) => {
+      const post = () =>
+        fetch(action, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        }).then((r) => new URL(r.url).search);
+      return Promise.all([post(), post()]);
+    }, again);
+    expect(statuses).toEqual(["?notice=action_done", "?notice=action_done"]);
     expect(jiraComments()).toHaveLength(1);
 
     await page.goto(at("/tasks/ACME-1"));
