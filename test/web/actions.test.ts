@@ -4,7 +4,9 @@
  * client emails Ana about ACME-1; the flag "feedback off the board" is in Ana's Mine; from there she records
  * the email on the Jira issue, editing the text first, with a double click. Jira gets one comment, with her
  * text; the task page shows it pending at once and lists the action with her name; after the next sync the
- * comment is on the timeline and the flag has left Mine.
+ * comment is on the timeline and the flag has left Mine. Before that, while Jira's API user may not comment,
+ * the action is disabled with the permission it needs; and on a second task, a 502 after Jira saved the
+ * comment shows why, and pressing again finishes the action with the one comment.
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -38,7 +40,10 @@ const EDITED = "Carla says the CSV export still times out since Monday.\nAna is 
 
 const quiet = {
   info: () => {},
-  error: (message: string, err: unknown) => console.error(message, err),
+  // The failure a test makes Jira answer is expected; anything else is shown.
+  error: (message: string, err: unknown) => {
+    if (message !== "action write failed") console.error(message, err);
+  },
 };
 
 /** Jira: ACME-1, Ana's, quiet for three days. */
@@ -49,6 +54,13 @@ function buildJira(now: number): JiraDataset {
   jira.addIssue({
     project: "ACME",
     summary: "CSV export times out",
+    reporter: "ana",
+    assignee: "ana",
+    status: "To Do",
+  });
+  jira.addIssue({
+    project: "ACME",
+    summary: "Invoice totals round wrongly",
     reporter: "ana",
     assignee: "ana",
     status: "To Do",
@@ -66,6 +78,12 @@ function buildMailbox(now: number): GmailDataset {
     to: [ANA],
     subject: "Export still times out (ACME-1)",
     text: "Hi Ana,\n\nThe CSV export still times out for us since Monday.\n\nCarla",
+  });
+  data.send({
+    from: CLIENT,
+    to: [ANA],
+    subject: "Invoice totals (ACME-2)",
+    text: "Hi Ana,\n\nThe invoice totals are off by a cent again.\n\nCarla",
   });
   return data;
 }
@@ -139,7 +157,7 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
   const at = (path: string) => `${url}${path}`;
   const flagsOn = (p: Page) =>
     p.locator("li[data-flag]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-task")));
-  const jiraComments = () => jira.data.issue("ACME-1").comments.map((c) => adfText(c.body));
+  const jiraComments = (key = "ACME-1") => jira.data.issue(key).comments.map((c) => adfText(c.body));
 
   it("shows the action disabled, with the permission it needs, while Jira's API user may not comment", async () => {
     jira.data.permissions.delete("ADD_COMMENTS");
@@ -228,5 +246,29 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     expect(await page.locator("article.item.pending").count()).toBe(0);
     const texts = await page.locator("article.item .text").allTextContents();
     expect(texts.some((t) => t.includes("Ana is on it: fix due Thursday."))).toBe(true);
+  });
+
+  it("says why when Jira fails mid-write, and a second press finishes it without a second comment", async () => {
+    await page.goto(at("/tasks/ACME-2"));
+    await page.locator("li.flag").getByRole("link", { name: "Record on the task" }).click();
+    await page.waitForURL(/\/actions\/record/);
+    // Jira saves the comment and its answer is lost: a 502 after the write.
+    jira.data.writeFaults.failNext("after", 502);
+    const answer = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.getByRole("button", { name: "Record on the task" }).click();
+    expect((await answer).status()).toBe(502);
+    expect(await page.getByRole("alert").textContent()).toMatch(/did not go through yet: .*502/s);
+    expect(jiraComments("ACME-2")).toHaveLength(1);
+    // The task page, in another tab, lists it as failed, with why.
+    const other = await context.newPage();
+    await other.goto(at("/tasks/ACME-2"));
+    const failed = other.locator("tr[data-task-action]");
+    expect(await failed.first().getAttribute("data-state")).toBe("failed");
+    expect(await failed.first().locator(".action-error").textContent()).toMatch(/502/);
+    await other.close();
+    await page.getByRole("button", { name: "Record on the task" }).click();
+    await page.waitForURL(/\/tasks\/ACME-2\?notice=action_done/);
+    expect(jiraComments("ACME-2")).toHaveLength(1);
+    expect(await page.locator("tr[data-task-action]").first().getAttribute("data-state")).toBe("done");
   });
 });
