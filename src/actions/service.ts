@@ -4,7 +4,6 @@
  * source whether a write it does not know the result of landed (`find`) before writing again. So a double
  * submit, a retry after a 5xx, or a crash in the middle never writes twice.
  */
-import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ConnectorSet } from "../../connectors/registry.ts";
 import { ConnectorError, type WriteRequest, type WriteResult } from "../../connectors/types.ts";
@@ -20,6 +19,7 @@ import {
   saveActionResults,
   saveNewAction,
 } from "../store/flag-actions.ts";
+import { type ItemReader, loadHiddenItemIds } from "../store/item-audience.ts";
 import { type ActionContext, loadActionContext } from "../store/load-action-context.ts";
 import { queryRows } from "../store/rows.ts";
 import {
@@ -55,6 +55,11 @@ export interface ActionDeps {
 export interface ActionCaller {
   by: string;
   email: string | null;
+  /**
+   * Whose eyes they read with (`src/store/item-audience.ts`): an item hidden from them is neither quoted nor
+   * answered in their name. Absent or null: everything.
+   */
+  reader?: ItemReader;
 }
 
 /**
@@ -155,7 +160,7 @@ export async function runFlagAction(deps: ActionDeps, request: RunActionRequest)
     const saved = await saveNewAction(
       deps.db,
       {
-        id: `act_${randomUUID().replaceAll("-", "")}`,
+        id: `act_${crypto.randomUUID().replaceAll("-", "")}`,
         idempotencyKey: request.idempotencyKey,
         flagId: request.flagId,
         flagKind: context.flag.kind,
@@ -254,10 +259,17 @@ async function toPlanInput(
   const sources: PlanInput["sources"] = Object.fromEntries(
     deps.flagSettings.sources.map((s) => [s.id, { label: s.label, place: s.place }]),
   );
+  const hidden = caller.reader
+    ? await loadHiddenItemIds(
+        deps.db,
+        context.items.map((i) => i.id),
+        caller.reader,
+      )
+    : new Set<string>();
   return {
     flag: context.flag,
     task: context.task!,
-    items: context.items,
+    items: hidden.size === 0 ? context.items : context.items.filter((i) => !hidden.has(i.id)),
     team: context.team,
     actor: { name: await loadCallerName(deps.db, caller) },
     templates: deps.templates,

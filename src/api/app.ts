@@ -13,6 +13,7 @@ import { apiActorOf, apiCallerEmail, apiCallerIsAdmin, apiReaderOf, requireBeare
 import type { RouteDeps } from "./deps.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { everyAnswerHeaders, requestBodyLimits } from "./request-limits.ts";
+import { createFlagActionRoutes } from "./routes/flag-actions.ts";
 import { createFlagRoutes } from "./routes/flags.ts";
 import { createItemRoutes } from "./routes/items.ts";
 import { createPeopleRoutes } from "./routes/people.ts";
@@ -48,6 +49,11 @@ export interface AppDeps {
   mailboxes?: MailboxDeps;
   /** What `POST /api/sync` starts; without it the route answers 503 (nothing here can run a sync). */
   sync?: SyncStarter;
+  /**
+   * Acting on flags (`POST /api/flags/{id}/actions/{action}`): the sources with their settings, the message
+   * templates. Default: the registry's sources, none configured (every action shows the setting it needs).
+   */
+  actions?: Partial<Omit<ActionDeps, "db" | "now">>;
   /** The configured sources' pushes: `POST /webhooks/{source}`; without it every push gets 404. */
   webhooks?: Omit<WebhookDeps, "db" | "now" | "logError" | "onTasksChanged">;
   /**
@@ -55,11 +61,6 @@ export interface AppDeps {
    * Sources page. Default: every source of `sources`, none configured.
    */
   sourceSetups?: readonly SourceSetup[];
-  /**
-   * Acting on flags (`POST /api/flags/{id}/actions/{action}`): the sources with their settings, the message
-   * templates. Default: the registry's sources, none configured (every action shows the setting it needs).
-   */
-  actions?: Partial<Omit<ActionDeps, "db" | "now">>;
 }
 
 export type App = OpenAPIHono;
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): App {
     ...deps.actions,
     flagSettings: deps.actions?.flagSettings ?? flagSettings,
   };
+  app.route("/api", createFlagActionRoutes(routeDeps, actions));
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
   const sourceSetups =

@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { loadActionTemplates } from "../actions/load-action-templates.ts";
 import type { Config } from "../config.ts";
 import { startDigestSchedule } from "../digest/schedule.ts";
 import { flagsAfterChange } from "../flags/flags-after-change.ts";
@@ -66,6 +67,7 @@ export async function startServer(
     config,
     apiToken: token,
     settings,
+    templates: loadActionTemplates(),
     log: wireLog,
     queue: queue.enqueuer,
     people,

@@ -1,5 +1,6 @@
 import { gmailSettingsFromEnv } from "../../connectors/gmail/config.ts";
 import { CONNECTORS, type ConnectorSet, listSources } from "../../connectors/registry.ts";
+import { type ActionTemplates, DEFAULT_TEMPLATES } from "../actions/templates.ts";
 import { type App, createApp } from "../api/app.ts";
 import type { Config } from "../config.ts";
 import { type FlagSettings, parseFlagSettings } from "../flags/flag-settings.ts";
@@ -32,6 +33,8 @@ export function wireApp(options: {
   connectors?: ConnectorSet;
   /** The people file (Node reads it), applied after each sync pass. */
   people?: readonly PeopleFileEntry[];
+  /** The message templates of actions (Node reads the settings file); the defaults otherwise. */
+  templates?: ActionTemplates;
   /** The clock (tests move it); the real one otherwise. */
   now?: () => Date;
   /** When the schedule running the passes runs the next one (the Worker's cron). */
@@ -101,6 +104,7 @@ export function wireApp(options: {
       connectors,
       // Actions write with the same settings the sync reads with: each configured source's.
       sourceSettings: Object.fromEntries(sync.sources.map((s) => [s.connector.id, s.settings])),
+      templates: options.templates ?? DEFAULT_TEMPLATES,
       log,
     },
     sourceSetups: toSourceSetups(config.env, connectors),

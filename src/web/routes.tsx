@@ -818,7 +818,12 @@ export function createWebRoutes(deps: WebDeps) {
 
   // ---- acting on a flag --------------------------------------------------------------------------------
   const actionDeps = deps.actions;
-  const callerOf = (viewer: Viewer): ActionCaller => ({ by: actorOf(viewer), email: viewer.email });
+  /** Who acts: recorded by email, and reading with their own eyes (nothing hidden from them is quoted). */
+  const callerOf = async (viewer: Viewer): Promise<ActionCaller> => ({
+    by: actorOf(viewer),
+    email: viewer.email,
+    reader: await readerOf(viewer),
+  });
   const isActionName = (name: string): name is FlagActionName =>
     (FLAG_ACTIONS as readonly string[]).includes(name);
   /** An idempotency key as the preview renders one (a UUID); anything else is not ours. */
@@ -832,10 +837,11 @@ export function createWebRoutes(deps: WebDeps) {
   async function availabilityOf(flagIds: readonly string[], viewer: Viewer) {
     const known = new Map<string, ActionAvailability[]>();
     if (!actionDeps) return known;
+    const caller = await callerOf(viewer);
     await Promise.all(
       flagIds.map(async (id) => {
         try {
-          const previews = await listFlagActions(actionDeps, id, callerOf(viewer));
+          const previews = await listFlagActions(actionDeps, id, caller);
           known.set(
             id,
             previews.map((p) => ({ action: p.action, enabled: p.enabled, needs: p.needs ?? p.reason })),
@@ -892,7 +898,7 @@ export function createWebRoutes(deps: WebDeps) {
     const flag = isActionName(name) ? await visibleFlag(c, id) : null;
     if (!flag || !isActionName(name)) return noAction(c, "There is no such flag, or no such action for it.");
     try {
-      const preview = await previewFlagAction(actionDeps, id, name, {}, callerOf(c.var.viewer));
+      const preview = await previewFlagAction(actionDeps, id, name, {}, await callerOf(c.var.viewer));
       return previewPage(c, {
         flag,
         preview,
@@ -938,7 +944,7 @@ export function createWebRoutes(deps: WebDeps) {
     const assignee = await field(c, "assignee");
     const input = { ...(text !== undefined ? { text } : {}), ...(assignee ? { assignee } : {}) };
     const backTo = returnTo(typeof form.return === "string" ? form.return : undefined, flag.taskKey);
-    const caller = callerOf(c.var.viewer);
+    const caller = await callerOf(c.var.viewer);
     const again = async (failure: { error: string; retryable: boolean }, status: 409 | 502) =>
       previewPage(
         c,

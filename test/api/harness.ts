@@ -1,4 +1,4 @@
-import { createApp } from "../../src/api/app.ts";
+import { type AppDeps, createApp } from "../../src/api/app.ts";
 import type { Db } from "../../src/store/db.ts";
 
 export const TOKEN = "test-token-2f1c9e7a5b3d";
@@ -14,7 +14,11 @@ export interface Answer {
 /** The app over `db`, and calls that send the token (unless told otherwise) and read the JSON answer. */
 export function apiOver(
   db: Db,
-  options: { now?: Date; onTasksChanged?: (keys: readonly string[]) => void | Promise<void> } = {},
+  options: {
+    now?: Date;
+    onTasksChanged?: (keys: readonly string[]) => void | Promise<void>;
+    actions?: AppDeps["actions"];
+  } = {},
 ) {
   const errors: unknown[] = [];
   const app = createApp({
@@ -23,6 +27,7 @@ export function apiOver(
     now: () => options.now ?? NOW,
     logError: (err) => errors.push(err),
     ...(options.onTasksChanged ? { onTasksChanged: options.onTasksChanged } : {}),
+    ...(options.actions ? { actions: options.actions } : {}),
   });
   const call = async (
     method: string,
