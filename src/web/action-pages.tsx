@@ -161,7 +161,7 @@ export function ActionPreviewPage(props: {
             </select>
           </p>
         )}
-        <p class="actions">
+        <p class="action-submit">
           <button
             type="submit"
             data-do-action={preview.action}
@@ -279,7 +279,7 @@ export function PendingItems(props: { ctx: PageContext; actions: readonly TaskAc
                 <span>{whereOf(a)}</span>
                 <time datetime={a.createdAt}>{toWhen(a.createdAt, ctx.timeZone)}</time>
                 <span class="pill state-pending">
-                  {a.state === "pending" ? "pending" : "written, shown here in full after the next sync"}
+                  {a.state === "pending" ? "pending" : "written; pending until the next sync brings it"}
                 </span>
               </header>
               {text !== "" && <p class="text">{text}</p>}

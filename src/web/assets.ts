@@ -77,6 +77,7 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .act-off .needs { font-size: .8rem; color: var(--warn); }
 textarea { border: 1px solid #8a919c; border-radius: 6px; padding: .45rem .6rem; width: 100%; background: #fff; color: var(--ink); }
 button[disabled] { opacity: .6; cursor: not-allowed; }
+.action-submit { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 ol.planned { list-style: none; margin: 0 0 1rem; padding: 0; display: grid; gap: .75rem; }
 .planned-write { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: .75rem .9rem; }
 .planned-write label { display: block; font-weight: 600; margin: .4rem 0 .25rem; }

@@ -28,7 +28,7 @@ import {
 import { parseConfig } from "../../src/config.ts";
 import type { SyncService } from "../../src/server/sync-service.ts";
 import { wireApp } from "../../src/server/wire-app.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { artifactPath, launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { LOCAL_CLIENT, type LocalOidc, signInAtProvider, startLocalOidc } from "../helpers/local-oidc.ts";
 
@@ -193,6 +193,7 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     const editor = page.getByLabel(/The message/);
     expect(await editor.inputValue()).toContain("The CSV export still times out for us since Monday.");
     expect(jiraComments()).toEqual([]);
+    await page.screenshot({ path: await artifactPath("web-action-preview.png"), fullPage: true });
 
     await editor.fill(EDITED);
     // The form as it stands, to post it again later as a second tab or a replayed request would.
@@ -235,6 +236,7 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     expect(cells.slice(1, 3)).toEqual(["ana@team.example", "Record on the task"]);
     expect(cells[3]).toContain("ACME-1");
     expect(await taken.first().getAttribute("data-state")).toBe("done");
+    await page.screenshot({ path: await artifactPath("web-action-pending.png"), fullPage: true });
   });
 
   it("takes the flag out of Mine once the comment arrives by sync, and shows the real comment instead", async () => {
