@@ -398,8 +398,11 @@ export type WriteKind = (typeof WRITE_KINDS)[number];
 export interface WritePerson extends IdentityRef {
   /** How the preview shows them (`@Ann Lee`); the connector writes the source's own mention of the account. */
   name: string;
-  /** The name the source mentions the account by when `externalId` is not it (a GitHub login), when known. */
-  handle?: string;
+  /**
+   * The account's name where `externalId` is not it (`Identity.handle`: a GitHub login beside its numeric
+   * id), which mentions, assignees and review requests take. Unset: the connector looks it up.
+   */
+  handle?: string | null;
 }
 
 /** Where a write goes: the task, or the item whose conversation it continues. */
@@ -426,6 +429,11 @@ export interface WriteRequest<Settings> {
    * though its answer was lost.
    */
   actionId: string;
+  /**
+   * When the action was recorded. A source that keeps nothing out of sight on what it writes (Teams) finds
+   * an earlier attempt by its text and author among what was written since then.
+   */
+  recordedAt?: Date;
   kind: WriteKind;
   target: WriteTarget;
   /** Plain text, as previewed. Empty for `assign`, `request_review` and `reopen` without a message. */

@@ -84,6 +84,15 @@ export interface GithubClient {
     params: Record<string, string | number | undefined>,
     options?: { etag?: string | null },
   ): Promise<GithubGetResponse>;
+  /**
+   * Any REST request (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`), answering its status,
+   * body and headers. With `once`, a 5xx or a lost answer is not retried (a write may have been saved).
+   */
+  request(
+    route: string,
+    params: Record<string, unknown>,
+    options?: { once?: boolean },
+  ): Promise<{ status: number; data: unknown; headers: Record<string, unknown> }>;
 }
 
 export interface GithubClientOptions {
@@ -187,6 +196,23 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
         throw toConnectorError(
           err,
           where(`${settings.apiUrl}${route.replace(/^GET /, "")}`),
+          options.scope,
+          reachedState.reached,
+        );
+      }
+    },
+    async request(route, params, requestOptions = {}) {
+      try {
+        const res = await octokit.request(route, {
+          ...params,
+          headers: { "x-github-api-version": "2022-11-28" },
+          ...(requestOptions.once ? { request: { retries: 0 } } : {}),
+        });
+        return { status: res.status, data: res.data, headers: { ...res.headers } };
+      } catch (err) {
+        throw toConnectorError(
+          err,
+          where(`${settings.apiUrl}${route.replace(/^[A-Z]+ /, "")}`),
           options.scope,
           reachedState.reached,
         );

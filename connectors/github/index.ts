@@ -10,6 +10,7 @@ import { githubAbout } from "./about.ts";
 import { githubSettingsFromEnv } from "./config.ts";
 import { mapGithubRecord } from "./map.ts";
 import { githubWebhook } from "./webhook.ts";
+import { GITHUB_WRITE_KINDS } from "./write-kinds.ts";
 
 export type { GithubSettings } from "./config.ts";
 
@@ -27,4 +28,10 @@ export const githubConnector = defineConnector({
   },
   map: mapGithubRecord,
   webhook: githubWebhook,
+  actions: {
+    kinds: GITHUB_WRITE_KINDS,
+    access: async (request) => (await import("./actions.ts")).githubAccess(request),
+    find: async (request) => (await import("./actions.ts")).findGithubWrite(request),
+    write: async (request) => (await import("./actions.ts")).writeGithub(request),
+  },
 });

@@ -176,6 +176,14 @@ function identities(people: Array<Person | null>): Identity[] {
   });
 }
 
+/**
+ * A body as GitHub shows it: HTML comments (`<!-- … -->`, templates' hints and the marker of a comment
+ * Threadline wrote) are not rendered, so they are not text.
+ */
+export function withoutHtmlComments(body: string): string {
+  return body.includes("<!--") ? body.replace(/<!--[\s\S]*?-->/g, "").trim() : body;
+}
+
 /** `@login` mentions, as GitHub links them: not in an email address, not a team (`@org/team`). */
 export function toMentions(text: string): string[] {
   const found = new Set<string>();
@@ -564,7 +572,7 @@ function mapIssueComment(record: RawRecord): Mapped {
   const repo = contextOf(record, "repo");
   const number = numberIn(n.issue_url, /\/issues\/(\d+)$/);
   const author = fromRestUser(n.user);
-  const body = n.body ?? "";
+  const body = withoutHtmlComments(n.body ?? "");
   const meta: ItemMeta = { repo, number, mentions: toMentions(body) };
   const reactions = toReactions(n.reactions);
   if (reactions) meta.reactions = reactions;

@@ -31,7 +31,6 @@ import { JIRA_WRITE_KINDS } from "./write-kinds.ts";
 /** The comment property that carries the action id. */
 export const JIRA_ACTION_PROPERTY = "threadline.action";
 
-
 /** How many of an issue's newest comments `find` reads for the action's property. */
 const FIND_WINDOW = 100;
 
@@ -102,6 +101,23 @@ const carries = (actionId: string) => (p: { key: string; value: unknown }) =>
 
 const isOpen = (category: string | undefined) => category !== "done";
 
+/**
+ * The item a reopen made: the issue's newest status change (the one into its open status now), as `map`
+ * keeps it (`history:<id>`); null when Jira did not embed it. Histories are compared by time, whatever
+ * order the answer lists them in.
+ */
+async function reopenResult(client: JiraClient, site: string, issueKey: string): Promise<WriteResult> {
+  const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"], "changelog"));
+  const statusChanges = (issue.changelog?.histories ?? []).filter((h) =>
+    h.items.some((i) => i.field === "status" || i.fieldId === "status"),
+  );
+  const newest = statusChanges.reduce<(typeof statusChanges)[number] | null>(
+    (best, h) => (best === null || h.created.getTime() >= best.created.getTime() ? h : best),
+    null,
+  );
+  return { externalId: newest ? itemIds.history(newest.id) : null, url: browseUrl(site, issueKey) };
+}
+
 /** The write an earlier attempt of this action made, or null. */
 export async function findJiraWrite(
   request: WriteRequest<JiraSettings>,
@@ -111,7 +127,10 @@ export async function findJiraWrite(
   if (!isWriteKind(kind)) throw unsupported(kind);
   const { client, deployment } = await open(settings, request.signal, options);
   const issueKey = target.taskKey;
-  const site = async () => ({ externalId: null, url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey) });
+  const site = async () => ({
+    externalId: null,
+    url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey),
+  });
   switch (kind) {
     case "comment":
     case "reply": {
@@ -129,7 +148,8 @@ export async function findJiraWrite(
     }
     case "reopen": {
       const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"]));
-      return isOpen(issue.fields.status?.statusCategory?.key) ? site() : null;
+      if (!isOpen(issue.fields.status?.statusCategory?.key)) return null;
+      return reopenResult(client, await fetchJiraSiteUrl(settings, client), issueKey);
     }
   }
 }
@@ -143,7 +163,10 @@ export async function writeJira(
   if (!isWriteKind(kind)) throw unsupported(kind);
   const { client, deployment } = await open(settings, request.signal, options);
   const issueKey = target.taskKey;
-  const site = async () => ({ externalId: null, url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey) });
+  const site = async () => ({
+    externalId: null,
+    url: browseUrl(await fetchJiraSiteUrl(settings, client), issueKey),
+  });
   switch (kind) {
     case "comment":
     case "reply": {
@@ -164,7 +187,9 @@ export async function writeJira(
     case "reopen": {
       const issue = JiraIssueStateSchema.parse(await client.fetchIssueFields(issueKey, ["status"]));
       if (isOpen(issue.fields.status?.statusCategory?.key)) return site();
-      const { transitions } = JiraTransitionsSchema.parse(await client.fetchTransitions(deployment, issueKey));
+      const { transitions } = JiraTransitionsSchema.parse(
+        await client.fetchTransitions(deployment, issueKey),
+      );
       const open = transitions.filter((t) => isOpen(t.to?.statusCategory?.key) && t.to?.statusCategory?.key);
       // Jira's own "Reopen" transition first, then one back to a to-do status, then any in-progress one.
       const chosen =
@@ -179,7 +204,7 @@ export async function writeJira(
         );
       }
       await client.doTransition(deployment, issueKey, chosen.id);
-      return site();
+      return reopenResult(client, await fetchJiraSiteUrl(settings, client), issueKey);
     }
   }
 }

@@ -111,8 +111,8 @@ export interface JiraClient {
   fetchTransitions(deployment: JiraDeployment, issueIdOrKey: string): Promise<unknown>;
   /** `POST /rest/api/{3,2}/issue/{key}/transitions`; sent once, as `addComment`. */
   doTransition(deployment: JiraDeployment, issueIdOrKey: string, transitionId: string): Promise<void>;
-  /** `GET /rest/api/2/issue/{key}?fields=…`. */
-  fetchIssueFields(issueIdOrKey: string, fields: string[]): Promise<unknown>;
+  /** `GET /rest/api/2/issue/{key}?fields=…` (with `expand=changelog`: its change histories too). */
+  fetchIssueFields(issueIdOrKey: string, fields: string[], expand?: "changelog"): Promise<unknown>;
   /** `GET /rest/api/{3,2}/myself`: the credentials' user. */
   fetchMyself(deployment: JiraDeployment): Promise<unknown>;
   /** `GET /rest/api/{3,2}/mypermissions?projectKey=&permissions=`. */
@@ -243,7 +243,8 @@ function toConnectorError(failure: Failure, url: string, forbidden?: string): Co
 const NEEDS = {
   comment: "the account of JIRA_EMAIL needs the Add Comments permission (ADD_COMMENTS) in this project",
   assign: "the account of JIRA_EMAIL needs the Assign Issues permission (ASSIGN_ISSUES) in this project",
-  reopen: "the account of JIRA_EMAIL needs the Transition Issues permission (TRANSITION_ISSUES) in this project",
+  reopen:
+    "the account of JIRA_EMAIL needs the Transition Issues permission (TRANSITION_ISSUES) in this project",
 };
 
 const isTransient = (f: Failure) =>
@@ -435,12 +436,14 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     // (Data Center names the user by `name`: docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/issue-assign)
     assignIssue: async (deployment, issueIdOrKey, assignee) => {
       await (deployment === "cloud"
-        ? call(`/rest/api/3/issue/${issueIdOrKey}/assignee`, () =>
-            v3.issues.assignIssue<unknown>({ issueIdOrKey, accountId: assignee }),
+        ? call(
+            `/rest/api/3/issue/${issueIdOrKey}/assignee`,
+            () => v3.issues.assignIssue<unknown>({ issueIdOrKey, accountId: assignee }),
             { forbidden: NEEDS.assign },
           )
-        : call(`/rest/api/2/issue/${issueIdOrKey}/assignee`, () =>
-            v2.issues.assignIssue<unknown>({ issueIdOrKey, accountId: null, name: assignee }),
+        : call(
+            `/rest/api/2/issue/${issueIdOrKey}/assignee`,
+            () => v2.issues.assignIssue<unknown>({ issueIdOrKey, accountId: null, name: assignee }),
             { forbidden: NEEDS.assign },
           ));
     },
@@ -457,17 +460,27 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     doTransition: async (deployment, issueIdOrKey, transitionId) => {
       const params = { issueIdOrKey, transition: { id: transitionId } };
       await (deployment === "cloud"
-        ? call(`/rest/api/3/issue/${issueIdOrKey}/transitions`, () => v3.issues.doTransition<unknown>(params), {
-            once: true,
-            forbidden: NEEDS.reopen,
-          })
-        : call(`/rest/api/2/issue/${issueIdOrKey}/transitions`, () => v2.issues.doTransition<unknown>(params), {
-            once: true,
-            forbidden: NEEDS.reopen,
-          }));
+        ? call(
+            `/rest/api/3/issue/${issueIdOrKey}/transitions`,
+            () => v3.issues.doTransition<unknown>(params),
+            {
+              once: true,
+              forbidden: NEEDS.reopen,
+            },
+          )
+        : call(
+            `/rest/api/2/issue/${issueIdOrKey}/transitions`,
+            () => v2.issues.doTransition<unknown>(params),
+            {
+              once: true,
+              forbidden: NEEDS.reopen,
+            },
+          ));
     },
-    fetchIssueFields: (issueIdOrKey, fields) =>
-      call(`/rest/api/2/issue/${issueIdOrKey}`, () => v2.issues.getIssue<unknown>({ issueIdOrKey, fields })),
+    fetchIssueFields: (issueIdOrKey, fields, expand) =>
+      call(`/rest/api/2/issue/${issueIdOrKey}`, () =>
+        v2.issues.getIssue<unknown>({ issueIdOrKey, fields, ...(expand ? { expand } : {}) }),
+      ),
     // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/#api-rest-api-3-myself-get
     fetchMyself: (deployment) =>
       deployment === "cloud"

@@ -245,13 +245,14 @@ export const JiraTransitionsSchema = z.object({
   ),
 });
 
-/** `GET /issue/{key}?fields=status,assignee`. */
+/** `GET /issue/{key}?fields=status,assignee` (and `expand=changelog`). */
 export const JiraIssueStateSchema = z.object({
   key: z.string(),
   fields: z.object({
     status: z.object({ name: z.string(), statusCategory: JiraStatusCategoryRefSchema }).optional(),
     assignee: JiraUserSchema.nullish(),
   }),
+  changelog: z.object({ histories: z.array(JiraHistorySchema) }).optional(),
 });
 
 /** `GET /mypermissions`: `havePermission` of each permission asked. */

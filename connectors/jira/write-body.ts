@@ -51,7 +51,9 @@ const mentionText = (p: WritePerson) => (p.name.startsWith("@") ? p.name : `@${p
 export function toCommentAdf(text: string, people: readonly WritePerson[]): AdfDoc {
   const blocks: AdfBlock[] = paragraphs(text).map((p) => ({
     type: "paragraph",
-    content: p.split("\n").flatMap((line, i) => (i === 0 ? linked(line) : [{ type: "hardBreak" as const }, ...linked(line)])),
+    content: p
+      .split("\n")
+      .flatMap((line, i) => (i === 0 ? linked(line) : [{ type: "hardBreak" as const }, ...linked(line)])),
   }));
   if (people.length > 0) {
     const mentions: AdfInline[] = people.flatMap((p) => [

@@ -62,6 +62,12 @@ export interface SlackClientOptions {
   report: Pick<PullReporter, "requests" | "waiting">;
   retry?: Partial<SlackRetryPolicy>;
   log?: SlackLog;
+  /**
+   * A client that writes: a 5xx or a dropped connection is not retried by the SDK, since Slack may have
+   * saved the message before failing (chat.postMessage takes no idempotency key). The action that wrote
+   * decides, after asking whether the write landed. A 429 is still waited out: Slack saved nothing.
+   */
+  writes?: boolean;
 }
 
 export interface HistoryParams {
@@ -79,6 +85,17 @@ export interface RepliesParams {
   limit: number;
   cursor?: string | undefined;
   oldest?: string | undefined;
+  /** Return the apps' message metadata too (https://docs.slack.dev/messaging/message-metadata). */
+  includeAllMetadata?: boolean;
+}
+
+/** A message in a thread, with the metadata that names the action that wrote it. */
+export interface PostReplyParams {
+  channel: string;
+  threadTs: string;
+  /** Slack markup: mentions as `<@U…>`, `&`, `<` and `>` escaped. */
+  text: string;
+  metadata: { event_type: string; event_payload: Record<string, string> };
 }
 
 /** The calls the connector makes, each answering the parsed JSON body (to be read with `schemas.ts`). */
@@ -91,6 +108,7 @@ export interface SlackClient {
   fetchMemberChannels(cursor: string | undefined, limit: number): Promise<unknown>;
   fetchUsers(cursor: string | undefined, limit: number): Promise<unknown>;
   fetchUser(user: string): Promise<unknown>;
+  postReply(params: PostReplyParams): Promise<unknown>;
 }
 
 /** Thrown by the client's fetch on a 429 whose wait is too long to sit through. */
@@ -291,6 +309,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         );
       }
       if (err instanceof WebAPIHTTPError && err.statusCode < 500 && err.statusCode !== 408) throw err;
+      // A rate limit is the only failure the SDK throws as a plain Error; anything else may have landed.
+      if (options.writes && (err instanceof WebAPIHTTPError || err instanceof WebAPIRequestError)) throw err;
     },
   };
 
@@ -344,6 +364,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           limit: p.limit,
           cursor: p.cursor,
           oldest: p.oldest,
+          ...(p.includeAllMetadata ? { include_all_metadata: true } : {}),
         }),
       ),
     // https://docs.slack.dev/reference/methods/conversations.info
@@ -365,5 +386,18 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     fetchUsers: (cursor, limit) => call("users.list", () => client.users.list({ limit, cursor })),
     // https://docs.slack.dev/reference/methods/users.info
     fetchUser: (user) => call("users.info", () => client.users.info({ user })),
+    // https://docs.slack.dev/reference/methods/chat.postMessage: links are not unfurled, so a nudge that
+    // quotes a link stays one line in the thread.
+    postReply: (p) =>
+      call("chat.postMessage", () =>
+        client.chat.postMessage({
+          channel: p.channel,
+          thread_ts: p.threadTs,
+          text: p.text,
+          metadata: p.metadata,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      ),
   };
 }

@@ -3,7 +3,7 @@
  * API for pushes. See README.md in this folder for the app to create, its scopes and Slack's limits.
  */
 
-import type { Connector } from "../types.ts";
+import type { ActionHandler, Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
 import { slackAbout } from "./about.ts";
 import { type SlackSettings, slackSettingsFromEnv } from "./config.ts";
@@ -19,6 +19,11 @@ export type { SlackPullOptions } from "./pull.ts";
 
 /** A Slack connector; options change only how it retries and where it logs (tests make both quick and quiet). */
 export function createSlackConnector(options: SlackPullOptions = {}): Connector<"slack", SlackSettings> {
+  let actions: Promise<ActionHandler<SlackSettings>> | undefined;
+  const loadActions = () => {
+    actions ??= import("./actions.ts").then((m) => m.createSlackActions(options));
+    return actions;
+  };
   return defineConnector({
     id: "slack",
     about: slackAbout,
@@ -30,6 +35,12 @@ export function createSlackConnector(options: SlackPullOptions = {}): Connector<
     },
     map: mapSlackRecord,
     webhook: slackWebhook,
+    actions: {
+      kinds: ["reply"],
+      access: async (request) => (await loadActions()).access(request),
+      find: async (request) => (await loadActions()).find(request),
+      write: async (request) => (await loadActions()).write(request),
+    },
   });
 }
 

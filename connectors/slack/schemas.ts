@@ -191,3 +191,15 @@ export function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, what: strin
     `cannot read ${what}: ${issue ? `${issue.path.join(".")} ${issue.message}` : "unexpected shape"}`,
   );
 }
+
+/**
+ * auth.test for writing: the bot's name (`user`) and the token's scopes, which the SDK reads from the
+ * `x-oauth-scopes` header into `response_metadata.scopes`.
+ */
+export const SlackActionAuthSchema = z.object({
+  user: z.string().optional(),
+  response_metadata: z.object({ scopes: z.array(z.string()).optional() }).optional(),
+});
+
+/** chat.postMessage: where the message went and its ts (https://docs.slack.dev/reference/methods/chat.postMessage). */
+export const SlackPostedSchema = z.object({ channel: z.string(), ts: SlackTsSchema });

@@ -59,6 +59,11 @@ export interface TeamsClientOptions {
   retry?: Partial<TeamsRetryPolicy>;
   /** Time allowed for one request (default 60 s). */
   timeoutMs?: number;
+  /**
+   * A client that writes: only a 429 is retried (Graph saved nothing). A 503 or 504 may come after the
+   * message was saved, so it goes back to the action, which asks whether the write landed before trying again.
+   */
+  writes?: boolean;
 }
 
 /** The calls the connector makes, each answering the parsed JSON body (to be read with `schemas.ts`). */
@@ -81,6 +86,12 @@ export interface TeamsClient {
   renewSubscription(id: string, expiresAt: Date): Promise<unknown>;
   /** `POST /subscriptions/{id}/reauthorize`, no body: answers 204. */
   reauthorizeSubscription(id: string): Promise<void>;
+  /** `POST …/messages/{message-id}/replies`: answers the chatMessage created (201). */
+  postReply(
+    channel: TeamsChannelRef,
+    rootId: string,
+    body: Readonly<Record<string, unknown>>,
+  ): Promise<unknown>;
 }
 
 /** A Graph error answer, with the error code Graph gave (`syncStateNotFound`, `InvalidAuthenticationToken`). */
@@ -463,6 +474,7 @@ export function createTeamsClient(options: TeamsClientOptions): TeamsClient {
       retry.maxRetries,
       (delay, attempt, _request, _options, response) => {
         if (signal.aborted) return false;
+        if (options.writes && response.status !== 429) return false;
         const afterMs = toRetryAfterMs(response.headers.get("Retry-After"), Date.now());
         // Without Retry-After the SDK waits `delay`, then exponentially longer (RetryHandler.getDelay).
         const waitMs =
@@ -564,6 +576,11 @@ export function createTeamsClient(options: TeamsClientOptions): TeamsClient {
       return call(`${settings.graphUrl}/v1.0${path}`, () =>
         client.api(path).patch({ expirationDateTime: expiresAt.toISOString() }),
       );
+    },
+    // https://learn.microsoft.com/graph/api/chatmessage-post-replies
+    postReply: (c, rootId, body) => {
+      const path = `${channelPath(c)}/messages/${encodeURIComponent(rootId)}/replies`;
+      return call(`${settings.graphUrl}/v1.0${path}`, () => client.api(path).post(body));
     },
     // https://learn.microsoft.com/graph/api/subscription-reauthorize ("Do not supply a request body")
     reauthorizeSubscription: async (id) => {

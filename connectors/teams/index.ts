@@ -4,7 +4,7 @@
  * registration, the permissions and the limits.
  */
 
-import type { Connector } from "../types.ts";
+import type { ActionHandler, Connector } from "../types.ts";
 import { defineConnector } from "../types.ts";
 import { teamsAbout } from "./about.ts";
 import { type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
@@ -27,6 +27,11 @@ export interface TeamsConnectorOptions extends TeamsPullOptions {
 /** A Teams connector; options change how it retries, where its notices go and how long subscriptions live. */
 export function createTeamsConnector(options: TeamsConnectorOptions = {}): Connector<"teams", TeamsSettings> {
   const subscriptionOptions = { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...options.subscriptions };
+  let actions: Promise<ActionHandler<TeamsSettings>> | undefined;
+  const loadActions = () => {
+    actions ??= import("./actions.ts").then((m) => m.createTeamsActions(options));
+    return actions;
+  };
   const loadSubscriptions = async () =>
     (await import("./subscriptions.ts")).createTeamsSubscriptions(subscriptionOptions);
   return defineConnector({
@@ -47,6 +52,12 @@ export function createTeamsConnector(options: TeamsConnectorOptions = {}): Conne
       create: async (request, scope, url) => (await loadSubscriptions()).create(request, scope, url),
       renew: async (request, id) => (await loadSubscriptions()).renew(request, id),
       reauthorize: async (request, id) => (await loadSubscriptions()).reauthorize(request, id),
+    },
+    actions: {
+      kinds: ["reply"],
+      access: async (request) => (await loadActions()).access(request),
+      find: async (request) => (await loadActions()).find(request),
+      write: async (request) => (await loadActions()).write(request),
     },
   });
 }

@@ -3,11 +3,17 @@
  * refused at once, and the deployment's token keeps working for scripts, as "admin".
  */
 import { beforeAll, expect, it } from "vitest";
-import { FlagListSchema, FlagStateSchema } from "../../src/model/api-schemas.ts";
+import {
+  ErrorSchema,
+  FlagListSchema,
+  FlagStateSchema,
+  PersonAnswerSchema,
+} from "../../src/model/api-schemas.ts";
 import { createApiToken, revokeApiToken, type TokenScope } from "../../src/store/api-tokens.ts";
 import { loadFlag } from "../../src/store/flag-store.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, enc, NOW } from "./harness.ts";
 
 const DAY = 86_400_000;
@@ -44,7 +50,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     const list = await api.get("/api/flags", bearer(secret));
     expect(list.status).toBe(200);
     expect(
-      FlagListSchema.parse(list.body)
+      parseStrict(FlagListSchema, list.body)
         .flags.map((f) => f.id)
         .sort(),
     ).toEqual(["f_ana", "f_bo", "f_bo_2"]);
@@ -76,7 +82,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
       headers: bearer(secret),
     });
     expect(snooze.status).toBe(200);
-    expect(FlagStateSchema.parse(snooze.body)).toMatchObject({ state: "snoozed", by: "bo@acme.dev" });
+    expect(parseStrict(FlagStateSchema, snooze.body)).toMatchObject({ state: "snoozed", by: "bo@acme.dev" });
     expect(await loadFlag(ctx.db, "f_bo")).toMatchObject({ state: "snoozed", stateBy: "bo@acme.dev" });
 
     const dismiss = await api.call("POST", "/api/flags/f_bo_2/dismiss", {
@@ -91,7 +97,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     const { secret } = await make(["read"]);
     const mine = await api.get("/api/flags?for=me", bearer(secret));
     expect(mine.status).toBe(200);
-    expect(FlagListSchema.parse(mine.body).flags.map((f) => f.id)).toEqual(["f_ana"]);
+    expect(parseStrict(FlagListSchema, mine.body).flags.map((f) => f.id)).toEqual(["f_ana"]);
     // The deployment's token is nobody: `me` is refused with it.
     const shared = await api.get("/api/flags?for=me");
     expect(shared.status).toBe(400);
@@ -104,7 +110,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     const revoked = await api.get("/api/flags", bearer(made.secret));
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get("www-authenticate")).toBe('Bearer realm="threadline"');
-    expect(revoked.body).toMatchObject({
+    expect(parseStrict(ErrorSchema, revoked.body)).toMatchObject({
       error: { code: "unauthorized", message: expect.stringMatching(/revoked or expired/) },
     });
 
@@ -157,7 +163,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     const admin = await make(["write"], { personId: "p_bo", email: "bo@acme.dev" });
     const merged = await merge(admin.secret);
     expect(merged.status).toBe(200);
-    expect(await merged.json()).toMatchObject({ person: { id: "p_dup_a" } });
+    expect(parseStrict(PersonAnswerSchema, await merged.json())).toMatchObject({ person: { id: "p_dup_a" } });
   });
 
   it("turns away a token whose person left the team domains, when people sign in through OIDC", async () => {
@@ -177,7 +183,7 @@ describeEachDatabase("personal API tokens on /api", (ctx) => {
     });
     const res = await app.request("/api/flags", { headers: bearer(secret) });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({
+    expect(parseStrict(ErrorSchema, await res.json())).toMatchObject({
       error: { message: expect.stringMatching(/no longer a team address/) },
     });
   });

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { ErrorSchema } from "../../src/model/api-schemas.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, TOKEN } from "./harness.ts";
 
 const API_ROUTES: Array<[method: string, path: string]> = [
@@ -37,7 +38,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
         headers: authorization === undefined ? {} : { authorization },
       });
       expect(res.status, `${method} ${path}`).toBe(401);
-      const body = ErrorSchema.parse(await res.json());
+      const body = parseStrict(ErrorSchema, await res.json());
       expect(body.error.code).toBe("unauthorized");
       expect(body.error.message).toContain("Bearer");
       expect(res.headers.get("www-authenticate")).toContain("Bearer");
@@ -74,7 +75,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
     const api = apiOver(ctx.db);
     const res = await api.get(path);
     expect(res.status).toBe(400);
-    const body = ErrorSchema.parse(res.body);
+    const body = parseStrict(ErrorSchema, res.body);
     expect(body.error.code).toBe("bad_request");
     expect(body.error.message).toContain(`query ${parameter}:`);
     expect(body.error.message).toContain(message);
@@ -96,7 +97,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
     const api = apiOver(ctx.db);
     const res = await api.post("/api/tasks/FAL-1/links", body);
     expect(res.status).toBe(400);
-    expect(ErrorSchema.parse(res.body).error.message).toContain(message);
+    expect(parseStrict(ErrorSchema, res.body).error.message).toContain(message);
   });
 
   it("answers a body that is not JSON with 400", async () => {
@@ -107,7 +108,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
       body: "{not json",
     });
     expect(res.status).toBe(400);
-    expect(ErrorSchema.parse(await res.json()).error).toEqual({
+    expect(parseStrict(ErrorSchema, await res.json()).error).toEqual({
       code: "bad_request",
       message: "Malformed JSON in request body",
     });
@@ -122,7 +123,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
     const api = apiOver(ctx.db);
     const res = await api.call(method, path);
     expect(res.status).toBe(404);
-    expect(ErrorSchema.parse(res.body)).toEqual({
+    expect(parseStrict(ErrorSchema, res.body)).toEqual({
       error: { code: "not_found", message: `No route for ${method} ${path}.` },
     });
   });
@@ -138,7 +139,7 @@ describeEachDatabase("API authentication and errors", (ctx) => {
     });
     const res = await app.request("/api/flags", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(500);
-    const body = ErrorSchema.parse(await res.json());
+    const body = parseStrict(ErrorSchema, await res.json());
     expect(body.error.code).toBe("internal");
     expect(body.error.message).not.toContain("connection refused");
     expect(logged).toHaveLength(1);

@@ -1,10 +1,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { beforeAll, expect, it } from "vitest";
 import { createFlagRoutes } from "../../src/api/routes/flags.ts";
-import { FlagListSchema, FlagStateSchema, TaskListSchema } from "../../src/model/api-schemas.ts";
+import { ErrorSchema, FlagListSchema, FlagStateSchema, TaskListSchema } from "../../src/model/api-schemas.ts";
 import { loadFlag } from "../../src/store/flag-store.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures, minutesAfter } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, NOW } from "./harness.ts";
 
 describeEachDatabase("GET /api/flags", (ctx) => {
@@ -69,7 +70,7 @@ describeEachDatabase("GET /api/flags", (ctx) => {
   it("lists open flags and snoozed ones whose date has come, oldest first, in the contract's shape", async () => {
     const res = await api.get("/api/flags");
     expect(res.status).toBe(200);
-    const body = FlagListSchema.parse(res.body);
+    const body = parseStrict(FlagListSchema, res.body);
     expect(body.flags.map((f) => f.id)).toEqual(["f_open_early", "f_snooze_over", "f_open_late"]);
     expect(body.flags[0]).toEqual({
       id: "f_open_early",
@@ -87,14 +88,14 @@ describeEachDatabase("GET /api/flags", (ctx) => {
   });
 
   it("filters by kind", async () => {
-    const stale = FlagListSchema.parse((await api.get("/api/flags?kind=stale")).body);
+    const stale = parseStrict(FlagListSchema, (await api.get("/api/flags?kind=stale")).body);
     expect(stale.flags.map((f) => f.id)).toEqual(["f_open_late"]);
-    const none = FlagListSchema.parse((await api.get("/api/flags?kind=unanswered_question")).body);
+    const none = parseStrict(FlagListSchema, (await api.get("/api/flags?kind=unanswered_question")).body);
     expect(none.flags).toEqual([]);
   });
 
   it("shows the same flags on each task", async () => {
-    const tasks = TaskListSchema.parse((await api.get("/api/tasks?q=PAY")).body).tasks;
+    const tasks = parseStrict(TaskListSchema, (await api.get("/api/tasks?q=PAY")).body).tasks;
     const flagsOf = (key: string) => tasks.find((t) => t.key === key)?.flags.map((f) => f.id);
     expect(flagsOf("PAY-1")).toEqual(["f_open_late"]);
     expect(flagsOf("PAY-2")).toEqual(["f_open_early", "f_snooze_over"]);
@@ -103,9 +104,9 @@ describeEachDatabase("GET /api/flags", (ctx) => {
 
   it("hides a snoozed flag until its date, by the app's clock", async () => {
     const later = apiOver(ctx.db, { now: minutesAfter(60 * 24, NOW) });
-    const body = FlagListSchema.parse((await later.get("/api/flags?kind=blocked_external")).body);
+    const body = parseStrict(FlagListSchema, (await later.get("/api/flags?kind=blocked_external")).body);
     expect(body.flags.map((f) => f.id)).toEqual(["f_snooze_over", "f_snooze_on"]);
-    const before = FlagListSchema.parse((await api.get("/api/flags?kind=blocked_external")).body);
+    const before = parseStrict(FlagListSchema, (await api.get("/api/flags?kind=blocked_external")).body);
     expect(before.flags.map((f) => f.id)).toEqual(["f_snooze_over"]);
   });
 });
@@ -184,7 +185,9 @@ describeEachDatabase("GET /api/flags: whom a flag waits on, and ?for=", (ctx) =>
       ],
     });
     const nobody = await api.get("/api/flags?kind=no_owner");
-    expect(nobody.body).toMatchObject({ flags: [{ id: "w_nobody", owner: null, waitingOn: [] }] });
+    expect(parseStrict(FlagListSchema, nobody.body)).toMatchObject({
+      flags: [{ id: "w_nobody", owner: null, waitingOn: [] }],
+    });
   });
 
   it("keeps, with for=EMAIL, the flags that person owns or that wait on them", async () => {
@@ -226,7 +229,7 @@ describeEachDatabase("GET /api/flags: whom a flag waits on, and ?for=", (ctx) =>
     for (const bad of ["", "ben", "ben@", "a b@team.example"]) {
       const res = await api.get(`/api/flags?for=${encodeURIComponent(bad)}`);
       expect(res.status, bad).toBe(400);
-      expect(res.body, bad).toMatchObject({
+      expect(parseStrict(ErrorSchema, res.body), bad).toMatchObject({
         error: { code: "bad_request", message: expect.stringMatching(/for/) },
       });
     }
@@ -253,7 +256,7 @@ describeEachDatabase("GET /api/flags: whom a flag waits on, and ?for=", (ctx) =>
 describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
   let api: ReturnType<typeof apiOver>;
   const shown = async (path = "/api/flags") =>
-    FlagListSchema.parse((await api.get(path)).body).flags.map((f) => f.id);
+    parseStrict(FlagListSchema, (await api.get(path)).body).flags.map((f) => f.id);
 
   beforeAll(async () => {
     api = apiOver(ctx.db);
@@ -278,7 +281,7 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
       by: "lu@acme.dev",
     });
     expect(res.status).toBe(200);
-    const body = FlagStateSchema.parse(res.body);
+    const body = parseStrict(FlagStateSchema, res.body);
     expect(body).toMatchObject({
       state: "snoozed",
       snoozedUntil: "2025-03-12T09:00:00.000Z",
@@ -289,13 +292,19 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
     expect(body.flag).toMatchObject({ id: "f_snooze_me", kind: "unanswered_question", taskKey: "OPS-1" });
     expect(body.flag.owner).toEqual({ id: "p_lu", name: "Lu Chen", email: "lu@acme.dev" });
     expect(await shown("/api/flags?kind=unanswered_question")).toEqual([]);
-    const tasks = TaskListSchema.parse((await api.get("/api/tasks?flag=unanswered_question")).body).tasks;
+    const tasks = parseStrict(
+      TaskListSchema,
+      (await api.get("/api/tasks?flag=unanswered_question")).body,
+    ).tasks;
     expect(tasks.map((t) => t.key)).not.toContain("OPS-1");
 
     const later = apiOver(ctx.db, { now: new Date("2025-03-12T09:00:00Z") });
-    const again = FlagListSchema.parse((await later.get("/api/flags?kind=unanswered_question")).body);
+    const again = parseStrict(FlagListSchema, (await later.get("/api/flags?kind=unanswered_question")).body);
     expect(again.flags.map((f) => f.id)).toEqual(["f_snooze_me"]);
-    const tasksLater = TaskListSchema.parse((await later.get("/api/tasks?flag=unanswered_question")).body);
+    const tasksLater = parseStrict(
+      TaskListSchema,
+      (await later.get("/api/tasks?flag=unanswered_question")).body,
+    );
     expect(tasksLater.tasks.map((t) => t.key)).toEqual(["OPS-1"]);
     const stored = await loadFlag(ctx.db, "f_snooze_me");
     expect(stored).toMatchObject({ state: "snoozed", stateBy: "admin", stateAt: NOW });
@@ -304,7 +313,7 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
   it("takes a date as the start of that day", async () => {
     const res = await api.post(`/api/flags/f_snooze_date/snooze`, { until: "2025-03-14" });
     expect(res.status).toBe(200);
-    expect(FlagStateSchema.parse(res.body)).toMatchObject({
+    expect(parseStrict(FlagStateSchema, res.body)).toMatchObject({
       snoozedUntil: "2025-03-14T00:00:00.000Z",
       by: "admin",
     });
@@ -325,7 +334,7 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
       body: JSON.stringify({ until: "2025-03-14" }),
     });
     expect(res.status).toBe(200);
-    expect(FlagStateSchema.parse(await res.json()).snoozedUntil).toBe("2025-03-14T04:00:00.000Z");
+    expect(parseStrict(FlagStateSchema, await res.json()).snoozedUntil).toBe("2025-03-14T04:00:00.000Z");
   });
 
   it("dismisses a flag with a reason, recording the deployment's token as admin", async () => {
@@ -334,7 +343,7 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
       by: "Maya Patel",
     });
     expect(res.status).toBe(200);
-    expect(FlagStateSchema.parse(res.body)).toMatchObject({
+    expect(parseStrict(FlagStateSchema, res.body)).toMatchObject({
       state: "dismissed",
       snoozedUntil: null,
       by: "admin",
@@ -352,10 +361,10 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
   it("answers 404 for an unknown flag and 409 for a resolved one", async () => {
     const missing = await api.post(`/api/flags/f_nope/dismiss`, { reason: "x" });
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ error: { code: "not_found" } });
+    expect(parseStrict(ErrorSchema, missing.body)).toMatchObject({ error: { code: "not_found" } });
     const resolved = await api.post(`/api/flags/f_gone/snooze`, { until: "2025-04-01" });
     expect(resolved.status).toBe(409);
-    expect(resolved.body).toMatchObject({
+    expect(parseStrict(ErrorSchema, resolved.body)).toMatchObject({
       error: { code: "conflict", message: expect.stringMatching(/resolved/) },
     });
   });
@@ -372,7 +381,7 @@ describeEachDatabase("POST /api/flags/{id}/snooze and /dismiss", (ctx) => {
     for (const [action, body, message] of cases) {
       const res = await api.post(`/api/flags/f_snooze_me/${action}`, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body).toMatchObject({
+      expect(parseStrict(ErrorSchema, res.body)).toMatchObject({
         error: { code: "bad_request", message: expect.stringMatching(message) },
       });
     }

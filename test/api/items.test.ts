@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import { ItemListSchema } from "../../src/model/api-schemas.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures, minutesAfter } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, enc } from "./harness.ts";
 
 describeEachDatabase("GET /api/items?unlinked=true", (ctx) => {
@@ -45,7 +46,7 @@ describeEachDatabase("GET /api/items?unlinked=true", (ctx) => {
   it("lists items on no existing task, newest first, with taskKey null", async () => {
     const res = await api.get("/api/items?unlinked=true");
     expect(res.status).toBe(200);
-    const body = ItemListSchema.parse(res.body);
+    const body = parseStrict(ItemListSchema, res.body);
     expect(body.items.map((i) => i.id)).toEqual(unlinked);
     expect(body.nextCursor).toBeNull();
     expect(body.items.at(-1)).toEqual({
@@ -66,7 +67,7 @@ describeEachDatabase("GET /api/items?unlinked=true", (ctx) => {
     let cursor: string | null = null;
     do {
       const path: string = `/api/items?unlinked=true&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
-      const body = ItemListSchema.parse((await api.get(path)).body);
+      const body = parseStrict(ItemListSchema, (await api.get(path)).body);
       expect(body.items.length).toBeLessThanOrEqual(limit);
       seen.push(...body.items.map((i) => i.id));
       cursor = body.nextCursor;
@@ -76,10 +77,10 @@ describeEachDatabase("GET /api/items?unlinked=true", (ctx) => {
 
   it("drops an item from the list once it is linked by hand, and shows it again once unlinked", async () => {
     expect((await api.post("/api/tasks/WEB-1/links", { itemId: "slack:u-none" })).status).toBe(201);
-    const after = ItemListSchema.parse((await api.get("/api/items?unlinked=true")).body);
+    const after = parseStrict(ItemListSchema, (await api.get("/api/items?unlinked=true")).body);
     expect(after.items.map((i) => i.id)).toEqual(unlinked.filter((id) => id !== "slack:u-none"));
     expect((await api.delete(`/api/tasks/WEB-1/links/${enc("slack:u-none")}`)).status).toBe(204);
-    const back = ItemListSchema.parse((await api.get("/api/items?unlinked=true")).body);
+    const back = parseStrict(ItemListSchema, (await api.get("/api/items?unlinked=true")).body);
     expect(back.items.map((i) => i.id)).toEqual(unlinked);
   });
 });

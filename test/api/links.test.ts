@@ -11,6 +11,7 @@ import {
 } from "../../src/store/item-links.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { type Fixtures, fixtures, minutesAfter } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, enc, NOW } from "./harness.ts";
 
 /** A linker as the sync's: an item belongs to every Jira key its text names, else to its thread's tasks. */
@@ -55,7 +56,9 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
       .where(eq(schema.itemLinks.itemId, itemId))
       .orderBy(schema.itemLinks.taskKey);
   const timelineIds = async (key: string) =>
-    TimelineSchema.parse((await api.get(`/api/tasks/${enc(key)}/timeline`)).body).items.map((i) => i.id);
+    parseStrict(TimelineSchema, (await api.get(`/api/tasks/${enc(key)}/timeline`)).body).items.map(
+      (i) => i.id,
+    );
 
   beforeAll(async () => {
     f = fixtures(ctx.db);
@@ -85,7 +88,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     changed.length = 0;
     const res = await api.post(`/api/tasks/FAL-7/links`, { itemId: item.id, by: "dana@acme.dev" });
     expect(res.status).toBe(201);
-    expect(ItemSchema.parse(res.body)).toEqual({
+    expect(parseStrict(ItemSchema, res.body)).toEqual({
       id: "slack:C9/100.1",
       source: "slack",
       kind: "chat_message",
@@ -102,7 +105,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     expect(changed).toEqual([["FAL-7"]]);
     expect(await timelineIds("FAL-7")).toContain(item.id);
     // The task's activity moved with its new item.
-    const task = TimelineSchema.parse((await api.get("/api/tasks/FAL-7/timeline")).body).task;
+    const task = parseStrict(TimelineSchema, (await api.get("/api/tasks/FAL-7/timeline")).body).task;
     expect(task.lastActivityAt).toBe("2025-03-03T19:00:00.000Z");
 
     // A later sync: the rules find no key in the text, and the manual link stays.
@@ -205,7 +208,7 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     const item = await f.item({ source: "teams", externalId: "19:abc/1", text: "see the API issue" });
     const res = await api.post(`/api/tasks/${enc("acme/api#3")}/links`, { itemId: item.id });
     expect(res.status).toBe(201);
-    expect(ItemSchema.parse(res.body).taskKey).toBe("acme/api#3");
+    expect(parseStrict(ItemSchema, res.body).taskKey).toBe("acme/api#3");
     expect(await timelineIds("acme/api#3")).toEqual([item.id]);
     expect((await api.delete(`/api/tasks/${enc("acme/api#3")}/links/${enc(item.id)}`)).status).toBe(204);
     expect(await timelineIds("acme/api#3")).toEqual([]);
@@ -223,10 +226,10 @@ describeEachDatabase("manual links: POST and DELETE /api/tasks/{key}/links", (ct
     for (const [key, itemId, message] of cases) {
       const post = await api.post(`/api/tasks/${enc(key)}/links`, { itemId });
       expect(post.status, `POST ${key} ${itemId}`).toBe(404);
-      expect(ErrorSchema.parse(post.body)).toEqual({ error: { code: "not_found", message } });
+      expect(parseStrict(ErrorSchema, post.body)).toEqual({ error: { code: "not_found", message } });
       const del = await api.delete(`/api/tasks/${enc(key)}/links/${enc(itemId)}`);
       expect(del.status, `DELETE ${key} ${itemId}`).toBe(404);
-      expect(ErrorSchema.parse(del.body)).toEqual({ error: { code: "not_found", message } });
+      expect(parseStrict(ErrorSchema, del.body)).toEqual({ error: { code: "not_found", message } });
     }
     const rows = await ctx.db
       .select()

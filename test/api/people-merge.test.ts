@@ -11,6 +11,7 @@ import {
 import { saveIdentities, toPersonId } from "../../src/store/identity.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { type Fixtures, fixtures } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, NOW } from "./harness.ts";
 
 describeEachDatabase("POST /api/people/{id}/merge", (ctx) => {
@@ -49,7 +50,7 @@ describeEachDatabase("POST /api/people/{id}/merge", (ctx) => {
     changed.length = 0;
     const res = await api.post("/api/people/p_jo_slack/merge", { into: "p_jo" });
     expect(res.status).toBe(200);
-    expect(PersonAnswerSchema.parse(res.body)).toEqual({
+    expect(parseStrict(PersonAnswerSchema, res.body)).toEqual({
       person: { id: "p_jo", name: "Jo Martin", email: "jo@acme.dev" },
     });
     expect(changed).toEqual([["MRG-1", "MRG-2", "MRG-3"]]);
@@ -91,11 +92,11 @@ describeEachDatabase("POST /api/people/{id}/merge", (ctx) => {
     expect((await personRow("p_jo"))?.mergedInto).toBeNull();
 
     // Everything the API shows names the survivor.
-    const listed = TaskListSchema.parse((await api.get("/api/tasks?q=MRG-1")).body).tasks[0];
+    const listed = parseStrict(TaskListSchema, (await api.get("/api/tasks?q=MRG-1")).body).tasks[0];
     expect(listed?.assignee).toEqual({ id: "p_jo", name: "Jo Martin", email: "jo@acme.dev" });
-    const timeline = TimelineSchema.parse((await api.get("/api/tasks/MRG-3/timeline")).body);
+    const timeline = parseStrict(TimelineSchema, (await api.get("/api/tasks/MRG-3/timeline")).body);
     expect(timeline.items[0]?.author?.id).toBe("p_jo");
-    const flagged = FlagListSchema.parse((await api.get("/api/flags?kind=unanswered_question")).body);
+    const flagged = parseStrict(FlagListSchema, (await api.get("/api/flags?kind=unanswered_question")).body);
     expect(flagged.flags[0]?.owner?.id).toBe("p_jo");
 
     // Merging again into the same survivor changes nothing and answers the same.
@@ -155,7 +156,7 @@ describeEachDatabase("POST /api/people/{id}/merge", (ctx) => {
     await f.person({ id: "p_noemail", name: "Rae", email: null });
     await f.person({ id: "p_withemail", name: "Rae Q", email: "rae@acme.dev" });
     const res = await api.post("/api/people/p_withemail/merge", { into: "p_noemail" });
-    expect(PersonAnswerSchema.parse(res.body).person).toEqual({
+    expect(parseStrict(PersonAnswerSchema, res.body).person).toEqual({
       id: "p_noemail",
       name: "Rae",
       email: "rae@acme.dev",
@@ -178,14 +179,14 @@ describeEachDatabase("POST /api/people/{id}/merge", (ctx) => {
     const before = await ctx.db.select().from(schema.people).orderBy(schema.people.id);
     const res = await api.post(`/api/people/${from}/merge`, { into });
     expect(res.status).toBe(status);
-    expect(ErrorSchema.parse(res.body)).toEqual({ error: { code, message } });
+    expect(parseStrict(ErrorSchema, res.body)).toEqual({ error: { code, message } });
     expect(await ctx.db.select().from(schema.people).orderBy(schema.people.id)).toEqual(before);
   });
 
   it("answers 400 naming `into` when it is missing", async () => {
     const res = await api.post("/api/people/p_jo/merge", {});
     expect(res.status).toBe(400);
-    expect(ErrorSchema.parse(res.body).error.message).toContain("json into:");
+    expect(parseStrict(ErrorSchema, res.body).error.message).toContain("json into:");
     expect(api.errors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import { ErrorSchema, TimelineSchema } from "../../src/model/api-schemas.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures, minutesAfter } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { apiOver, enc } from "./harness.ts";
 
 describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
@@ -97,7 +98,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
   it("answers the task and its items from every source, oldest first", async () => {
     const res = await api.get(`/api/tasks/${enc(KEY)}/timeline`);
     expect(res.status).toBe(200);
-    const body = TimelineSchema.parse(res.body);
+    const body = parseStrict(TimelineSchema, res.body);
     expect(body.task).toEqual({
       key: KEY,
       title: "Checkout button does nothing on Safari",
@@ -153,7 +154,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
   });
 
   it("gives an item on two tasks to each, with that task's key", async () => {
-    const body = TimelineSchema.parse((await api.get("/api/tasks/OTHER-1/timeline")).body);
+    const body = parseStrict(TimelineSchema, (await api.get("/api/tasks/OTHER-1/timeline")).body);
     expect(body.items.map((i) => [i.id, i.taskKey])).toEqual([
       ["slack:elsewhere", "OTHER-1"],
       ["slack:C1/1710.2", "OTHER-1"],
@@ -163,7 +164,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
   it("needs the key URL-encoded: a raw slash is another route", async () => {
     const raw = await api.get("/api/tasks/acme/web%2312/timeline");
     expect(raw.status).toBe(404);
-    expect(ErrorSchema.parse(raw.body).error.code).toBe("not_found");
+    expect(parseStrict(ErrorSchema, raw.body).error.code).toBe("not_found");
   });
 
   it("answers 404 in the error shape for an unknown or deleted task", async () => {
@@ -172,7 +173,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
     for (const key of ["NOPE-1", "DEL-1", "acme/web#13"]) {
       const res = await api.get(`/api/tasks/${enc(key)}/timeline`);
       expect(res.status).toBe(404);
-      expect(ErrorSchema.parse(res.body)).toEqual({
+      expect(parseStrict(ErrorSchema, res.body)).toEqual({
         error: { code: "not_found", message: `No task ${key}.` },
       });
     }
@@ -181,7 +182,7 @@ describeEachDatabase("GET /api/tasks/{key}/timeline", (ctx) => {
   it("answers a task with no items with an empty timeline", async () => {
     const f = fixtures(ctx.db);
     await f.task({ key: "EMPTY-1" });
-    const body = TimelineSchema.parse((await api.get("/api/tasks/EMPTY-1/timeline")).body);
+    const body = parseStrict(TimelineSchema, (await api.get("/api/tasks/EMPTY-1/timeline")).body);
     expect(body.task.key).toBe("EMPTY-1");
     expect(body.items).toEqual([]);
     expect(api.errors).toEqual([]);

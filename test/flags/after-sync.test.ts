@@ -7,14 +7,37 @@ import { listSources } from "../../connectors/registry.ts";
 import { ConfigError } from "../../src/config.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { loadFlagSettings } from "../../src/flags/load-flag-settings.ts";
-import { recomputeAfterChange } from "../../src/flags/recompute.ts";
+import { recomputeAfterChange, recomputeFlags } from "../../src/flags/recompute.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
-import { FIXED_NOW, scriptedWorkspace, syncOnce } from "../helpers/sync-run.ts";
+import { commentRecord, type ScriptedTask, taskRecord } from "../helpers/scripted-connector.ts";
+import { people } from "../helpers/sync-dataset.ts";
+import { FIXED_NOW, type ScriptedWorkspace, scriptedWorkspace, syncOnce } from "../helpers/sync-run.ts";
 
 const settings = parseFlagSettings(undefined, { THREADLINE_TEAM_DOMAINS: "example.test" }, listSources());
 
+interface FlagRow {
+  task_key: string;
+  kind: string;
+  state: string;
+}
+
+/** The newest version of a task in a scripted Jira project's log. */
+function lastTaskRecord(workspace: ScriptedWorkspace, project: string, key: string): ScriptedTask {
+  const found = workspace.jira.scopes
+    .get(project)!
+    .flatMap((change) => ("record" in change && change.record.type === "task" ? [change.record.data] : []))
+    .filter((data) => (data as ScriptedTask).key === key);
+  return found.at(-1) as ScriptedTask;
+}
+
 describeEachDatabase("flags after a sync", (ctx) => {
+  const flagRows = () =>
+    queryRows<FlagRow>(
+      ctx.db,
+      sql`select task_key, kind, state, since, reason, reasons, evidence, owner_id, waiting_on, resolved_at
+        from flags order by task_key, kind, state, since`,
+    );
   const flagTasks = async () =>
     (
       await queryRows<{ task_key: string }>(
@@ -23,22 +46,75 @@ describeEachDatabase("flags after a sync", (ctx) => {
       )
     ).map((r) => r.task_key);
 
-  it("leaves the flags of the tasks a run changed up to date, and only with settings given", async () => {
+  it("evaluates nothing without settings, and nothing when no task changed", async () => {
+    await ctx.db.execute(
+      sql`truncate item_links, items, identities, tasks, flags, people, sync_cursors, source_scopes cascade`,
+    );
+    const plain = await syncOnce(ctx.db, scriptedWorkspace().sources);
+    expect(plain.ok).toBe(true);
+    expect(plain.flags).toBeUndefined();
+    expect(await flagTasks()).toEqual([]);
+    expect(await recomputeAfterChange(ctx.db, [], settings, FIXED_NOW)).toBeNull();
+    expect(await flagTasks()).toEqual([]);
+  });
+
+  it("re-evaluates only the tasks a second run changed, leaving every flag as a full recompute would", async () => {
     await ctx.db.execute(
       sql`truncate item_links, items, identities, tasks, flags, people, sync_cursors, source_scopes cascade`,
     );
     const workspace = scriptedWorkspace();
-    const plain = await syncOnce(ctx.db, workspace.sources);
-    expect(plain.flags).toBeUndefined();
-    expect(await flagTasks()).toEqual([]);
+    const first = await syncOnce(ctx.db, workspace.sources, { flagSettings: settings });
+    expect(first.ok).toBe(true);
+    const before = await flagRows();
+    const kindsOf = (rows: FlagRow[], key: string) =>
+      rows.filter((r) => r.task_key === key && r.state === "open").map((r) => r.kind);
+    // The known subset, chosen so that each change moves a flag: a stale task gets a comment, another is
+    // done, a third loses its assignee.
+    expect(kindsOf(before, "PROJ-3")).toContain("stale");
+    expect(kindsOf(before, "PROJ-5")).toContain("stale");
+    const ops2 = lastTaskRecord(workspace, "OPS", "OPS-2");
+    expect(ops2.assignee).not.toBeNull();
+    expect(kindsOf(before, "OPS-2")).not.toContain("no_owner");
 
-    // The first run's changes, evaluated as a webhook or the server would after it.
-    const summary = await recomputeAfterChange(ctx.db, plain.changedTaskKeys, settings, FIXED_NOW);
-    expect(summary?.tasks).toBeGreaterThan(0);
-    expect(await recomputeAfterChange(ctx.db, [], settings, FIXED_NOW)).toBeNull();
-    const flagged = await flagTasks();
-    expect(flagged.length).toBeGreaterThan(0);
-    for (const key of flagged) expect(plain.changedTaskKeys.has(key)).toBe(true);
+    const proj = workspace.jira.scopes.get("PROJ")!;
+    proj.push({
+      record: commentRecord({
+        id: "c-after-1",
+        issueKey: "PROJ-3",
+        author: people.jira(1),
+        body: "Picked this up again, export runs tonight.",
+        created: "2026-03-01T10:00:00.000Z",
+        edited: null,
+      }),
+    });
+    const proj5 = lastTaskRecord(workspace, "PROJ", "PROJ-5");
+    proj.push({
+      record: taskRecord({ ...proj5, status: "Done", category: "done", updated: "2026-03-01T11:00:00.000Z" }),
+    });
+    workspace.jira.scopes
+      .get("OPS")!
+      .push({ record: taskRecord({ ...ops2, assignee: null, updated: "2026-03-01T12:00:00.000Z" }) });
+    const subset = ["OPS-2", "PROJ-3", "PROJ-5"];
+
+    const second = await syncOnce(ctx.db, workspace.sources, { mode: "sync", flagSettings: settings });
+    expect(second.ok).toBe(true);
+    expect([...second.changedTaskKeys].sort()).toEqual(subset);
+    const summary = second.flags?.ok ? second.flags.summary : null;
+    // Only the subset was loaded and evaluated: the data set holds 24 tasks.
+    expect(summary?.tasks).toBe(subset.length);
+    const after = await flagRows();
+    expect(kindsOf(after, "PROJ-3")).not.toContain("stale");
+    expect(kindsOf(after, "PROJ-5")).toEqual([]);
+    expect(kindsOf(after, "OPS-2")).toContain("no_owner");
+    // Every other task's flags are the rows they were, untouched.
+    const others = (rows: FlagRow[]) => rows.filter((r) => !subset.includes(r.task_key));
+    expect(others(after)).toEqual(others(before));
+
+    // A full recompute at the same time finds nothing to change: the incremental pass left every flag right.
+    const full = await recomputeFlags(ctx.db, { now: FIXED_NOW, settings });
+    expect(full.tasks).toBe(24);
+    expect(full).toMatchObject({ opened: 0, reopened: 0, updated: 0, resolved: 0 });
+    expect(await flagRows()).toEqual(after);
   });
 
   it("evaluates the changed tasks at the end of a run given the settings", async () => {

@@ -181,12 +181,29 @@ describe("web inbox in Chromium [pglite]", () => {
 
   it("works from the keyboard: j/k, o, /, ? and s", async () => {
     await page.goto(at("/"));
-    await page.keyboard.press("j");
-    await page.keyboard.press("j");
-    await page.keyboard.press("k");
     const rows = page.locator("li[data-row]");
-    expect(await rows.nth(0).getAttribute("class")).toContain("is-selected");
-    expect(await page.evaluate(`document.activeElement?.hasAttribute("data-open")`)).toBe(true);
+    // Which rows are selected, and the row of the focused link: each key must move both.
+    const selection = () =>
+      page.evaluate(`(() => {
+        const rows = Array.from(document.querySelectorAll("li[data-row]"));
+        const focused = document.activeElement?.closest("li[data-row]");
+        return {
+          selected: rows.flatMap((row, n) => (row.classList.contains("is-selected") ? [n] : [])),
+          focused: focused && document.activeElement.hasAttribute("data-open") ? rows.indexOf(focused) : null,
+        };
+      })()`);
+    expect(await rows.count()).toBeGreaterThan(2);
+    expect(await selection()).toEqual({ selected: [], focused: null });
+    await page.keyboard.press("j");
+    expect(await selection()).toEqual({ selected: [0], focused: 0 });
+    await page.keyboard.press("j");
+    expect(await selection()).toEqual({ selected: [1], focused: 1 });
+    await page.keyboard.press("j");
+    expect(await selection()).toEqual({ selected: [2], focused: 2 });
+    await page.keyboard.press("k");
+    expect(await selection()).toEqual({ selected: [1], focused: 1 });
+    await page.keyboard.press("k");
+    expect(await selection()).toEqual({ selected: [0], focused: 0 });
     await page.keyboard.press("s");
     expect(await rows.nth(0).locator('form[data-form="snooze"]').isVisible()).toBe(true);
     expect(await page.evaluate("document.activeElement?.type")).toBe("date");

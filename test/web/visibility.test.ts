@@ -25,6 +25,7 @@ import { queryRows } from "../../src/store/rows.ts";
 import { quickSlack, settingsFor } from "../connectors/slack/helpers.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { fixtures } from "../helpers/fixtures.ts";
+import { parseStrict } from "../helpers/strict-schema.ts";
 import { syncOnce } from "../helpers/sync-run.ts";
 
 const TOKEN = "deployment-token-7d1e";
@@ -145,10 +146,10 @@ describeEachDatabase("who sees what", (ctx) => {
     return res.json();
   };
   const timelineOf = async (who: string) =>
-    TimelineSchema.parse(await get(`/api/tasks/FAL-12/timeline`, who)).items.map((i) => i.text);
+    parseStrict(TimelineSchema, await get(`/api/tasks/FAL-12/timeline`, who)).items.map((i) => i.text);
   const flagsOf = async (who: string) =>
     Object.fromEntries(
-      FlagListSchema.parse(await get("/api/flags", who)).flags.map((f) => [f.id, f] as const),
+      parseStrict(FlagListSchema, await get("/api/flags", who)).flags.map((f) => [f.id, f] as const),
     );
 
   it("shows a private channel's message on the timeline only to its members, and an admin", async () => {

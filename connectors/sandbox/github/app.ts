@@ -12,7 +12,13 @@
  */
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
-import type { GithubDataset, SandboxRepo, SandboxToken } from "./dataset.ts";
+import {
+  type GithubDataset,
+  REPO_ROLES,
+  type RepoRole,
+  type SandboxRepo,
+  type SandboxToken,
+} from "./dataset.ts";
 import { executeGithubGraphql, type GraphqlRequest } from "./graphql/execute-request.ts";
 import type { GithubGraphqlContext } from "./graphql/resolvers.ts";
 import {
@@ -26,6 +32,7 @@ import {
   restReviewComment,
   restUser,
 } from "./render.ts";
+import { addGithubWriteRoutes } from "./writes.ts";
 
 export interface GithubSandboxOptions {
   /** Requests per hour per token (REST `core`) and GraphQL points per hour; GitHub's are 5,000 each. */
@@ -177,10 +184,13 @@ export function createGithubApi(
   const answer = (c: Context, token: string, body: unknown, extra: Record<string, string> = {}): Response => {
     const text = JSON.stringify(body);
     const etag = etagOf(text);
+    const scopes = dataset.tokens.get(token)?.scopes;
     const headers = {
       ...COMMON_HEADERS,
       etag,
       "x-github-request-id": `SANDBOX:${++requestCounter}`,
+      // A classic token's scopes; GitHub sends no such header for a fine-grained token.
+      ...(scopes ? { "x-oauth-scopes": scopes.join(", ") } : {}),
       ...extra,
     };
     const match = c.req.header("if-none-match");
@@ -466,7 +476,19 @@ export function createGithubApi(
         if (auth instanceof Response) return auth;
         const repo = repoOf(c, auth.entry);
         if (!repo) return notFound(c, ROUTE_DOCS.repo!, auth.token);
-        return answer(c, auth.token, restRepository(renderContext(c, prefix), repo));
+        // "permissions" is the authenticated user's role on the repository.
+        const rank = REPO_ROLES.indexOf(auth.entry.role);
+        const has = (role: RepoRole) => rank >= REPO_ROLES.indexOf(role);
+        return answer(c, auth.token, {
+          ...restRepository(renderContext(c, prefix), repo),
+          permissions: {
+            admin: has("admin"),
+            maintain: has("maintain"),
+            push: has("write"),
+            triage: has("triage"),
+            pull: true,
+          },
+        });
       });
     }
 
@@ -508,6 +530,8 @@ export function createGithubApi(
       );
     });
   }
+
+  addGithubWriteRoutes(app, dataset, { authed, answer, repoOf, notFound, renderContext });
 
   // POST /graphql (GitHub Enterprise Server: /api/graphql).
   for (const path of ["/graphql", "/api/graphql"]) {

@@ -5,6 +5,8 @@
  * helpers change it the way GitHub does (an edit moves `updated_at`, a new comment moves its issue's).
  */
 
+import { WriteFaults } from "../write-faults.ts";
+
 /** What kind of account a login is; GitHub's REST `type` and GraphQL `__typename`. */
 export type GithubAccountType = "User" | "Bot" | "Organization";
 
@@ -178,7 +180,20 @@ export interface SandboxRepo {
 export interface SandboxToken {
   login: string;
   repos: "all" | string[];
+  /**
+   * A classic token's OAuth scopes (sent back in `X-OAuth-Scopes`); null for a fine-grained token, whose
+   * permissions GitHub does not list in any header.
+   */
+  scopes: string[] | null;
+  /** A fine-grained token's Issues and Pull requests permission (writes answer 403 with `read`). */
+  issuesAndPulls: "read" | "write";
+  /** The token's user's role on the repositories it reads (`permissions` of GET repo). */
+  role: RepoRole;
 }
+
+/** A collaborator's role on a repository, weakest first. */
+export const REPO_ROLES = ["read", "triage", "write", "maintain", "admin"] as const;
+export type RepoRole = (typeof REPO_ROLES)[number];
 
 /** GitHub's timestamps: UTC, to the second. */
 export function toGithubTime(at: Date | string): string {
@@ -611,6 +626,8 @@ export class GithubDataset {
   readonly organizations = new Map<string, SandboxOrganization>();
   /** Old login → new, for objects that still name a user by a login they renamed. */
   private renamed = new Map<string, string>();
+  /** A test hook: the next write answers a 5xx before or after it is saved. */
+  readonly writeFaults = new WriteFaults();
   private clock: string;
   private ids = new Map<string, number>();
 
@@ -779,9 +796,27 @@ export class GithubDataset {
     return undefined;
   }
 
-  /** A token that reads `repos` (default: all) as `login`. */
-  token(token: string, options: { login?: string; repos?: "all" | string[] } = {}): SandboxToken {
-    const entry: SandboxToken = { login: options.login ?? "threadline-bot", repos: options.repos ?? "all" };
+  /**
+   * A token that reads `repos` (default: all) as `login`: by default a classic token with the `repo` scope
+   * of a repository admin; `scopes: null` makes it fine-grained.
+   */
+  token(
+    token: string,
+    options: {
+      login?: string;
+      repos?: "all" | string[];
+      scopes?: string[] | null;
+      issuesAndPulls?: "read" | "write";
+      role?: RepoRole;
+    } = {},
+  ): SandboxToken {
+    const entry: SandboxToken = {
+      login: options.login ?? "threadline-bot",
+      repos: options.repos ?? "all",
+      scopes: options.scopes === undefined ? ["repo"] : options.scopes,
+      issuesAndPulls: options.issuesAndPulls ?? "write",
+      role: options.role ?? "admin",
+    };
     this.ensureUser(entry.login);
     this.tokens.set(token, entry);
     return entry;

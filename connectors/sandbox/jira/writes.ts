@@ -79,7 +79,10 @@ export function wikiToAdf(data: JiraDataset, wiki: string): AdfNode {
         const user = [...data.users.values()].find((u) => u.accountId === m[1] || u.name === m[1]);
         out.push(
           user
-            ? { type: "mention", attrs: { id: user.accountId, text: `@${user.displayName}`, accessLevel: "" } }
+            ? {
+                type: "mention",
+                attrs: { id: user.accountId, text: `@${user.displayName}`, accessLevel: "" },
+              }
             : { type: "text", text: m[0] },
         );
       } else {
@@ -88,7 +91,9 @@ export function wikiToAdf(data: JiraDataset, wiki: string): AdfNode {
       last = m.index + m[0].length;
     }
     if (last < line.length) out.push({ type: "text", text: line.slice(last) });
-    return out.map((n) => (n.type === "text" && n.text ? { ...n, text: n.text.replace(/\\([{}[\]|])/g, "$1") } : n));
+    return out.map((n) =>
+      n.type === "text" && n.text ? { ...n, text: n.text.replace(/\\([{}[\]|])/g, "$1") } : n,
+    );
   };
   return {
     type: "doc",
@@ -98,7 +103,9 @@ export function wikiToAdf(data: JiraDataset, wiki: string): AdfNode {
       .filter((p) => p.trim().length > 0)
       .map((p) => ({
         type: "paragraph",
-        content: p.split("\n").flatMap((line, i) => (i === 0 ? inline(line) : [{ type: "hardBreak" }, ...inline(line)])),
+        content: p
+          .split("\n")
+          .flatMap((line, i) => (i === 0 ? inline(line) : [{ type: "hardBreak" }, ...inline(line)])),
       })),
   };
 }
@@ -190,7 +197,10 @@ export function addJiraWriteRoutes(app: Hono, data: JiraDataset, helpers: JiraWr
       }
       if (found[1].accountType === "customer" || !found[1].active) {
         return c.json(
-          { errorMessages: [], errors: { assignee: `User '${found[1].displayName}' cannot be assigned issues.` } },
+          {
+            errorMessages: [],
+            errors: { assignee: `User '${found[1].displayName}' cannot be assigned issues.` },
+          },
           400,
         );
       }

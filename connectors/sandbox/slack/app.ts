@@ -60,9 +60,21 @@ export const LIMITED_APP: LimitedAppMode = {
   methods: ["conversations.history", "conversations.replies"],
 };
 
+/**
+ * A write that fails once: `before` saving anything (Slack refused it) or `after` saving the message (the
+ * answer was lost), as HTTP 500/503 or as Slack's own `internal_error` (HTTP 200, `ok: false`; chat.postMessage
+ * documents `fatal_error` as "It's possible some aspect of the operation succeeded").
+ */
+export interface WriteFault {
+  when: "before" | "after";
+  as: 500 | 503 | "internal_error";
+}
+
 /** What a test may change while the sandbox runs. */
 export interface SlackSandboxControl {
   limited: LimitedAppMode | null;
+  /** Fails the next write (chat.postMessage), then clears itself. */
+  failNextWrite?: WriteFault | null;
 }
 
 type Params = Record<string, string>;
@@ -160,7 +172,7 @@ function history(data: SlackDataset, params: Params, pageMax: number | null): Js
   for (let i = start; i >= 0; i--) {
     const m = list[i]!;
     if (!below(m)) break;
-    const rendered = renderMessage(data, m);
+    const rendered = renderMessage(data, m, truthy(params.include_all_metadata));
     if (!rendered) continue;
     if (messages.length === limit) {
       next = m;
@@ -207,7 +219,7 @@ function replies(data: SlackDataset, params: Params, pageMax: number | null): Js
   // Oldest first, the parent at the head of the first page.
   const messages: JsonValue[] = [];
   if (!params.cursor) {
-    const head = renderMessage(data, parent);
+    const head = renderMessage(data, parent, truthy(params.include_all_metadata));
     if (head) messages.push(head);
   }
   let next: SandboxMessage | null = null;
@@ -217,7 +229,7 @@ function replies(data: SlackDataset, params: Params, pageMax: number | null): Js
       next = r;
       break;
     }
-    const rendered = renderMessage(data, r);
+    const rendered = renderMessage(data, r, truthy(params.include_all_metadata));
     if (rendered) messages.push(rendered);
   }
   const out: JsonObject = { ok: true, messages, has_more: next !== null };
@@ -294,6 +306,60 @@ function conversationsMembers(data: SlackDataset, params: Params): JsonObject {
   };
 }
 
+/** chat.postMessage's longest text: "no more than 40,000 characters" (longer is `msg_too_long`). */
+const MAX_TEXT = 40_000;
+
+/** Slack's limits on metadata are not published as numbers; the sandbox takes a few kilobytes. */
+const MAX_METADATA = 8_000;
+
+function readMetadata(raw: string | undefined): JsonValue | null {
+  if (raw === undefined || raw === "") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new SlackApiError("invalid_metadata_format");
+  }
+  if (raw.length > MAX_METADATA) throw new SlackApiError("metadata_too_large");
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    typeof Reflect.get(parsed, "event_type") !== "string" ||
+    typeof Reflect.get(parsed, "event_payload") !== "object"
+  ) {
+    throw new SlackApiError("invalid_metadata_schema");
+  }
+  return parsed as JsonValue;
+}
+
+/**
+ * A message from the app's bot (https://docs.slack.dev/reference/methods/chat.postMessage): `chat:write`; the
+ * bot must be in the channel (`not_in_channel`; a private channel it is not in is `channel_not_found`), unless
+ * `chat:write.public` lets it post in a public one; `thread_ts` makes it a reply in that message's thread (a
+ * reply's ts puts it in the same thread). The method lists no error for a `thread_ts` that names no
+ * message; the sandbox answers conversations.replies' `thread_not_found`.
+ */
+function postMessage(data: SlackDataset, params: Params): SandboxMessage {
+  needScope(data, "chat:write");
+  const channel = params.channel ? data.findChannel(params.channel) : undefined;
+  if (!channel) throw new SlackApiError("channel_not_found");
+  if (!channel.members.has(data.bot.id)) {
+    if (channel.isPrivate) throw new SlackApiError("channel_not_found");
+    if (!data.scopes.has("chat:write.public")) throw new SlackApiError("not_in_channel");
+  }
+  if (channel.isArchived) throw new SlackApiError("is_archived");
+  const text = params.text ?? "";
+  if (!text.trim() && !params.blocks && !params.attachments) throw new SlackApiError("no_text");
+  if (text.length > MAX_TEXT) throw new SlackApiError("msg_too_long");
+  const metadata = readMetadata(params.metadata);
+  const options = { by: data.bot.key, text, ...(metadata !== null ? { metadata } : {}) };
+  if (!params.thread_ts) return data.post(channel.key, options);
+  let parent = channel.byTs.get(params.thread_ts);
+  if (parent?.threadTs) parent = channel.byTs.get(parent.threadTs);
+  if (!parent || parent.deleted) throw new SlackApiError("thread_not_found");
+  return data.reply(channel.key, parent.ts, options);
+}
+
 function authTest(data: SlackDataset): JsonObject {
   return {
     ok: true,
@@ -309,6 +375,8 @@ function authTest(data: SlackDataset): JsonObject {
 
 const METHODS: Record<string, (data: SlackDataset, params: Params, pageMax: number | null) => JsonObject> = {
   "auth.test": (data) => authTest(data),
+  // Answered by `writeMessage`, which may fail around the save; listed so it is a known method.
+  "chat.postMessage": () => ({ ok: true }),
   "conversations.history": history,
   "conversations.replies": replies,
   "conversations.info": conversationsInfo,
@@ -341,6 +409,29 @@ export function createSlackSandboxApp(
 ): Hono {
   const app = new Hono();
   const lastCall = new Map<string, number>();
+
+  // A fault answered for a write: Slack's 5xx, or its `internal_error` in a 200.
+  const faultAnswer = (c: Context, fault: WriteFault, headers: Record<string, string>) =>
+    fault.as === "internal_error"
+      ? c.json({ ok: false, error: "internal_error" }, 200, headers)
+      : c.json({ ok: false, error: "internal_error" }, fault.as, headers);
+
+  const writeMessage = (c: Context, params: Params, headers: Record<string, string>) => {
+    const fault = control.failNextWrite ?? null;
+    if (fault) control.failNextWrite = null;
+    if (fault?.when === "before") return faultAnswer(c, fault, headers);
+    let message: SandboxMessage;
+    try {
+      message = postMessage(data, params);
+    } catch (err) {
+      if (err instanceof SlackApiError)
+        return c.json({ ok: false, error: err.message, ...err.extra }, 200, headers);
+      throw err;
+    }
+    if (fault?.when === "after") return faultAnswer(c, fault, headers);
+    const rendered = renderMessage(data, message, true);
+    return c.json({ ok: true, channel: message.channel, ts: message.ts, message: rendered }, 200, headers);
+  };
   app.all("/api/:method", async (c) => {
     const method = c.req.param("method");
     const headers = { "X-OAuth-Scopes": [...data.scopes].join(",") };
@@ -363,6 +454,7 @@ export function createSlackSandboxApp(
       }
       lastCall.set(method, now);
     }
+    if (method === "chat.postMessage") return writeMessage(c, params, headers);
     try {
       return c.json(handler(data, params, limited?.pageMax ?? null), 200, headers);
     } catch (err) {

@@ -67,6 +67,11 @@ export interface SandboxMessage {
   omit: string[];
   extra: Record<string, JsonValue>;
   clientMsgId: string | null;
+  /**
+   * An app's message metadata (`event_type`, `event_payload`), listed by conversations.history and
+   * conversations.replies only with `include_all_metadata` (https://docs.slack.dev/messaging/message-metadata).
+   */
+  metadata: JsonValue | null;
 }
 
 export interface SandboxChannel {
@@ -102,10 +107,13 @@ export interface PostOptions {
   omit?: string[];
   /** Fields added to the rendered message as they are. */
   extra?: Record<string, JsonValue>;
+  /** An app's message metadata. */
+  metadata?: JsonValue;
 }
 
 /** OAuth scopes of the sandbox's bot token unless a test takes some away. */
 export const SANDBOX_BOT_SCOPES = [
+  "chat:write",
   "channels:history",
   "groups:history",
   "channels:read",
@@ -365,6 +373,7 @@ export class SlackDataset {
       omit: o.omit ?? [],
       extra: o.extra ?? {},
       clientMsgId: author && !author.isBot ? `c0ffee00-0000-4000-8000-${pad(this.counter, 12)}` : null,
+      metadata: o.metadata ?? null,
     };
     channel.byTs.set(ts, m);
     return m;
@@ -430,6 +439,11 @@ export class SlackDataset {
   /** The replies of a parent that are not deleted, oldest first. */
   liveReplies(m: SandboxMessage): SandboxMessage[] {
     return m.replies.filter((r) => !r.deleted);
+  }
+
+  /** The messages the app's bot wrote in a channel (replies included), oldest first. */
+  botMessages(channel: string): SandboxMessage[] {
+    return [...this.channel(channel).byTs.values()].filter((m) => !m.deleted && m.user === this.bot.id);
   }
 
   /** Every message (replies included) a full read of the channel finds: not deleted, not a system one. */

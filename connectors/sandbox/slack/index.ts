@@ -7,6 +7,7 @@
  *   const env = slackSandboxEnv(slack); // SLACK_TOKEN, SLACK_API_URL, SLACK_SIGNING_SECRET
  *   slack.control.limited = { ...LIMITED_APP, windowMs: 1000 }; // 15 a page, one request a second a method
  *   slack.faults.set([{ status: 429, times: 2, retryAfterSeconds: 1, body: SLACK_RATE_LIMIT_BODY }]);
+ *   slack.control.failNextWrite = { when: "after", as: 500 }; // the next chat.postMessage saves, then fails
  */
 import { type Sandbox, startSandbox } from "../harness.ts";
 import { createSlackSandboxApp, type LimitedAppMode, type SlackSandboxControl } from "./app.ts";
@@ -19,6 +20,7 @@ export {
   SLACK_RATE_LIMIT_BODY,
   SLACK_SANDBOX_LIMITS,
   type SlackSandboxControl,
+  type WriteFault,
 } from "./app.ts";
 export * from "./dataset.ts";
 export { renderChannel, renderMessage, renderUser } from "./render.ts";

@@ -33,8 +33,16 @@ function threadFields(data: SlackDataset, m: SandboxMessage): JsonObject {
   };
 }
 
-/** A message as conversations.history and conversations.replies list it; null when it is not listed. */
-export function renderMessage(data: SlackDataset, m: SandboxMessage): JsonObject | null {
+/**
+ * A message as conversations.history and conversations.replies list it; null when it is not listed. Its
+ * metadata only `withMetadata` (`include_all_metadata`). The app's own messages carry `app_id` and the
+ * `bot_profile` of the app, as chat.postMessage's example answer shows them.
+ */
+export function renderMessage(
+  data: SlackDataset,
+  m: SandboxMessage,
+  withMetadata = false,
+): JsonObject | null {
   if (m.deleted) {
     // A parent deleted while replies remain stays as a tombstone; anything else is gone.
     if (m.threadTs === null && data.liveReplies(m).length > 0) {
@@ -66,6 +74,17 @@ export function renderMessage(data: SlackDataset, m: SandboxMessage): JsonObject
   if (m.attachments) out.attachments = m.attachments;
   if (m.files) out.files = m.files;
   if (m.edited) out.edited = { user: m.edited.user, ts: m.edited.ts };
+  if (m.user !== null && m.user === data.bot.id) {
+    out.app_id = data.appId;
+    out.bot_profile = {
+      id: data.bot.botId,
+      app_id: data.appId,
+      name: data.bot.realName,
+      deleted: false,
+      team_id: data.team.id,
+    };
+  }
+  if (withMetadata && m.metadata !== null) out.metadata = m.metadata;
   if (m.threadTs === null) {
     Object.assign(out, threadFields(data, m));
   } else {
@@ -73,7 +92,7 @@ export function renderMessage(data: SlackDataset, m: SandboxMessage): JsonObject
     out.thread_ts = m.threadTs;
     out.parent_user_id = parent?.user ?? parent?.botId ?? "USLACKBOT";
     if (m.broadcast && parent) {
-      const root = renderMessage(data, parent);
+      const root = renderMessage(data, parent, withMetadata);
       if (root) out.root = root;
     }
   }

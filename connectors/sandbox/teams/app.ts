@@ -24,7 +24,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { SandboxThread, TeamsDataset } from "./dataset.ts";
+import { type SandboxMention, type SandboxThread, stableGuid, type TeamsDataset } from "./dataset.ts";
 import {
   type Json,
   newestFirst,
@@ -34,6 +34,7 @@ import {
   renderUser,
 } from "./render.ts";
 import { registerSubscriptionRoutes, SandboxSubscriptions } from "./subscriptions.ts";
+import { toSandboxJwt } from "./tokens.ts";
 
 /** Page sizes and limits, as the documentation states them. */
 export const TEAMS_SANDBOX_LIMITS = {
@@ -59,10 +60,26 @@ export interface TeamsSandboxOptions {
   omitRepliesNextLink?: boolean;
   /** The change-notification subscriptions this app serves (default: a new store on the real clock). */
   subscriptions?: SandboxSubscriptions;
+  /** What a test changes while it runs (the next write's fault). */
+  control?: TeamsSandboxControl;
+}
+
+/**
+ * A write that fails once: `before` Graph saves anything, or `after` it saved the reply (the answer was
+ * lost), with a 5xx and Graph's error body.
+ */
+export interface TeamsWriteFault {
+  when: "before" | "after";
+  status: 500 | 503 | 504;
+}
+
+export interface TeamsSandboxControl {
+  /** Fails the next reply posted, then clears itself. */
+  failNextWrite: TeamsWriteFault | null;
 }
 
 type Ctx = Context;
-type ErrorStatus = 400 | 401 | 403 | 404 | 410;
+type ErrorStatus = 400 | 401 | 403 | 404 | 410 | 500 | 503 | 504;
 
 /**
  * Graph's error body: `error.code` (`InvalidAuthenticationToken` for a 401, `Forbidden` or
@@ -276,7 +293,14 @@ export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxO
         `The provided value for scope ${field("scope")} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       );
     }
-    const token = `sandbox.${randomUUID()}`;
+    const token = toSandboxJwt({
+      iss: `https://sts.windows.net/${data.tenantId}/`,
+      tid: data.tenantId,
+      appid: data.clientId,
+      idtyp: "app",
+      oid: stableGuid("serviceprincipal:threadline"),
+      roles: [...data.roles],
+    });
     issued.set(token, {
       expiresAt: Date.now() + TEAMS_SANDBOX_LIMITS.tokenLifetimeSeconds * 1000,
       roles: new Set(data.roles),
@@ -292,10 +316,23 @@ export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxO
   // -------------------------------------------------------------------------------------------------------
   // Graph: authentication
   // -------------------------------------------------------------------------------------------------------
+  type Principal =
+    | { kind: "app"; roles: Set<string> }
+    | { kind: "user"; userKey: string; scopes: Set<string> };
+  const principalOf = (c: Ctx): Principal | Response => {
+    const m = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "");
+    const grant = m ? data.delegated.get(m[1]!) : undefined;
+    if (grant) return { kind: "user", userKey: grant.userKey, scopes: grant.scopes };
+    const roles = rolesOf(c);
+    return roles instanceof Response ? roles : { kind: "app", roles };
+  };
+  /** The permissions of the request: an app's roles, or the delegated scopes of a person's token. */
   const rolesOf = (c: Ctx): Set<string> | Response => {
     const header = c.req.header("authorization") ?? "";
     const m = /^Bearer\s+(.+)$/i.exec(header);
     if (!m) return graphError(c, 401, "InvalidAuthenticationToken", "Access token is empty.");
+    const grant = data.delegated.get(m[1]!);
+    if (grant) return grant.scopes;
     if (m[1] === data.staticToken) return new Set(data.roles);
     const token = issued.get(m[1]!);
     if (!token)
@@ -555,6 +592,95 @@ export function createTeamsSandboxApp(data: TeamsDataset, options: TeamsSandboxO
     }
     body.value = page.map((r) => renderMessage(data, r));
     return c.json(body);
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  // Graph: writing a reply
+  // -------------------------------------------------------------------------------------------------------
+  const control = options.control ?? { failNextWrite: null };
+
+  /**
+   * https://learn.microsoft.com/graph/api/chatmessage-post-replies: a delegated token with ChannelMessage.Send
+   * (or Group.ReadWrite.All) posts as its person; an app-only token is refused (its Teamwork.Migrate.All
+   * imports history only), with the answer Graph gives (MicrosoftDocs/msteams-docs#12992). Only `body` is
+   * required; each `<at id="n">` of an HTML body names the entry of `mentions` with that id. Answers 201 and
+   * the chatMessage created.
+   */
+  app.post("/v1.0/teams/:teamId/channels/:channelId/messages/:messageId/replies", async (c) => {
+    const principal = principalOf(c);
+    if (principal instanceof Response) return principal;
+    if (principal.kind === "app") {
+      return graphError(
+        c,
+        401,
+        "Unauthorized",
+        "Message POST is allowed in application-only context only for import purposes. Refer to https://docs.microsoft.com/microsoftteams/platform/graph-api/import-messages/import-external-messages-to-teams for more details.",
+      );
+    }
+    if (!principal.scopes.has("ChannelMessage.Send") && !principal.scopes.has("Group.ReadWrite.All")) {
+      return graphError(
+        c,
+        403,
+        "Forbidden",
+        `Missing scope permissions on the request. API requires one of 'ChannelMessage.Send, Group.ReadWrite.All'. Scopes on the request '${[...principal.scopes].join(", ")}'.`,
+      );
+    }
+    const channel = channelOf(c);
+    if (channel instanceof Response) return channel;
+    const thread = threadOf(c, channel.id);
+    if (thread instanceof Response) return thread;
+    const payload: unknown = await c.req.json().catch(() => null);
+    const body = typeof payload === "object" && payload !== null ? Reflect.get(payload, "body") : undefined;
+    const content = typeof body === "object" && body !== null ? Reflect.get(body, "content") : undefined;
+    const contentType = typeof body === "object" && body !== null ? Reflect.get(body, "contentType") : "text";
+    if (typeof content !== "string" || content.trim() === "") {
+      return graphError(c, 400, "BadRequest", "Message body cannot be empty.");
+    }
+    const mentions: SandboxMention[] = [];
+    const given: unknown =
+      typeof payload === "object" && payload !== null ? Reflect.get(payload, "mentions") : undefined;
+    for (const mention of Array.isArray(given) ? given : []) {
+      const id = Number(Reflect.get(mention, "id"));
+      const userId: unknown = Reflect.get(Reflect.get(mention, "mentioned") ?? {}, "user")?.id;
+      const user = [...data.users.values()].find((u) => u.id === userId);
+      if (!user || !Number.isInteger(id) || !content.includes(`<at id="${id}">`)) {
+        return graphError(
+          c,
+          400,
+          "BadRequest",
+          `Invalid mention with id '${String(Reflect.get(mention, "id"))}'.`,
+        );
+      }
+      mentions.push({
+        id,
+        text: String(Reflect.get(mention, "mentionText") ?? user.displayName),
+        userKey: user.key,
+      });
+    }
+    const fault = control.failNextWrite;
+    control.failNextWrite = null;
+    const failure = (status: TeamsWriteFault["status"]) =>
+      graphError(
+        c,
+        status,
+        status === 500 ? "InternalServerError" : "ServiceUnavailable",
+        "Failed to process request.",
+      );
+    if (fault?.when === "before") return failure(fault.status);
+    const reply = data.reply(thread.root.id, {
+      from: principal.userKey,
+      body: content,
+      contentType: contentType === "html" ? "html" : "text",
+    });
+    reply.mentions = mentions;
+    if (fault?.when === "after") return failure(fault.status);
+    return c.json(
+      {
+        "@odata.context": `${origin(c)}/v1.0/$metadata#teams('${channel.teamId}')/channels('${encodeURIComponent(channel.id)}')/messages('${thread.root.id}')/replies/$entity`,
+        ...renderMessage(data, reply),
+      },
+      201,
+    );
   });
 
   // -------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  * chain puts the whole chain back into the next delta round.
  */
 import { createHash } from "node:crypto";
+import { toSandboxJwt } from "./tokens.ts";
 
 /** How Graph names a sender's kind (teamworkUserIdentity.userIdentityType). */
 export type TeamsIdentityType =
@@ -133,6 +134,20 @@ export interface PostOptions {
   attachments?: Array<Record<string, string | null>>;
 }
 
+/** The delegated permissions a signed-in person's token carries unless a test says otherwise. */
+export const SANDBOX_DELEGATED_SCOPES = [
+  "ChannelMessage.Read.All",
+  "ChannelMessage.Send",
+  "User.Read",
+  "User.ReadBasic.All",
+] as const;
+
+/** A token issued to a person (delegated): who, and the permissions in its `scp`. */
+export interface DelegatedGrant {
+  userKey: string;
+  scopes: Set<string>;
+}
+
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export class TeamsDataset {
@@ -143,6 +158,8 @@ export class TeamsDataset {
   readonly domain: string;
   /** The application permissions granted to the app registration (admin consent). */
   readonly roles = new Set(["ChannelMessage.Read.All", "User.Read.All"]);
+  /** Tokens issued to people (`delegatedToken`), by token. */
+  readonly delegated = new Map<string, DelegatedGrant>();
   readonly users = new Map<string, SandboxUser>();
   readonly apps = new Map<string, SandboxApp>();
   readonly teams = new Map<string, SandboxTeam>();
@@ -163,7 +180,19 @@ export class TeamsDataset {
     this.tenantId = options.tenantId ?? stableGuid("tenant:contoso");
     this.clientId = options.clientId ?? stableGuid("app:threadline");
     this.clientSecret = options.clientSecret ?? "sandbox~client~secret";
-    this.staticToken = options.staticToken ?? "sandbox-static-graph-token";
+    this.staticToken =
+      options.staticToken ??
+      toSandboxJwt(
+        {
+          iss: `https://sts.windows.net/${this.tenantId}/`,
+          tid: this.tenantId,
+          appid: this.clientId,
+          idtyp: "app",
+          oid: stableGuid("serviceprincipal:threadline"),
+          roles: [...this.roles],
+        },
+        7 * 86_400,
+      );
     this.domain = options.domain ?? "contoso.com";
     this.now = Date.parse(options.now ?? "2026-02-02T08:00:00Z");
   }
@@ -211,6 +240,26 @@ export class TeamsDataset {
       tenantId: user.tenantId ?? this.tenantId,
     });
     return this;
+  }
+
+  /**
+   * A delegated token for a person of the directory, as an app signed in as them gets it: their `oid`, `upn`
+   * and `name`, and `scopes` in `scp`. Graph acts as them: what they post is `from.user` them.
+   */
+  delegatedToken(userKey: string, scopes: readonly string[] = SANDBOX_DELEGATED_SCOPES): string {
+    const user = this.user(userKey);
+    const token = toSandboxJwt({
+      iss: `https://sts.windows.net/${this.tenantId}/`,
+      tid: this.tenantId,
+      appid: this.clientId,
+      idtyp: "user",
+      oid: user.id,
+      upn: user.userPrincipalName,
+      name: user.displayName,
+      scp: scopes.join(" "),
+    });
+    this.delegated.set(token, { userKey, scopes: new Set(scopes) });
+    return token;
   }
 
   /** A bot or connector that posts as `from.application`. */

@@ -10,11 +10,17 @@
  *   teams.faults.set([{ status: 429, times: 2, retryAfterSeconds: 0, body: GRAPH_THROTTLED_BODY }]);
  */
 import { type Sandbox, startSandbox } from "../harness.ts";
-import { createTeamsSandboxApp, type TeamsSandboxOptions } from "./app.ts";
+import { createTeamsSandboxApp, type TeamsSandboxControl, type TeamsSandboxOptions } from "./app.ts";
 import type { TeamsDataset } from "./dataset.ts";
 import { type SandboxSubscriptionOptions, SandboxSubscriptions } from "./subscriptions.ts";
 
-export { createTeamsSandboxApp, TEAMS_SANDBOX_LIMITS, type TeamsSandboxOptions } from "./app.ts";
+export {
+  createTeamsSandboxApp,
+  TEAMS_SANDBOX_LIMITS,
+  type TeamsSandboxControl,
+  type TeamsSandboxOptions,
+  type TeamsWriteFault,
+} from "./app.ts";
 export * from "./bulk.ts";
 export * from "./dataset.ts";
 export * from "./notifications.ts";
@@ -51,36 +57,40 @@ export interface TeamsSandbox extends Sandbox {
   data: TeamsDataset;
   /** The change-notification subscriptions created on it, and lifecycle events to send. */
   subscriptions: SandboxSubscriptions;
+  /** Set `control.failNextWrite` to fail the next reply posted, before or after it is saved. */
+  control: TeamsSandboxControl;
 }
 
 /** Serves `data` on a free loopback port: Graph under `/v1.0`, the token endpoint under `/{tenant}`. */
 export async function startTeamsSandbox(
   data: TeamsDataset,
-  options: Omit<TeamsSandboxOptions, "subscriptions"> & {
+  options: Omit<TeamsSandboxOptions, "subscriptions" | "control"> & {
     seed?: number;
     subscriptions?: SandboxSubscriptionOptions;
   } = {},
 ): Promise<TeamsSandbox> {
   const subscriptions = new SandboxSubscriptions(data, options.subscriptions);
+  const control: TeamsSandboxControl = { failNextWrite: null };
   const sandbox = await startSandbox(
-    createTeamsSandboxApp(data, { ...options, subscriptions }),
+    createTeamsSandboxApp(data, { ...options, subscriptions, control }),
     options.seed !== undefined ? { seed: options.seed } : {},
   );
-  return Object.assign(sandbox, { data, subscriptions });
+  return Object.assign(sandbox, { data, subscriptions, control });
 }
 
 /**
  * The environment that points the Teams connector at a sandbox: client credentials against its token
- * endpoint (or `{ token: true }` for MS_GRAPH_TOKEN), the given channels.
+ * endpoint (or `{ token: true }` for MS_GRAPH_TOKEN, the app-only static token; `{ token: data.delegatedToken("ana") }`
+ * to sign in as a person), the given channels.
  */
 export function teamsSandboxEnv(
   sandbox: Pick<Sandbox, "url"> & { data: TeamsDataset },
   channelKeys: readonly string[] = [...sandbox.data.channels.keys()],
-  options: { token?: boolean; extra?: Record<string, string> } = {},
+  options: { token?: boolean | string; extra?: Record<string, string> } = {},
 ): Record<string, string> {
   const data = sandbox.data;
   const credentials: Record<string, string> = options.token
-    ? { MS_GRAPH_TOKEN: data.staticToken }
+    ? { MS_GRAPH_TOKEN: typeof options.token === "string" ? options.token : data.staticToken }
     : { MS_TENANT_ID: data.tenantId, MS_CLIENT_ID: data.clientId, MS_CLIENT_SECRET: data.clientSecret };
   return {
     ...credentials,

@@ -61,7 +61,7 @@ const WritePersonSchema = z.object({
   source: z.string(),
   externalId: z.string(),
   name: z.string(),
-  handle: z.string().optional(),
+  handle: z.string().nullable().optional(),
 });
 
 const PlannedWriteSchema = z

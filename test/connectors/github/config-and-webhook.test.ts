@@ -98,6 +98,21 @@ describe("GitHub webhook: signatures", () => {
         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
       ),
     ).toBe(true);
+    // The same vector through the handler the server calls, and refused once any part of it changes.
+    const documented: WebhookRequest = {
+      url: "https://threadline.example/webhooks/github",
+      body: "Hello, World!",
+      now: new Date("2025-03-14T08:00:00Z"),
+      headers: {
+        "x-github-event": "ping",
+        "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+      },
+    };
+    expect(await githubWebhook.verify(documented, settings)).toBe(true);
+    expect(await githubWebhook.verify({ ...documented, body: "Hello, World?" }, settings)).toBe(false);
+    expect(
+      await githubWebhook.verify(documented, { ...settings, webhookSecret: "It's a secret to everybody" }),
+    ).toBe(false);
   });
 
   it("accepts a good signature and refuses a bad, a truncated, a missing one, or any without a secret", async () => {

@@ -57,12 +57,18 @@ const person = (jira: JiraSandbox, id: string): WritePerson => {
 /** Comments by the API user on an issue, as text the sandbox keeps (mentions as `@Name`). */
 function writtenComments(jira: JiraSandbox, key: string) {
   const me = jira.data.apiUser();
-  const text = (node: { type: string; text?: string; attrs?: Record<string, unknown>; content?: unknown[] }): string =>
+  const text = (node: {
+    type: string;
+    text?: string;
+    attrs?: Record<string, unknown>;
+    content?: unknown[];
+  }): string =>
     node.type === "mention"
       ? String(node.attrs?.text ?? "")
       : node.type === "hardBreak"
         ? "\n"
-        : (node.text ?? "") + (node.content ?? []).map((c) => text(c as typeof node)).join(node.type === "doc" ? "\n\n" : "");
+        : (node.text ?? "") +
+          (node.content ?? []).map((c) => text(c as typeof node)).join(node.type === "doc" ? "\n\n" : "");
   return jira.data
     .issue(key)
     .comments.filter((c) => c.authorId === me.id)
@@ -155,10 +161,14 @@ for (const deployment of ["cloud", "datacenter"] as const satisfies JiraDeployme
       jira.data.transition("PROJ-4", "Done", { by: "ana" });
       const req = request(settings, "reopen", "PROJ-4");
       expect(await actions.find(req)).toBeNull();
-      await actions.write(req);
+      const result = await actions.write(req);
+      // The status change it made, as the next sync maps it.
+      const reopened = jira.data.issue("PROJ-4").histories.at(-1)!;
+      expect(reopened.items[0]).toMatchObject({ field: "status", toString: "To Do" });
+      expect(result).toEqual({ externalId: `history:${reopened.id}`, url: `${jira.url}/browse/PROJ-4` });
       const status = jira.data.status(jira.data.issue("PROJ-4").statusId);
       expect(status).toMatchObject({ name: "To Do", category: "new" });
-      expect(await actions.find(req)).not.toBeNull();
+      expect(await actions.find(req)).toEqual(result);
       const histories = jira.data.issue("PROJ-4").histories.length;
       await actions.write(req);
       expect(jira.data.issue("PROJ-4").histories).toHaveLength(histories);
@@ -178,9 +188,12 @@ for (const deployment of ["cloud", "datacenter"] as const satisfies JiraDeployme
         expect(access.comment).toEqual({ allowed: false, needs: "ADD_COMMENTS (Add Comments) in PROJ, OPS" });
         expect(access.assign).toEqual({ allowed: true, account: "Threadline Bot" });
         // The write itself is refused with what it needs, and is not retryable.
-        await expect(actions.write(request(settings, "comment", "PROJ-1", { text: "hi" }))).rejects.toMatchObject(
-          { kind: "forbidden", message: expect.stringContaining("Add Comments permission (ADD_COMMENTS)") },
-        );
+        await expect(
+          actions.write(request(settings, "comment", "PROJ-1", { text: "hi" })),
+        ).rejects.toMatchObject({
+          kind: "forbidden",
+          message: expect.stringContaining("Add Comments permission (ADD_COMMENTS)"),
+        });
       } finally {
         jira.data.permissions.add("ADD_COMMENTS");
       }
@@ -209,10 +222,12 @@ describe("Jira writes with an OAuth 2.0 token (Cloud, through the API gateway)",
     const access = await actions.access({ settings, signal: new AbortController().signal });
     expect(access.comment).toEqual({ allowed: false, needs: "write:jira-work (or write:comment:jira)" });
     expect(access.assign).toEqual({ allowed: false, needs: "write:jira-work (or write:issue:jira)" });
-    await expect(actions.write(request(settings, "comment", "PROJ-1", { text: "hi" }))).rejects.toMatchObject({
-      kind: "auth",
-      status: 401,
-    });
+    await expect(actions.write(request(settings, "comment", "PROJ-1", { text: "hi" }))).rejects.toMatchObject(
+      {
+        kind: "auth",
+        status: 401,
+      },
+    );
   });
 
   it("a token with write:jira-work may write, as its user", async () => {
@@ -247,9 +262,7 @@ describeEachDatabase("Jira writes read back by the next sync", (ctx) => {
         );
         const report = await syncOnce(ctx.db, [{ connector: quickJira, settings }], { mode: "sync" });
         expect(report.sources[0]!.errors).toEqual([]);
-        const item = (await loadTimelineItems(ctx.db, "PROJ-3", null)).find(
-          (i) => i.url === result.url,
-        );
+        const item = (await loadTimelineItems(ctx.db, "PROJ-3", null)).find((i) => i.url === result.url);
         expect(item).toMatchObject({
           kind: "comment",
           source: "jira",

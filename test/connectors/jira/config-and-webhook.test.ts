@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jiraConnector } from "../../../connectors/jira/index.ts";
+import { verifyJiraSignature } from "../../../connectors/jira/webhook.ts";
 import {
   commentEventPayload,
   issueEventPayload,
@@ -85,6 +86,31 @@ describe("Jira webhook", () => {
     ).toBe(false);
     expect(await jiraConnector.webhook.verify(good, { ...settings, webhookSecret: null })).toBe(false);
     expect(signJiraWebhook("{}", "k")).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+
+  it("checks X-Hub-Signature as HMAC-SHA256 of the raw body against a published vector", async () => {
+    // Atlassian documents the scheme (X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body with the
+    // webhook's secret>, after WebSub) but publishes no example delivery with its signature. RFC 4231's
+    // test case 2 is a published HMAC-SHA256 vector: key "Jefe", data "what do ya want for nothing?".
+    const vector = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    const body = "what do ya want for nothing?";
+    const pushed: WebhookRequest = {
+      url: `${site}/webhooks/jira`,
+      headers: { "x-hub-signature": `sha256=${vector}`, "x-atlassian-webhook-identifier": "delivery-9" },
+      body,
+      now: new Date("2026-03-02T08:00:00Z"),
+    };
+    const jefe = { ...settings, webhookSecret: "Jefe" };
+    expect(await jiraConnector.webhook.verify(pushed, jefe)).toBe(true);
+    expect(await verifyJiraSignature(body, `sha256=${vector}`, "Jefe")).toBe(true);
+    expect(await jiraConnector.webhook.verify({ ...pushed, body: `${body} ` }, jefe)).toBe(false);
+    expect(await jiraConnector.webhook.verify(pushed, { ...settings, webhookSecret: "jefe" })).toBe(false);
+    expect(
+      await jiraConnector.webhook.verify(
+        { ...pushed, headers: { "x-hub-signature": `sha256=${vector.replace(/3$/, "4")}` } },
+        jefe,
+      ),
+    ).toBe(false);
   });
 
   it("turns a comment push into the comment under its issue, with the delivery id", () => {

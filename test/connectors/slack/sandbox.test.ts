@@ -306,4 +306,87 @@ describe("Slack sandbox", () => {
       slack.control.limited = null;
     }
   });
+
+  it("chat.postMessage posts in a thread with metadata, listed only with include_all_metadata; answers Slack's errors", async () => {
+    const data = slack.data;
+    const fal = data.channel("fal-dev");
+    const parent = fal.messages.find((m) => m.text.startsWith("Has anyone looked"))!;
+    const metadata = { event_type: "threadline_action", event_payload: { action_id: "a-1" } };
+    const posted = await call(slack, "chat.postMessage", {
+      channel: fal.id,
+      thread_ts: parent.ts,
+      text: "Still flaky?",
+      metadata: JSON.stringify(metadata),
+    });
+    expect(posted.body).toMatchObject({
+      ok: true,
+      channel: fal.id,
+      message: {
+        type: "message",
+        user: data.bot.id,
+        bot_id: data.bot.botId,
+        app_id: data.appId,
+        text: "Still flaky?",
+        thread_ts: parent.ts,
+        metadata,
+      },
+    });
+    const ts = posted.body.ts as string;
+    const plain = messages(
+      (await call(slack, "conversations.replies", { channel: fal.id, ts: parent.ts })).body,
+    );
+    expect(plain.find((m) => m.ts === ts)).not.toHaveProperty("metadata");
+    const full = messages(
+      (
+        await call(slack, "conversations.replies", {
+          channel: fal.id,
+          ts: parent.ts,
+          include_all_metadata: "true",
+        })
+      ).body,
+    );
+    expect(full.find((m) => m.ts === ts)?.metadata).toEqual(metadata);
+
+    data.scopes.delete("chat:write");
+    try {
+      expect((await call(slack, "chat.postMessage", { channel: fal.id, text: "x" })).body).toMatchObject({
+        ok: false,
+        error: "missing_scope",
+        needed: "chat:write",
+      });
+    } finally {
+      data.scopes.add("chat:write");
+    }
+    expect(
+      (await call(slack, "chat.postMessage", { channel: data.channel("people-ops").id, text: "x" })).body
+        .error,
+    ).toBe("channel_not_found");
+    data.addChannel("no-bot", { members: ["ana"], withoutBot: true });
+    expect(
+      (await call(slack, "chat.postMessage", { channel: data.channel("no-bot").id, text: "x" })).body.error,
+    ).toBe("not_in_channel");
+    expect((await call(slack, "chat.postMessage", { channel: fal.id, text: " " })).body.error).toBe(
+      "no_text",
+    );
+    expect(
+      (await call(slack, "chat.postMessage", { channel: fal.id, text: "x", metadata: "{not json" })).body
+        .error,
+    ).toBe("invalid_metadata_format");
+  });
+
+  it("fails the next write before or after saving it, as a test asks", async () => {
+    const fal = slack.data.channel("fal-dev");
+    const count = () => fal.messages.length;
+    const before = count();
+    slack.control.failNextWrite = { when: "before", as: 500 };
+    const refused = await call(slack, "chat.postMessage", { channel: fal.id, text: "one" });
+    expect(refused.status).toBe(500);
+    expect(count()).toBe(before);
+    slack.control.failNextWrite = { when: "after", as: "internal_error" };
+    const lost = await call(slack, "chat.postMessage", { channel: fal.id, text: "two" });
+    expect(lost).toMatchObject({ status: 200, body: { ok: false, error: "internal_error" } });
+    expect(count()).toBe(before + 1);
+    // One-shot: the next write goes through.
+    expect((await call(slack, "chat.postMessage", { channel: fal.id, text: "three" })).body.ok).toBe(true);
+  });
 });

@@ -57,6 +57,46 @@ describe("Slack webhook: verify", () => {
     expect(await verifySlackSignature(request(payload), null)).toBe(false);
   });
 
+  it("accepts the example Slack documents, through the handler, and refuses it changed in any part", async () => {
+    // docs.slack.dev/authentication/verifying-requests-from-slack: the slash command example, its signing
+    // secret, timestamp and X-Slack-Signature as published.
+    const body =
+      "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    const documented: WebhookRequest = {
+      url: "https://threadline.example/webhooks/slack",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": "1531420618",
+        "x-slack-signature": "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+      },
+      body,
+      now: new Date((1531420618 + 30) * 1000),
+    };
+    const documentedSettings = { ...settings, signingSecret: "8f742231b10e8888abcd99yyyzzz85a5" };
+    expect(await quickSlack.webhook.verify(documented, documentedSettings)).toBe(true);
+    expect(await verifySlackSignature(documented, "8f742231b10e8888abcd99yyyzzz85a5")).toBe(true);
+    expect(
+      await quickSlack.webhook.verify(
+        { ...documented, body: body.replace("foobar", "foobaz") },
+        documentedSettings,
+      ),
+    ).toBe(false);
+    expect(
+      await quickSlack.webhook.verify(
+        { ...documented, headers: { ...documented.headers, "x-slack-request-timestamp": "1531420619" } },
+        documentedSettings,
+      ),
+    ).toBe(false);
+    expect(
+      await quickSlack.webhook.verify(documented, {
+        ...settings,
+        signingSecret: "8f742231b10e8888abcd99yyyzzz85a6",
+      }),
+    ).toBe(false);
+    // The published example is from 2018: outside the five-minute window of today's clock.
+    expect(await quickSlack.webhook.verify({ ...documented, now }, documentedSettings)).toBe(false);
+  });
+
   it("refuses a request more than five minutes old or ahead, even well signed", async () => {
     const payload = urlVerificationPayload("abc");
     expect(await quickSlack.webhook.verify(request(payload, { timestamp: timestamp - 299 }), settings)).toBe(

@@ -119,7 +119,7 @@ export function quickTeams(options: TeamsPullOptions = {}) {
 export function settingsFor(
   sandbox: TeamsSandbox,
   channels: readonly string[] = ["dev", "client"],
-  options: { token?: boolean; extra?: Record<string, string> } = {},
+  options: { token?: boolean | string; extra?: Record<string, string> } = {},
 ): TeamsSettings {
   return settingsFrom(createTeamsConnector(), teamsSandboxEnv(sandbox, channels, options));
 }

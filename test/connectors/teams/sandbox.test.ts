@@ -246,4 +246,77 @@ describe("Teams sandbox", () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("NotFound");
   });
+
+  it("posts a reply for a delegated token with ChannelMessage.Send, as its person; refuses app-only and unconsented tokens", async () => {
+    const data = teams.data;
+    const root = data
+      .messagesOf("general")
+      .find((m) => m.replyToId === null && data.thread(m.id).replies.length > 0)!;
+    const ana = data.user("ana");
+    const post = (token: string, body: unknown) =>
+      fetch(`${teams.url}${channelPath}/messages/${root.id}/replies`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const reply = {
+      body: { contentType: "html", content: '<p><at id="0">Ana Lima</at> any news?</p>' },
+      mentions: [
+        {
+          id: 0,
+          mentionText: "Ana Lima",
+          mentioned: { user: { id: ana.id, displayName: "Ana Lima", userIdentityType: "aadUser" } },
+        },
+      ],
+    };
+    const created = await post(data.delegatedToken("dan"), reply);
+    expect(created.status).toBe(201);
+    const message = (await created.json()) as Record<string, unknown>;
+    expect(message).toMatchObject({
+      replyToId: root.id,
+      messageType: "message",
+      from: { user: { id: data.user("dan").id } },
+      body: reply.body,
+      mentions: [{ id: 0, mentionText: "Ana Lima", mentioned: { user: { id: ana.id } } }],
+    });
+    expect(data.thread(root.id).replies.at(-1)!.id).toBe(message.id);
+
+    const appOnly = await post(token, reply);
+    expect(appOnly.status).toBe(401);
+    expect(((await appOnly.json()) as { error: { message: string } }).error.message).toMatch(
+      /application-only context only for import/,
+    );
+    const unconsented = await post(data.delegatedToken("ana", ["ChannelMessage.Read.All"]), reply);
+    expect(unconsented.status).toBe(403);
+    const empty = await post(data.delegatedToken("ana"), { body: { contentType: "text", content: "" } });
+    expect(empty.status).toBe(400);
+    const badMention = await post(data.delegatedToken("ana"), {
+      ...reply,
+      mentions: [{ ...reply.mentions[0], id: 3 }],
+    });
+    expect(badMention.status).toBe(400);
+  });
+
+  it("fails the next reply before or after saving it, as a test asks", async () => {
+    const data = teams.data;
+    const root = data.messagesOf("general").find((m) => m.replyToId === null)!;
+    const count = () => data.thread(root.id).replies.length;
+    const before = count();
+    const post = () =>
+      fetch(`${teams.url}${channelPath}/messages/${root.id}/replies`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${data.delegatedToken("ana")}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ body: { contentType: "text", content: "ping" } }),
+      });
+    teams.control.failNextWrite = { when: "before", status: 503 };
+    expect((await post()).status).toBe(503);
+    expect(count()).toBe(before);
+    teams.control.failNextWrite = { when: "after", status: 500 };
+    expect((await post()).status).toBe(500);
+    expect(count()).toBe(before + 1);
+    expect((await post()).status).toBe(201);
+  });
 });

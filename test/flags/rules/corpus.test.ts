@@ -1,129 +1,23 @@
 import { describe, expect, it } from "vitest";
-import type { RaisedFlag } from "../../../src/flags/raised-flag.ts";
-import { evaluateTaskFlags } from "../../../src/flags/rules/evaluate.ts";
-import { FLAG_KINDS, type FlagKind } from "../../../src/model/kinds.ts";
-import type { TaskSnapshot } from "../../../src/model/task-snapshot.ts";
-import {
-  at,
-  CORPUS_SETTINGS,
-  type CorpusCase,
-  DEFAULT_NOW,
-  type Expected,
-  P,
-  settingsWith,
-} from "./builder.ts";
+import { FLAG_KINDS } from "../../../src/model/kinds.ts";
+import { type CorpusCase, type Expected, P } from "./builder.ts";
 import { activityCases } from "./corpus/activity.ts";
 import { approvalCases } from "./corpus/approvals.ts";
 import { deliveryCases } from "./corpus/delivery.ts";
 import { freshCases } from "./corpus/fresh.ts";
-import { heldOutCases } from "./corpus/held-out.ts";
 import { questionCases } from "./corpus/questions.ts";
-import { unseenCases } from "./corpus/unseen.ts";
-
-/** The kinds the text analysis decides. */
-const TEXT_KINDS: FlagKind[] = [
-  "unanswered_question",
-  "missing_approval",
-  "blocked_external",
-  "done_not_deployed",
-];
+import { trainingAfterRulesCases } from "./corpus/training-after-rules.ts";
+import { trainingOneSittingCases } from "./corpus/training-one-sitting.ts";
+import { rules, score, TEXT_KINDS, table } from "./score.ts";
 
 const CASES: CorpusCase[] = [
   ...questionCases,
   ...approvalCases,
   ...activityCases,
   ...deliveryCases,
-  ...heldOutCases,
-  ...unseenCases,
+  ...trainingAfterRulesCases,
+  ...trainingOneSittingCases,
 ];
-
-interface Tally {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-}
-
-interface Row extends Tally {
-  kind: FlagKind | "overall";
-  precision: number;
-  recall: number;
-}
-
-type Evaluate = (task: TaskSnapshot, c: CorpusCase) => RaisedFlag[];
-
-const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
-
-/** The rules as they run: each case with its own settings and time. */
-const rules: Evaluate = (task, c) =>
-  evaluateTaskFlags(task, {
-    now: at(c.now ?? DEFAULT_NOW),
-    settings: c.settings ? settingsWith(c.settings) : CORPUS_SETTINGS,
-  });
-
-/**
- * Scores an evaluation against the labels. Per case and kind: a wanted kind raised (with the evidence the
- * label names, if it names some) is a true positive, a wanted kind not raised a false negative, an unwanted
- * kind raised a false positive. Kinds a case ignores are not counted.
- */
-function score(cases: CorpusCase[], evaluate: Evaluate) {
-  const tallies = new Map<FlagKind, Tally>(FLAG_KINDS.map((k) => [k, { tp: 0, fp: 0, fn: 0, tn: 0 }]));
-  const misses: string[] = [];
-  for (const c of cases) {
-    const flags = evaluate(c.task, c);
-    for (const kind of FLAG_KINDS) {
-      if (c.ignore?.includes(kind)) continue;
-      const wanted = c.raise.filter((r) => (typeof r === "string" ? r : r.kind) === kind);
-      const raised = flags.filter((f) => f.kind === kind);
-      const t = tallies.get(kind)!;
-      if (wanted.length > 0) {
-        const ok = wanted.every(
-          (w) =>
-            typeof w === "string" ||
-            w.evidence === undefined ||
-            raised.some((f) => f.evidence.includes(w.evidence!)),
-        );
-        if (raised.length > 0 && ok) t.tp++;
-        else {
-          t.fn++;
-          misses.push(
-            `missed ${kind}: ${c.name}${raised.length ? ` (raised with ${raised[0]!.evidence})` : ""}`,
-          );
-        }
-      } else if (raised.length > 0) {
-        t.fp++;
-        misses.push(`wrongly raised ${kind}: ${c.name} — ${raised[0]!.reason}`);
-      } else t.tn++;
-    }
-  }
-  const total: Tally = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const rows: Row[] = [...tallies].map(([kind, t]) => {
-    total.tp += t.tp;
-    total.fp += t.fp;
-    total.fn += t.fn;
-    total.tn += t.tn;
-    return { kind, ...t, precision: ratio(t.tp, t.tp + t.fp), recall: ratio(t.tp, t.tp + t.fn) };
-  });
-  const overall: Row = {
-    kind: "overall",
-    ...total,
-    precision: ratio(total.tp, total.tp + total.fp),
-    recall: ratio(total.tp, total.tp + total.fn),
-  };
-  return { rows, overall, misses };
-}
-
-const fmt = (n: number) => n.toFixed(3);
-const table = (title: string, { rows, overall, misses }: ReturnType<typeof score>) =>
-  [
-    title,
-    "kind                  TP   FP   FN   TN  precision  recall",
-    ...[...rows, overall].map(
-      (r) =>
-        `${r.kind.padEnd(20)} ${String(r.tp).padStart(3)}  ${String(r.fp).padStart(3)}  ${String(r.fn).padStart(3)}  ${String(r.tn).padStart(4)}  ${fmt(r.precision).padStart(9)}  ${fmt(r.recall).padStart(6)}`,
-    ),
-    ...misses.map((m) => `  · ${m}`),
-  ].join("\n");
 
 describe("the labelled corpus", () => {
   const result = score(CASES, rules);
@@ -141,11 +35,11 @@ describe("the labelled corpus", () => {
       [
         table(`corpus: ${CASES.length} cases`, result),
         table(
-          `of which the last held-out set (corpus/unseen.ts, ${unseenCases.length} cases)`,
-          score(unseenCases, rules),
+          `of which the training set written in one sitting (corpus/training-one-sitting.ts, ${trainingOneSittingCases.length} cases)`,
+          score(trainingOneSittingCases, rules),
         ),
         table(
-          `the fresh evaluation set (corpus/fresh.ts, ${freshCases.length} cases)`,
+          `the fresh set, tuned on since its first run (corpus/fresh.ts, ${freshCases.length} cases)`,
           score(freshCases, rules),
         ),
       ].join("\n\n"),
@@ -156,7 +50,9 @@ describe("the labelled corpus", () => {
     }
   });
 
-  it("reaches at least 0.95 per kind on the fresh evaluation set, written before the rules were tuned to it", () => {
+  // The rules were tuned on the fresh set after its first run: this guards what that work reached, on
+  // training data. How the rules do on text they were never tuned on is the blind set's (blind.test.ts).
+  it("stays at 0.95 or more per kind on the fresh set, written before the rules were tuned to it", () => {
     const fresh = score(freshCases, rules);
     expect(freshCases.length).toBeGreaterThanOrEqual(150);
     for (const kind of TEXT_KINDS) {

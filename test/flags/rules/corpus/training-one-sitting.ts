@@ -15,16 +15,18 @@ const mergedPr = () =>
   pullRequest("ben", "Thu 03-06 10:00", "Fix rounding in the export totals", { merged: "Thu 03-06 16:00" });
 
 /**
- * A second held-out set, written in one sitting after the rules were finished and scored once before any rule
- * was touched, so that the corpus keeps cases the rules were never fitted to. Its first run, as it came out
+ * A training set. Written in one sitting after the rules were finished as a second held-out set, and scored
+ * once before any rule was touched; the rules were tuned on it since, so its score now measures training data
+ * (the blind set, corpus/blind.ts, measures text the rules were never tuned on). Its first run, as it came out
  * (TP/FP/FN): overall 24/4/4, precision 0.857 and recall 0.857; unanswered_question 4/2/3 (0.667, 0.571: wh-
  * and yes/no questions without a question mark, "Oh sure, because … ?", "Ship it? With …? No thanks");
  * blocked_external 1/1/1 (0.5, 0.5: "blokced", a vendor's "now enabled on the sandbox" not ending a wait filed
  * under the vendor); missing_approval 6/1/0 (0.857: "happy for you to close this"); every other kind 1.0.
  * The rules were then extended for those kinds of phrasing, never for one sentence; the cases are kept as
- * they were written. The next set written this way will say how well that generalised.
+ * they were written. The blind set says how well that
+ * generalised.
  */
-export const unseenCases: CorpusCase[] = [
+export const trainingOneSittingCases: CorpusCase[] = [
   // --- questions, and things that only look like them
   {
     name: "client can't find a button, typos and no question mark",

@@ -15,13 +15,15 @@ const merged = () =>
   pullRequest("anna", "Thu 03-06 10:00", "Invoice VAT line", { merged: "Fri 03-07 15:00" });
 
 /**
- * Written after the rules existed, in other words than the first sets, to see how the rules do on text they
- * were not written against. Their first run: precision 0.875 and recall 0.808 overall (5 flags missed, 3
+ * A training set. Written after the rules existed, in other words than the first sets, to see how the rules
+ * do on text they were not written against; it was held out only until its first run, and the rules were
+ * tuned on it since, so its score now measures training data (the blind set, corpus/blind.ts, measures text
+ * the rules were never tuned on). Their first run: precision 0.875 and recall 0.808 overall (5 flags missed, 3
  * raised wrongly: "is there a reason…" without "?", "confirm you're happy for us to proceed", "QA passed",
  * "as long as", "parked until", "dependent on", "went out with last night's release"). The rules were then
  * extended for those kinds of phrasing; the cases are kept as they were written.
  */
-export const heldOutCases: CorpusCase[] = [
+export const trainingAfterRulesCases: CorpusCase[] = [
   {
     name: "client asks by email whether the VAT number can be added",
     task: task({}, [
