@@ -299,7 +299,40 @@ const nextCursor = z
   .openapi({ description: "Pass as `cursor` for the next page; null on the last page." });
 
 export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), nextCursor }).openapi("TaskList");
-export const TimelineSchema = z.object({ task: TaskSchema, items: z.array(ItemSchema) }).openapi("Timeline");
+/** A write of an action on one of the task's flags whose item has not arrived by sync or push yet. */
+export const PendingWriteSchema = z
+  .object({
+    actionId: z.string(),
+    flagId: z.string(),
+    action: z.string().openapi({ example: "record" }),
+    by: z.string().openapi({ description: "Who acted: an email, or `admin`." }),
+    at: isoTime("When the person acted"),
+    source: SourceIdSchema,
+    kind: z
+      .string()
+      .openapi({ description: "`comment`, `reply`, `draft_reply`, `assign`, `request_review` or `reopen`." }),
+    where: z.string().openapi({ example: "a comment on ACME-12 in Jira" }),
+    text: z.string(),
+    url: z
+      .string()
+      .nullable()
+      .openapi({ description: "The written record, once the source answered; else where it goes." }),
+  })
+  .openapi("PendingWrite", {
+    description:
+      "Shown on the timeline at once, until the item it made arrives with the next sync or push (then it is an item like any other).",
+  });
+
+export const TimelineSchema = z
+  .object({
+    task: TaskSchema,
+    items: z.array(ItemSchema),
+    pending: z.array(PendingWriteSchema).openapi({
+      description:
+        "Writes of actions taken on the task's flags whose items have not arrived yet, oldest first.",
+    }),
+  })
+  .openapi("Timeline");
 export const FlagListSchema = z.object({ flags: z.array(FlagSchema) }).openapi("FlagList");
 export const FlagStateSchema = z
   .object({

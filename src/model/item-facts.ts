@@ -21,7 +21,8 @@ import { type ItemFacts, NO_FACTS, REVIEW_STATES, type ReviewState } from "./tas
  *   other than `no`, `headers["x-autoreply"]`, Slack's `subtype: "bot_message"`
  * - unverified sender: `senderVerified` false (an email without the receiving server's DMARC pass)
  */
-export interface ItemMetaFacts extends Omit<ItemFacts, "mentions" | "to" | "reactions"> {
+export interface ItemMetaFacts extends Omit<ItemFacts, "mentions" | "to" | "reactions" | "writtenBy"> {
+  // `writtenBy` is not in `meta`: the snapshot loader reads it from the actions that wrote the item.
   mentions: string[];
   to: string[];
   reactions: Array<{ name: string; by: string[]; count: number }>;

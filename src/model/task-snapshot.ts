@@ -61,6 +61,12 @@ export interface ItemFacts {
   unverifiedSender: boolean;
   /** A review comment whose thread was marked resolved in its source: its conversation is closed. */
   threadResolved: boolean;
+  /**
+   * The Threadline action that wrote it (`record`, `nudge`, `confirm-deployed`…; src/actions), matched by its
+   * source and id to the action's result: a nudge answers nothing and asks nothing new, a recorded comment is
+   * an update of the task, a confirmation confirms. Null for everything else.
+   */
+  writtenBy: string | null;
 }
 
 /** One item on the task's timeline. */
@@ -152,4 +158,5 @@ export const NO_FACTS: ItemFacts = Object.freeze({
   automated: false,
   unverifiedSender: false,
   threadResolved: false,
+  writtenBy: null,
 }) as ItemFacts;

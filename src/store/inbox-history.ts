@@ -73,3 +73,72 @@ export async function loadStateHistory(db: Db, taskKey: string, limit: number): 
     at: r.at,
   }));
 }
+
+/** An action someone took on one of the task's flags (src/actions), as its history lists it. */
+export interface ActionHistoryEntry {
+  taskKey: string;
+  flagId: string;
+  flagKind: string;
+  /** `record`, `nudge`, `request-review`, `assign`, `confirm-deployed`, `reopen`, `chase`. */
+  action: string;
+  state: "pending" | "done" | "failed";
+  /** Why it failed, when it did. */
+  error: string | null;
+  /** Who acted: the person's email, or "admin". */
+  by: string;
+  /** Where it wrote, in words (`a comment on ACME-12 in Jira`). */
+  where: string[];
+  at: string;
+}
+
+export type TaskHistoryEntry =
+  | ({ type: "state" } & StateHistoryEntry)
+  | ({ type: "action" } & ActionHistoryEntry);
+
+/**
+ * A task's history, newest first: what people did to its flags and to it in the inbox, and the actions they
+ * took on its flags in the sources.
+ */
+export async function loadTaskHistory(db: Db, taskKey: string, limit: number): Promise<TaskHistoryEntry[]> {
+  const [states, actions] = await Promise.all([
+    loadStateHistory(db, taskKey, limit),
+    queryRows<{
+      flag_id: string;
+      flag_kind: string;
+      action: string;
+      state: ActionHistoryEntry["state"];
+      error: string | null;
+      by: string;
+      plan: unknown;
+      at: string;
+    }>(
+      db,
+      sql`select flag_id, flag_kind, action, state, error, by, plan, ${isoUtc(sql`created_at`)} as at
+          from flag_actions where task_key = ${taskKey}
+          order by created_at desc, id desc limit ${limit}`,
+    ),
+  ]);
+  const entries: TaskHistoryEntry[] = [
+    ...states.map((s) => ({ type: "state" as const, ...s })),
+    ...actions.map((a) => {
+      const plan: unknown = typeof a.plan === "string" ? JSON.parse(a.plan) : a.plan;
+      const where = Array.isArray(plan)
+        ? plan.flatMap((w: { where?: unknown }) => (typeof w.where === "string" ? [w.where] : []))
+        : [];
+      return {
+        type: "action" as const,
+        taskKey,
+        flagId: a.flag_id,
+        flagKind: a.flag_kind,
+        action: a.action,
+        state: a.state,
+        error: a.error,
+        by: a.by,
+        where,
+        at: a.at,
+      };
+    }),
+  ];
+  // ISO 8601 UTC strings of one format sort as their instants.
+  return entries.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0)).slice(0, limit);
+}

@@ -6,6 +6,7 @@ import { type PersonRecord, toSnapshotPerson } from "../model/person-role.ts";
 import { toTaskRawFacts } from "../model/task-facts.ts";
 import type { ItemFacts, SnapshotItem, SnapshotPerson, TaskSnapshot } from "../model/task-snapshot.ts";
 import type { Db } from "./db.ts";
+import { loadActionsOfItems } from "./flag-actions.ts";
 import { PULL_REQUEST_WORK_KINDS, pullRequestEdges, TASK_WORD_KINDS } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
 
@@ -188,7 +189,13 @@ export async function loadTaskSnapshots(
     if (t.reporter_id) personIds.add(t.reporter_id);
   }
   for (const i of itemRows) if (i.author_id) personIds.add(i.author_id);
-  const { handleRows, people } = await loadPeopleAndHandles(db, handles, personIds, settings);
+  const [{ handleRows, people }, writtenBy] = await Promise.all([
+    loadPeopleAndHandles(db, handles, personIds, settings),
+    loadActionsOfItems(
+      db,
+      itemRows.map((r) => r.id),
+    ),
+  ]);
   /**
    * `source\0handle` for identities' external ids, `source\1handle` for their `handle` column (a GitHub
    * login, lower-cased, where the key is the numeric id), `\0handle` for emails and person ids.
@@ -255,6 +262,7 @@ export async function loadTaskSnapshots(
         automated: m.automated,
         unverifiedSender: m.unverifiedSender,
         threadResolved: m.threadResolved,
+        writtenBy: writtenBy.get(row.id) ?? null,
         // A status change names statuses; the move into the current status has the task's category.
         statusToCategory:
           m.statusToCategory ??

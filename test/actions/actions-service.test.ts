@@ -11,6 +11,10 @@ import {
   runFlagAction,
 } from "../../src/actions/index.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
+import { recomputeFlags } from "../../src/flags/recompute.ts";
+import { loadTaskSnapshots } from "../../src/store/load-task-snapshots.ts";
+import { queryRows } from "../../src/store/rows.ts";
+import { insertPeople } from "../flags/seed.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { seedActionTask } from "./seed-actions.ts";
 import { startWriteServer, type WriteServer, writingJira } from "./write-server.ts";
@@ -173,5 +177,43 @@ describeEachDatabase("acting on a flag", (ctx) => {
     const [arrived] = await loadTaskActions(ctx.db, "ACME-12");
     expect(arrived?.pendingItems).toEqual([]);
     await ctx.db.execute(sql`delete from items where id = 'jira:c1'`);
+  });
+
+  it("clears the flag once the recorded comment arrives by sync: the rules know the action wrote it", async () => {
+    const settings = deps.flagSettings;
+    // The flag as the rules raise it (the seeded one's id is not theirs).
+    await ctx.db.execute(sql`delete from flags`);
+    await recomputeFlags(ctx.db, { now: NOW, settings, taskKeys: ["ACME-12"] });
+    const flagId = async () =>
+      (
+        await queryRows<{ id: string; state: string }>(
+          ctx.db,
+          sql`select id, state from flags where kind = 'feedback_off_board'`,
+        )
+      )[0];
+    const raised = await flagId();
+    expect(raised?.state).toBe("open");
+    await runFlagAction(deps, { flagId: raised!.id, action: "record", idempotencyKey: key(), caller });
+    // The comment as a sync maps it: written by the account the source's credentials belong to.
+    await insertPeople(ctx.db, [
+      {
+        id: "p-bot",
+        name: "Threadline bot",
+        identities: [{ source: "jira", externalId: "acc-bot", isBot: true }],
+      },
+    ]);
+    await ctx.db.execute(sql`
+      insert into items (id, source, external_id, kind, author_id, at, text)
+      values ('jira:c1', 'jira', 'c1', 'comment', 'p-bot', '2025-03-06T09:00:00Z', ${server.comments[0]!.text})`);
+    await ctx.db.execute(
+      sql`insert into item_links (item_id, task_key, rule) values ('jira:c1', 'ACME-12', 'jira_key')`,
+    );
+    const [snapshot] = await loadTaskSnapshots(ctx.db, ["ACME-12"], settings);
+    expect(snapshot?.items.map((i) => [i.id, i.facts.writtenBy])).toEqual([
+      ["gmail:m1", null],
+      ["jira:c1", "record"],
+    ]);
+    await recomputeFlags(ctx.db, { now: NOW, settings, taskKeys: ["ACME-12"] });
+    expect(await flagId()).toEqual({ id: raised!.id, state: "resolved" });
   });
 });

@@ -6,7 +6,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
+import { TimelineSchema } from "../../src/model/api-schemas.ts";
 import { createApiToken } from "../../src/store/api-tokens.ts";
+import { loadTaskHistory } from "../../src/store/inbox-history.ts";
 import { seedActionTask } from "../actions/seed-actions.ts";
 import { startWriteServer, type WriteServer, writingJira } from "../actions/write-server.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
@@ -141,5 +143,44 @@ describeEachDatabase("acting on a flag through the API", (ctx) => {
     };
     const route = doc.paths["/api/flags/{id}/actions/{action}"]?.post;
     expect(Object.keys(route?.responses ?? {})).toEqual(expect.arrayContaining(["200", "404", "409", "422"]));
+  });
+
+  it("shows the write on the timeline as pending until the item arrives, and lists the action in the task's history", async () => {
+    await api.call("POST", PATH, { body: { idempotencyKey: "timeline-00001" }, headers: as(annToken) });
+    const before = TimelineSchema.parse((await api.get("/api/tasks/ACME-12/timeline")).body);
+    expect(before.pending).toEqual([
+      expect.objectContaining({
+        action: "record",
+        by: "ann@acme.dev",
+        source: "jira",
+        kind: "comment",
+        where: "a comment on ACME-12 in Jira",
+        url: `${server.url}/comments/c1`,
+      }),
+    ]);
+    const history = await loadTaskHistory(ctx.db, "ACME-12", 10);
+    expect(history).toEqual([
+      expect.objectContaining({
+        type: "action",
+        action: "record",
+        state: "done",
+        by: "ann@acme.dev",
+        where: ["a comment on ACME-12 in Jira"],
+      }),
+    ]);
+    // The next sync brings the comment: it is an item now, no longer pending.
+    await ctx.db.execute(sql`
+      insert into items (id, source, external_id, kind, at, text) values ('jira:c1', 'jira', 'c1', 'comment', now(), 'recorded')`);
+    await ctx.db.execute(
+      sql`insert into item_links (item_id, task_key, rule) values ('jira:c1', 'ACME-12', 'jira_key')`,
+    );
+    try {
+      const after = TimelineSchema.parse((await api.get("/api/tasks/ACME-12/timeline")).body);
+      expect(after.pending).toEqual([]);
+      expect(after.items.map((i) => i.id)).toContain("jira:c1");
+    } finally {
+      await ctx.db.execute(sql`delete from item_links where item_id = 'jira:c1'`);
+      await ctx.db.execute(sql`delete from items where id = 'jira:c1'`);
+    }
   });
 });

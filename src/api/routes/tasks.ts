@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { toPendingWrites } from "../../actions/pending-writes.ts";
 import {
   ItemSchema,
   LinkBodySchema,
@@ -9,6 +10,7 @@ import {
   TimelineSchema,
   taskListQuerySchema,
 } from "../../model/api-schemas.ts";
+import { loadTaskActions } from "../../store/flag-actions.ts";
 import { loadHiddenItemIds } from "../../store/item-audience.ts";
 import { removeManualLink, saveManualLink } from "../../store/manual-links.ts";
 import { loadTask, loadTaskPage, loadTimelineItems } from "../../store/task-queries.ts";
@@ -109,8 +111,11 @@ export function createTaskRoutes(deps: RouteDeps) {
     const reader = await readerOf(c);
     const task = await loadTask(deps.db, key, deps.now(), reader);
     if (!task) throw notFound(`No task ${key}.`);
-    const items = await loadTimelineItems(deps.db, key, reader);
-    return c.json({ task, items }, 200);
+    const [items, actions] = await Promise.all([
+      loadTimelineItems(deps.db, key, reader),
+      loadTaskActions(deps.db, key),
+    ]);
+    return c.json({ task, items, pending: toPendingWrites(actions) }, 200);
   });
 
   app.openapi(linkItem, async (c) => {

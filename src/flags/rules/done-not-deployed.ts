@@ -118,6 +118,11 @@ export function evaluateDoneNotDeployed(task: TaskSnapshot, ctx: RuleContext): R
       }
       continue;
     }
+    // Someone confirmed the release through Threadline: the comment names it and who confirmed it.
+    if (item.facts.writtenBy === "confirm-deployed") {
+      deployed = item;
+      continue;
+    }
     if (item.author === null) continue;
     const signal = textOf(item).deploySignal;
     if (signal === "deployed") deployed = item;

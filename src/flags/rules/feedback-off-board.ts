@@ -33,7 +33,14 @@ export function evaluateFeedbackOffBoard(task: TaskSnapshot, ctx: RuleContext): 
   const s = ctx.settings.feedbackOffBoard;
   let lastUpdate = task.createdAt;
   for (const item of task.items) {
-    if (item.source === task.source && BOARD_KINDS.has(item.kind) && isHuman(item) && item.at > lastUpdate) {
+    // A message recorded on the task through Threadline is an update, whatever account wrote it.
+    const recorded = item.facts.writtenBy === "record";
+    if (
+      item.source === task.source &&
+      BOARD_KINDS.has(item.kind) &&
+      (recorded || isHuman(item)) &&
+      item.at > lastUpdate
+    ) {
       lastUpdate = item.at;
     }
   }

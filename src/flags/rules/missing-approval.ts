@@ -144,6 +144,8 @@ function hasRole(person: SnapshotPerson, role: SignOffRole, task: TaskSnapshot, 
  */
 function stanceOf(item: SnapshotItem): ApprovalStance {
   if (item.facts.unverifiedSender) return null;
+  // Threadline's own review request or follow-up approves and refuses nothing.
+  if (item.facts.writtenBy !== null) return null;
   if (item.kind === "review" && item.facts.reviewState === "approved") return "approval";
   if (item.kind === "review" && item.facts.reviewState === "changes_requested") return "refusal";
   return isConversation(item) ? textOf(item).approvalStance : null;
@@ -210,7 +212,8 @@ function requestFlags(task: TaskSnapshot, ctx: RuleContext): RuleFlag[] {
       item.via ||
       !isHuman(item) ||
       !isConversation(item) ||
-      !isRecent(item, ctx.settings.questions.maxAgeDays, ctx)
+      !isRecent(item, ctx.settings.questions.maxAgeDays, ctx) ||
+      item.facts.writtenBy !== null
     )
       continue;
     const sentence = textOf(item).approvalRequest;

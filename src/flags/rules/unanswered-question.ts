@@ -30,6 +30,8 @@ type HumanItem = SnapshotItem & { author: SnapshotPerson };
 function answers(later: SnapshotItem, asker: SnapshotPerson): boolean {
   if (!isHuman(later) || !isConversation(later) || later.author.id === asker.id) return false;
   if (later.facts.unverifiedSender) return false;
+  // Threadline's own nudge, chase or review request in the thread is a reminder, not the answer.
+  if (later.facts.writtenBy !== null) return false;
   return !isOutside(asker) || later.author.isTeam;
 }
 
@@ -76,6 +78,8 @@ export function evaluateUnansweredQuestion(task: TaskSnapshot, ctx: RuleContext)
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (item.via || !isHuman(item) || !isConversation(item) || !isRecent(item, q.maxAgeDays, ctx)) continue;
+    // A reminder Threadline wrote quotes the question; it is not a new one.
+    if (item.facts.writtenBy !== null) continue;
     const asker = item.author;
     // Whether anything answers it comes first: it is cheaper than reading the text, and most items have a
     // later reply, so most are never read for a question at all.
