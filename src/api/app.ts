@@ -110,18 +110,18 @@ export function createApp(deps: AppDeps): App {
   app.route("/api", createTaskRoutes(routeDeps));
   app.route("/api", createFlagRoutes(routeDeps, deps.timeZone ? { timeZone: deps.timeZone } : {}));
   const flagSettings = deps.flagSettings ?? parseFlagSettings(undefined, {}, sources);
-  app.route(
-    "/api",
-    createFlagActionRoutes(routeDeps, {
-      connectors: CONNECTORS,
-      sourceSettings: {},
-      templates: DEFAULT_TEMPLATES,
-      // A source's refusal or outage is the action's recorded outcome, not our fault: nothing to report here.
-      log: { info: () => {}, error: () => {} },
-      ...deps.actions,
-      flagSettings: deps.actions?.flagSettings ?? flagSettings,
-    }),
-  );
+  const actions: ActionDeps = {
+    db: deps.db,
+    now,
+    connectors: CONNECTORS,
+    sourceSettings: {},
+    templates: DEFAULT_TEMPLATES,
+    // A source's refusal or outage is the action's recorded outcome, not our fault: nothing to report here.
+    log: { info: () => {}, error: () => {} },
+    ...deps.actions,
+    flagSettings: deps.actions?.flagSettings ?? flagSettings,
+  };
+  app.route("/api", createFlagActionRoutes(routeDeps, actions));
   app.route("/api", createItemRoutes(routeDeps));
   app.route("/api", createPeopleRoutes(routeDeps));
   const sourceSetups =
@@ -150,6 +150,7 @@ export function createApp(deps: AppDeps): App {
       sourceSetups,
       ...(deps.signin ? { signin: deps.signin } : {}),
       ...(deps.mailboxes ? { mailboxes: deps.mailboxes } : {}),
+      actions,
     }),
   );
 

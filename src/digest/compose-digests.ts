@@ -1,3 +1,6 @@
+import { actionPreviewPath } from "../actions/action-links.ts";
+import { ACTIONS_OF_KIND } from "../actions/action-types.ts";
+import { ACTION_LABELS } from "../actions/plan-actions.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import { inDomains } from "../model/person-role.ts";
 import { labelOf } from "../model/source-about.ts";
@@ -63,6 +66,11 @@ function toEntry(flag: DigestFlag, task: DigestTask, options: DigestOptions): Di
     linkSourceLabel: labelOf(options.sources, linkSource),
     owner: flag.owner ?? task.assignee,
     evidence: flag.evidence,
+    actions: ACTIONS_OF_KIND[flag.kind].map((action) => ({
+      action,
+      label: ACTION_LABELS[action],
+      url: `${options.publicUrl}${actionPreviewPath(flag.id, action)}`,
+    })),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { FlagActionName } from "../actions/action-types.ts";
 import type { FlagKind, SourceId } from "../model/kinds.ts";
 import type { SourceAbout } from "../model/source-about.ts";
 
@@ -134,6 +135,18 @@ export interface DigestEntry {
   waitingFor?: WaitingFor;
   /** The items that raised the flag, with their links: what a recipient may read of it is judged on them. */
   evidence: Array<{ id: string; url: string | null }>;
+  /**
+   * The actions that resolve the flag, each a link to its preview in Threadline
+   * (`$THREADLINE_PUBLIC_URL/flags/<id>/actions/<action>`): a click only opens the preview, nothing is done.
+   */
+  actions: DigestAction[];
+}
+
+export interface DigestAction {
+  action: FlagActionName;
+  /** The button's words: `Record on the task`. */
+  label: string;
+  url: string;
 }
 
 /**

@@ -80,12 +80,16 @@ export function toSubject(digest: Digest): string {
 // ---------------------------------------------------------------------------------------------------------
 // Plain text
 
+/** Each action's preview, one line each: `Record on the task: https://…/flags/f1/actions/record`. */
+const textActions = (e: DigestEntry, indent: string) => e.actions.map((a) => `${indent}${a.label}: ${a.url}`);
+
 function textEntry(e: DigestEntry): string {
   return [
     `* ${e.taskKey} ${e.taskTitle} [${labelOf(e)}, ${stuckFor(e)}]`,
     `  ${e.reason}`,
     `  Threadline: ${e.threadlineUrl}`,
     ...(e.sourceUrl ? [`  ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
+    ...textActions(e, "  "),
   ].join("\n");
 }
 
@@ -97,6 +101,7 @@ function textTask(t: DigestTaskEntry): string {
   const reasons = t.reasons.flatMap((e) => [
     `  - ${labelOf(e)}: ${e.reason}`,
     ...(e.sourceUrl && e.sourceUrl !== t.taskUrl ? [`    ${e.linkSourceLabel}: ${e.sourceUrl}`] : []),
+    ...textActions(e, "    "),
   ]);
   const count = t.reasons.length > 1 ? `, ${t.reasons.length} reasons` : "";
   return [
@@ -175,6 +180,20 @@ const alsoLink = (url: string, label: string) =>
     ? `&nbsp;&nbsp;·&nbsp;&nbsp;<a href="${escapeHtml(url)}" style="color:#1d4ed8;">Open in ${escapeHtml(label)}</a>`
     : "";
 
+/**
+ * The flag's actions, as links to their previews in Threadline (styled as small buttons where the client
+ * keeps the style): nothing is done from the email, the preview asks first.
+ */
+const htmlActions = (e: DigestEntry) =>
+  e.actions.length === 0
+    ? ""
+    : `<div style="font-size:13px;line-height:20px;padding-top:6px;">${e.actions
+        .map(
+          (a) =>
+            `<a href="${escapeHtml(a.url)}" style="display:inline-block;margin:2px 6px 2px 0;padding:3px 10px;border:1px solid #1d4ed8;border-radius:4px;color:#1d4ed8;text-decoration:none;">${escapeHtml(a.label)}</a>`,
+        )
+        .join("")}</div>`;
+
 function htmlEntry(e: DigestEntry): string {
   const color = KIND_COLORS[e.kind];
   const label = escapeHtml(labelOf(e));
@@ -182,7 +201,7 @@ function htmlEntry(e: DigestEntry): string {
 <div style="font-size:12px;line-height:16px;font-weight:bold;color:${color};">${label} · ${escapeHtml(stuckFor(e))}</div>
 <div style="font-size:15px;line-height:21px;font-weight:bold;color:#111827;padding-top:2px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#111827;text-decoration:none;">${escapeHtml(e.taskKey)}</a> ${escapeHtml(e.taskTitle)}</div>
 <div style="font-size:14px;line-height:20px;color:#374151;padding-top:2px;">${escapeHtml(e.reason)}</div>
-<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>${alsoLink(e.sourceUrl, e.linkSourceLabel)}</div>
+<div style="font-size:13px;line-height:20px;padding-top:4px;"><a href="${escapeHtml(e.threadlineUrl)}" style="color:#1d4ed8;">Open in Threadline</a>${alsoLink(e.sourceUrl, e.linkSourceLabel)}</div>${htmlActions(e)}
 </td></tr>`;
 }
 
@@ -197,7 +216,7 @@ function htmlTask(t: DigestTaskEntry): string {
           ? `<div style="font-size:13px;line-height:20px;"><a href="${escapeHtml(e.sourceUrl)}" style="color:#1d4ed8;">Open in ${escapeHtml(e.linkSourceLabel)}</a></div>`
           : "";
       return `<div style="padding-top:8px;"><div style="font-size:12px;line-height:16px;font-weight:bold;color:${KIND_COLORS[e.kind]};">${escapeHtml(labelOf(e))}</div>
-<div style="font-size:14px;line-height:20px;color:#374151;">${escapeHtml(e.reason)}</div>${link}</div>`;
+<div style="font-size:14px;line-height:20px;color:#374151;">${escapeHtml(e.reason)}</div>${link}${htmlActions(e)}</div>`;
     })
     .join("\n");
   return `<tr><td style="padding:12px 16px;border-top:1px solid #e5e7eb;border-left:4px solid ${color};${FONT}${WRAP}">

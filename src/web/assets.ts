@@ -72,6 +72,19 @@ li.row.is-selected { border-color: var(--accent); box-shadow: 0 0 0 2px var(--se
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .4rem; align-items: flex-start; }
 .actions > button { color: var(--accent); background: #fff; border: 1px solid var(--line); padding: .1rem .5rem; font-size: .9rem; min-height: 0; }
 .actions > button[aria-expanded="true"] { border-color: var(--accent); }
+.actions > .button.act, .act-off > button.act { background: #fff; color: var(--accent); border: 1px solid var(--accent); padding: .1rem .6rem; font-size: .9rem; min-height: 0; }
+.act-off > button.act[disabled] { color: var(--muted); border-color: var(--line); cursor: not-allowed; }
+.act-off .needs { font-size: .8rem; color: var(--warn); }
+textarea { border: 1px solid #8a919c; border-radius: 6px; padding: .45rem .6rem; width: 100%; background: #fff; color: var(--ink); }
+button[disabled] { opacity: .6; cursor: not-allowed; }
+.action-submit { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+ol.planned { list-style: none; margin: 0 0 1rem; padding: 0; display: grid; gap: .75rem; }
+.planned-write { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: .75rem .9rem; }
+.planned-write label { display: block; font-weight: 600; margin: .4rem 0 .25rem; }
+.planned-write blockquote { white-space: pre-wrap; margin: .4rem 0 0; padding-left: .75rem; border-left: 3px solid var(--line); }
+.item.pending { border-style: dashed; background: #fbfcff; }
+.pill.state-failed { border-color: var(--warn); color: var(--warn); background: var(--warn-bg); }
+.pill.state-done { border-color: #bbf7d0; color: var(--ok); background: var(--ok-bg); }
 .flag-forms { display: none; }
 form.flag-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-top: .4rem; }
 form.inline { display: inline-flex; gap: .4rem; align-items: center; flex-wrap: wrap; margin: 0; }

@@ -3,10 +3,11 @@ import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Person } from "../model/api-schemas.ts";
-import type { SourceId } from "../model/kinds.ts";
+import type { FlagKind, SourceId } from "../model/kinds.ts";
 import { labelOf, type SourceAbout } from "../model/source-about.ts";
 import type { InboxRow } from "../store/inbox-queries.ts";
 import { CSS_PATH, JS_PATH, NOSCRIPT_CSS_PATH } from "./assets.ts";
+import { type ActionAvailability, flagActionButtons } from "./flag-action-buttons.ts";
 import { FLAG_LABELS, personPath, taskPath, toAge, toDateInput, toItemAnchor, toWhen } from "./format.ts";
 
 /** What each page knows about the request it answers. */
@@ -289,11 +290,20 @@ export function FlagForms(props: { ctx: PageContext }) {
 // strings renders several times faster than the same markup as JSX nodes. `html` escapes every value it is
 // given (text and attribute values alike; every attribute here is quoted), as JSX does.
 
-/** Snooze and dismiss of one flag: buttons of the page's `FlagForms`; `data-action` is what `s` and `e` press. */
-export function FlagActions(props: { flagId: string; label: string }) {
+/**
+ * A flag's buttons: the actions that resolve it (links to their previews), then snooze and dismiss, buttons of
+ * the page's `FlagForms`; `data-action` is what `s` and `e` press.
+ */
+export function FlagActions(props: {
+  flagId: string;
+  kind: FlagKind;
+  label: string;
+  here: string;
+  availability?: readonly ActionAvailability[] | undefined;
+}) {
   const base = `/flags/${encodeURIComponent(props.flagId)}`;
   // Submit buttons (a button's default type) of the forms their `form` names, at the flag's own URL.
-  return html`<div class="actions"><button form="snooze-form" formaction="${`${base}/snooze`}" data-action="snooze" aria-label="${`Snooze ${props.label}`}">Snooze</button>
+  return html`<div class="actions">${flagActionButtons(props)}<button form="snooze-form" formaction="${`${base}/snooze`}" data-action="snooze" aria-label="${`Snooze ${props.label}`}">Snooze</button>
 <button form="dismiss-form" formaction="${`${base}/dismiss`}" data-action="dismiss" aria-label="${`Dismiss ${props.label}`}">Dismiss</button></div>`;
 }
 
@@ -328,7 +338,7 @@ ${
 <span>Stuck <time datetime="${row.since}" title="${toWhen(row.since, ctx.timeZone)}">${toAge(row.since, ctx.now)}</time></span>
 <span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${labelOf(ctx.sources, s)}</span> `)}</span>
 </div>
-${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}` })}
+${FlagActions({ flagId: row.flagId, kind: row.kind, label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}`, here: ctx.here })}
 </li>`;
 }
 
@@ -336,7 +346,13 @@ ${FlagActions({ flagId: row.flagId, label: `${FLAG_LABELS[row.kind]} on ${row.ta
  * A flag as the task page shows it, with every reason it was raised for and links to its evidence on the
  * timeline; a flag of one of the task's pull requests says so.
  */
-export function FlagCard(props: { ctx: PageContext; row: InboxRow; taskKey: string }) {
+export function FlagCard(props: {
+  ctx: PageContext;
+  row: InboxRow;
+  taskKey: string;
+  /** Which of the flag's actions the sources' credentials allow (from its previews). */
+  availability?: readonly ActionAvailability[] | undefined;
+}) {
   const { ctx, row } = props;
   return (
     <li class="flag row" data-row data-flag={row.flagId}>
@@ -389,7 +405,13 @@ export function FlagCard(props: { ctx: PageContext; row: InboxRow; taskKey: stri
           ))}
         </p>
       )}
-      <FlagActions flagId={row.flagId} label={`${FLAG_LABELS[row.kind]} on ${row.taskKey}`} />
+      <FlagActions
+        flagId={row.flagId}
+        kind={row.kind}
+        label={`${FLAG_LABELS[row.kind]} on ${row.taskKey}`}
+        here={ctx.here}
+        availability={props.availability}
+      />
     </li>
   );
 }

@@ -1,6 +1,7 @@
 /** The web view's pages, each a function of the data its route loaded. */
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
+import type { TaskAction } from "../actions/action-types.ts";
 import type { Item, Person, Task } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind } from "../model/kinds.ts";
 import { labelOf } from "../model/source-about.ts";
@@ -9,6 +10,7 @@ import type { Inbox, InboxRow } from "../store/inbox-queries.ts";
 import type { SavedSearch } from "../store/inbox-state.ts";
 import type { MergeSuggestion, SuggestionSide } from "../store/merge-suggestions.ts";
 import type { TimelineEntry } from "../store/task-queries.ts";
+import { isPendingAction, PendingItems, TaskActions } from "./action-pages.tsx";
 import {
   FlagCard,
   FlagForms,
@@ -19,6 +21,7 @@ import {
   PersonLink,
   SourceBadge,
 } from "./components.tsx";
+import type { ActionAvailability } from "./flag-action-buttons.ts";
 import {
   FLAG_LABELS,
   ITEM_LABELS,
@@ -352,6 +355,10 @@ export interface TaskPageData {
   own: { muted: boolean; done: boolean } | null;
   /** Who changed what of the task and its flags, newest first. */
   history: StateHistoryEntry[];
+  /** The actions taken on the task's flags, oldest first. */
+  actions: TaskAction[];
+  /** Per flag id: which of its actions the sources' credentials allow (absent: not known). */
+  availability: ReadonlyMap<string, ActionAvailability[]>;
 }
 
 const isKind = (kind: string): kind is FlagKind => (FLAG_KINDS as readonly string[]).includes(kind);
@@ -417,6 +424,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
   const base = `${taskPath(task.key)}`;
   const sourceUrl = toSafeUrl(task.url);
   const itemCount = data.timeline.reduce((n, node) => n + 1 + node.replies.length, 0);
+  const hasPending = data.actions.some(isPendingAction);
   return (
     <Layout title={`${task.key} ${task.title}`} ctx={ctx} nav={null}>
       <section class="task-head" aria-labelledby="task-title">
@@ -487,18 +495,24 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             <FlagForms ctx={ctx} />
             <ol class="rows flags">
               {data.flags.map((row) => (
-                <FlagCard ctx={ctx} row={row} taskKey={data.task.key} />
+                <FlagCard
+                  ctx={ctx}
+                  row={row}
+                  taskKey={data.task.key}
+                  availability={data.availability.get(row.flagId)}
+                />
               ))}
             </ol>
           </>
         )}
       </section>
+      <TaskActions ctx={ctx} actions={data.actions} />
       <StateHistory ctx={ctx} history={data.history} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">
           Timeline <span class="count">{itemCount} items</span>
         </h2>
-        {data.timeline.length === 0 ? (
+        {data.timeline.length === 0 && !hasPending ? (
           <p class="empty">Nothing has happened on this task yet.</p>
         ) : (
           <ol class="timeline">
@@ -517,6 +531,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
                 </TimelineItem>
               </li>
             ))}
+            <PendingItems ctx={ctx} actions={data.actions} />
           </ol>
         )}
       </section>

@@ -16,6 +16,18 @@ import {
   revokeMailboxGrant,
   startMailboxConnect,
 } from "../../connectors/gmail/connect.ts";
+import {
+  type ActionCaller,
+  type ActionDeps,
+  ActionError,
+  type ActionPreview,
+  FLAG_ACTIONS,
+  type FlagActionName,
+  listFlagActions,
+  loadTaskActions,
+  previewFlagAction,
+  runFlagAction,
+} from "../actions/index.ts";
 import { decodeItemCursor, encodeItemCursor } from "../api/cursor.ts";
 import type { RouteDeps } from "../api/deps.ts";
 import { ConfigError, type OidcConfig } from "../config.ts";
@@ -33,7 +45,7 @@ import {
   listConnectedMailboxes,
   saveConnectedMailbox,
 } from "../store/connected-mailboxes.ts";
-import { dismissFlag, FlagStateError, snoozeFlag } from "../store/flag-store.ts";
+import { dismissFlag, FlagStateError, loadFlag, snoozeFlag } from "../store/flag-store.ts";
 import {
   loadStateHistory,
   type StateAction,
@@ -82,6 +94,7 @@ import {
   type StoredSession,
   saveWebSession,
 } from "../store/web-sessions.ts";
+import { ActionPreviewPage, type PreviewFlag } from "./action-pages.tsx";
 import {
   APP_CSS,
   APP_JS,
@@ -92,6 +105,7 @@ import {
   toSourceStyles,
 } from "./assets.ts";
 import type { InboxView, PageContext } from "./components.tsx";
+import type { ActionAvailability } from "./flag-action-buttons.ts";
 import { setMailboxFlowCookie, takeMailboxFlowCookie } from "./mailbox-flow.ts";
 import { finishOidcSignin, type OidcClaims, startOidcSignin } from "./oidc.ts";
 import {
@@ -145,6 +159,8 @@ export interface WebDeps extends RouteDeps {
   sourceSetups: readonly SourceSetup[];
   /** People's own mailboxes (default: none can be connected). */
   mailboxes?: MailboxDeps;
+  /** Acting on a flag in its source (default: the actions' previews say it is not set up here). */
+  actions?: ActionDeps | undefined;
 }
 
 /** What connecting a person's own Gmail takes. */
@@ -266,6 +282,15 @@ const NOTICES = {
   },
   no_mailbox: { text: "You have no such mailbox connected.", error: true },
   no_token: { text: "You have no such token.", error: true },
+  action_done: {
+    text: "Done: written in the source. It is on the task's timeline as pending until the next sync brings it.",
+    error: false,
+  },
+  action_pending: {
+    text: "Under way: it is being written now, and pressing the button again does not write it twice.",
+    error: false,
+  },
+  action_resolved: { text: "That flag is resolved: there is nothing left to act on.", error: true },
 } as const;
 type NoticeCode = keyof typeof NOTICES;
 const isNotice = (v: string | undefined): v is NoticeCode => v !== undefined && Object.hasOwn(NOTICES, v);
@@ -322,7 +347,7 @@ export function createWebRoutes(deps: WebDeps) {
   const savedCache = shortLived<SavedSearch[]>(COUNTS_TTL_MS);
   const savedSearches = () => savedCache.get("", () => loadSavedSearches(deps.db));
 
-  const render = (c: Context, page: JSX.Element, status: 200 | 400 | 403 | 404 | 429 = 200) =>
+  const render = (c: Context, page: JSX.Element, status: 200 | 400 | 403 | 404 | 409 | 429 | 502 = 200) =>
     c.html(html`<!doctype html>${page}`, status);
 
   /**
@@ -639,16 +664,24 @@ export function createWebRoutes(deps: WebDeps) {
     const task = await loadTask(deps.db, key, ctx.now, reader);
     if (!task) return render(c, <NotFoundPage ctx={ctx} what={`There is no task ${key}.`} />, 404);
     const me = c.var.viewer.personId;
-    const [flags, entries, state, own, history] = await Promise.all([
+    const [flags, entries, state, own, history, actions] = await Promise.all([
       loadTaskFlags(deps.db, key, ctx.now, me ?? undefined, reader),
       loadTimelineEntries(deps.db, key, reader),
       loadTaskState(deps.db, key),
       me ? loadPersonTaskState(deps.db, { personId: me, taskKey: key }) : Promise.resolve(null),
       loadStateHistory(deps.db, key, 100),
+      loadTaskActions(deps.db, key),
     ]);
+    const availability = await availabilityOf(
+      flags.map((f) => f.flagId),
+      c.var.viewer,
+    );
     return render(
       c,
-      <TaskPage ctx={ctx} data={{ task, flags, timeline: toThreadTree(entries), state, own, history }} />,
+      <TaskPage
+        ctx={ctx}
+        data={{ task, flags, timeline: toThreadTree(entries), state, own, history, actions, availability }}
+      />,
     );
   });
 
@@ -781,6 +814,175 @@ export function createWebRoutes(deps: WebDeps) {
       },
       "dismissed",
     );
+  });
+
+  // ---- acting on a flag --------------------------------------------------------------------------------
+  const actionDeps = deps.actions;
+  /** Who acts: recorded by email, and reading with their own eyes (nothing hidden from them is quoted). */
+  const callerOf = async (viewer: Viewer): Promise<ActionCaller> => ({
+    by: actorOf(viewer),
+    email: viewer.email,
+    reader: await readerOf(viewer),
+  });
+  const isActionName = (name: string): name is FlagActionName =>
+    (FLAG_ACTIONS as readonly string[]).includes(name);
+  /** An idempotency key as the preview renders one (a UUID); anything else is not ours. */
+  const isIdempotencyKey = (key: string) => /^[A-Za-z0-9_-]{16,100}$/.test(key);
+
+  /**
+   * What each of these flags' actions may do with the sources' credentials (from their previews; the access
+   * answers are cached a few minutes). A flag whose previews cannot be made has none: its buttons stay links
+   * to a preview that says why.
+   */
+  async function availabilityOf(flagIds: readonly string[], viewer: Viewer) {
+    const known = new Map<string, ActionAvailability[]>();
+    if (!actionDeps) return known;
+    const caller = await callerOf(viewer);
+    await Promise.all(
+      flagIds.map(async (id) => {
+        try {
+          const previews = await listFlagActions(actionDeps, id, caller);
+          known.set(
+            id,
+            previews.map((p) => ({ action: p.action, enabled: p.enabled, needs: p.needs ?? p.reason })),
+          );
+        } catch (err) {
+          if (!(err instanceof ActionError)) throw err;
+        }
+      }),
+    );
+    return known;
+  }
+
+  /**
+   * The flag an action page is about, when the viewer may see it: its task is theirs to read and so is every
+   * item that raised it (a preview quotes them). Null otherwise, as for a flag that does not exist.
+   */
+  async function visibleFlag(c: Context<Env>, id: string): Promise<PreviewFlag | null> {
+    const flag = await loadFlag(deps.db, id);
+    if (!flag) return null;
+    const reader = await readerOf(c.var.viewer);
+    const task = await loadTask(deps.db, flag.taskKey, deps.now(), reader);
+    if (!task) return null;
+    if ((await loadHiddenItemIds(deps.db, flag.evidence, reader)).size > 0) return null;
+    return { id: flag.id, kind: flag.kind, reason: flag.reason, taskKey: task.key, title: task.title };
+  }
+
+  const noAction = (c: Context<Env>, what: string) =>
+    render(c, <NotFoundPage ctx={pageContext(c, c.var.session.csrf)} what={what} />, 404);
+  const NOT_SET_UP = "Acting on flags is not set up on this server.";
+
+  /** The page a preview returns to: where its link came from, else the flag's task. */
+  const returnTo = (given: string | undefined, taskKey: string) =>
+    given ? toLocalPath(given) : `/tasks/${encodeURIComponent(taskKey)}`;
+
+  const previewPage = (
+    c: Context<Env>,
+    page: {
+      flag: PreviewFlag;
+      preview: ActionPreview;
+      idempotencyKey: string;
+      returnTo: string;
+      text?: string | undefined;
+      failure?: { error: string; retryable: boolean } | undefined;
+    },
+    status: 200 | 409 | 502 = 200,
+  ) => {
+    const ctx = { ...pageContext(c, c.var.session.csrf), here: page.returnTo };
+    return render(c, <ActionPreviewPage ctx={ctx} {...page} />, status);
+  };
+
+  web.get("/flags/:id/actions/:action", securityHeaders, signedIn, async (c) => {
+    const [id, name] = [c.req.param("id"), c.req.param("action")];
+    if (!actionDeps) return noAction(c, NOT_SET_UP);
+    const flag = isActionName(name) ? await visibleFlag(c, id) : null;
+    if (!flag || !isActionName(name)) return noAction(c, "There is no such flag, or no such action for it.");
+    try {
+      const preview = await previewFlagAction(actionDeps, id, name, {}, await callerOf(c.var.viewer));
+      return previewPage(c, {
+        flag,
+        preview,
+        // A new key per preview shown: a double click, or a retry of this page's form, writes once.
+        idempotencyKey: crypto.randomUUID(),
+        returnTo: returnTo(c.req.query("return"), flag.taskKey),
+      });
+    } catch (err) {
+      if (err instanceof ActionError) return noAction(c, err.message);
+      throw err;
+    }
+  });
+
+  web.post("/flags/:id/actions/:action", securityHeaders, action, async (c) => {
+    const [id, name] = [c.req.param("id"), c.req.param("action")];
+    if (!actionDeps) return noAction(c, NOT_SET_UP);
+    const flag = isActionName(name) ? await visibleFlag(c, id) : null;
+    if (!flag || !isActionName(name)) return noAction(c, "There is no such flag, or no such action for it.");
+    const form = await c.req.parseBody();
+    const idempotencyKey = typeof form.idempotencyKey === "string" ? form.idempotencyKey : "";
+    if (!isIdempotencyKey(idempotencyKey)) {
+      return render(
+        c,
+        <NotFoundPage
+          ctx={pageContext(c, c.var.session.csrf)}
+          what="This form has no valid key to tell a second press from a new action. Reload the preview and try again."
+        />,
+        400,
+      );
+    }
+    // A textarea sends CRLF line ends; the sources get the text as it was typed.
+    const text = typeof form.text === "string" ? form.text.replace(/\r\n?/g, "\n") : undefined;
+    if (text !== undefined && (text.trim() === "" || text.length > 10_000)) {
+      return render(
+        c,
+        <NotFoundPage
+          ctx={pageContext(c, c.var.session.csrf)}
+          what="The message must not be empty, nor longer than 10,000 characters. Go back and change it."
+        />,
+        400,
+      );
+    }
+    const assignee = await field(c, "assignee");
+    const input = { ...(text !== undefined ? { text } : {}), ...(assignee ? { assignee } : {}) };
+    const backTo = returnTo(typeof form.return === "string" ? form.return : undefined, flag.taskKey);
+    const caller = await callerOf(c.var.viewer);
+    const again = async (failure: { error: string; retryable: boolean }, status: 409 | 502) =>
+      previewPage(
+        c,
+        {
+          flag,
+          preview: await previewFlagAction(actionDeps, id, name, input, caller),
+          // The same key for a retry (a write that landed is found, not made again); a new one otherwise.
+          idempotencyKey: failure.retryable ? idempotencyKey : crypto.randomUUID(),
+          returnTo: backTo,
+          text,
+          failure,
+        },
+        status,
+      );
+    try {
+      const outcome = await runFlagAction(actionDeps, {
+        flagId: id,
+        action: name,
+        idempotencyKey,
+        caller,
+        ...input,
+      });
+      if (outcome.state === "failed") {
+        return again({ error: outcome.error ?? "The source refused it.", retryable: outcome.retryable }, 502);
+      }
+      const target = new URL(backTo, "http://x");
+      target.searchParams.set("notice", outcome.state === "done" ? "action_done" : "action_pending");
+      return c.redirect(`${target.pathname}${target.search}`, 303);
+    } catch (err) {
+      if (!(err instanceof ActionError)) throw err;
+      if (err.kind === "not_found") return noAction(c, err.message);
+      if (err.kind === "conflict") {
+        const target = new URL(backTo, "http://x");
+        target.searchParams.set("notice", "action_resolved");
+        return c.redirect(`${target.pathname}${target.search}`, 303);
+      }
+      return again({ error: err.message, retryable: false }, 409);
+    }
   });
 
   // ---- unlinked items ----------------------------------------------------------------------------------

@@ -281,6 +281,42 @@ describe("renderDigest", () => {
   });
 });
 
+describe("action links", () => {
+  const digests = byEmail(composeDigests(input(), OPTIONS));
+
+  it("links each reason to the previews of the actions that resolve it, and a stale flag to none", () => {
+    const rajs = renderDigest(digests.get("raj@team.example")!, "https://tl.example");
+    expect(rajs.text).toContain(
+      "  - Question to you · Unanswered question: Reason of f_q.\n    Slack: https://slack.example/p1\n    Nudge: https://tl.example/flags/f_q/actions/nudge\n",
+    );
+    expect(rajs.text).toContain("    Ask for review: https://tl.example/flags/f_pr/actions/request-review\n");
+    expect(rajs.html).toContain('href="https://tl.example/flags/f_q/actions/nudge"');
+    expect(rajs.html).toMatch(
+      /href="https:\/\/tl\.example\/flags\/f_pr\/actions\/request-review"[^>]*>Ask for review</,
+    );
+    const mayas = renderDigest(digests.get("maya@team.example")!, "https://tl.example");
+    expect(mayas.text).not.toContain("/flags/");
+    expect(mayas.html).not.toContain("/flags/");
+  });
+
+  it("gives a done task both of its actions, and the lead's list every entry's", () => {
+    const lead = renderDigest(digests.get("lead@team.example")!, "https://tl.example");
+    expect(lead.text).toContain(
+      "  Confirm deployed: https://tl.example/flags/f_dnd/actions/confirm-deployed\n  Reopen: https://tl.example/flags/f_dnd/actions/reopen\n",
+    );
+    for (const link of ["f_fob/actions/record", "f_owner/actions/assign", "f_dnd/actions/reopen"])
+      expect(lead.html).toContain(`href="https://tl.example/flags/${link}"`);
+  });
+
+  it("encodes a flag id that holds characters a path cannot", () => {
+    const odd = flag("f/1 #x", "T-1", "unanswered_question", "2026-03-01T10:00:00Z", maya);
+    const mine = byEmail(composeDigests(input({ flags: [odd] }), OPTIONS)).get("maya@team.example")!;
+    expect(mine.owned[0]!.reasons[0]!.actions).toEqual([
+      { action: "nudge", label: "Nudge", url: "https://tl.example/flags/f%2F1%20%23x/actions/nudge" },
+    ]);
+  });
+});
+
 describe("links from the sources", () => {
   it("puts only http(s) links in a digest: a javascript: or data: link from a payload is left out", () => {
     const hostile = {

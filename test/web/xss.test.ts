@@ -43,6 +43,7 @@ describe("hostile content in the web view [pglite]", () => {
   const errors: string[] = [];
   const remote: string[] = [];
   let personId = "";
+  let flagId = "";
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
@@ -87,13 +88,14 @@ describe("hostile content in the web view [pglite]", () => {
       linkTo: task.key,
     });
     await f.refreshActivity([task.key]);
-    await f.flag({
+    const flag = await f.flag({
       taskKey: task.key,
       kind: "unanswered_question",
       reason: `<svg onload="window.__xss='reason'"></svg> asked`,
       evidence: ids.slice(0, 5),
       ownerId: evil.id,
     });
+    flagId = flag.id;
     served = await serveApp(database.db, () => NOW);
     browser = await launchChromium();
     const context = await browser.newContext();
@@ -125,11 +127,18 @@ describe("hostile content in the web view [pglite]", () => {
     expect(XSS_CORPUS.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(["/tasks/XSS-1", "/", "/?q=hostile", "/items", "/people", "PERSON"])(
+  it.each(["/tasks/XSS-1", "/", "/?q=hostile", "/items", "/people", "PERSON", "NUDGE"])(
     "renders %s inert",
     async (path) => {
-      const target = path === "PERSON" ? `/people/${encodeURIComponent(personId)}` : path;
+      const target =
+        path === "PERSON"
+          ? `/people/${encodeURIComponent(personId)}`
+          : path === "NUDGE"
+            ? `/flags/${encodeURIComponent(flagId)}/actions/nudge`
+            : path;
       await page.goto(`${served.url}${target}`);
+      // The preview itself, with the hostile title and the question it quotes, not a page saying it cannot be.
+      if (path === "NUDGE") expect(await page.locator("h1").textContent()).toContain("Nudge: XSS-1");
       // Give anything that would run (onload, autofocus, timers) its chance.
       await page.focus("body").catch(() => {});
       await page.waitForTimeout(150);
