@@ -212,6 +212,8 @@ async function attempt(deps: ActionDeps, action: StoredAction): Promise<StoredAc
         target: write.target,
         text: write.text,
         people: write.people,
+        // Teams can only recognise an earlier write by its words since the action was recorded.
+        recordedAt: new Date(action.createdAt),
         signal: AbortSignal.timeout(WRITE_TIMEOUT_MS),
       };
       // An earlier attempt may have written it and lost the answer: look before writing again.
