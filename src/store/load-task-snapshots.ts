@@ -47,15 +47,29 @@ interface ItemRow {
 }
 
 /**
- * An item of a linked pull request (`forward`) or of a task a pull request belongs to, for `task_key`. When
- * `via` is one of the tasks loaded, the item is among their own rows already: it comes without its text and
- * meta (`known`), which are taken from there.
+ * What the third query answers, one row each: an item of a linked pull request (`forward`, for `task_key`,
+ * through `via`) or of a task a pull request belongs to (`back`, for the pull request `task_key`, from the
+ * task `via`), when `via` is not loaded; a link between two loaded tasks (`edge`: the task `task_key`, its pull
+ * request `via`), whose items are read from the loaded rows instead of being sent twice; a link of a loaded
+ * task that someone removed (`removed`: `task_key` and the item `id`), which keeps that item off the task
+ * although it is its pull request's.
  */
-interface LinkedItemRow extends ItemRow {
+interface LinkedRow extends Omit<ItemRow, "source" | "kind"> {
+  part: "forward" | "back" | "edge" | "removed";
+  via: string | null;
+  source: SourceId | null;
+  kind: ItemKind | null;
+}
+
+/** An item on a timeline that is another task's: a pull request's work on its task (`forward`), a task's words on its pull request. */
+interface LinkedItem {
+  row: ItemRow;
   via: string;
   forward: boolean;
-  known: boolean;
 }
+
+const WORK_KINDS: ReadonlySet<string> = new Set(PULL_REQUEST_WORK_KINDS);
+const WORD_KINDS: ReadonlySet<string> = new Set(TASK_WORD_KINDS);
 
 interface PersonRow {
   id: string;
@@ -97,9 +111,9 @@ const TASK_FACTS = sql.raw(`(
   ) from r)`);
 
 /**
- * Everything the rules need for these tasks, in three queries and two round trips whatever their number: the
- * tasks (deleted ones are left out) and their linked items (neither deleted nor unlinked) oldest first, side by
- * side; then, in one query, the handles that items name (mentions, recipients, reactors, requested reviewers)
+ * Everything the rules need for these tasks, in four queries and two round trips whatever their number: the
+ * tasks (deleted ones are left out), their linked items (neither deleted nor unlinked) oldest first, and the
+ * items they take from their pull requests or tasks (see `LinkedRow`), side by side; then, in one query, the handles that items name (mentions, recipients, reactors, requested reviewers)
  * and the people involved, each judged team or not by `toSnapshotPerson`. People merged into another are read
  * as the one they were merged into. Items are fetched by primary key per link (a lateral lookup), so the
  * planner never trades that for a scan of the whole items table when the key list looks large.
@@ -112,11 +126,10 @@ export async function loadTaskSnapshots(
   if (taskKeys.length === 0) return [];
   const keys = texts(taskKeys);
   // An incremental recompute loads a changed task together with its pull requests (or a pull request with its
-  // tasks), so most linked items are some loaded task's own: their text and meta are not sent twice.
-  const linkedColumns = (via: string) =>
-    sql`i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, ${sql.raw(via)} = any(${keys}) as known,
-        case when ${sql.raw(via)} = any(${keys}) then null else i.text end as text, i.thread_id,
-        case when ${sql.raw(via)} = any(${keys}) then null else i.meta end as meta`;
+  // tasks): the items one of them takes from another are among the loaded rows already, so only the link is
+  // sent and the items are taken from there.
+  const itemColumns = sql`i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta`;
+  const noItem = sql`null, null, null, null, null::float8, null, null, null::jsonb`;
   const [taskRows, ownRows, linkedRows] = await Promise.all([
     queryRows<TaskRow>(
       db,
@@ -128,43 +141,68 @@ export async function loadTaskSnapshots(
     ),
     queryRows<ItemRow>(
       db,
-      sql`select l.task_key, i.id, i.source, i.kind, i.author_id, ${ms("i.at")} as at, i.text, i.thread_id, i.meta
+      sql`select l.task_key, ${itemColumns}
           from item_links l
           cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
           where l.task_key = any(${keys}) and not l.removed
           order by l.task_key, i.at, i.id`,
     ),
-    queryRows<LinkedItemRow>(
+    queryRows<LinkedRow>(
       db,
       sql`with e as (${pullRequestEdges(keys)})
-          select e.task_key, e.pr_key as via, true as forward, ${linkedColumns("e.pr_key")}
+          select 'forward' as part, e.task_key, e.pr_key as via, ${itemColumns}
           from e join item_links l on l.task_key = e.pr_key and not l.removed
           cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
-          where e.task_key = any(${keys}) and i.kind = any(${texts(PULL_REQUEST_WORK_KINDS)})
+          where e.task_key = any(${keys}) and not e.pr_key = any(${keys})
+            and i.kind = any(${texts(PULL_REQUEST_WORK_KINDS)})
             and not exists (select 1 from item_links o where o.item_id = i.id and o.task_key = e.task_key and o.removed)
           union all
-          select e.pr_key, e.task_key, false, ${linkedColumns("e.task_key")}
+          select 'back', e.pr_key, e.task_key, ${itemColumns}
           from e join item_links l on l.task_key = e.task_key and not l.removed
           cross join lateral (select * from items i where i.id = l.item_id and i.deleted_at is null limit 1) i
-          where e.pr_key = any(${keys}) and i.kind = any(${texts(TASK_WORD_KINDS)})`,
+          where e.pr_key = any(${keys}) and not e.task_key = any(${keys}) and i.kind = any(${texts(TASK_WORD_KINDS)})
+          union all
+          select 'edge', e.task_key, e.pr_key, ${noItem}
+          from e where e.task_key = any(${keys}) and e.pr_key = any(${keys})
+          union all
+          select 'removed', l.task_key, null, l.item_id, null, null, null, null::float8, null, null, null::jsonb
+          from item_links l where l.task_key = any(${keys}) and l.removed`,
     ),
   ]);
   if (taskRows.length === 0) return [];
-  const ownById = new Map<string, ItemRow>();
-  for (const row of ownRows) ownById.set(row.id, row);
-  const linkedFound: LinkedItemRow[] = [];
-  for (const row of linkedRows) {
-    if (row.known) {
-      // Gone from its task between the two reads: it is gone from this timeline too.
-      const own = ownById.get(row.id);
-      if (!own) continue;
-      row.text = own.text;
-      row.meta = own.meta;
-    }
-    linkedFound.push(row);
+  const itemsByTask = new Map<string, ItemRow[]>();
+  for (const row of ownRows) {
+    const list = itemsByTask.get(row.task_key);
+    if (list) list.push(row);
+    else itemsByTask.set(row.task_key, [row]);
   }
-  const itemRows: ItemRow[] = linkedFound.length === 0 ? ownRows : [...ownRows, ...linkedFound];
-
+  const linkedByTask = new Map<string, LinkedItem[]>();
+  const addLinked = (taskKey: string, linked: LinkedItem) => {
+    const list = linkedByTask.get(taskKey);
+    if (list) list.push(linked);
+    else linkedByTask.set(taskKey, [linked]);
+  };
+  const fetched: ItemRow[] = [];
+  const removed = new Set<string>();
+  const edges: LinkedRow[] = [];
+  for (const row of linkedRows) {
+    if (row.part === "edge") edges.push(row);
+    else if (row.part === "removed") removed.add(`${row.task_key}\u0000${row.id}`);
+    else {
+      const item = row as ItemRow;
+      fetched.push(item);
+      addLinked(row.task_key, { row: item, via: row.via!, forward: row.part === "forward" });
+    }
+  }
+  for (const { task_key: task, via } of edges) {
+    const pr = via!;
+    for (const row of itemsByTask.get(pr) ?? [])
+      if (WORK_KINDS.has(row.kind) && !removed.has(`${task}\u0000${row.id}`))
+        addLinked(task, { row, via: pr, forward: true });
+    for (const row of itemsByTask.get(task) ?? [])
+      if (WORD_KINDS.has(row.kind)) addLinked(pr, { row, via: task, forward: false });
+  }
+  const itemRows: ItemRow[] = fetched.length === 0 ? ownRows : [...ownRows, ...fetched];
   // Item meta and task facts name people by handle; resolve them all at once.
   // By item id: an item on several of these timelines is read once.
   const metaOf = new Map<string, ReturnType<typeof toItemMetaFacts>>();
@@ -223,80 +261,90 @@ export async function loadTaskSnapshots(
     return [...out.values()];
   };
 
-  const itemsByTask = new Map<string, ItemRow[]>();
-  for (const row of ownRows) {
-    const list = itemsByTask.get(row.task_key);
-    if (list) list.push(row);
-    else itemsByTask.set(row.task_key, [row]);
-  }
-  const linkedByTask = new Map<string, LinkedItemRow[]>();
-  for (const row of linkedFound) {
-    const list = linkedByTask.get(row.task_key);
-    if (list) list.push(row);
-    else linkedByTask.set(row.task_key, [row]);
-  }
+  // One facts object per item, whichever timelines it is on (the facts depend on the item alone, except a
+  // status change's category, which the task it moved may give); one for all items without meta.
+  const factsById = new Map<string, ItemFacts>();
+  let plainFacts: ItemFacts | undefined;
+  const factsOf = (row: ItemRow, t: TaskRow): ItemFacts => {
+    const m = metaOf.get(row.id)!;
+    const shared = m.statusToCategory !== null || m.statusTo === null;
+    if (shared) {
+      const known = m === noMeta ? plainFacts : factsById.get(row.id);
+      if (known) return known;
+    }
+    // Every field written out (no spread): one object shape for all items, built without a copy loop.
+    const facts: ItemFacts = {
+      reviewState: m.reviewState,
+      statusFrom: m.statusFrom,
+      statusTo: m.statusTo,
+      labelsAdded: m.labelsAdded,
+      deploymentState: m.deploymentState,
+      environment: m.environment,
+      release: m.release,
+      merged: m.merged,
+      mergedAt: m.mergedAt,
+      draft: m.draft,
+      automated: m.automated,
+      unverifiedSender: m.unverifiedSender,
+      threadResolved: m.threadResolved,
+      // A status change names statuses; the move into the current status has the task's category.
+      statusToCategory:
+        m.statusToCategory ??
+        (m.statusTo !== null && m.statusTo.toLowerCase() === t.status.toLowerCase()
+          ? t.status_category
+          : toStatusCategory(m.statusTo)),
+      mentions: m.mentions.length === 0 ? none : persons(m.mentions.map((h) => resolveHandle(row.source, h))),
+      to: m.to.length === 0 ? none : persons(m.to.map((h) => resolveHandle(row.source, h))),
+      reactions:
+        m.reactions.length === 0
+          ? m.reactions
+          : m.reactions.map((r) => ({
+              name: r.name,
+              by: r.by.map((h) => resolveHandle(row.source, h) ?? h),
+              count: r.count,
+            })),
+    };
+    if (shared) {
+      if (m === noMeta) plainFacts = facts;
+      else factsById.set(row.id, facts);
+    }
+    return facts;
+  };
+  const atById = new Map<string, Date>();
+  const atOf = (row: ItemRow) => {
+    let at = atById.get(row.id);
+    if (at === undefined) {
+      at = new Date(row.at);
+      atById.set(row.id, at);
+    }
+    return at;
+  };
+  const toItem = (row: ItemRow, t: TaskRow): SnapshotItem => ({
+    id: row.id,
+    source: row.source,
+    kind: row.kind,
+    at: atOf(row),
+    text: row.text ?? "",
+    threadId: row.thread_id,
+    author: person(row.author_id),
+    facts: factsOf(row, t),
+  });
 
   return taskRows.map((t): TaskSnapshot => {
     const raw = rawFacts.get(t.key)!;
-    const toItem = (row: ItemRow): SnapshotItem => {
-      const m = metaOf.get(row.id)!;
-      // Every field written out (no spread): one object shape for all items, built without a copy loop.
-      const facts: ItemFacts = {
-        reviewState: m.reviewState,
-        statusFrom: m.statusFrom,
-        statusTo: m.statusTo,
-        labelsAdded: m.labelsAdded,
-        deploymentState: m.deploymentState,
-        environment: m.environment,
-        release: m.release,
-        merged: m.merged,
-        mergedAt: m.mergedAt,
-        draft: m.draft,
-        automated: m.automated,
-        unverifiedSender: m.unverifiedSender,
-        threadResolved: m.threadResolved,
-        // A status change names statuses; the move into the current status has the task's category.
-        statusToCategory:
-          m.statusToCategory ??
-          (m.statusTo !== null && m.statusTo.toLowerCase() === t.status.toLowerCase()
-            ? t.status_category
-            : toStatusCategory(m.statusTo)),
-        mentions:
-          m.mentions.length === 0 ? none : persons(m.mentions.map((h) => resolveHandle(row.source, h))),
-        to: m.to.length === 0 ? none : persons(m.to.map((h) => resolveHandle(row.source, h))),
-        reactions:
-          m.reactions.length === 0
-            ? m.reactions
-            : m.reactions.map((r) => ({
-                name: r.name,
-                by: r.by.map((h) => resolveHandle(row.source, h) ?? h),
-                count: r.count,
-              })),
-      };
-      return {
-        id: row.id,
-        source: row.source,
-        kind: row.kind,
-        at: new Date(row.at),
-        text: row.text ?? "",
-        threadId: row.thread_id,
-        author: person(row.author_id),
-        facts,
-      };
-    };
-    const items = (itemsByTask.get(t.key) ?? []).map(toItem);
+    const items = (itemsByTask.get(t.key) ?? []).map((row) => toItem(row, t));
     const linked = linkedByTask.get(t.key);
     let taskItems: SnapshotItem[] | undefined;
     if (linked) {
       // An item of the pull request (or the task) that is on this task's own timeline too stays its own.
       const seen = new Set(items.map((i) => i.id));
       const through: SnapshotItem[] = [];
-      for (const row of linked) {
+      for (const { row, via, forward } of linked) {
         if (seen.has(row.id)) continue;
         seen.add(row.id);
-        const item = toItem(row);
-        item.via = row.via;
-        if (row.forward) through.push(item);
+        const item = toItem(row, t);
+        item.via = via;
+        if (forward) through.push(item);
         else {
           taskItems ??= [];
           taskItems.push(item);
