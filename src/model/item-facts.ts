@@ -32,10 +32,35 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
-const first = (o: Json, ...keys: string[]): unknown => {
+const first = (o: Json, keys: readonly string[]): unknown => {
   for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
   return undefined;
 };
+
+/*
+ * The spellings of each key, first found wins (module constants: the facts of every item read are worked out
+ * without allocating a list of keys per lookup).
+ */
+const HANDLE_KEYS = ["id", "accountId", "account_id", "login", "userId", "user", "email"] as const;
+const REACTION_NAME_KEYS = ["name", "emoji", "reaction", "reactionType", "content"] as const;
+const REACTION_USER_KEYS = ["users", "by", "userIds", "user"] as const;
+const AUTOMATED_KEYS = ["isBot", "bot", "automated", "autoReply"] as const;
+const AUTO_SUBMITTED_KEYS = ["autoSubmitted"] as const;
+const MERGED_AT_KEYS = ["mergedAt", "merged_at"] as const;
+const REVIEW_STATE_KEYS = ["reviewState", "review_state"] as const;
+const STATUS_FROM_KEYS = ["statusFrom", "fromStatus", "from"] as const;
+const STATUS_TO_KEYS = ["statusTo", "toStatus"] as const;
+const STATUS_CATEGORY_KEYS = ["statusToCategory", "toCategory", "categoryTo"] as const;
+const DEPLOYMENT_STATE_KEYS = ["deploymentState"] as const;
+const STATE_KEYS = ["state", "status"] as const;
+const ENVIRONMENT_KEYS = ["environment", "env"] as const;
+const DRAFT_KEYS = ["draft", "isDraft"] as const;
+const TO_KEYS = ["to"] as const;
+
+const EMPTY_HEADERS: Json = Object.freeze({});
+
+/** The lists of an item without labels, reactions, mentions or recipients: one, never written to. */
+const NONE: never[] = [];
 
 function toDate(v: unknown): Date | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
@@ -65,7 +90,7 @@ export function toStatusCategory(v: unknown): StatusCategory | null {
 
 /** `Dana Ruiz <dana@x.co>` → `dana@x.co`; other handles as they are. */
 export function toHandle(v: unknown): string | null {
-  if (isObject(v)) return str(first(v, "id", "accountId", "account_id", "login", "userId", "user", "email"));
+  if (isObject(v)) return str(first(v, HANDLE_KEYS));
   const s = str(v);
   if (!s) return null;
   const angle = /<([^<>@\s]+@[^<>\s]+)>/.exec(s);
@@ -92,16 +117,18 @@ function splitOutsideAngles(text: string): string[] {
 }
 
 function toHandles(v: unknown): string[] {
-  const list = typeof v === "string" ? splitOutsideAngles(v) : Array.isArray(v) ? v : [];
+  const list = typeof v === "string" ? splitOutsideAngles(v) : Array.isArray(v) ? v : NONE;
+  if (list.length === 0) return NONE;
   return list.map(toHandle).filter((h): h is string => h !== null);
 }
 
 function toReactions(v: unknown): ItemMetaFacts["reactions"] {
+  if (v === undefined) return NONE;
   if (Array.isArray(v)) {
     return v.filter(isObject).flatMap((r) => {
-      const name = str(first(r, "name", "emoji", "reaction", "reactionType", "content"));
+      const name = str(first(r, REACTION_NAME_KEYS));
       if (!name) return [];
-      const users = first(r, "users", "by", "userIds", "user");
+      const users = first(r, REACTION_USER_KEYS);
       const by = Array.isArray(users) ? toHandles(users) : toHandles(users === undefined ? [] : [users]);
       const count = typeof r.count === "number" ? r.count : Math.max(by.length, 1);
       return [{ name, by, count }];
@@ -114,15 +141,18 @@ function toReactions(v: unknown): ItemMetaFacts["reactions"] {
       )
       .map(([name, count]) => ({ name, by: [], count: count as number }));
   }
-  return [];
+  return NONE;
 }
 
 function isAutomated(meta: Json): boolean {
-  if (first(meta, "isBot", "bot", "automated", "autoReply") === true) return true;
+  if (first(meta, AUTOMATED_KEYS) === true) return true;
   if (meta.subtype === "bot_message") return true;
-  const headers = isObject(meta.headers) ? meta.headers : {};
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const submitted = str(first(meta, "autoSubmitted") ?? lower["auto-submitted"]);
+  if (!isObject(meta.headers)) {
+    const submitted = str(first(meta, AUTO_SUBMITTED_KEYS));
+    return submitted !== null && submitted.toLowerCase() !== "no";
+  }
+  const lower = Object.fromEntries(Object.entries(meta.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const submitted = str(first(meta, AUTO_SUBMITTED_KEYS) ?? lower["auto-submitted"]);
   if (submitted && submitted.toLowerCase() !== "no") return true;
   return lower["x-autoreply"] !== undefined || lower["x-autorespond"] !== undefined;
 }
@@ -130,33 +160,33 @@ function isAutomated(meta: Json): boolean {
 /** Reads the facts the rules use from an item's `meta`. Unknown or malformed values read as absent. */
 export function toItemMetaFacts(kind: string, meta: unknown): ItemMetaFacts {
   if (!isObject(meta)) return { ...NO_FACTS, mentions: [], to: [], reactions: [] };
-  const headers = isObject(meta.headers) ? meta.headers : {};
+  const headers: Json = isObject(meta.headers) ? meta.headers : EMPTY_HEADERS;
   const deploymentLike = kind === "deployment";
-  const mergedAt = toDate(first(meta, "mergedAt", "merged_at"));
+  const mergedAt = toDate(first(meta, MERGED_AT_KEYS));
   return {
-    reviewState: toReviewState(
-      first(meta, "reviewState", "review_state") ?? (kind === "review" ? meta.state : null),
-    ),
-    statusFrom: str(first(meta, "statusFrom", "fromStatus", "from")),
-    statusTo: str(first(meta, "statusTo", "toStatus")) ?? (kind === "status_change" ? str(meta.to) : null),
-    statusToCategory: toStatusCategory(first(meta, "statusToCategory", "toCategory", "categoryTo")),
+    reviewState: toReviewState(first(meta, REVIEW_STATE_KEYS) ?? (kind === "review" ? meta.state : null)),
+    statusFrom: str(first(meta, STATUS_FROM_KEYS)),
+    statusTo: str(first(meta, STATUS_TO_KEYS)) ?? (kind === "status_change" ? str(meta.to) : null),
+    statusToCategory: toStatusCategory(first(meta, STATUS_CATEGORY_KEYS)),
     labelsAdded: Array.isArray(meta.labelsAdded)
       ? meta.labelsAdded.filter((l): l is string => typeof l === "string")
-      : [],
+      : NONE,
     deploymentState:
       str(
-        first(meta, "deploymentState") ?? (deploymentLike ? first(meta, "state", "status") : null),
+        first(meta, DEPLOYMENT_STATE_KEYS) ?? (deploymentLike ? first(meta, STATE_KEYS) : null),
       )?.toLowerCase() ?? null,
-    environment: str(first(meta, "environment", "env")),
+    environment: str(first(meta, ENVIRONMENT_KEYS)),
     release:
       meta.release === true || meta.type === "release" || (deploymentLike && str(meta.tagName) !== null),
     merged: meta.merged === true || mergedAt !== null,
     mergedAt,
-    draft: first(meta, "draft", "isDraft") === true,
+    draft: first(meta, DRAFT_KEYS) === true,
     reactions: toReactions(meta.reactions),
     mentions: toHandles(meta.mentions),
     to: toHandles(
-      kind === "status_change" ? (headers.to ?? headers.To) : (first(meta, "to") ?? headers.to ?? headers.To),
+      kind === "status_change"
+        ? (headers.to ?? headers.To)
+        : (first(meta, TO_KEYS) ?? headers.to ?? headers.To),
     ),
     automated: isAutomated(meta),
     unverifiedSender: meta.senderVerified === false,

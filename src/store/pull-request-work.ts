@@ -25,16 +25,34 @@ const prKeyOf = (item: string) => sql.raw(`((${item}.meta->>'repo') || '#' || ($
  */
 export function pullRequestEdges(keys: SQL): SQL {
   // Items are looked up by primary key per link (a lateral lookup with a limit), as the snapshot loader does:
-  // a plain join lets the planner hash the whole items table for a few hundred links. Whether a task is itself
-  // a pull request is a probe of `items_pull_request_key_idx` (its own pull request item, still linked to it).
-  return sql`select distinct l.task_key, own.pr_key
-    from (
-      select distinct i.id, ${prKeyOf("i")} as pr_key
+  // a plain join lets the planner hash the whole items table for a few hundred links.
+  return edgesOf(sql`select distinct i.id, ${prKeyOf("i")} as pr_key
       from item_links k
       cross join lateral (select i.id, i.meta from items i where i.id = k.item_id and i.deleted_at is null
                           and i.kind = 'pull_request' limit 1) i
-      where k.task_key = any(${keys}) and not k.removed and i.meta ? 'repo' and i.meta ? 'number'
-    ) own
+      where k.task_key = any(${keys}) and not k.removed and i.meta ? 'repo' and i.meta ? 'number'`);
+}
+
+/**
+ * The same edges, from the pull request items themselves (`ids`, a `text[]` parameter: those on the timelines of
+ * the tasks at hand, which a caller that read those timelines already knows), without looking through every
+ * link of the tasks for them.
+ */
+export function pullRequestEdgesOfItems(ids: SQL): SQL {
+  return edgesOf(sql`select distinct i.id, ${prKeyOf("i")} as pr_key
+      from items i
+      where i.id = any(${ids}) and i.deleted_at is null and i.kind = 'pull_request'
+        and i.meta ? 'repo' and i.meta ? 'number'`);
+}
+
+/**
+ * `(task_key, pr_key)` for the pull request items `own` (`id`, `pr_key`): every task each is linked to. Whether
+ * a task is itself a pull request is a probe of `items_pull_request_key_idx` (its own pull request item, still
+ * linked to it).
+ */
+function edgesOf(own: SQL): SQL {
+  return sql`select distinct l.task_key, own.pr_key
+    from (${own}) own
     join item_links l on l.item_id = own.id and not l.removed and l.task_key <> own.pr_key
     where exists (select 1 from tasks p where p.key = own.pr_key and p.deleted_at is null)
       and exists (select 1 from tasks t where t.key = l.task_key and t.deleted_at is null)

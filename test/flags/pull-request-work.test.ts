@@ -13,6 +13,7 @@ import type { Item } from "../../src/model/api-schemas.ts";
 import type { Db } from "../../src/store/db.ts";
 import { loadFlagsOfTasks } from "../../src/store/flag-store.ts";
 import { loadInbox, loadTaskFlags } from "../../src/store/inbox-queries.ts";
+import { loadTaskSnapshots } from "../../src/store/load-task-snapshots.ts";
 import { apiOver, enc } from "../api/harness.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeEachDatabase } from "../helpers/databases.ts";
@@ -323,6 +324,12 @@ describeEachDatabase("a task's pull requests are its work", (ctx) => {
     expect((task.body as { items: Item[] }).items.map((i) => i.id)).toEqual([
       "github:acme/web:pull_request:31",
     ]);
+    // The rules see the same timeline, whether the pull request is loaded with the task (its items are then
+    // taken from its own rows) or not (they are read for the task).
+    for (const keys of [[refused.key], [refused.key, refused.prKey]]) {
+      const [snapshot] = await loadTaskSnapshots(db(), keys, settings);
+      expect(snapshot?.items.map((i) => i.id)).toEqual(["github:acme/web:pull_request:31"]);
+    }
     await db().execute(
       sql`delete from item_links where item_id = 'github:acme/web:review:31' and task_key = ${refused.key}`,
     );

@@ -42,13 +42,10 @@ export function toRuleContext({ now, settings }: EvaluateOptions): RuleContext {
  */
 export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions | RuleContext): RaisedFlag[] {
   const ctx = "calendar" in options ? options : toRuleContext(options);
-  let times: Map<string, number> | undefined;
   const flags: RaisedFlag[] = [];
   for (const rule of RULE_LIST) {
     for (const flag of rule(task, ctx)) {
-      times ??= new Map(task.items.map((i) => [i.id, i.at.getTime()]));
-      let last = flag.since.getTime();
-      for (const id of flag.evidence) last = Math.max(last, times.get(id) ?? last);
+      const last = newestEvidenceAt(task, flag.evidence, flag.since.getTime());
       flags.push({
         ...flag,
         // Every flag shows on the timeline: a rule with no item of its own points at where the task stands.
@@ -60,4 +57,22 @@ export function evaluateTaskFlags(task: TaskSnapshot, options: EvaluateOptions |
     }
   }
   return toOneFlagPerKind(flags);
+}
+
+/**
+ * The time of the newest of these items on the task's timeline, or `floor` when none is newer. One pass over
+ * the timeline, newest first: evidence is a few items, mostly recent ones, so no index of the timeline is built.
+ */
+function newestEvidenceAt(task: TaskSnapshot, evidence: readonly string[], floor: number): number {
+  let last = floor;
+  let left = evidence.length;
+  const items = task.items;
+  for (let i = items.length - 1; i >= 0 && left > 0; i--) {
+    const item = items[i]!;
+    if (!evidence.includes(item.id)) continue;
+    left--;
+    const t = item.at.getTime();
+    if (t > last) last = t;
+  }
+  return last;
 }

@@ -1,8 +1,13 @@
 import type { SnapshotItem } from "../../../model/task-snapshot.ts";
-import { type ApprovalStance, findApprovalRequest, toApprovalStance } from "./approvals.ts";
-import { type BlockerSignal, toBlockerSignals } from "./blockers.ts";
-import { type Sentences, toSentenceSet } from "./clean.ts";
-import { type DeploySignal, toDeploySignal } from "./deployments.ts";
+import {
+  type ApprovalStance,
+  findApprovalRequest,
+  mayAskForApproval,
+  toApprovalStance,
+} from "./approvals.ts";
+import { type BlockerSignal, mayTellOfWaiting, toBlockerSignals } from "./blockers.ts";
+import { type Sentences, toNewText, toPlain, toSentenceSetOfNewText } from "./clean.ts";
+import { type DeploySignal, mayTellOfDeployment, toDeploySignal } from "./deployments.ts";
 import { findQuestion, isAcknowledgementOnly, isAutoReply } from "./questions.ts";
 
 /**
@@ -15,11 +20,17 @@ export const RULES_TEXT_BUDGET = 20_000;
 const withinBudget = (text: string) =>
   text.length > RULES_TEXT_BUDGET ? text.slice(0, RULES_TEXT_BUDGET) : text;
 
+const NO_SIGNALS: BlockerSignal[] = [];
+
 /**
  * What the text of one item says, worked out once however many rules ask: each answer is computed on first
- * use and kept with the analysis (see `textOf` for how long).
+ * use and kept with the analysis (see `textOf` for how long). Most messages say nothing about waiting, shipping
+ * or approving: a finder first looks for its hint words in the whole new text, and only a text that has one is
+ * split into sentences.
  */
 export class ItemText {
+  #newText: string | undefined;
+  #plainText: string | undefined;
   #sentences: Sentences | undefined;
   #question: string | null | undefined;
   #approvalRequest: string | null | undefined;
@@ -31,8 +42,18 @@ export class ItemText {
 
   constructor(readonly text: string) {}
 
+  /** What the writer wrote in this message (text/clean.ts), within the budget. */
+  get newText(): string {
+    this.#newText ??= toNewText(withinBudget(this.text));
+    return this.#newText;
+  }
+  /** The new text with plain apostrophes and dashes, as the sentences' `plain` have them. */
+  get plainText(): string {
+    this.#plainText ??= toPlain(this.newText);
+    return this.#plainText;
+  }
   get sentences(): Sentences {
-    this.#sentences ??= toSentenceSet(withinBudget(this.text));
+    this.#sentences ??= toSentenceSetOfNewText(this.newText);
     return this.#sentences;
   }
   /** The sentence that asks something (text/questions.ts), or null. */
@@ -42,7 +63,8 @@ export class ItemText {
   }
   /** The sentence that asks for an approval (text/approvals.ts), or null. */
   get approvalRequest(): string | null {
-    if (this.#approvalRequest === undefined) this.#approvalRequest = findApprovalRequest(this.sentences);
+    if (this.#approvalRequest === undefined)
+      this.#approvalRequest = mayAskForApproval(this.plainText) ? findApprovalRequest(this.sentences) : null;
     return this.#approvalRequest;
   }
   get approvalStance(): ApprovalStance {
@@ -50,11 +72,12 @@ export class ItemText {
     return this.#stance;
   }
   get blockerSignals(): BlockerSignal[] {
-    this.#blockers ??= toBlockerSignals(this.sentences);
+    this.#blockers ??= mayTellOfWaiting(this.plainText) ? toBlockerSignals(this.sentences) : NO_SIGNALS;
     return this.#blockers;
   }
   get deploySignal(): DeploySignal {
-    if (this.#deploy === undefined) this.#deploy = toDeploySignal(this.sentences);
+    if (this.#deploy === undefined)
+      this.#deploy = mayTellOfDeployment(this.plainText) ? toDeploySignal(this.sentences) : null;
     return this.#deploy;
   }
   get isAcknowledgement(): boolean {

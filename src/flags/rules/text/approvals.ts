@@ -89,6 +89,12 @@ export function isApprovalRequestSentence(sentence: string): boolean {
 const APPROVAL_HINT =
   /approv|sign|go[- ]?ahead|green ?light|thumbs|\bok|good to|happy (?:for|to|with)|clear to|fine (?:to|with)|go live|confirm (?:that |whether |if )?(?:we|i) |freigab|freigeb|abnahme|abnehmen|absegnen|visto bueno|aprob|luz verde/i;
 
+/**
+ * Whether a message's new text (with plain apostrophes and dashes) may ask for an approval: a sentence that does
+ * has a hint word, so a text without any asks for none, and its sentences need not be split.
+ */
+export const mayAskForApproval = (plainText: string) => APPROVAL_HINT.test(plainText);
+
 /** The sentence of a message that asks for an approval or sign-off, if any (as written). */
 export function findApprovalRequest(text: string | Sentences): string | null {
   const s = typeof text === "string" ? toSentenceSet(text) : text;

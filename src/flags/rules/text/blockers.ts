@@ -5,6 +5,13 @@ import { type Sentences, toSentenceSet } from "./clean.ts";
 const BLOCKER_HINT =
   /wait|pending|held up|block|blok|blcok|stuck|hold|park|paus|depend|rely|reliant|\bno\b|n't|not|lack|missing|without|need|down|unavailable|offline|broken|reviewing|checking|looking|evaluating|got|received|sent|arriv|came|grant|provision|enabl|work|sort|back|here (?:are|is)|attached|shared|wat|waitng|unable|never|finally|have|live|\bup\b|whitelist|allowlist|all set|all good|hasn|haven|didn|nothing|exist|once|as soon as|warte|kein|nicht|noch|freigeschaltet|erhalten|bekommen|geschickt|eingerichtet|funktioniert|todavía|aún|esperando|espera|sin |enviado|recibido|activad|habilitad|funciona|ya (?:tenéis|tienen|tenemos|podéis)/i;
 
+/**
+ * Whether a message's new text (with plain apostrophes and dashes) may say anything about waiting: every
+ * sentence `toBlockerSignals` reads a signal from is part of that text and has one of the hint words, so a text
+ * without any has no signal, and its sentences need not be split.
+ */
+export const mayTellOfWaiting = (plainText: string) => BLOCKER_HINT.test(plainText);
+
 /** What a task can wait on outside the team. */
 export const WAIT_TOPICS = ["credentials", "access", "test_data", "sandbox", "third_party"] as const;
 export type WaitTopic = (typeof WAIT_TOPICS)[number];

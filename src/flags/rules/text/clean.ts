@@ -75,7 +75,12 @@ export interface Sentences {
 
 /** The sentences of a message's new text. */
 export function toSentenceSet(text: string): Sentences {
-  const original = toSentences(toNewText(text));
+  return toSentenceSetOfNewText(toNewText(text));
+}
+
+/** The sentences of a new text (what `toNewText` gives). */
+export function toSentenceSetOfNewText(newText: string): Sentences {
+  const original = toSentences(newText);
   return { original, plain: original.map(toPlain) };
 }
 

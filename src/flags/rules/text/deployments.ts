@@ -25,6 +25,19 @@ const ROLLED_BACK =
   /\b(?:rolled back|rollback of|reverted|revert(?:ed)? the (?:release|deploy|deployment)|backed (?:it |this )?out|backed out the (?:release|deploy|deployment|change)|pulled (?:the|this|that) (?:release|deploy|deployment|update|build|version))\b/i;
 
 /**
+ * Words one of which every sentence the patterns above find contains (a shipped or plain verb, a deploy
+ * that is done, live or production, a roll-back), under the most lenient case folding any of them uses.
+ */
+const DEPLOY_HINT =
+  /deploy|shipped|releas|rolled|rollback|rollout|roll-out|revert|backed|pulled|pushed|promoted|went out|is out|'s out|live|prod|online|ya est/iu;
+
+/**
+ * Whether a message's new text (with plain apostrophes and dashes) may say it shipped or was rolled back: a text
+ * without a hint word has no sentence that does, so its sentences need not be split.
+ */
+export const mayTellOfDeployment = (plainText: string) => DEPLOY_HINT.test(plainText);
+
+/**
  * Whether a message confirms that the work is in production ("deployed to prod 🚀", "v2.14.0 is live"), or
  * that a deployment was rolled back. Plans ("will deploy tomorrow"), questions ("is it live?"), failures and
  * staging deployments confirm nothing.
