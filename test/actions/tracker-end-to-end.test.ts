@@ -88,6 +88,7 @@ describeEachDatabase("requesting a review on GitHub", (ctx) => {
     )[0]!.id;
     expect(flag).toMatchObject({ state: "open", waiting_on: [anna] });
     const pull = sb.dataset.repo("acme/web").repo.issues.get(7)!.pull!;
+    // Anna's request dropped since the sync (as when a reviewer removes themselves): only the action puts it back.
     pull.requestedReviewers = [];
     sb.requests.clear();
     const outcome = await runFlagAction(deps, {
