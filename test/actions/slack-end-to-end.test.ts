@@ -2,7 +2,8 @@
  * Acting on chat flags end to end with the real Slack connector (@slack/web-api against the local Slack
  * server): the workspace syncs into the database, the rules raise the flags, and `runFlagAction` writes a
  * reply in the thread. The next sync brings the reply onto the task's timeline; a nudge answers nothing, so
- * its flag stays open; a chase writes one reply in the shared channel's thread, however often it is sent.
+ * its flag stays open; a chase writes one reply in the shared channel's thread, however often it is sent, also
+ * when the blocker was raised by a message in that shared channel.
  */
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -163,5 +164,51 @@ describeEachDatabase("acting on chat flags through Slack", (ctx) => {
       (i) => i.id === `slack:${written.externalId}`,
     );
     expect(onTimeline).toHaveLength(1);
+  });
+
+  it("chases on a blocker raised in the shared channel itself with one reply in that thread, mentioning the client", async () => {
+    await fixtures(ctx.db).task({
+      key: "FAL-16",
+      title: "ERP test orders",
+      createdAt: new Date("2026-01-20T09:00:00Z"),
+      updatedAt: new Date("2026-02-01T09:00:00Z"),
+    });
+    const dana = slack.data.user("dana").id;
+    slack.data.advance(3_600_000);
+    const asked = slack.data.post("client-acme", {
+      by: "ben",
+      text: `<@${dana}> for FAL-16 we are still waiting on the sandbox credentials and test orders from your IT before we can start.`,
+    });
+    slack.data.advance(3_600_000);
+    slack.data.reply("client-acme", asked.ts, { by: "dana", text: "Asking IT, should be this week." });
+    await sync("sync");
+    const flag = await openFlag("blocked_external", "FAL-16");
+    expect(flag).not.toBeNull();
+    const channel = slack.data.channel("client-acme").id;
+    expect(flag!.evidence).toContain(`slack:${channel}:${asked.ts}`);
+
+    const outcome = await runFlagAction(deps, {
+      flagId: flag!.id,
+      action: "chase",
+      idempotencyKey: "chase-fal-16",
+      caller: ana,
+    });
+    expect(outcome).toMatchObject({ state: "done", by: "ana@acme.dev" });
+    const bot = slack.data
+      .liveReplies(slack.data.message("client-acme", asked.ts))
+      .filter((r) => r.user === slack.data.bot.id);
+    expect(bot).toHaveLength(1);
+    expect(bot[0]!.text).toMatch(new RegExp(`^<@${dana}> Hello, following up on ERP test orders`));
+    expect(["fal-dev", "client-acme", "random"].flatMap((name) => slack.data.botMessages(name))).toHaveLength(
+      1,
+    );
+    expect(outcome.results[0]!.externalId).toBe(`${channel}:${bot[0]!.ts}`);
+
+    await sync("sync");
+    expect(
+      (await loadTimelineItems(ctx.db, "FAL-16", null)).filter(
+        (i) => i.id === `slack:${channel}:${bot[0]!.ts}`,
+      ),
+    ).toHaveLength(1);
   });
 });
