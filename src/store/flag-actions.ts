@@ -120,11 +120,6 @@ export async function loadActionByKey(db: Db, idempotencyKey: string): Promise<S
   return rows[0] ? toStoredAction(rows[0]) : null;
 }
 
-export async function loadAction(db: Db, id: string): Promise<StoredAction | null> {
-  const rows = await queryRows<ActionRow>(db, sql`select ${COLUMNS} from flag_actions where id = ${id}`);
-  return rows[0] ? toStoredAction(rows[0]) : null;
-}
-
 /**
  * Takes the action for one attempt until `holdUntil`, counting the attempt: only an action not done, not
  * failed for good, and not held by a running attempt (a crashed attempt's hold runs out). Null when another
