@@ -66,7 +66,8 @@ export function evaluateBlockedExternal(task: TaskSnapshot, ctx: RuleContext): R
   }
   const waits = new Map<WaitTopic, { items: HumanItem[]; sentence: string; topics: Set<WaitTopic> }>();
   for (const item of task.items) {
-    if (!isHuman(item) || !isConversation(item)) continue;
+    // Threadline's own chase names the wait again; it neither starts one nor ends one.
+    if (!isHuman(item) || !isConversation(item) || item.facts.writtenBy !== null) continue;
     for (const signal of textOf(item).blockerSignals) {
       // A pull request's wait is its own flag; its news that the wait is over counts for the task too.
       if (item.via && signal.type !== "resolved") continue;

@@ -68,4 +68,28 @@ describe("items written by an action on a flag", () => {
       kinds(task({ status: "Done", category: "done" }, [...drafts, confirmed]), "done_not_deployed"),
     ).toEqual([]);
   });
+
+  it("a chase names the wait again but is not a new one, nor the wait's end", () => {
+    const wait = slack(
+      "anna",
+      "Tue 03-11 10:00",
+      "We are still waiting on the sandbox credentials from Acme.",
+      {
+        id: "w",
+        thread: "C1:2",
+      },
+    );
+    const chase = (writtenBy: string | null) =>
+      slack(
+        "anna",
+        "Mon 03-17 09:00",
+        "Hello, following up on CSV export: we are still waiting on the sandbox credentials from you. Could you let us know where this stands?",
+        { id: "chase", thread: "C1:2", facts: { writtenBy } },
+      );
+    const evidence = (writtenBy: string | null) =>
+      kinds(task({}, [wait, chase(writtenBy)]), "blocked_external").map((f) => f.evidence);
+    expect(evidence("chase")).toEqual([["w"]]);
+    // The same words by a person are part of the wait.
+    expect(evidence(null)).toEqual([["w", "chase"]]);
+  });
 });
