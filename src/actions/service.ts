@@ -157,6 +157,10 @@ export async function runFlagAction(deps: ActionDeps, request: RunActionRequest)
           : `${preview.reason ?? "It cannot be done here."}`,
       );
     }
+    // A fresh preview after a failure brings a new key: the earlier attempt may have written though its
+    // answer was lost, so its writes are looked for before anything is written again.
+    const earlier = await settleEarlierAttempts(deps, request.flagId, request.action);
+    if (earlier) return toOutcome(earlier);
     const saved = await saveNewAction(
       deps.db,
       {
@@ -205,17 +209,7 @@ async function attempt(deps: ActionDeps, action: StoredAction): Promise<StoredAc
       if (!connector?.actions || settings === undefined || settings === null) {
         throw new ConnectorError(write.source, "invalid", `${write.source} is no longer configured to write`);
       }
-      const writeRequest: WriteRequest<unknown> = {
-        settings,
-        actionId: i === 0 ? action.id : `${action.id}-${i}`,
-        kind: write.kind,
-        target: write.target,
-        text: write.text,
-        people: write.people,
-        // Teams can only recognise an earlier write by its words since the action was recorded.
-        recordedAt: new Date(action.createdAt),
-        signal: AbortSignal.timeout(WRITE_TIMEOUT_MS),
-      };
+      const writeRequest = toWriteRequest(action, i, settings);
       // An earlier attempt may have written it and lost the answer: look before writing again.
       const found = action.attempts > 1 ? await connector.actions.find(writeRequest) : null;
       const result = found ?? (await connector.actions.write(writeRequest));
@@ -233,6 +227,67 @@ async function attempt(deps: ActionDeps, action: StoredAction): Promise<StoredAc
   }
   await saveActionEnd(deps.db, action.id, { state: "done" }, deps.now());
   return (await loadActionByKey(deps.db, action.idempotencyKey)) ?? action;
+}
+
+/** The `i`th write of an action as its connector takes it; the action id tells the writes apart. */
+function toWriteRequest(action: StoredAction, i: number, settings: unknown): WriteRequest<unknown> {
+  const write = action.plan[i]!;
+  return {
+    settings,
+    actionId: i === 0 ? action.id : `${action.id}-${i}`,
+    kind: write.kind,
+    target: write.target,
+    text: write.text,
+    people: write.people,
+    // Teams can only recognise an earlier write by its words since the action was recorded.
+    recordedAt: new Date(action.createdAt),
+    signal: AbortSignal.timeout(WRITE_TIMEOUT_MS),
+  };
+}
+
+/**
+ * Earlier attempts of this action on this flag that failed in a way a retry may mend: the first one whose next
+ * write is found in its source is finished (found first, never written again) and answered; the others
+ * wrote nothing, so they fail for good as replaced, and the new request writes afresh. A source that cannot
+ * be asked leaves them as they are.
+ */
+async function settleEarlierAttempts(
+  deps: ActionDeps,
+  flagId: string,
+  action: FlagActionName,
+): Promise<StoredAction | null> {
+  const open = (await loadActionsOfFlag(deps.db, flagId)).filter(
+    (a) => a.action === action && a.state === "failed" && a.retryable,
+  );
+  for (const earlier of open) {
+    const i = earlier.results.length;
+    const write = earlier.plan[i];
+    const connector = write ? deps.connectors[write.source] : undefined;
+    const settings = write ? deps.sourceSettings[write.source] : undefined;
+    if (!write || !connector?.actions || settings === undefined || settings === null) continue;
+    let found: WriteResult | null;
+    try {
+      found = await connector.actions.find(toWriteRequest(earlier, i, settings));
+    } catch (err) {
+      deps.log.error("looking for an earlier write failed", err, { action: earlier.id, flag: flagId });
+      continue;
+    }
+    if (found === null) {
+      const error = "Replaced by a later attempt; this one wrote nothing.";
+      await saveActionEnd(deps.db, earlier.id, { state: "failed", error, retryable: false }, deps.now());
+      continue;
+    }
+    const now = deps.now();
+    const claimed = await claimAction(
+      deps.db,
+      earlier.id,
+      now,
+      new Date(now.getTime() + (deps.holdMs ?? HOLD_MS)),
+    );
+    if (!claimed) return (await loadActionByKey(deps.db, earlier.idempotencyKey)) ?? earlier;
+    return attempt(deps, claimed);
+  }
+  return null;
 }
 
 /** A flag's actions so far, newest first, as `POST` answered them. */

@@ -6,6 +6,7 @@ import {
   ActionError,
   DEFAULT_TEMPLATES,
   listFlagActions,
+  loadFlagActionOutcomes,
   loadTaskActions,
   previewFlagAction,
   runFlagAction,
@@ -104,6 +105,48 @@ describeEachDatabase("acting on a flag", (ctx) => {
     expect(server.comments).toHaveLength(1);
     expect(server.requests.filter((r) => r === "POST /comments")).toHaveLength(1);
     expect(retried.results[0]?.externalId).toBe("c1");
+  });
+
+  it("finds an earlier attempt's landed write when a fresh preview brings a new key, and writes nothing again", async () => {
+    server.failNext = "after";
+    const first = await runFlagAction(deps, {
+      flagId: "f-record",
+      action: "record",
+      idempotencyKey: key(),
+      caller,
+    });
+    expect(first).toMatchObject({ state: "failed", retryable: true });
+    const again = await runFlagAction(deps, {
+      flagId: "f-record",
+      action: "record",
+      idempotencyKey: key(),
+      caller,
+    });
+    expect(again).toMatchObject({ id: first.id, state: "done" });
+    expect(server.comments).toHaveLength(1);
+    expect(server.requests.filter((r) => r === "POST /comments")).toHaveLength(1);
+  });
+
+  it("writes under the new key when the earlier attempt wrote nothing, and closes the earlier one", async () => {
+    server.failNext = "before";
+    const first = await runFlagAction(deps, {
+      flagId: "f-record",
+      action: "record",
+      idempotencyKey: key(),
+      caller,
+    });
+    expect(first.state).toBe("failed");
+    const again = await runFlagAction(deps, {
+      flagId: "f-record",
+      action: "record",
+      idempotencyKey: key(),
+      caller,
+    });
+    expect(again.id).not.toBe(first.id);
+    expect(again.state).toBe("done");
+    expect(server.comments).toHaveLength(1);
+    const outcomes = await loadFlagActionOutcomes(ctx.db, "f-record");
+    expect(outcomes.find((o) => o.id === first.id)).toMatchObject({ state: "failed", retryable: false });
   });
 
   it("writes on the retry when the 5xx came before anything was saved", async () => {
