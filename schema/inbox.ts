@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, serial, text } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, serial, text } from "drizzle-orm/pg-core";
 import { at } from "./columns.ts";
 
 /**
@@ -29,3 +29,17 @@ export const savedSearches = pgTable(
   },
   (t) => [index("saved_searches_name_idx").on(t.name)],
 );
+
+/**
+ * The inbox's counts per flag kind, kept by triggers on `flags`, `tasks` and `inbox_task_states`
+ * (migration 0017): how many flags are open on tasks that exist, are not deleted and are neither muted nor
+ * marked done. Rows are added, never updated, so writers never wait on each other here: each statement that
+ * changes a count adds one row per kind it changed (`counted_at` null), and a recount
+ * (`inbox_flag_counts_recount()`) replaces every row it sees with the exact counts (`counted_at` set). The
+ * inbox sums the rows; snoozes that ended are counted when read, since only time ends them.
+ */
+export const inboxFlagCounts = pgTable("inbox_flag_counts", {
+  kind: text("kind").notNull(),
+  n: bigint("n", { mode: "number" }).notNull(),
+  countedAt: at("counted_at"),
+});

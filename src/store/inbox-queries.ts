@@ -11,7 +11,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { hasSnoozeEnded, isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
 import { canRead, type ItemReader, toReadableFlags } from "./item-audience.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
 import { pullRequestEdges } from "./pull-request-work.ts";
@@ -339,21 +339,93 @@ function toRow(r: RowData): InboxRow {
   };
 }
 
-/** Flags per kind that the filter (without its kinds) shows: one grouped scan of the visible flags. */
-export async function loadInboxCounts(
+const toCounts = (rows: Array<{ kind: string; n: number | string }>): Record<FlagKind, number> => {
+  const counts = Object.fromEntries(FLAG_KINDS.map((k) => [k, 0])) as Record<FlagKind, number>;
+  for (const r of rows) if (Object.hasOwn(counts, r.kind)) counts[r.kind as FlagKind] = Number(r.n);
+  return counts;
+};
+
+/** Flags per kind that the filter (without its kinds) shows, by one grouped scan of the visible flags. */
+export async function countInboxFlags(
   db: Db,
   filter: InboxFilter,
   now: Date,
 ): Promise<Record<FlagKind, number>> {
   const states = visibleStates(filter, now);
   const where = [...conditions(filter, now), sql`(${sql.join(states, sql` or `)})`];
-  const rows = await queryRows<{ kind: FlagKind; n: number | string }>(
-    db,
-    sql`select f.kind, count(*) as n from ${FROM} where ${sql.join(where, sql` and `)} group by f.kind`,
+  return toCounts(
+    await queryRows<{ kind: FlagKind; n: number | string }>(
+      db,
+      sql`select f.kind, count(*) as n from ${FROM} where ${sql.join(where, sql` and `)} group by f.kind`,
+    ),
   );
-  const counts = Object.fromEntries(FLAG_KINDS.map((k) => [k, 0])) as Record<FlagKind, number>;
-  for (const r of rows) counts[r.kind] = Number(r.n);
-  return counts;
+}
+
+/**
+ * How old the recount of `inbox_flag_counts` may grow before a read takes a new one. The triggers keep the
+ * counts exact statement by statement; what a recount mends is two transactions changing one task from two
+ * sides at once (its flags in one, whether it is muted, done or deleted in the other), where each trigger
+ * reads the other's side before it commits.
+ */
+const RECOUNT_AFTER = sql.raw(`interval '60 seconds'`);
+
+/** Whether a filter's counts are the kept ones: nothing narrows the flags but the viewer's own states. */
+const isKeptCount = (filter: InboxFilter) =>
+  !filter.mine &&
+  !filter.people?.length &&
+  !filter.sources?.length &&
+  !filter.projects?.length &&
+  !filter.text?.trim() &&
+  !filter.is?.length;
+
+/**
+ * The counts of a filter that only hides what the team and the viewer hid, without reading every visible
+ * flag: the open flags the triggers keep in `inbox_flag_counts`, the snoozes that ended (which only time
+ * ends: a short range of `flags_kind_snoozed_idx`), less the flags the viewer hid for themselves (read from
+ * their own states). The same numbers as `countInboxFlags`.
+ */
+async function readKeptCounts(db: Db, filter: InboxFilter, now: Date) {
+  const visible = sql`(${sql.join(visibleFlagStates("f", now), sql` or `)})`;
+  const own = filter.viewer
+    ? sql`union all
+      select f.kind, -count(*), false from ${FROM}
+      where f.task_key in (select m.task_key from inbox_person_states m where m.person_id = ${filter.viewer})
+        and ${visible} and not ${taskHidden}
+        and ${ownState(filter.viewer, ["muted", "done", "dismissed", "snoozed"], now)}
+      group by f.kind`
+    : sql``;
+  return queryRows<{ kind: string; n: number | string; stale: boolean }>(
+    db,
+    sql`select kind, sum(n) as n, bool_or(stale) as stale from (
+      select kind, n, false as stale from inbox_flag_counts where kind <> ''
+      union all
+      select '', 0, not exists (select 1 from inbox_flag_counts
+                                where counted_at > clock_timestamp() - ${RECOUNT_AFTER})
+      union all
+      select f.kind, count(*), false from ${FROM}
+      where ${hasSnoozeEnded("f", now)} and not ${taskHidden} group by f.kind
+      ${own}
+    ) x group by kind`,
+  );
+}
+
+/**
+ * Flags per kind that the filter (without its kinds) shows. Without a search (the inbox as it opens) they
+ * are the counts the database keeps (see `readKeptCounts`), recounted first when the last recount is older
+ * than a minute; a search counts its flags.
+ */
+export async function loadInboxCounts(
+  db: Db,
+  filter: InboxFilter,
+  now: Date,
+): Promise<Record<FlagKind, number>> {
+  if (!isKeptCount(filter)) return countInboxFlags(db, filter, now);
+  let rows = await readKeptCounts(db, filter, now);
+  if (rows.some((r) => r.kind === "" && r.stale === true)) {
+    await db.execute(sql`select inbox_flag_counts_recount(${RECOUNT_AFTER})`);
+    rows = await readKeptCounts(db, filter, now);
+  }
+  return toCounts(rows);
 }
 
 /**

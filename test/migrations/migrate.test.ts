@@ -19,6 +19,7 @@ const TABLES = [
   "flag_actions",
   "flags",
   "identities",
+  "inbox_flag_counts",
   "inbox_person_states",
   "inbox_state_history",
   "inbox_task_states",
