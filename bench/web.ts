@@ -1,10 +1,12 @@
 /**
  * `npm run bench:web -- [--url postgres://…] [--tasks N] [--requests N] [--concurrency N] [--pool N] [--keep]`:
- * the web inbox's first page with 50,000 tasks in the store, under 32 concurrent requests. Goal: p50 and p99
- * server time under 200 ms, cold counts included.
+ * the web inbox's first page under load. Goals, judged on the cold figures (counts included): on PostgreSQL,
+ * p99 at most 150 ms with 50,000 tasks and 32 concurrent requests (the defaults there); on PGlite, p99 at most
+ * 50 ms for one user (one request at a time) with 10,000 tasks (the defaults without a URL). `ok` is true only
+ * when the run was at least that large and met its goal.
  *
  * A fresh database on the PostgreSQL server at `--url` (or DATABASE_URL), dropped afterwards, or with neither
- * an in-memory PGlite, gets 50,000 tasks (Jira and GitHub, 400 people), three items each from mixed sources,
+ * an in-memory PGlite, gets its tasks (Jira and GitHub, 400 people), three items each from mixed sources,
  * and a flag on about a third of them across every kind and state (half the snoozes ended, half still
  * running), some tasks muted and some marked done. The signed-in `GET /` is then requested through the
  * product's HTTP route, `app.fetch` (in process: the time is the server's, from request to the last byte of
@@ -17,10 +19,12 @@
  * line one JSON object with both, the database, this process's CPU per request and its peak RSS.
  */
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createApp } from "../src/api/app.ts";
+import type { Db } from "../src/store/db.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
 import { openPglite } from "../src/store/open-pglite.ts";
 import { openPostgres } from "../src/store/open-postgres.ts";
@@ -30,9 +34,11 @@ import { hashSessionId, newSessionId } from "../src/web/session.ts";
 const { values: args } = parseArgs({
   options: {
     url: { type: "string" },
-    tasks: { type: "string", default: "50000" },
+    /** Default: the goal's size for the database (50,000 on PostgreSQL, 10,000 on PGlite). */
+    tasks: { type: "string" },
     requests: { type: "string", default: "640" },
-    concurrency: { type: "string", default: "32" },
+    /** Default: the goal's (32 on PostgreSQL, 1 on PGlite). */
+    concurrency: { type: "string" },
     /** Connections in the pool (the server's default is 10). */
     pool: { type: "string", default: "10" },
     /** Keep the database afterwards (its URL is printed), to look at the query plans. */
@@ -41,11 +47,15 @@ const { values: args } = parseArgs({
 });
 const ADMIN_URL = args.url ?? process.env.DATABASE_URL;
 const DATABASE = ADMIN_URL ? "postgres" : "pglite";
-const TASKS = Number(args.tasks);
+/** The issue's goals, per database: the p99 of the cold first page, for a store and a load at least this large. */
+const GOAL =
+  DATABASE === "postgres"
+    ? { p99Ms: 150, tasks: 50_000, concurrency: 32 }
+    : { p99Ms: 50, tasks: 10_000, concurrency: 1 };
+const TASKS = Number(args.tasks ?? GOAL.tasks);
 const REQUESTS = Number(args.requests);
-const CONCURRENCY = Number(args.concurrency);
+const CONCURRENCY = Number(args.concurrency ?? GOAL.concurrency);
 const POOL = Number(args.pool);
-const GOAL_MS = 200;
 const NOW = new Date("2026-03-04T15:00:00Z");
 const TOKEN = "bench-web-token";
 
@@ -76,7 +86,39 @@ interface Run {
   requests: number;
   requestsPerSecond: number;
   nodeCpuMsPerRequest: number;
+  /** The database server's CPU per request (its backends of this database), when its processes are readable. */
+  databaseCpuMsPerRequest: number | null;
 }
+
+/**
+ * CPU used so far by each server process of the bench's database, in ms, from `/proc/<pid>/stat` (utime and
+ * stime, in the kernel's fixed 100 ticks a second); null when the server's processes are not on this machine
+ * or not readable. PGlite runs in this process: its CPU is in `nodeCpuMsPerRequest`.
+ */
+async function backendCpu(db: Db): Promise<Map<number, number> | null> {
+  if (DATABASE !== "postgres") return null;
+  const rows = (await db.execute(
+    sql`select pid from pg_stat_activity where datname = current_database()`,
+  )) as unknown as Array<{ pid: number }>;
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      return null;
+    }
+  }
+  return cpu;
+}
+
+const cpuSince = (before: Map<number, number> | null, after: Map<number, number> | null): number | null => {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
+};
 
 async function main() {
   const fresh = ADMIN_URL ? await createDatabase() : null;
@@ -165,6 +207,7 @@ async function main() {
     const run = async (apps: () => ReturnType<typeof newApp>, single: number): Promise<Run> => {
       const times: number[] = [];
       let next = 0;
+      const serverCpu = await backendCpu(db);
       const cpu = process.cpuUsage();
       const started = performance.now();
       await Promise.all(
@@ -177,6 +220,7 @@ async function main() {
       );
       const wall = performance.now() - started;
       const used = process.cpuUsage(cpu);
+      const serverUsed = cpuSince(serverCpu, await backendCpu(db));
       times.sort((a, b) => a - b);
       return {
         singleMs: Number(single.toFixed(1)),
@@ -187,6 +231,7 @@ async function main() {
         // This process's CPU per request (the app and the client side of the database driver; the database
         // server's share is not in it): less sensitive than the latencies to whatever else the machine runs.
         nodeCpuMsPerRequest: Number(((used.user + used.system) / 1000 / times.length).toFixed(2)),
+        databaseCpuMsPerRequest: serverUsed === null ? null : Number((serverUsed / times.length).toFixed(2)),
       };
     };
 
@@ -223,9 +268,9 @@ async function main() {
       cold: coldRun,
       warm: warmRun,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      goalMs: GOAL_MS,
-      // The goal is judged on the cold figures: what a user opening the inbox pays.
-      ok: coldRun.p50Ms < GOAL_MS && coldRun.p99Ms < GOAL_MS,
+      goal: GOAL,
+      // The goal is judged on the cold figures (what a user opening the inbox pays), at its size or larger.
+      ok: TASKS >= GOAL.tasks && CONCURRENCY >= GOAL.concurrency && coldRun.p99Ms <= GOAL.p99Ms,
       success: answered === 20 + 5 * CONCURRENCY + 1 + REQUESTS + 2 + REQUESTS,
     };
     console.log(`${DATABASE}, tasks ${TASKS}, data loaded in ${loadMs} ms`);
@@ -234,10 +279,12 @@ async function main() {
       ["warm (counts cached)", warmRun],
     ] as const) {
       console.log(
-        `${name}: one alone ${r.singleMs} ms; ${r.requests} requests, ${CONCURRENCY} at a time: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; ${r.nodeCpuMsPerRequest} ms CPU per request`,
+        `${name}: one alone ${r.singleMs} ms; ${r.requests} requests, ${CONCURRENCY} at a time: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; CPU per request ${r.nodeCpuMsPerRequest} ms here, ${r.databaseCpuMsPerRequest ?? "unknown"} ms in the database server`,
       );
     }
-    console.log(`goal (cold): under ${GOAL_MS} ms: ${figures.ok ? "met" : "NOT met"}`);
+    console.log(
+      `goal (cold p99 at most ${GOAL.p99Ms} ms, ${GOAL.tasks} tasks, ${GOAL.concurrency} at a time): ${figures.ok ? "met" : "NOT met"}`,
+    );
     console.log(JSON.stringify(figures));
   } finally {
     await database.close();
