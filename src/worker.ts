@@ -34,7 +34,7 @@ function openFor(env: WorkerEnv) {
   if (!url) throw new Error("[threadline] DATABASE_URL or a HYPERDRIVE binding is required on Workers");
   if (!config.apiToken) throw new Error("[threadline] THREADLINE_API_TOKEN is required on Workers");
   // Workers may not reuse a connection across requests: one small pool per request, closed after it.
-  const database = openPostgres(url, { max: 2 });
+  const database = openPostgres(url, { max: 2, serverSettings: false });
   return { config, apiToken: config.apiToken, database };
 }
 
