@@ -213,10 +213,11 @@ function clientAddress(c: Context): string {
 const OVERVIEW_PER_KIND = 10;
 const KIND_PAGE_SIZE = 50;
 /**
- * How long the inbox's counts per kind (per filter) and the saved searches are reused. Counting is the one
- * part of the page that reads every visible flag (about 25 ms at 50,000 tasks); a count a few seconds old is
- * fine beside a list that is exact, and every action taken here clears both, so your own snooze or saved
- * search shows at once. The saved searches cost little to read, but a round trip each: a page is then one.
+ * How long the inbox's counts per kind (per filter) and the saved searches are reused. Without a search the
+ * counts are the ones the database keeps (`inbox_flag_counts`), a few rows; a search counts every flag it
+ * matches (about 25 ms at 50,000 tasks). A count a few seconds old is fine beside a list that is exact, and
+ * every action taken here clears both, so your own snooze or saved search shows at once. The saved searches
+ * cost little to read, but a round trip each: a page is then one.
  */
 const COUNTS_TTL_MS = 5_000;
 
