@@ -10,6 +10,9 @@ interface PostgresJsClient {
   unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
 }
 
+/** Whether `db` runs on postgres.js (a pool of connections), not the embedded database's one connection. */
+export const onPostgresJs = (db: Db): boolean => postgresJsClientOf(db) !== null;
+
 function postgresJsClientOf(db: Db): PostgresJsClient | null {
   // drizzle keeps the driver's client on its session: postgres.js's `sql` has `unsafe`, PGlite's does not.
   const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
