@@ -331,6 +331,33 @@ async function openDatabase(): Promise<{ database: Database; raw: Raw; drop: () 
   };
 }
 
+const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+const less = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b));
+
+/**
+ * CPU seconds the server's backends for this database have used (those connected now: the pools keep theirs
+ * open), read from /proc; null on PGlite or when the server is not on this machine.
+ */
+async function serverCpuSeconds(raw: Raw): Promise<number | null> {
+  if (DATABASE !== "postgres") return null;
+  const rows = await raw.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return null;
+    }
+    // After the command name in parentheses: utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
+
 const ITEM_COLUMNS =
   "id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id, meta, raw, edited_at, deleted_at, updated_at";
 const LINK_COLUMNS = "item_id, task_key, rule, manual, removed, created_by, created_at";
@@ -350,6 +377,8 @@ async function main(): Promise<void> {
     const slack = benchConnector("slack", CHANNELS, chatPerChannel, chatRecord, mapChat);
     let lastLog = 0;
     let seen = 0;
+    const serverCpuBefore = await serverCpuSeconds(raw);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const report = await runSync({
       db: database.db,
@@ -378,6 +407,8 @@ async function main(): Promise<void> {
       },
     });
     const ingestSeconds = (performance.now() - started) / 1000;
+    const ingestCpu = cpuSeconds(process.cpuUsage(cpuBefore));
+    const serverCpuAfterIngest = await serverCpuSeconds(raw);
     if (!report.ok) throw new Error(`ingest failed: ${JSON.stringify(report.sources.map((s) => s.errors))}`);
     const [counts] = await raw.query<{ items: number; links: number; tasks: number }>(
       `select (select count(*) from items)::int as items, (select count(*) from item_links)::int as links,
@@ -475,6 +506,7 @@ async function main(): Promise<void> {
     for (let s = 0; s < CHANNELS.length; s++) {
       renderScope("slack", CHANNELS[s]!, chatPerChannel, (p) => chatRecord(s, p), mapChat);
     }
+    const copyCpuBefore = process.cpuUsage();
     const copyStarted = performance.now();
     await Promise.all(
       parts.map(async (part) => {
@@ -483,6 +515,8 @@ async function main(): Promise<void> {
       }),
     );
     const copySeconds = (performance.now() - copyStarted) / 1000;
+    const copyCpu = cpuSeconds(process.cpuUsage(copyCpuBefore));
+    const serverCpuAfterCopy = await serverCpuSeconds(raw);
     const copyRate = TOTAL_ITEMS / copySeconds;
     const [copied] = await raw.query<{ n: number }>(`select count(*)::int as n from items_copy`);
     if (copied!.n !== TOTAL_ITEMS) throw new Error(`COPY wrote ${copied!.n} rows`);
@@ -521,6 +555,12 @@ async function main(): Promise<void> {
       ingestItemsPerSecond: Math.round(ingestRate),
       copyItemsPerSecond: Math.round(copyRate),
       ingestToCopyRatio: round(ingestRate / copyRate),
+      // CPU seconds, steadier than wall time on a machine other work loads: this process's (on PGlite the
+      // database's work too), and on a PostgreSQL server on this machine its backends' for this database.
+      ingestProcessCpuSeconds: round(ingestCpu),
+      copyProcessCpuSeconds: round(copyCpu),
+      ingestServerCpuSeconds: less(serverCpuAfterIngest, serverCpuBefore),
+      copyServerCpuSeconds: less(serverCpuAfterCopy, serverCpuAfterIngest),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       timelineP50Ms: round(percentile(client, 50)),
       timelineP99Ms: round(percentile(client, 99)),

@@ -39,6 +39,23 @@ export function toStoredEmails(
 }
 
 /**
+ * Whether merging `next` into `prev` (as `mergeIdentities` does) would give `prev` again: every field of `next`
+ * absent or equal, no further address, the same guest and bot marks, and no other raw object (the fields
+ * read of a merged identity are these).
+ */
+function addsNothing(prev: Identity, next: Identity): boolean {
+  return (
+    (next.email === null || next.email === prev.email) &&
+    (next.displayName === null || next.displayName === prev.displayName) &&
+    (next.handle == null || lower(next.handle) === prev.handle) &&
+    (next.emails === undefined || next.emails.length === 0) &&
+    next.isGuest === prev.isGuest &&
+    next.isBot === prev.isBot &&
+    (next.raw === undefined || next.raw === prev.raw)
+  );
+}
+
+/**
  * One identity per key; later records fill what earlier ones lacked. Addresses add up: an `email` a later
  * record replaces stays among `emails`.
  */
@@ -47,6 +64,8 @@ function mergeIdentities(identities: readonly Identity[]): Map<string, Identity>
   for (const next of identities) {
     const key = identityKey(next);
     const prev = byKey.get(key);
+    // A page names the same accounts over and over: a record that adds nothing leaves the merged one as it is.
+    if (prev && addsNothing(prev, next)) continue;
     const email = next.email ?? prev?.email ?? null;
     byKey.set(key, {
       ...next,

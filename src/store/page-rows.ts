@@ -10,6 +10,9 @@ interface PostgresJsClient {
   unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
 }
 
+/** Whether `db` runs on postgres.js (a pool of connections), not the embedded database's one connection. */
+export const onPostgresJs = (db: Db): boolean => postgresJsClientOf(db) !== null;
+
 function postgresJsClientOf(db: Db): PostgresJsClient | null {
   // drizzle keeps the driver's client on its session: postgres.js's `sql` has `unsafe`, PGlite's does not.
   const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
@@ -19,7 +22,8 @@ function postgresJsClientOf(db: Db): PostgresJsClient | null {
 }
 
 /**
- * `queryRows` for the statements every saved page runs. On postgres.js they run as named prepared
+ * `queryRows` for the statements every saved page runs, and for the timeline read (the API's and the task
+ * page's, a statement of a dozen joins whose second round trip and parse cost more than its execution). On postgres.js they run as named prepared
  * statements: drizzle's `execute` sends each one unnamed, which postgres.js first asks the server to
  * describe and only then binds, so every statement costs two round trips and a parse, and statements sent
  * together wait for each other instead of being pipelined. A prepared one is parsed and described once per

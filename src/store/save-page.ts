@@ -12,6 +12,7 @@ import type {
 import type { SourceId } from "../model/kinds.ts";
 import { saveCursor } from "./cursors.ts";
 import type { Db } from "./db.ts";
+import { saveIdentitiesFirst } from "./identities-first.ts";
 import { identityKey, saveIdentities } from "./identity.ts";
 import {
   type LinkableItem,
@@ -142,6 +143,9 @@ export async function savePage(db: Db, page: PageWrite, options: PageWriteOption
   let nulFree = false;
   for (let attempt = 1; ; attempt++) {
     try {
+      // A webhook's delivery already saved writes nothing, its identities included.
+      if (!page.deliveryIds?.length)
+        await saveIdentitiesFirst(db, page.identities, refsOf(page.tasks, page.items), options.now);
       return await db.transaction((tx) => writePage(tx as unknown as Db, page, options));
     } catch (err) {
       const code = sqlState(err) ?? "";
@@ -191,12 +195,7 @@ export async function writePage(
   const threads = [
     ...new Set(items.map((i) => i.item.threadId).filter((t): t is string => t !== null)),
   ].sort();
-  const refs: IdentityRef[] = [];
-  for (const { task } of tasks) {
-    if (task.assignee) refs.push(task.assignee);
-    if (task.reporter) refs.push(task.reporter);
-  }
-  for (const { item } of items) if (item.author) refs.push(item.author);
+  const refs = refsOf(tasks, items);
 
   // Statements that do not wait for each other's answers are sent together: on one connection they run in
   // order, but the page pays one round trip for them, not one each (postgres.js pipelines them).
@@ -308,6 +307,17 @@ export async function writePage(
   for (const key of moved) changed.add(key);
   result.changedTaskKeys = [...changed].sort();
   return result;
+}
+
+/** The accounts the tasks and items name (assignees, reporters, authors). */
+function refsOf(tasks: PageWrite["tasks"], items: PageWrite["items"]): IdentityRef[] {
+  const refs: IdentityRef[] = [];
+  for (const { task } of tasks) {
+    if (task.assignee) refs.push(task.assignee);
+    if (task.reporter) refs.push(task.reporter);
+  }
+  for (const { item } of items) if (item.author) refs.push(item.author);
+  return refs;
 }
 
 type PersonOf = (ref: IdentityRef | null) => string | null;

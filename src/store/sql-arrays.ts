@@ -1,3 +1,6 @@
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
 /**
  * One column of a page as a PostgreSQL array literal, to bind as one parameter and cast (`::text[]`,
  * `::timestamptz[]`, `::jsonb[]`) for `unnest`: a page is then a statement of one parameter per column, on
@@ -10,9 +13,8 @@ export function arrayParam(values: readonly (string | null | undefined)[]): stri
     const value = values[i];
     if (i > 0) out += ",";
     if (value === null || value === undefined) out += "NULL";
-    else if (value.includes('"') || value.includes("\\"))
-      out += `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
-    else out += `"${value}"`;
+    // One pass over the value: a JSON document (meta, raw) always has quotes to escape.
+    else out += `"${NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, "\\$&") : value}"`;
   }
   return `${out}}`;
 }

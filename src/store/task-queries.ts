@@ -5,6 +5,7 @@ import type { Db } from "./db.ts";
 import { loadVisibleFlags } from "./flag-queries.ts";
 import { isFlagVisible } from "./flag-visibility.ts";
 import { canRead, type ItemReader } from "./item-audience.ts";
+import { pageRows } from "./page-rows.ts";
 import { survivorOf, toPerson } from "./people-queries.ts";
 import { PULL_REQUEST_WORK_KINDS, pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
@@ -207,7 +208,7 @@ interface EntryRow extends TimelineRow {
  * not removed, not deleted, oldest first (`at asc, id asc`), and the reviews, review comments, comments and
  * deployments of the pull requests linked to it (`via` names the pull request; an item a person took off the
  * task stays off). Reads `item_links_task_idx` and joins items by primary key; authors are the survivors of
- * any merge, resolved once per distinct author, not once per item.
+ * any merge, resolved once per distinct author, not once per item. Prepared (`pageRows`): one round trip.
  */
 async function selectTimeline<T extends TimelineRow>(
   db: Db,
@@ -217,7 +218,7 @@ async function selectTimeline<T extends TimelineRow>(
 ): Promise<T[]> {
   const columns = extra ? sql`${itemColumns}, ${extra}` : itemColumns;
   const key = sql`${sql.param([taskKey])}::text[]`;
-  return queryRows<T>(
+  return pageRows<T>(
     db,
     sql`with linked as (
           select ${columns}, i.at as sort_at, i.author_id as raw_author, null::text as via

@@ -7,19 +7,41 @@ import { loadTask, loadTaskPage, loadTimelineItems } from "../../src/store/task-
 import { describeEachDatabase } from "../helpers/databases.ts";
 import { FIXTURE_TIME, fixtures, minutesAfter } from "../helpers/fixtures.ts";
 
-/** The database with a count of the statements sent through it. */
-function counting(db: Db): { db: Db; statements: () => number } {
-  let count = 0;
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop === "execute" && typeof value === "function") {
+/** `target` with each call of its method `name` counted. */
+function countingCalls<T extends object>(target: T, name: string, count: () => void): T {
+  return new Proxy(target, {
+    get(object, prop, receiver) {
+      const value = Reflect.get(object, prop, receiver);
+      if (prop === name && typeof value === "function") {
         return (...args: unknown[]) => {
-          count++;
-          return value.apply(target, args);
+          count();
+          return value.apply(object, args);
         };
       }
       return value;
+    },
+  });
+}
+
+/**
+ * The database with a count of the statements sent through it: drizzle's `execute`, and the driver's
+ * `unsafe` that prepared statements go through on postgres.js (`pageRows`).
+ */
+function counting(db: Db): { db: Db; statements: () => number } {
+  let count = 0;
+  const add = () => {
+    count++;
+  };
+  const proxy = new Proxy(countingCalls(db, "execute", add), {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== "session" || !value || typeof value !== "object") return value;
+      const client = (value as { client?: unknown }).client;
+      if (!client || (typeof client !== "object" && typeof client !== "function")) return value;
+      return new Proxy(value, {
+        get: (session, key, r) =>
+          key === "client" ? countingCalls(client, "unsafe", add) : Reflect.get(session, key, r),
+      });
     },
   });
   return { db: proxy, statements: () => count };
