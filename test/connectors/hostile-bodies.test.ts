@@ -66,13 +66,13 @@ const PER_BODY_MS = 5_000;
 
 describe("hostile bodies through every connector's mapping", () => {
   for (const { source, file, put } of SAMPLES) {
-    it(`${file}: each body is mapped in bounded time, stored within the budget, and says what was left`, () => {
+    it(`${file}: each body is mapped in bounded time, stored within the budget, and says what was left`, async () => {
       const slow: string[] = [];
       for (const [name, body] of Object.entries(HOSTILE_BODIES)) {
         const record = structuredClone(golden(file));
         put(record, body);
         const started = performance.now();
-        const page = toPageWrite(CONNECTORS[source], null, [record]);
+        const page = await toPageWrite(CONNECTORS[source], null, [record]);
         const ms = performance.now() - started;
         if (ms > PER_BODY_MS) slow.push(`${name}: ${Math.round(ms)} ms`);
         for (const { item } of page.items) {
