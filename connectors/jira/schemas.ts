@@ -8,6 +8,7 @@
  * https://docs.atlassian.com/software/jira/docs/api/REST/9.12.0/ · jira.js 5.4 `Version3Models`.
  */
 import { z } from "zod";
+import { ResponseValueSchema } from "../kit/response-value.ts";
 
 /** `2024-09-12T19:21:32.992+0000` (the asking user's zone, no colon in the offset) or ISO 8601. */
 export const JiraTimeSchema = z
@@ -97,7 +98,7 @@ export const JiraIssueLinkSchema = z.object({
 
 /** The embedded comment page of a search answer: at most 20 comments on Cloud's enhanced search. */
 export const JiraCommentPageSchema = z.object({
-  comments: z.array(z.json()),
+  comments: z.array(ResponseValueSchema),
   total: z.number().int(),
   startAt: z.number().int().optional(),
   maxResults: z.number().int().optional(),
@@ -105,7 +106,7 @@ export const JiraCommentPageSchema = z.object({
 
 /** The embedded changelog (`expand=changelog`): Cloud's newest 40 first; Data Center's every one. */
 export const JiraEmbeddedChangelogSchema = z.object({
-  histories: z.array(z.json()),
+  histories: z.array(ResponseValueSchema),
   total: z.number().int(),
   startAt: z.number().int().optional(),
   maxResults: z.number().int().optional(),
@@ -147,14 +148,14 @@ export type JiraIssue = z.infer<typeof JiraIssueSchema>;
 
 /** `GET /rest/api/3/search/jql`: `nextPageToken` only while there is a next page; `isLast` on newer sites. */
 export const JiraEnhancedSearchPageSchema = z.object({
-  issues: z.array(z.json()).default([]),
+  issues: z.array(ResponseValueSchema).default([]),
   nextPageToken: z.string().nullish(),
   isLast: z.boolean().optional(),
 });
 
 /** `GET /rest/api/2/search` (Data Center): offset pages with a total. */
 export const JiraOffsetSearchPageSchema = z.object({
-  issues: z.array(z.json()).default([]),
+  issues: z.array(ResponseValueSchema).default([]),
   startAt: z.number().int(),
   maxResults: z.number().int(),
   total: z.number().int(),
@@ -162,7 +163,7 @@ export const JiraOffsetSearchPageSchema = z.object({
 
 /** `GET /rest/api/{2,3}/issue/{key}/comment`. */
 export const JiraCommentsPageSchema = z.object({
-  comments: z.array(z.json()),
+  comments: z.array(ResponseValueSchema),
   startAt: z.number().int(),
   maxResults: z.number().int(),
   total: z.number().int(),
@@ -170,7 +171,7 @@ export const JiraCommentsPageSchema = z.object({
 
 /** `GET /rest/api/3/issue/{key}/changelog`: oldest first. */
 export const JiraChangelogPageSchema = z.object({
-  values: z.array(z.json()),
+  values: z.array(ResponseValueSchema),
   startAt: z.number().int(),
   maxResults: z.number().int(),
   total: z.number().int(),
@@ -180,7 +181,7 @@ export const JiraChangelogPageSchema = z.object({
 /** `POST /rest/api/3/changelog/bulkfetch`: histories of several issues, oldest first; no token on the last page. */
 export const JiraBulkChangelogPageSchema = z.object({
   issueChangeLogs: z
-    .array(z.object({ issueId: z.string(), changeHistories: z.array(z.json()).optional() }))
+    .array(z.object({ issueId: z.string(), changeHistories: z.array(ResponseValueSchema).optional() }))
     .optional(),
   nextPageToken: z.string().nullish(),
 });

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { verifyHmacSha256Hex } from "../kit/hmac.ts";
+import { ResponseValueSchema } from "../kit/response-value.ts";
 import type {
   JsonValue,
   RawRecord,
@@ -40,10 +41,10 @@ export async function verifyJiraSignature(
 const WebhookSchema = z.object({
   webhookEvent: z.string(),
   timestamp: z.number().optional(),
-  user: z.json().optional(),
-  issue: z.json().optional(),
-  comment: z.json().optional(),
-  changelog: z.json().optional(),
+  user: ResponseValueSchema.optional(),
+  issue: ResponseValueSchema.optional(),
+  comment: ResponseValueSchema.optional(),
+  changelog: ResponseValueSchema.optional(),
 });
 
 const WebhookIssueSchema = z.object({
@@ -59,7 +60,7 @@ const WebhookCommentSchema = z.object({ id: z.string() });
 
 const WebhookChangelogSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
-  items: z.array(z.json()),
+  items: z.array(ResponseValueSchema),
 });
 
 function invalid(detail: string): ConnectorError {

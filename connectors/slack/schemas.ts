@@ -8,6 +8,7 @@
  * message_deleted), https://docs.slack.dev/apis/events-api/ (the `event_callback` envelope).
  */
 import { z } from "zod";
+import { ResponseValueSchema } from "../kit/response-value.ts";
 import { ConnectorError } from "../types.ts";
 
 /** A message timestamp, `1512085950.000216`: the message's id within its channel. */
@@ -38,9 +39,9 @@ export const SlackMessageSchema = z.object({
   latest_reply: z.string().optional(),
   edited: z.object({ user: z.string().optional(), ts: SlackTsSchema }).optional(),
   reactions: z.array(SlackReactionSchema).optional(),
-  blocks: z.array(z.json()).optional(),
-  attachments: z.array(z.json()).optional(),
-  files: z.array(z.json()).optional(),
+  blocks: z.array(ResponseValueSchema).optional(),
+  attachments: z.array(ResponseValueSchema).optional(),
+  files: z.array(ResponseValueSchema).optional(),
   hidden: z.boolean().optional(),
   /**
    * Slack Connect: the author's workspace (`user_team`), the workspace the message was sent from
@@ -48,7 +49,7 @@ export const SlackMessageSchema = z.object({
    */
   user_team: z.string().nullish(),
   source_team: z.string().nullish(),
-  user_profile: z.json().optional(),
+  user_profile: ResponseValueSchema.optional(),
 });
 export type SlackMessage = z.infer<typeof SlackMessageSchema>;
 
@@ -82,19 +83,19 @@ export type SlackUser = z.infer<typeof SlackUserSchema>;
 
 /** conversations.history and conversations.replies. */
 export const SlackMessagesPageSchema = z.object({
-  messages: z.array(z.json()),
+  messages: z.array(ResponseValueSchema),
   has_more: z.boolean().optional(),
   response_metadata: ResponseMetadataSchema,
 });
 
 /** users.list. */
 export const SlackUsersPageSchema = z.object({
-  members: z.array(z.json()),
+  members: z.array(ResponseValueSchema),
   response_metadata: ResponseMetadataSchema,
 });
 
 /** users.info. */
-export const SlackUserInfoSchema = z.object({ user: z.json() });
+export const SlackUserInfoSchema = z.object({ user: ResponseValueSchema });
 
 /** A conversation object, as far as it is read (conversations.info `channel`, users.conversations `channels[]`). */
 export const SlackConversationSchema = z.object({
@@ -149,7 +150,7 @@ export const SlackEventCallbackSchema = z.object({
   team_id: z.string().optional(),
   event_id: z.string().optional(),
   event_time: z.number().optional(),
-  event: z.json(),
+  event: ResponseValueSchema,
 });
 
 /** Every event has a type. */
@@ -170,8 +171,8 @@ export const SlackMessageEventSchema = z.object({
   ts: SlackTsSchema.optional(),
   event_ts: SlackTsSchema.optional(),
   deleted_ts: SlackTsSchema.optional(),
-  message: z.json().optional(),
-  previous_message: z.json().optional(),
+  message: ResponseValueSchema.optional(),
+  previous_message: ResponseValueSchema.optional(),
 });
 
 /** reaction_added / reaction_removed: only where the reaction is. */

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { trimTrailing } from "../../src/model/trim-text.ts";
+import { ResponseValueSchema } from "../kit/response-value.ts";
 
 /** Names the text may reference, by id: users (`U…`/`W…`) and channels (`C…`/`G…`). */
 export interface TextNames {
@@ -99,14 +100,14 @@ const ElementSchema = z.looseObject({
   range: z.string().optional(),
   name: z.string().optional(),
   fallback: z.string().optional(),
-  elements: z.array(z.json()).optional(),
+  elements: z.array(ResponseValueSchema).optional(),
 });
 const BlockSchema = z.looseObject({
   type: z.string(),
   // A text object, or (in a `markdown` block) the text itself.
   text: z.union([TextObjectSchema, z.string()]).optional(),
   fields: z.array(TextObjectSchema).optional(),
-  elements: z.array(z.json()).optional(),
+  elements: z.array(ResponseValueSchema).optional(),
 });
 
 /** Block types whose text is read; others (images, dividers, actions, unknown types) add nothing. */

@@ -14,7 +14,7 @@
  * - errors: https://learn.microsoft.com/graph/errors
  */
 import { z } from "zod";
-import type { JsonValue } from "../types.ts";
+import { ResponseValueSchema } from "../kit/response-value.ts";
 
 /** Graph's dateTimeOffset: ISO 8601 in UTC (`2021-03-28T21:11:12.395Z`, sometimes `…:42.08Z`). */
 export const GraphTimeSchema = z
@@ -99,12 +99,6 @@ export const TeamsMessageSchema = z.object({
   reactions: z.array(TeamsReactionSchema).nullish(),
 });
 export type TeamsMessage = z.infer<typeof TeamsMessageSchema>;
-
-/**
- * A value of a response body. It came out of `JSON.parse` (through the SDK), so it is JSON by construction;
- * validating every nested value again (`z.json()`) was most of a large backfill's CPU time.
- */
-const ResponseValueSchema = z.custom<JsonValue>((v) => v !== undefined);
 
 /** What the pull needs of a root message in a page: its id and its expanded replies. */
 export const TeamsRootRefSchema = z.object({

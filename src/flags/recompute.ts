@@ -51,6 +51,11 @@ export interface RecomputeSummary extends SaveFlagsResult {
   phases: { waitLoadMs: number; evaluateMs: number; saveMs: number };
 }
 
+/** How long evaluating a batch runs before it lets the event loop answer what waits. */
+const YIELD_AFTER_MS = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Recomputes the flags of the tasks that changed (or of every task), and stores them with their lifecycle
  * (see `saveFlags`), then wakes the batch's snoozed flags and "marked done" tasks that have newer activity.
@@ -126,7 +131,15 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
     next.catch(() => {});
     const flags: RaisedFlag[] = [];
     mark = performance.now();
-    for (const snapshot of batch.snapshots) flags.push(...evaluateTaskFlags(snapshot, ctx));
+    let yielded = performance.now();
+    for (const snapshot of batch.snapshots) {
+      flags.push(...evaluateTaskFlags(snapshot, ctx));
+      // The web shares this thread: a batch of tasks with long texts lets it answer every few milliseconds.
+      if (performance.now() - yielded > YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        yielded = performance.now();
+      }
+    }
     summary.phases.evaluateMs += performance.now() - mark;
     // One batch's writes in flight at a time; a failed one fails the recompute here.
     mark = performance.now();

@@ -7,6 +7,8 @@ import type { Linker } from "../store/item-links.ts";
 import type { SyncSource } from "../sync/engine.ts";
 import { toLinkContext } from "../sync/link-context.ts";
 import { createLinker } from "../sync/linker.ts";
+import { sharedThreadMapper } from "../sync/map-thread.ts";
+import type { PageMapper } from "../sync/page-mapper.ts";
 import { configureSources } from "../sync/sources.ts";
 import { JobRunner } from "./job-runner.ts";
 import { openBoss } from "./open-boss.ts";
@@ -46,6 +48,8 @@ export async function startSyncQueue(options: {
   now?: () => Date;
   /** The people file, applied after each scope's pass. */
   people?: readonly PeopleFileEntry[];
+  /** How pages are mapped; default: the process's mapping thread (`sharedThreadMapper`). */
+  mapper?: PageMapper;
 }): Promise<SyncQueue> {
   const { database, settings, log } = options;
   const registry = options.connectors ?? CONNECTORS;
@@ -71,6 +75,7 @@ export async function startSyncQueue(options: {
       secretKey: options.env.THREADLINE_SECRET_KEY,
       teamDomains: toCommaList(options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
       ...(options.people ? { people: options.people } : {}),
+      mapper: options.mapper ?? sharedThreadMapper(),
     };
     runner = new JobRunner({
       boss,

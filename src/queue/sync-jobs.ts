@@ -5,6 +5,7 @@ import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { saveScopes } from "../store/scopes.ts";
 import { withConnectedMailboxes } from "../sync/connected-mailboxes.ts";
 import { runSync, type SyncSource } from "../sync/engine.ts";
+import type { PageMapper } from "../sync/page-mapper.ts";
 import { savePush } from "../sync/push.ts";
 import type { JobOutcome, ListJob, PushJob, ScopeJob, SyncJob } from "./jobs.ts";
 import type { SyncEnqueuer } from "./sync-enqueuer.ts";
@@ -23,6 +24,8 @@ export interface SyncJobDeps {
   secretKey?: string | undefined;
   /** The team's email domains: what a connected mailbox keeps. */
   teamDomains?: readonly string[];
+  /** How pages are mapped (see `RunSyncOptions.mapper`). */
+  mapper?: PageMapper;
 }
 
 /** A job as a worker took it: its data, and whether an earlier run of it was cut short or failed. */
@@ -86,6 +89,7 @@ async function runScopeJob(deps: SyncJobDeps, job: ScopeJob, signal: AbortSignal
     secretKey: deps.secretKey,
     ...(deps.teamDomains ? { teamDomains: deps.teamDomains } : {}),
     ...(deps.people ? { people: deps.people } : {}),
+    ...(deps.mapper ? { mapper: deps.mapper } : {}),
   });
   const changed = [...report.changedTaskKeys];
   const evaluate = async () => {

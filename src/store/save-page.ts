@@ -322,6 +322,37 @@ function refsOf(tasks: PageWrite["tasks"], items: PageWrite["items"]): IdentityR
 
 type PersonOf = (ref: IdentityRef | null) => string | null;
 
+/**
+ * Characters of text and raw JSON one statement writes at most (a single larger row goes alone). The embedded
+ * database runs each statement to its end on the thread that serves the web: a page of megabyte bodies in
+ * one statement held it for seconds.
+ */
+const STATEMENT_CHARS = 256_000;
+
+/** `[first, end)` ranges of `entries` in order, each within `STATEMENT_CHARS` by `sizeOf`. */
+function inSizedParts<T>(
+  entries: readonly T[],
+  sizeOf: (entry: T, index: number) => number,
+): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  let first = 0;
+  let size = 0;
+  for (const [i, entry] of entries.entries()) {
+    const n = sizeOf(entry, i);
+    if (i > first && size + n > STATEMENT_CHARS) {
+      parts.push([first, i]);
+      first = i;
+      size = 0;
+    }
+    size += n;
+  }
+  if (entries.length > first) parts.push([first, entries.length]);
+  return parts;
+}
+
+/** Lets the event loop answer what waits (the web, on the embedded database) between two parts of a page. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Upserts the page's tasks by (source, external id); a task moved to another project takes its links along. */
 async function writeTasks(
   db: Db,
@@ -354,36 +385,16 @@ async function writeTasks(
     raw,
     deleted_at: iso(task.deletedAt),
   }));
-  const written = await pageRows<{ key: string; inserted: boolean }>(
-    db,
-    sql`insert into tasks as t (key, source, scope_id, external_id, title, status, status_category, url,
-          assignee_id, reporter_id, labels, priority, due_at, created_at, updated_at, last_activity_at, raw, deleted_at)
-        select x.key, ${page.source}, ${page.scopeId}::int, x.external_id, x.title, x.status, x.status_category,
-               x.url, x.assignee_id, x.reporter_id, coalesce(x.labels, '{}'), x.priority, x.due_at, x.created_at,
-               x.updated_at, x.last_activity_at, x.raw, x.deleted_at
-        from jsonb_to_recordset(${json(rows)}::jsonb) as x(key text, external_id text, title text, status text,
-             status_category text, url text, assignee_id text, reporter_id text, labels text[], priority text,
-             due_at timestamptz, created_at timestamptz, updated_at timestamptz, last_activity_at timestamptz,
-             raw jsonb, deleted_at timestamptz)
-        order by x.external_id
-        on conflict (source, external_id) do update set
-          key = excluded.key, scope_id = coalesce(excluded.scope_id, t.scope_id), title = excluded.title,
-          status = excluded.status, status_category = excluded.status_category, url = excluded.url,
-          assignee_id = excluded.assignee_id, reporter_id = excluded.reporter_id, labels = excluded.labels,
-          priority = excluded.priority, due_at = excluded.due_at, created_at = excluded.created_at,
-          updated_at = excluded.updated_at, raw = excluded.raw, deleted_at = coalesce(excluded.deleted_at, t.deleted_at)
-        -- Never an older version over a newer one (an old or replayed webhook, a pull that read before a push):
-        -- the source's own updated time decides.
-        where excluded.updated_at >= t.updated_at
-          and (t.key, t.scope_id, t.title, t.status, t.status_category, t.url, t.assignee_id, t.reporter_id,
-               t.labels, t.priority, t.due_at, t.created_at, t.updated_at, t.raw, t.deleted_at)
-           is distinct from
-              (excluded.key, coalesce(excluded.scope_id, t.scope_id), excluded.title, excluded.status,
-               excluded.status_category, excluded.url, excluded.assignee_id, excluded.reporter_id, excluded.labels,
-               excluded.priority, excluded.due_at, excluded.created_at, excluded.updated_at, excluded.raw,
-               coalesce(excluded.deleted_at, t.deleted_at))
-        returning t.key, (t.xmax = 0) as inserted`,
-  );
+  const written: Array<{ key: string; inserted: boolean }> = [];
+  // In external id order across the parts too: concurrent pages lock rows in one order.
+  const rowJson = rows
+    .sort((a, b) => (a.external_id < b.external_id ? -1 : a.external_id > b.external_id ? 1 : 0))
+    .map((row) => json(row));
+  for (const [n, [first, end]] of inSizedParts(rowJson, (j) => j.length).entries()) {
+    if (n > 0) await nextTurn();
+    const part = `[${rowJson.slice(first, end).join(",")}]`;
+    written.push(...(await writeTaskRows(db, page, part)));
+  }
   for (const row of written) {
     if (row.inserted) out.inserted++;
     else out.updated++;
@@ -409,6 +420,44 @@ async function writeTasks(
   return out;
 }
 
+/** One statement of `writeTasks`: the rows given as a JSON array. */
+function writeTaskRows(
+  db: Db,
+  page: PageWrite,
+  rowsJson: string,
+): Promise<Array<{ key: string; inserted: boolean }>> {
+  return pageRows<{ key: string; inserted: boolean }>(
+    db,
+    sql`insert into tasks as t (key, source, scope_id, external_id, title, status, status_category, url,
+          assignee_id, reporter_id, labels, priority, due_at, created_at, updated_at, last_activity_at, raw, deleted_at)
+        select x.key, ${page.source}, ${page.scopeId}::int, x.external_id, x.title, x.status, x.status_category,
+               x.url, x.assignee_id, x.reporter_id, coalesce(x.labels, '{}'), x.priority, x.due_at, x.created_at,
+               x.updated_at, x.last_activity_at, x.raw, x.deleted_at
+        from jsonb_to_recordset(${rowsJson}::jsonb) as x(key text, external_id text, title text, status text,
+             status_category text, url text, assignee_id text, reporter_id text, labels text[], priority text,
+             due_at timestamptz, created_at timestamptz, updated_at timestamptz, last_activity_at timestamptz,
+             raw jsonb, deleted_at timestamptz)
+        order by x.external_id
+        on conflict (source, external_id) do update set
+          key = excluded.key, scope_id = coalesce(excluded.scope_id, t.scope_id), title = excluded.title,
+          status = excluded.status, status_category = excluded.status_category, url = excluded.url,
+          assignee_id = excluded.assignee_id, reporter_id = excluded.reporter_id, labels = excluded.labels,
+          priority = excluded.priority, due_at = excluded.due_at, created_at = excluded.created_at,
+          updated_at = excluded.updated_at, raw = excluded.raw, deleted_at = coalesce(excluded.deleted_at, t.deleted_at)
+        -- Never an older version over a newer one (an old or replayed webhook, a pull that read before a push):
+        -- the source's own updated time decides.
+        where excluded.updated_at >= t.updated_at
+          and (t.key, t.scope_id, t.title, t.status, t.status_category, t.url, t.assignee_id, t.reporter_id,
+               t.labels, t.priority, t.due_at, t.created_at, t.updated_at, t.raw, t.deleted_at)
+           is distinct from
+              (excluded.key, coalesce(excluded.scope_id, t.scope_id), excluded.title, excluded.status,
+               excluded.status_category, excluded.url, excluded.assignee_id, excluded.reporter_id, excluded.labels,
+               excluded.priority, excluded.due_at, excluded.created_at, excluded.updated_at, excluded.raw,
+               coalesce(excluded.deleted_at, t.deleted_at))
+        returning t.key, (t.xmax = 0) as inserted`,
+  );
+}
+
 /** Upserts the page's items by (source, external id); answers which it created and which it changed. */
 async function writeItems(
   db: Db,
@@ -423,8 +472,35 @@ async function writeItems(
   const sorted = items
     .map((entry) => ({ id: itemId(page.source, entry.item.externalId), ...entry }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const column = (value: (entry: (typeof sorted)[number]) => string | null) => arrayParam(sorted.map(value));
-  const written = await pageRows<{ id: string; inserted: boolean }>(
+  const rawJson = sorted.map((e) => json(e.raw));
+  const written: Array<{ id: string; inserted: boolean }> = [];
+  const parts = inSizedParts(sorted, (e, i) => e.item.text.length + rawJson[i]!.length);
+  for (const [n, [first, end]] of parts.entries()) {
+    if (n > 0) await nextTurn();
+    const part = sorted.slice(first, end);
+    const raws = rawJson.slice(first, end);
+    written.push(...(await writeItemRows(db, page, part, raws, personOf, now)));
+  }
+  for (const row of written) {
+    if (row.inserted) out.created.add(row.id);
+    else out.updated.push(row.id);
+  }
+  return out;
+}
+
+type SortedItem = PageWrite["items"][number] & { id: string };
+
+/** One statement of `writeItems`. */
+function writeItemRows(
+  db: Db,
+  page: PageWrite,
+  sorted: SortedItem[],
+  rawJson: string[],
+  personOf: PersonOf,
+  now: Date,
+): Promise<Array<{ id: string; inserted: boolean }>> {
+  const column = (value: (entry: SortedItem) => string | null) => arrayParam(sorted.map(value));
+  return pageRows<{ id: string; inserted: boolean }>(
     db,
     sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
           meta, raw, audience, edited_at, deleted_at, updated_at)
@@ -434,7 +510,7 @@ async function writeItems(
                     ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
                     ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
                     ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
-                    ${column((e) => json(e.item.meta))}::jsonb[], ${column((e) => json(e.raw))}::jsonb[],
+                    ${column((e) => json(e.item.meta))}::jsonb[], ${arrayParam(rawJson)}::jsonb[],
                     ${column((e) => (e.item.audience == null ? null : json(e.item.audience)))}::jsonb[],
                     ${column((e) => iso(e.item.editedAt))}::timestamptz[],
                     ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
@@ -455,11 +531,6 @@ async function writeItems(
                excluded.edited_at, coalesce(excluded.deleted_at, i.deleted_at))
         returning i.id, (i.xmax = 0) as inserted`,
   );
-  for (const row of written) {
-    if (row.inserted) out.created.add(row.id);
-    else out.updated.push(row.id);
-  }
-  return out;
 }
 
 // Tombstones: the row stays, with its links, and leaves timelines and activity. A tombstone is final: a record

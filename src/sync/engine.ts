@@ -13,6 +13,7 @@ import { clearFlagsPending } from "../store/scopes.ts";
 import { createLimiter } from "./concurrency.ts";
 import { withConnectedMailboxes } from "./connected-mailboxes.ts";
 import { createLinker } from "./linker.ts";
+import type { PageMapper } from "./page-mapper.ts";
 import { type FlagScopes, runSource } from "./run-source.ts";
 
 /** A configured source: its connector and the settings `fromEnv` gave. */
@@ -130,6 +131,11 @@ export interface RunSyncOptions {
    * while a backfill of hundreds of scopes does not open hundreds of transactions.
    */
   writeConcurrency?: number;
+  /**
+   * How pages are mapped: in place by default; Node's entry points pass a thread with a time budget per record
+   * (`sharedThreadMapper`), so that one pathological body cannot hold up the process.
+   */
+  mapper?: PageMapper;
   /** How the engine waits (tests make it instant). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /**

@@ -28,7 +28,7 @@ export async function savePush(
   );
   return savePage(
     db,
-    { ...toPageWrite(connector, scopeId, push.records, push.deletions), deliveryIds },
+    { ...(await toPageWrite(connector, scopeId, push.records, push.deletions)), deliveryIds },
     options,
   );
 }

@@ -304,7 +304,7 @@ async function savePulledPage(
           teamDomains: run.teamDomains ?? run.flagSettings?.teamDomains ?? [],
         })
       : page;
-  const write = toPageWriteWithCursor(run.source.connector, scopeId, kept);
+  const write = await toPageWriteWithCursor(run.source.connector, scopeId, kept, run.mapper);
   const saved = await run.writeSlot(() => savePage(run.db, write, { now: run.now(), linker: run.linker }));
   pass.reached = true;
   report.pages++;

@@ -8,6 +8,7 @@ import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { runSync, type SyncMode, type SyncObserver } from "../../sync/engine.ts";
 import { toLinkContext } from "../../sync/link-context.ts";
+import { sharedThreadMapper } from "../../sync/map-thread.ts";
 import { createProgressBars } from "../../sync/progress-bars.ts";
 import { configureSources } from "../../sync/sources.ts";
 import { formatDuration, toSummaryJson, toSummaryTable } from "../../sync/summary.ts";
@@ -71,6 +72,7 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
       flagSettings,
       people,
       secretKey: config.env.THREADLINE_SECRET_KEY,
+      mapper: sharedThreadMapper(),
       ...(io.now ? { now: io.now } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
