@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
 import { getTableName, isTable, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/pglite";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, inject } from "vitest";
 import * as schema from "../../schema/index.ts";
 import type { Database, Db } from "../../src/store/db.ts";
 import { migrateDatabase } from "../../src/store/migrate.ts";
@@ -23,17 +26,25 @@ export interface TestDatabase extends Database {
 
 /**
  * A fresh, migrated database. On PostgreSQL each call creates a database of its own (dropped on close),
- * so test files run in parallel without seeing each other's rows.
+ * so test files run in parallel without seeing each other's rows. Both kinds start as a copy of the
+ * database the run's global set-up migrated once (test/helpers/database-templates-setup.ts), when there is one.
  */
 export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   if (kind === "pglite") {
-    const database = await openPglite(undefined);
-    await migrateDatabase(database);
-    return database;
+    const templateFile = inject("pgliteTemplateFile");
+    if (!templateFile) {
+      const database = await openPglite(undefined);
+      await migrateDatabase(database);
+      return database;
+    }
+    const client = new PGlite({ loadDataDir: new Blob([await readFile(templateFile)]) });
+    await client.waitReady;
+    return { db: drizzle(client, { schema }) as unknown as Db, kind: "pglite", close: () => client.close() };
   }
-  const empty = await createEmptyPostgresDatabase();
+  const templateName = inject("postgresTemplateName");
+  const empty = await createEmptyPostgresDatabase(templateName || undefined);
   const database = openPostgres(empty.url, { max: 4 });
-  await migrateDatabase(database);
+  if (!templateName) await migrateDatabase(database);
   return {
     ...database,
     url: empty.url,
@@ -44,13 +55,18 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
   };
 }
 
-/** An empty database of its own on the TEST_DATABASE_URL server, for tests of what creates the schema. */
-export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * An empty database of its own on the TEST_DATABASE_URL server, for tests of what creates the schema; a copy of
+ * `template` when one is named.
+ */
+export async function createEmptyPostgresDatabase(
+  template?: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set");
   const name = `threadline_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
