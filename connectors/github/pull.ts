@@ -778,9 +778,25 @@ export async function* pullGithubRepository(
   };
   const commentsStart = parseCursor(ListCursorSchema, request.cursors.comments);
   // A first read: no comment list was ever read to its end, or one is being read newest first.
-  if (commentsStart === null || commentsStart.back !== null) {
+  const storedReview = parseCursor(ListCursorSchema, request.cursors.review_comments);
+  if (
+    commentsStart === null ||
+    commentsStart.back !== null ||
+    storedReview === null ||
+    storedReview.back !== null
+  ) {
+    const storedRepository = parseCursor(RepositoryCursorSchema, request.cursors.repository);
     yield* pullFirstRead(ctx, repositoryStart, commentsStart ?? freshList(), {
-      reviewComments: parseCursor(ListCursorSchema, request.cursors.review_comments) ?? freshList(),
+      reviewComments: storedReview ?? freshList(),
+      // A stream a stopped first read had finished is not read again.
+      repositoryDone:
+        storedRepository !== null &&
+        [storedRepository.issues, storedRepository.pulls, storedRepository.deployments].every(
+          (c) => c.pass === null,
+        ),
+      reviewCommentsDone:
+        storedReview !== null && storedReview.back === null && storedReview.checkedAt !== null,
+      commentsDone: commentsStart !== null && commentsStart.back === null && commentsStart.checkedAt !== null,
     });
     return;
   }
@@ -835,14 +851,19 @@ async function* pullFirstRead(
   ctx: PullContext,
   repositoryStart: RepositoryCursor,
   commentsStart: ListCursor,
-  starts: { reviewComments: ListCursor },
+  starts: {
+    reviewComments: ListCursor;
+    repositoryDone: boolean;
+    reviewCommentsDone: boolean;
+    commentsDone: boolean;
+  },
 ): AsyncGenerator<PulledPage> {
   const live: { state?: RepositoryCursor } = {};
   const pullsSince = () => {
     const state = live.state ?? repositoryStart;
     return state.pulls.pass === null ? state.pulls.since : null;
   };
-  const results = yield* interleave(ctx.signal, [
+  const streams: Parameters<typeof interleave>[1] = [
     {
       name: "repository",
       pages: pullRepositoryStream(ctx, repositoryStart, live),
@@ -881,11 +902,19 @@ async function* pullFirstRead(
       }),
       ended: walkEnded,
     },
-  ]);
+  ].filter(
+    (s) =>
+      !(s.name === "repository" && starts.repositoryDone) &&
+      !(s.name === "comments" && starts.commentsDone) &&
+      !(s.name === "review_comments" && starts.reviewCommentsDone),
+  );
+  const results = yield* interleave(ctx.signal, streams);
   if (ctx.signal.aborted) return;
   // Review comments read to their end before the pull requests were: they are read up to the pull requests'
   // final cursor, so the next pass does not read them again for that alone.
-  const review = results.get("review_comments") as ListCursor | undefined;
+  const review =
+    (results.get("review_comments") as ListCursor | undefined) ??
+    (starts.reviewCommentsDone ? starts.reviewComments : undefined);
   if (review && review.back === null && review.pullsSeen !== pullsSince()) {
     yield { stream: "review_comments", records: [], cursor: toJson({ ...review, pullsSeen: pullsSince() }) };
   }
