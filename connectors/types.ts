@@ -72,6 +72,13 @@ export interface PulledPage {
   restored?: string[];
   /** Where this stream continues after this page; handed back in `PullRequest.cursors[stream]`. */
   cursor: JsonValue;
+  /**
+   * For a scope whose history is being read newest first (a backfill, a first pass): every record of the
+   * scope, in all its streams, changed at or after this ISO time has been read once this page is saved. The
+   * engine evaluates flags early on what is complete by then (`src/sync/early-flags.ts`). Left out when the
+   * scope is read forward (an incremental pass) or the connector cannot say.
+   */
+  readBackTo?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -11,10 +11,19 @@
  * 2. `comments` (REST `GET /repos/{o}/{r}/issues/comments?sort=updated&direction=asc&since=`): every issue and
  *    pull request conversation comment of the repository, oldest change first. Each page continues from the
  *    last `updated_at` seen (less a second) rather than a page number, so a comment edited during a long
- *    backfill cannot shift the pages under it; `page=` is used only when a whole page shares one second.
+ *    pass cannot shift the pages under it; `page=` is used only when a whole page shares one second.
  * 3. `review_comments` (REST `GET /repos/{o}/{r}/pulls/comments`, the same way): read when a pull request was
  *    updated since they were last read (a new review comment always comes with a review, which updates its
  *    pull request), when the previous read was more than a day ago (edits of old comments), and on backfill.
+ *
+ * The first read of a repository (a backfill, or a first pass without cursors) goes newest first in every
+ * stream, a page of each in turn, so that current work is saved (and flagged) first: the comment lists are
+ * read `direction=desc` by page number, each page's number kept in the cursor so a stopped read resumes
+ * there. A comment changed while they are read moves to the front and shifts the rest on: a page may repeat
+ * a comment, never skip one (a comment deleted meanwhile can shift one past a page; the webhooks and the
+ * next backfill cover that). Each list's forward mark is the newest change of its first page: the first
+ * incremental pass reads from there, oldest first, as below. Review comments read before their pull request
+ * (whose threads say which are resolved) are read again with it when it has resolved threads.
  *
  * Every pass starts a little before where the last one ended (`OVERLAP_MS`), for writes GitHub makes visible
  * late. The comment lists are conditional requests (`If-None-Match`): when nothing changed GitHub answers 304,
@@ -100,6 +109,11 @@ const ListCursorSchema = z.object({
   /** Review comments: the pull requests' cursor they were read up to. */
   pullsSeen: z.string().nullable(),
   seen: SeenSchema.default({}),
+  /**
+   * A first read under way, newest change first: the next page to ask, and the newest change its first page
+   * saw (the forward mark once the read ends). Null once read.
+   */
+  back: z.object({ page: z.number().int(), high: z.string().nullable() }).nullable().default(null),
 });
 export type ListCursor = z.infer<typeof ListCursorSchema>;
 
@@ -143,6 +157,8 @@ interface PullContext {
    * since the repository's comment list shows only comments that changed.
    */
   rereadThreads: boolean;
+  /** Pull requests whose review comments this pass read before the pull request itself (a first read). */
+  reviewCommentsRead: Set<number>;
   estimate: (items: number) => void;
 }
 
@@ -218,8 +234,16 @@ async function askRepositoryShrinking(
 async function* pullRepositoryStream(
   ctx: PullContext,
   start: RepositoryCursor,
+  live: { state?: RepositoryCursor } = {},
 ): AsyncGenerator<PulledPage, RepositoryCursor> {
   const state: RepositoryCursor = structuredClone(start);
+  live.state = state;
+  // How far back each connection has read in this pass (its oldest change), for `readBackTo`.
+  const oldest = {
+    issues: Number.POSITIVE_INFINITY,
+    pulls: Number.POSITIVE_INFINITY,
+    deployments: Number.POSITIVE_INFINITY,
+  };
   for (const c of [state.issues, state.pulls, state.deployments]) c.pass ??= { after: null, high: null };
   // The cursor the engine holds: a page that changes neither it nor any record is not handed on.
   let committed = JSON.stringify(start);
@@ -271,6 +295,7 @@ async function* pullRepositoryStream(
       const pass = state.issues.pass;
       for (const node of issues.nodes) {
         const { number, updatedAt } = z.object({ number: z.number(), updatedAt: z.string() }).parse(node);
+        oldest.issues = Math.min(oldest.issues, Date.parse(updatedAt));
         pass.high = later(pass.high, updatedAt);
         seenNow.issues.set(String(number), updatedAt);
         if (!known(state.issues, String(number), updatedAt))
@@ -298,6 +323,7 @@ async function* pullRepositoryStream(
           reachedCursor = true;
           continue;
         }
+        oldest.pulls = Math.min(oldest.pulls, Date.parse(pr.updatedAt));
         pass.high = later(pass.high, pr.updatedAt);
         seenNow.pulls.set(String(pr.number), pr.updatedAt);
         // Unchanged since the last pass read it: so are its reviews (a review updates its pull request).
@@ -306,7 +332,10 @@ async function* pullRepositoryStream(
         // review comments, kept on them so that a pull request written by a webhook leaves it alone).
         const { reviews, reviewThreads, ...rest } = pr;
         records.push({ type: "pull_request", data: toJson(rest), context });
-        if (noteResolvedThreads(state, pr.number, reviewThreads) && ctx.rereadThreads) {
+        if (
+          noteResolvedThreads(state, pr.number, reviewThreads) &&
+          (ctx.rereadThreads || ctx.reviewCommentsRead.has(pr.number))
+        ) {
           records.push(...(await pullPullRequestReviewComments(ctx, state, pr.number)));
         }
         const reviewContext = { repo: ctx.scope, number: String(pr.number) };
@@ -344,6 +373,7 @@ async function* pullRepositoryStream(
       let reachedWindow = false;
       for (const node of deployments.nodes) {
         const d = GqlDeploymentSchema.parse(node);
+        oldest.deployments = Math.min(oldest.deployments, Date.parse(d.createdAt));
         if (since !== null && Date.parse(d.createdAt) < Date.parse(since) - DEPLOYMENT_STATUS_WINDOW_MS) {
           reachedWindow = true;
           continue;
@@ -378,7 +408,18 @@ async function* pullRepositoryStream(
     const cursor = toJson(state);
     if (records.length > 0 || JSON.stringify(cursor) !== committed) {
       committed = JSON.stringify(cursor);
-      yield { stream: "repository", records, cursor };
+      // A connection read to its end holds nothing back; one not yet answered holds everything.
+      const readBack = Math.max(
+        state.issues.pass ? oldest.issues : Number.NEGATIVE_INFINITY,
+        state.pulls.pass ? oldest.pulls : Number.NEGATIVE_INFINITY,
+        state.deployments.pass ? oldest.deployments : Number.NEGATIVE_INFINITY,
+      );
+      yield {
+        stream: "repository",
+        records,
+        cursor,
+        ...(Number.isFinite(readBack) ? { readBackTo: new Date(readBack).toISOString() } : {}),
+      };
     }
   }
   return state;
@@ -560,6 +601,7 @@ async function* pullListStream(
         checkedAt: ctx.now,
         pullsSeen: options.pullsSeen,
         seen: overlapOf(emitted, since, state.seen),
+        back: null,
       };
       if (records.length > 0 || JSON.stringify(next) !== committed) {
         yield { stream: options.stream, records, cursor: toJson(next) };
@@ -578,6 +620,117 @@ async function* pullListStream(
     yield { stream: options.stream, records, cursor: toJson(state) };
   }
   return state;
+}
+
+/**
+ * The first read of a repository-wide comment list, newest change first by page number (see the top of this
+ * file). Returns the cursor the next pass reads forward from.
+ */
+async function* walkListBackwards(
+  ctx: PullContext,
+  options: {
+    stream: string;
+    route: string;
+    type: string;
+    start: ListCursor;
+    /** The pull requests' cursor when the read ends (review comments: what they were read up to). */
+    pullsSeen: () => string | null;
+    contextOf?: (item: unknown) => Record<string, string>;
+  },
+): AsyncGenerator<PulledPage, ListCursor> {
+  const state: ListCursor = structuredClone(options.start);
+  let back = state.back ?? { page: 1, high: null };
+  // A comment changed during the read moves to the front and shifts the pages: it may come twice.
+  const emitted = new Map<string, string>();
+  while (!ctx.signal.aborted) {
+    const res = await ctx.client.get(options.route, {
+      owner: ctx.owner,
+      repo: ctx.name,
+      sort: "updated",
+      direction: "desc",
+      per_page: PAGE_SIZE,
+      since: state.since ?? undefined,
+      page: back.page > 1 ? back.page : undefined,
+    });
+    const items = z.array(z.unknown()).parse(res.data);
+    const records: RawRecord[] = [];
+    let high = back.high;
+    let last: string | null = null;
+    for (const item of items) {
+      const { id, updated_at: updatedAt } = ListItemSchema.parse(item);
+      // The forward mark: the newest change of the read's first page.
+      if (back.page === 1) high = later(high, updatedAt);
+      last = last === null || Date.parse(updatedAt) < Date.parse(last) ? updatedAt : last;
+      if (emitted.get(String(id)) === updatedAt) continue;
+      emitted.set(String(id), updatedAt);
+      records.push({
+        type: options.type,
+        data: toJson(item),
+        context: { repo: ctx.scope, ...options.contextOf?.(item) },
+      });
+    }
+    if (items.length < PAGE_SIZE) {
+      const since = high === null ? state.since : later(state.since, iso(Date.parse(high) - OVERLAP_MS));
+      const next: ListCursor = {
+        v: 1,
+        since,
+        etag: null,
+        pass: null,
+        checkedAt: ctx.now,
+        pullsSeen: options.pullsSeen(),
+        seen: overlapOf(emitted, since, {}),
+        back: null,
+      };
+      yield { stream: options.stream, records, cursor: toJson(next) };
+      return next;
+    }
+    back = { page: back.page + 1, high };
+    state.back = back;
+    yield {
+      stream: options.stream,
+      records,
+      cursor: toJson(state),
+      ...(last !== null ? { readBackTo: last } : {}),
+    };
+  }
+  return state;
+}
+
+/**
+ * A page of each stream in turn until all are read; each page says how far back the whole repository is
+ * read (the least any stream has: one not yet answered holds it at now, one read to its end not at all).
+ * Returns each stream's final cursor.
+ */
+async function* interleave(
+  signal: AbortSignal,
+  streams: Array<{
+    name: string;
+    pages: AsyncGenerator<PulledPage, unknown>;
+    /** Whether the stream is read to its end once this page is saved (its last page). */
+    ended: (page: PulledPage) => boolean;
+  }>,
+): AsyncGenerator<PulledPage, Map<string, unknown>> {
+  const readBack = new Map(streams.map((s) => [s.name, Number.POSITIVE_INFINITY]));
+  const results = new Map<string, unknown>();
+  let active = [...streams];
+  while (active.length > 0 && !signal.aborted) {
+    for (const stream of [...active]) {
+      const next = await stream.pages.next();
+      if (next.done) {
+        results.set(stream.name, next.value);
+        readBack.set(stream.name, Number.NEGATIVE_INFINITY);
+        active = active.filter((s) => s !== stream);
+        continue;
+      }
+      const { readBackTo, ...page } = next.value;
+      if (stream.ended(next.value)) readBack.set(stream.name, Number.NEGATIVE_INFINITY);
+      else if (readBackTo !== undefined) readBack.set(stream.name, Date.parse(readBackTo));
+      const at = Math.max(...readBack.values());
+      yield Number.isFinite(at) ? { ...page, readBackTo: new Date(at).toISOString() } : page;
+      if (signal.aborted) break;
+    }
+  }
+  return results;
 }
 
 const emptyConnection = (since: string | null): ConnectionCursor => ({ since, pass: null, seen: {} });
@@ -604,8 +757,49 @@ export async function* pullGithubRepository(
     now: iso(request.now.getTime()),
     incremental: request.mode === "sync",
     rereadThreads: request.cursors.review_comments !== undefined && request.cursors.review_comments !== null,
+    reviewCommentsRead: new Set(),
     estimate: (n) => request.report.estimate(n),
   };
+  const freshList = (): ListCursor => ({
+    v: 1,
+    since: backfillSince,
+    etag: null,
+    pass: null,
+    checkedAt: null,
+    pullsSeen: null,
+    seen: {},
+    back: null,
+  });
+  const repositoryStart = parseCursor(RepositoryCursorSchema, request.cursors.repository) ?? {
+    v: 1,
+    issues: emptyConnection(backfillSince),
+    pulls: emptyConnection(backfillSince),
+    deployments: emptyConnection(backfillSince),
+  };
+  const commentsStart = parseCursor(ListCursorSchema, request.cursors.comments);
+  // A first read: no comment list was ever read to its end, or one is being read newest first.
+  const storedReview = parseCursor(ListCursorSchema, request.cursors.review_comments);
+  if (
+    commentsStart === null ||
+    commentsStart.back !== null ||
+    storedReview === null ||
+    storedReview.back !== null
+  ) {
+    const storedRepository = parseCursor(RepositoryCursorSchema, request.cursors.repository);
+    yield* pullFirstRead(ctx, repositoryStart, commentsStart ?? freshList(), {
+      reviewComments: storedReview ?? freshList(),
+      // A stream a stopped first read had finished is not read again.
+      repositoryDone:
+        storedRepository !== null &&
+        [storedRepository.issues, storedRepository.pulls, storedRepository.deployments].every(
+          (c) => c.pass === null,
+        ),
+      reviewCommentsDone:
+        storedReview !== null && storedReview.back === null && storedReview.checkedAt !== null,
+      commentsDone: commentsStart !== null && commentsStart.back === null && commentsStart.checkedAt !== null,
+    });
+    return;
+  }
 
   const repository = yield* pullRepositoryStream(
     ctx,
@@ -618,20 +812,11 @@ export async function* pullGithubRepository(
   );
   if (request.signal.aborted) return;
 
-  const freshList = (): ListCursor => ({
-    v: 1,
-    since: backfillSince,
-    etag: null,
-    pass: null,
-    checkedAt: null,
-    pullsSeen: null,
-    seen: {},
-  });
   yield* pullListStream(ctx, {
     stream: "comments",
     route: "GET /repos/{owner}/{repo}/issues/comments",
     type: "issue_comment",
-    start: parseCursor(ListCursorSchema, request.cursors.comments) ?? freshList(),
+    start: commentsStart,
     pullsSeen: null,
   });
   if (request.signal.aborted) return;
@@ -654,6 +839,85 @@ export async function* pullGithubRepository(
     pullsSeen: pullsSince,
     contextOf: (item) => threadContext(repository, item),
   });
+}
+
+const walkEnded = (page: PulledPage) => (page.cursor as { back?: unknown } | null)?.back === null;
+
+/**
+ * The first read of a repository: its three streams newest first, a page of each in turn. Review comments
+ * take their threads' state from the pull requests read so far; their cursor ends with the pull requests'.
+ */
+async function* pullFirstRead(
+  ctx: PullContext,
+  repositoryStart: RepositoryCursor,
+  commentsStart: ListCursor,
+  starts: {
+    reviewComments: ListCursor;
+    repositoryDone: boolean;
+    reviewCommentsDone: boolean;
+    commentsDone: boolean;
+  },
+): AsyncGenerator<PulledPage> {
+  const live: { state?: RepositoryCursor } = {};
+  const pullsSince = () => {
+    const state = live.state ?? repositoryStart;
+    return state.pulls.pass === null ? state.pulls.since : null;
+  };
+  const streams: Parameters<typeof interleave>[1] = [
+    {
+      name: "repository",
+      pages: pullRepositoryStream(ctx, repositoryStart, live),
+      ended: () =>
+        live.state !== undefined &&
+        live.state.issues.pass === null &&
+        live.state.pulls.pass === null &&
+        live.state.deployments.pass === null,
+    },
+    {
+      name: "comments",
+      pages: walkListBackwards(ctx, {
+        stream: "comments",
+        route: "GET /repos/{owner}/{repo}/issues/comments",
+        type: "issue_comment",
+        start: commentsStart,
+        pullsSeen: () => null,
+      }),
+      ended: walkEnded,
+    },
+    {
+      name: "review_comments",
+      pages: walkListBackwards(ctx, {
+        stream: "review_comments",
+        route: "GET /repos/{owner}/{repo}/pulls/comments",
+        type: "review_comment",
+        start: starts.reviewComments,
+        pullsSeen: pullsSince,
+        contextOf: (item) => {
+          const number = /\/pulls\/(\d+)$/.exec(
+            ThreadRefSchema.safeParse(item).data?.pull_request_url ?? "",
+          )?.[1];
+          if (number) ctx.reviewCommentsRead.add(Number(number));
+          return threadContext(live.state ?? repositoryStart, item);
+        },
+      }),
+      ended: walkEnded,
+    },
+  ].filter(
+    (s) =>
+      !(s.name === "repository" && starts.repositoryDone) &&
+      !(s.name === "comments" && starts.commentsDone) &&
+      !(s.name === "review_comments" && starts.reviewCommentsDone),
+  );
+  const results = yield* interleave(ctx.signal, streams);
+  if (ctx.signal.aborted) return;
+  // Review comments read to their end before the pull requests were: they are read up to the pull requests'
+  // final cursor, so the next pass does not read them again for that alone.
+  const review =
+    (results.get("review_comments") as ListCursor | undefined) ??
+    (starts.reviewCommentsDone ? starts.reviewComments : undefined);
+  if (review && review.back === null && review.pullsSeen !== pullsSince()) {
+    yield { stream: "review_comments", records: [], cursor: toJson({ ...review, pullsSeen: pullsSince() }) };
+  }
 }
 
 /**

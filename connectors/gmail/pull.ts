@@ -365,7 +365,9 @@ export async function* pullGmailMailbox(
         pass = { kind: "history", startHistoryId: pass.startHistoryId, pageToken: null };
       }
       cursor = { ...cursor, pass };
-      yield { stream: MESSAGES_STREAM, records, cursor };
+      // messages.list answers newest first: every message since this page's oldest has been read.
+      const oldest = next ? oldestInternalDate(records) : null;
+      yield { stream: MESSAGES_STREAM, records, cursor, ...(oldest ? { readBackTo: oldest } : {}) };
       continue;
     }
 
@@ -423,4 +425,14 @@ export async function* pullGmailMailbox(
     };
     if (done) return;
   }
+}
+
+/** The oldest `internalDate` of a page's messages, ISO; null when none says. */
+function oldestInternalDate(records: readonly RawRecord[]): string | null {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const record of records) {
+    const at = Number((record.data as { internalDate?: unknown } | null)?.internalDate);
+    if (Number.isFinite(at)) oldest = Math.min(oldest, at);
+  }
+  return Number.isFinite(oldest) ? new Date(oldest).toISOString() : null;
 }

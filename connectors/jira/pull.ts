@@ -1,5 +1,16 @@
 /**
- * Pages of one Jira project (I/O). One stream, `issues`, whose cursor says how far the project has been read:
+ * Pages of one Jira project (I/O). One stream, `issues`, whose cursor says how far the project has been read.
+ *
+ * The first read of a project (a backfill, or a first pass without a cursor) walks backwards, newest change
+ * first, so that current work is saved and flagged first:
+ *
+ *   project = "KEY" [AND updated >= <since>] [AND updated < <end of the oldest minute read>]
+ *   ORDER BY updated DESC, key DESC
+ *
+ * The walk's cursor (`back`) holds how far back it has read and the issues read in its oldest minute, so a
+ * walk that stops resumes below the last committed page. The forward mark (`updatedMs`) is fixed at the newest
+ * change of the walk's first page: whatever changes while the walk runs is newer than it, and the first
+ * incremental pass reads it. After that, each pass reads forward:
  *
  *   project = "KEY" AND updated >= <cursor − overlap, in epoch ms> ORDER BY updated ASC, key ASC
  *
@@ -105,6 +116,15 @@ export const JiraCursorSchema = z.object({
    * when it answers 404 in two passes in a row.
    */
   missing: z.array(z.number()).default([]),
+  /**
+   * A first read under way, newest first: issues changed at or before `untilMs` are still to read (null:
+   * from the newest), and `seen` holds the issues already read in `untilMs`' minute (id → `updated`), since
+   * JQL bounds a search to the minute. Null once the walk reached the oldest issue.
+   */
+  back: z
+    .object({ untilMs: z.number().nullable(), seen: z.record(z.string(), z.number()) })
+    .nullable()
+    .default(null),
 });
 export type JiraCursor = z.infer<typeof JiraCursorSchema>;
 
@@ -357,6 +377,108 @@ async function findDeletions(
 }
 
 /**
+ * The first read of a project, newest change first (see the top of this file). Returns the cursor once the
+ * walk is done (`back` null) or stopped.
+ */
+async function* walkBackwards(scope: Scope, start: JiraCursor): AsyncGenerator<PulledPage, JiraCursor> {
+  let cursor = start;
+  const known = fromRanges(cursor.known);
+  const lower = cursor.fromMs === null ? null : floorMinute(cursor.fromMs);
+  const jqlOf = (untilMs: number | null) =>
+    `project = "${scope.project}"${lower === null ? "" : ` AND updated >= ${lower}`}${
+      untilMs === null ? "" : ` AND updated < ${floorMinute(untilMs) + 60_000}`
+    } ORDER BY updated DESC, key DESC`;
+  let back = cursor.back!;
+  let jql = jqlOf(back.untilMs);
+  let position: { token?: string | undefined; startAt: number } | null = { startAt: 0 };
+  // Data Center pages by offset: an issue changed while the walk runs moves to the front and shifts the rest
+  // on by one. Each next page starts one issue early; when that issue is not the last one read, the walk
+  // searches again from its cursor.
+  let expectFirst: string | null = null;
+  while (position && !scope.signal.aborted) {
+    const page = await fetchSearchPage(scope, jql, ISSUE_FIELDS, "changelog", position, false);
+    let issues = page.issues;
+    if (expectFirst !== null) {
+      const first = JiraIssueRefSchema.safeParse(issues[0]);
+      if (!first.success || first.data.id !== expectFirst) {
+        jql = jqlOf(back.untilMs);
+        position = { startAt: 0 };
+        expectFirst = null;
+        continue;
+      }
+      issues = issues.slice(1);
+    }
+    const parsed = issues.map((raw) => ({
+      raw,
+      issue: parseOr(JiraIssueSchema, raw, "an issue of a search page"),
+    }));
+    const fresh = parsed.filter(({ issue }) => back.seen[issue.id] !== issue.fields.updated.getTime());
+    const truncated = fresh
+      .filter(({ issue }) => scope.deployment === "cloud" && needsAllHistories(issue, lower))
+      .map(({ issue }) => issue.id);
+    const histories =
+      truncated.length > 0 ? await fetchHistoriesOf(scope, truncated) : new Map<string, JsonValue[]>();
+    const records: RawRecord[] = [];
+    const completeLists: CompleteItemList[] = [];
+    let untilMs = back.untilMs;
+    let seen = { ...back.seen };
+    // The first page of a walk fixes the forward mark: what changes later is newer than its newest issue.
+    let updatedMs = cursor.updatedMs;
+    const opening = back.untilMs === null;
+    let lastId: string | null = null;
+    for (const { raw, issue } of parsed) {
+      const updated = issue.fields.updated.getTime();
+      known.add(Number(issue.id));
+      lastId = issue.id;
+      if (opening) updatedMs = updatedMs === null ? updated : Math.max(updatedMs, updated);
+      if (untilMs === null || floorMinute(updated) < floorMinute(untilMs)) seen = {};
+      untilMs = untilMs === null ? updated : Math.min(untilMs, updated);
+      if (back.seen[issue.id] === updated) {
+        seen[issue.id] = updated;
+        continue;
+      }
+      const read = await fetchIssueRecords(scope, raw, issue, histories.get(issue.id));
+      records.push(...read.records);
+      completeLists.push(read.comments);
+      seen[issue.id] = updated;
+    }
+    const keepFrom = updatedMs === null ? Number.NEGATIVE_INFINITY : floorMinute(updatedMs - OVERLAP_MS);
+    const forwardSeen = { ...cursor.seen };
+    for (const { issue } of parsed) {
+      const updated = issue.fields.updated.getTime();
+      if (updated >= keepFrom) forwardSeen[issue.id] = updated;
+    }
+    back = { untilMs, seen };
+    const done = page.next === null;
+    cursor = {
+      ...cursor,
+      updatedMs,
+      seen: forwardSeen,
+      known: toRanges(known),
+      back: done ? null : back,
+    };
+    yield {
+      stream: ISSUES_STREAM,
+      records,
+      ...(completeLists.length > 0 ? { completeLists } : {}),
+      cursor,
+      // Every issue changed since the oldest one read is in, with all its comments and changes.
+      ...(!done && untilMs !== null ? { readBackTo: new Date(untilMs).toISOString() } : {}),
+    };
+    const next = page.next;
+    if (next === null) break;
+    if (scope.deployment === "datacenter" && lastId !== null) {
+      position = { startAt: next.startAt - 1 };
+      expectFirst = lastId;
+    } else {
+      position = next;
+      expectFirst = null;
+    }
+  }
+  return cursor;
+}
+
+/**
  * Pages of one project. Backfill and sync run the same search from the cursor; a backfill without a
  * cursor starts at `since` (or at the beginning), a sync then also looks for deleted issues.
  */
@@ -396,15 +518,26 @@ export async function* pullJiraProject(
         seen: {},
         known: [],
         missing: [],
+        back: { untilMs: null, seen: {} },
       };
-  // A backfill reaching further back than the history pulled so far reads again from there.
+  // A backfill reaching further back than the history pulled so far reads again from there, newest first.
   if (
     previous &&
     request.mode === "backfill" &&
     previous.fromMs !== null &&
     (since === null || since < previous.fromMs)
   ) {
-    cursor = { ...cursor, updatedMs: null, fromMs: since };
+    // Only the older part is new: the walk goes on (or starts again) below the old lower bound.
+    cursor = {
+      ...cursor,
+      fromMs: since,
+      back: previous.back ?? { untilMs: previous.fromMs + 60_000, seen: {} },
+    };
+  }
+  if (cursor.back) {
+    // Done or stopped: what changed while the walk ran is the next pass's, from the forward mark.
+    yield* walkBackwards(scope, cursor);
+    return;
   }
   const boundOf = (c: JiraCursor) =>
     c.updatedMs !== null

@@ -235,6 +235,12 @@ export async function pullBufferedPage(read: ChannelRead): Promise<PulledPage> {
   read.itemsThisPull += items;
   const page: PulledPage = { stream: HISTORY_STREAM, records, cursor: toJsonCursor(read.cursor) };
   if (read.deletions.length > 0) page.deletions = read.deletions;
+  // A full pass reads the history newest first: once the threads of what it listed are read too, every
+  // message since the oldest one listed is in (but a reply to an older thread, read with that thread).
+  const { pass } = read;
+  if (pass.kind === "full" && !pass.historyDone && pass.pending.length === 0 && pass.below) {
+    page.readBackTo = new Date(secondsOf(pass.below) * 1000).toISOString();
+  }
   read.buffer = [];
   read.buffered.clear();
   read.deletions = [];

@@ -118,6 +118,8 @@ export class SyncService {
         teamDomains: toCommaList(this.options.env.THREADLINE_TEAM_DOMAINS ?? "").map((d) => d.toLowerCase()),
         ...(this.options.people ? { people: this.options.people } : {}),
         ...(this.options.nextPassAt ? { nextPassAt: this.options.nextPassAt() } : {}),
+        // A first pass over a large organisation reads for hours: the flags of current work come first.
+        ...(this.options.onTasksChanged ? { evaluateEarly: this.options.onTasksChanged } : {}),
       });
       this.options.onSyncFinished?.(report);
       if (report.changedTaskKeys.size > 0) await this.options.onTasksChanged?.([...report.changedTaskKeys]);

@@ -12,6 +12,7 @@ import { scopeTaskKeys } from "../store/scope-task-keys.ts";
 import { clearFlagsPending } from "../store/scopes.ts";
 import { createLimiter } from "./concurrency.ts";
 import { withConnectedMailboxes } from "./connected-mailboxes.ts";
+import { createEarlyFlags, type EarlyFlags } from "./early-flags.ts";
 import { createLinker } from "./linker.ts";
 import type { PageMapper } from "./page-mapper.ts";
 import { type FlagScopes, runSource } from "./run-source.ts";
@@ -95,6 +96,11 @@ export interface SyncReport {
    * a task changed): what it did, or why it failed (the saved pages stand; the next run catches up).
    */
   flags?: { ok: true; summary: RecomputeSummary } | { ok: false; error: string };
+  /**
+   * Tasks whose flags were evaluated while the run was still reading history newest first (see
+   * `early-flags.ts`); 0 when nothing was evaluated early.
+   */
+  flagsEvaluatedEarly?: number;
   /** Why joining people after the pages failed (the pages stand; the next pass tries again). */
   peopleError?: string;
 }
@@ -145,6 +151,14 @@ export interface RunSyncOptions {
    */
   flagSettings?: FlagSettings;
   /**
+   * While a scope's history is read newest first, evaluates the flags of tasks whose whole history is in
+   * already, so the inbox fills long before a backfill ends (`early-flags.ts`). Default: the recompute of
+   * `flagSettings` when given; a caller that recomputes on its own passes its recompute here.
+   */
+  evaluateEarly?: (taskKeys: readonly string[]) => Promise<void>;
+  /** Least time between two early evaluations (default 5 s). */
+  earlyFlagsEveryMs?: number;
+  /**
    * Only these scopes of a source, without asking it for its list (a queued job pulls one scope). Sources
    * not named here pull all their scopes.
    */
@@ -193,6 +207,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const outer = options.signal ?? new AbortController().signal;
 
   const connected = await withConnectedMailboxes(options.db, options.sources, options.secretKey);
+  const earlyFlags = toEarlyFlags(options, connected.sources, now);
   const reports = await Promise.all(
     connected.sources.map((source) =>
       runSource({
@@ -207,9 +222,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         changedTaskKeys,
         flagScopes,
         writeSlot,
+        earlyFlags,
       }),
     ),
   );
+  await earlyFlags?.close();
   for (const message of connected.problems) {
     const gmail = reports.find((r) => r.source === "gmail");
     if (!gmail) continue;
@@ -224,6 +241,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     sources: reports,
     changedTaskKeys,
   };
+  if (earlyFlags && earlyFlags.evaluated > 0) report.flagsEvaluatedEarly = earlyFlags.evaluated;
   // Once per pass, not per page: the identities of every page are in by now. A pass stopped at its time
   // budget or by a shutdown leaves it to the pass that goes on from its cursors.
   const stopped = outer.aborted || reports.some((r) => r.scopes.some((sc) => sc.outcome === "stopped"));
@@ -273,6 +291,29 @@ async function recomputeFlagsOfRun(
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: `[threadline] [flags] could not evaluate the changed tasks: ${message}` };
   }
+}
+
+/** The run's early evaluation, when it has a way to evaluate flags. */
+function toEarlyFlags(
+  options: RunSyncOptions,
+  sources: readonly SyncSource[],
+  now: () => Date,
+): EarlyFlags | null {
+  const { flagSettings, db } = options;
+  const evaluate =
+    options.evaluateEarly ??
+    (flagSettings
+      ? async (keys: readonly string[]) => {
+          await recomputeAfterChange(db, keys, flagSettings, now());
+        }
+      : null);
+  if (!evaluate) return null;
+  return createEarlyFlags({
+    db,
+    sources: sources.map((s) => s.connector.id),
+    evaluate,
+    ...(options.earlyFlagsEveryMs !== undefined ? { everyMs: options.earlyFlagsEveryMs } : {}),
+  });
 }
 
 export function emptyLinkContext(): LinkContext {

@@ -9,6 +9,7 @@ import { markFlagsPending, markScopeRead, markScopeUnreadable, saveScopes } from
 import { saveScopePassEnd, saveSourcePassEnd } from "../store/source-states.ts";
 import { eachLimited } from "./concurrency.ts";
 import { keepWorkMail } from "./connected-mailboxes.ts";
+import type { EarlyFlags } from "./early-flags.ts";
 import type { RetryPolicy, RunSyncOptions, ScopeReport, SourceReport, SyncSource } from "./engine.ts";
 import { createSourceProgress, type SourceProgressTracker } from "./source-progress.ts";
 import { toPageWriteWithCursor } from "./to-page-write.ts";
@@ -31,6 +32,8 @@ export interface SourceRun extends RunSyncOptions {
   changedTaskKeys: Set<string>;
   flagScopes: FlagScopes;
   writeSlot: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Flags evaluated while history is still being read; null when the run evaluates none. */
+  earlyFlags: EarlyFlags | null;
 }
 
 /** What the pulls of one source's scopes share while the source runs. */
@@ -82,6 +85,7 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
     const named = run.scopes?.[id];
     const scopes = named ? [...named] : await pullScopeList(pass);
     const scopeIds = await saveScopeList(pass, scopes);
+    run.earlyFlags?.scopesListed(id, scopes);
     progress.scopesListed(scopes.length);
     await eachLimited(scopes, run.scopeConcurrency ?? 4, (scope) =>
       pullScope(pass, scope, scopeIds.get(scope)!),
@@ -90,6 +94,9 @@ export async function runSource(run: SourceRun): Promise<SourceReport> {
     const error = asConnectorError(id, err);
     pass.fatal ??= error;
     report.errors.push({ scope: null, kind: error.kind, message: error.message });
+    // Nothing more comes from this source in this run: it holds no early flags back.
+    run.earlyFlags?.scopesListed(id, []);
+    for (const sc of report.scopes) run.earlyFlags?.scopeEnded(id, sc.scope);
   } finally {
     run.outer.removeEventListener("abort", onOuterAbort);
   }
@@ -144,6 +151,12 @@ function toEmptySourceReport(source: SourceId): SourceReport {
     scopes: [],
     errors: [],
   };
+}
+
+function toDate(at: string | undefined): Date | undefined {
+  if (at === undefined) return undefined;
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** A pull's failure as a typed error; anything a connector did not classify is `invalid` (a bug to report). */
@@ -243,6 +256,7 @@ async function pullScope(pass: SourcePass, scope: string, scopeId: number): Prom
     await saveScopeFailure(pass, scopeReport, scopeId, pass.fatal ?? error);
     break;
   }
+  run.earlyFlags?.scopeEnded(id, scope);
   pass.progress.scopeFinished(scope);
 }
 
@@ -311,6 +325,7 @@ async function savePulledPage(
   scopeReport.pages++;
   for (const count of PAGE_COUNTS) report[count] += saved[count];
   for (const key of saved.changedTaskKeys) run.changedTaskKeys.add(key);
+  run.earlyFlags?.pageSaved(pass.id, scopeReport.scope, saved.changedTaskKeys, toDate(page.readBackTo));
   scopeReport.items += write.items.length;
   pass.progress.pageSaved(scopeReport.scope, write.items.length);
 }

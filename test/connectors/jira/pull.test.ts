@@ -28,7 +28,7 @@ describe.each(["cloud", "datacenter"] as const)("Jira pull (%s)", (deployment) =
     const byType = (t: string) => records.filter((r) => r.type === t);
     expect(
       byType("issue").map((r) => r.context?.issueKey ?? JSON.stringify(r.data).match(/"key":"([^"]+)"/)?.[1]),
-    ).toEqual(["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]);
+    ).toEqual(["PROJ-4", "PROJ-3", "PROJ-2", "PROJ-1"]);
     expect(byType("comment")).toHaveLength(24 + 1);
     // 1 + 44 + 1 + 1 status changes.
     expect(byType("history")).toHaveLength(47);
@@ -93,10 +93,10 @@ describe("Jira pull cursors", () => {
         recordsOf(pages)
           .filter((r) => r.type === "issue")
           .map((r) => quickJira.map(r).tasks![0]!.key);
-      expect(keysOf(recent.pages)).toEqual(["PROJ-3", "PROJ-4"]);
-      // Read again from the start (what was read before may come again: the writes are idempotent).
+      expect(keysOf(recent.pages)).toEqual(["PROJ-4", "PROJ-3"]);
+      // Only the older part is read: from the old lower bound's minute down, newest first.
       const all = await pullAll(quickJira, settings, "PROJ", { cursors: recent.cursors });
-      expect(keysOf(all.pages).slice(0, 2)).toEqual(["PROJ-1", "PROJ-2"]);
+      expect(keysOf(all.pages).filter((k) => k !== "PROJ-3")).toEqual(["PROJ-2", "PROJ-1"]);
       const resumed = await pullAll(quickJira, settings, "PROJ", { cursors: all.cursors });
       expect(keysOf(resumed.pages)).toEqual([]);
     } finally {
@@ -155,25 +155,68 @@ describe("Jira pull cursors", () => {
   });
 
   it.each(["cloud", "datacenter"] as const)(
-    "misses no issue when one already read is updated between two pages (%s)",
+    "misses no issue when one is updated between two pages of the newest-first walk (%s)",
     async (deployment) => {
       const data = buildSite(deployment);
       const jira = await startJiraSandbox(data);
       try {
-        const connector = createJiraConnector({ pageSizes: { cloudSearch: 2, dcSearch: 2 } });
-        const { pages } = await pullAll(connector, settingsFor(jira), "PROJ", {
+        const connector = createJiraConnector({
+          pageSizes: { cloudSearch: 2, dcSearch: 2, dcChangelogSearch: 2 },
+        });
+        const settings = settingsFor(jira);
+        const walk = await pullAll(connector, settings, "PROJ", {
           onPage: (_page, index) => {
             if (index > 0) return;
-            // PROJ-1 was on the first page; it now sorts last, and an offset page would skip PROJ-3.
+            // PROJ-1, not read yet, now sorts first: the walk's next offset page starts one issue later.
             data.advance(60_000);
             data.addComment("PROJ-1", { author: "ana", body: "A late update while the pages are read." });
           },
         });
-        const keys = recordsOf(pages)
-          .filter((r) => r.type === "issue")
-          .map((r) => connector.map(r).tasks![0]!.key);
+        const keysOf = (pages: typeof walk.pages) =>
+          recordsOf(pages)
+            .filter((r) => r.type === "issue")
+            .map((r) => connector.map(r).tasks![0]!.key);
+        // Changed after the walk began: newer than its forward mark, so the first incremental pass has it.
+        const next = await pullAll(connector, settings, "PROJ", { mode: "sync", cursors: walk.cursors });
+        const keys = [...keysOf(walk.pages), ...keysOf(next.pages)];
         expect(new Set(keys)).toEqual(new Set(["PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4"]));
-        expect(keys.filter((k) => k === "PROJ-3")).toHaveLength(1);
+        expect(keysOf(walk.pages).filter((k) => k === "PROJ-3")).toHaveLength(1);
+        expect(keysOf(next.pages)).toContain("PROJ-1");
+      } finally {
+        await jira.close();
+      }
+    },
+  );
+
+  it.each(["cloud", "datacenter"] as const)(
+    "resumes a newest-first walk stopped after a page below that page, and says how far back it has read (%s)",
+    async (deployment) => {
+      const data = buildSite(deployment);
+      const jira = await startJiraSandbox(data);
+      try {
+        const connector = createJiraConnector({
+          pageSizes: { cloudSearch: 2, dcSearch: 2, dcChangelogSearch: 2 },
+        });
+        const settings = settingsFor(jira);
+        const keysOf = (pages: Awaited<ReturnType<typeof pullAll>>["pages"]) =>
+          recordsOf(pages)
+            .filter((r) => r.type === "issue")
+            .map((r) => connector.map(r).tasks![0]!.key);
+        const first = await pullAll(connector, settings, "PROJ", { stopAfter: 1 });
+        expect(keysOf(first.pages)).toEqual(["PROJ-4", "PROJ-3"]);
+        expect(first.pages[0]!.readBackTo).toBe(new Date(data.issue("PROJ-3").updated).toISOString());
+        jira.requests.clear();
+        const rest = await pullAll(connector, settings, "PROJ", { cursors: first.cursors });
+        expect(keysOf(rest.pages)).toEqual(["PROJ-2", "PROJ-1"]);
+        // The last page of the walk ends it: the scope is read, nothing is said of how far.
+        expect(rest.pages.at(-1)!.readBackTo).toBeUndefined();
+        const jql = jira.requests.entries
+          .filter((e) => /\/search/.test(e.path) && /jql=/.test(e.path))
+          .map((e) => new URL(`http://x${e.path}`).searchParams.get("jql"));
+        expect(jql[0]).toMatch(/^project = "PROJ" AND updated < \d{13} ORDER BY updated DESC, key DESC$/);
+        // Nothing new: the next pass reads forward from the mark the walk's first page fixed.
+        const sync = await pullAll(connector, settings, "PROJ", { mode: "sync", cursors: rest.cursors });
+        expect(keysOf(sync.pages)).toEqual([]);
       } finally {
         await jira.close();
       }

@@ -1,0 +1,167 @@
+/**
+ * Flags evaluated while a backfill still reads history newest first: the real Jira connector over HTTP against
+ * its sandbox, the real engine and flag recompute, on PGlite (and PostgreSQL with TEST_DATABASE_URL).
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { createJiraConnector } from "../../connectors/jira/index.ts";
+import { listSources } from "../../connectors/registry.ts";
+import {
+  JiraDataset,
+  type JiraSandbox,
+  jiraSandboxEnv,
+  startJiraSandbox,
+} from "../../connectors/sandbox/jira/index.ts";
+import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
+import { recomputeAfterChange } from "../../src/flags/recompute.ts";
+import { queryRows } from "../../src/store/rows.ts";
+import { createEarlyFlags } from "../../src/sync/early-flags.ts";
+import { runSync } from "../../src/sync/engine.ts";
+import { settingsFrom } from "../connectors/kit.ts";
+import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
+import { LINK_CONTEXT } from "../helpers/sync-run.ts";
+
+const DAY = 86_400_000;
+const NOW = new Date("2026-03-02T08:00:00.000Z");
+
+/** PROJ-1 is old but talked about last; PROJ-2…PROJ-7 are a day apart; all in progress, quiet for weeks. */
+function buildSite(): JiraDataset {
+  const data = new JiraDataset({ deployment: "cloud", now: new Date(NOW.getTime() - 80 * DAY).toISOString() })
+    .addUser("ana", { displayName: "Ana Lima", email: "ana@acme.dev" })
+    .addUser("ben", { displayName: "Ben Okafor", email: "ben@acme.dev" })
+    .addProject("PROJ", "Client portal");
+  const old = data.addIssue({
+    project: "PROJ",
+    summary: "Old work",
+    reporter: "ana",
+    assignee: "ben",
+    status: "In Progress",
+  });
+  data.advance(53 * DAY);
+  for (let i = 0; i < 6; i++) {
+    data.addIssue({
+      project: "PROJ",
+      summary: `Work ${i + 2}`,
+      reporter: "ana",
+      assignee: "ben",
+      status: "In Progress",
+    });
+    data.advance(DAY);
+  }
+  data.addComment(old.key, { author: "ana", body: "Is this still planned?" });
+  return data;
+}
+
+const settings = parseFlagSettings(undefined, {}, listSources());
+const connector = createJiraConnector({ retry: { baseDelayMs: 5 }, pageSizes: { cloudSearch: 2 } });
+
+describeEachDatabase("Flags evaluated early in a newest-first backfill", (ctx) => {
+  let jira: JiraSandbox;
+  let data: JiraDataset;
+  beforeAll(async () => {
+    data = buildSite();
+    jira = await startJiraSandbox(data);
+  });
+  afterAll(() => jira.close());
+  beforeEach(() => emptyTables(ctx.db));
+
+  const source = () => ({
+    connector,
+    settings: settingsFrom(connector, jiraSandboxEnv(jira, data, ["PROJ"])),
+  });
+
+  it("evaluates only tasks created since the frontier, and every task once the scopes are read", async () => {
+    // The tasks, saved without flags.
+    await runSync({
+      db: ctx.db,
+      sources: [source()],
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+    });
+    const created = new Map(
+      (
+        await queryRows<{ key: string; created_at: Date | string }>(
+          ctx.db,
+          sql`select key, created_at from tasks`,
+        )
+      ).map((r) => [r.key, new Date(r.created_at).getTime()]),
+    );
+    expect(created.size).toBe(7);
+    const calls: string[][] = [];
+    const early = createEarlyFlags({
+      db: ctx.db,
+      sources: ["jira", "slack"],
+      everyMs: 0,
+      evaluate: async (keys) => {
+        calls.push([...keys].sort());
+      },
+    });
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    const all = [...created.keys()];
+    const frontier = created.get("PROJ-5")!;
+    early.scopesListed("jira", ["PROJ"]);
+    early.pageSaved("jira", "PROJ", all, new Date(frontier));
+    await settle();
+    // Slack has not listed its channels: nothing anywhere is known to be complete.
+    expect(calls).toEqual([]);
+    early.scopesListed("slack", ["C1"]);
+    await settle();
+    // Its channel has not said how far back it is read.
+    expect(calls).toEqual([]);
+    early.pageSaved("slack", "C1", [], new Date(frontier - DAY / 2));
+    await settle();
+    expect(calls).toEqual([all.filter((k) => created.get(k)! >= frontier).sort()]);
+    expect(calls[0]).toEqual(["PROJ-5", "PROJ-6", "PROJ-7"]);
+    early.scopeEnded("jira", "PROJ");
+    await settle();
+    // Slack is read back only so far: PROJ-4 (created a day before PROJ-5) still waits.
+    expect(calls.flat()).not.toContain("PROJ-4");
+    early.scopeEnded("slack", "C1");
+    await settle();
+    await early.close();
+    expect(calls.flat().sort()).toEqual(all.sort());
+    expect(early.evaluated).toBe(7);
+  });
+
+  it("raises the flags of current work before the backfill ends, and ends where a run without it ends", async () => {
+    const evaluatedEarly: string[][] = [];
+    const report = await runSync({
+      db: ctx.db,
+      sources: [source()],
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+      earlyFlagsEveryMs: 0,
+      evaluateEarly: async (keys) => {
+        evaluatedEarly.push([...keys]);
+
+        await recomputeAfterChange(ctx.db, keys, settings, NOW);
+      },
+    });
+    expect(report.ok).toBe(true);
+    expect(report.flagsEvaluatedEarly).toBeGreaterThan(0);
+    // The first evaluation came after the first page (PROJ-1 and PROJ-7): PROJ-1 is older than the frontier.
+    expect(evaluatedEarly[0]).not.toContain("PROJ-1");
+    const flags = async () =>
+      queryRows<{ task_key: string; kind: string }>(
+        ctx.db,
+        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
+      );
+    const withEarly = await flags();
+    await emptyTables(ctx.db);
+    await runSync({
+      db: ctx.db,
+      sources: [source()],
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+    });
+    expect(withEarly).toEqual(await flags());
+    expect(withEarly.filter((f) => f.kind === "stale").length).toBe(7);
+  });
+});
