@@ -210,7 +210,12 @@ describeEachDatabase("acting on a flag in Chromium", (ctx) => {
     };
     expect(again.body).toMatch(/idempotencyKey=[0-9a-f-]{36}/);
     await page.getByRole("button", { name: "Record on the task" }).dblclick();
-    await page.waitForURL((u) => u.pathname === "/" && /notice=action_(done|pending)/.test(u.search));
+    // Two submits start two navigations and the second aborts the first, which `waitForURL` reports as an
+    // error: wait on where the page ends instead.
+    await expect
+      .poll(() => new URL(page.url()), { timeout: 15_000 })
+      .toSatisfy((u: URL) => u.pathname === "/" && /notice=action_(done|pending)/.test(u.search));
+    await page.waitForLoadState("load");
     await expect.poll(() => jiraComments(), { timeout: 10_000 }).toHaveLength(1);
     expect(jiraComments()[0]).toContain(EDITED);
     // The same form posted twice more at once, with its key: answered with the action taken, nothing written.
