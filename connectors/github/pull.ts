@@ -669,6 +669,15 @@ async function* walkListBackwards(
         context: { repo: ctx.scope, ...options.contextOf?.(item) },
       });
     }
+    // The forward mark's overlap (what changed in its last OVERLAP_MS) is kept in the cursor as the walk
+    // goes, so a walk resumed after a stop ends with the same overlap as one read in one go.
+    if (high !== null) {
+      const from = Date.parse(high) - OVERLAP_MS;
+      for (const item of items) {
+        const { id, updated_at: updatedAt } = ListItemSchema.parse(item);
+        if (Date.parse(updatedAt) >= from) state.seen[String(id)] = updatedAt;
+      }
+    }
     if (items.length < PAGE_SIZE) {
       const since = high === null ? state.since : later(state.since, iso(Date.parse(high) - OVERLAP_MS));
       const next: ListCursor = {
@@ -678,7 +687,7 @@ async function* walkListBackwards(
         pass: null,
         checkedAt: ctx.now,
         pullsSeen: options.pullsSeen(),
-        seen: overlapOf(emitted, since, {}),
+        seen: overlapOf(new Map([...Object.entries(state.seen), ...emitted]), since, {}),
         back: null,
       };
       yield { stream: options.stream, records, cursor: toJson(next) };

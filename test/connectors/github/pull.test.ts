@@ -145,6 +145,11 @@ describe("GitHub pull: resuming and errors", () => {
     expect(new Set(comments).size).toBe(sb.dataset.repo("acme/web").repo.comments.size);
     // Pages by number: none read twice.
     expect(comments.length).toBe(new Set(comments).size);
+    // And the resumed read ends where one read in one go ends: the same forward mark and the same overlap,
+    // so the next pass neither repeats nor skips a comment of the mark's last minutes.
+    const whole = await pullAll(githubConnector, settings, "acme/web", { now: RUN_AT });
+    expect(Object.keys((whole.cursors.comments as { seen: object }).seen).length).toBeGreaterThan(0);
+    expect(rest.cursors.comments).toEqual(whole.cursors.comments);
   });
 
   it("reads a first backfill newest first, saying how far back it is, and leaves what changes meanwhile to the next pass", async () => {
