@@ -18,12 +18,10 @@
  * The database is a fresh in-memory PGlite, or with `--url` (or DATABASE_URL) a fresh database on that
  * PostgreSQL server, dropped afterwards. A table goes to stdout, and as the last line one JSON object.
  */
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import type { Context, Next } from "hono";
 import { Hono } from "hono";
-import postgres from "postgres";
 import { listSources } from "../connectors/registry.ts";
 import { createGithubApi } from "../connectors/sandbox/github/app.ts";
 import { GithubDataset } from "../connectors/sandbox/github/dataset.ts";
@@ -31,14 +29,11 @@ import { generateRepository } from "../connectors/sandbox/github/generate.ts";
 import { startSandbox } from "../connectors/sandbox/harness.ts";
 import { createJiraSandboxApp, JiraDataset, jiraSandboxEnv } from "../connectors/sandbox/jira/index.ts";
 import { parseFlagSettings } from "../src/flags/flag-settings.ts";
-import type { Database } from "../src/store/db.ts";
-import { migrateDatabase } from "../src/store/migrate.ts";
-import { openPglite } from "../src/store/open-pglite.ts";
-import { openPostgres } from "../src/store/open-postgres.ts";
 import { queryRows } from "../src/store/rows.ts";
 import { runSync } from "../src/sync/engine.ts";
 import { toLinkContext } from "../src/sync/link-context.ts";
 import { configureSources } from "../src/sync/sources.ts";
+import { freshDatabase } from "./fresh-database.ts";
 
 const { values: args } = parseArgs({
   options: { url: { type: "string" }, scale: { type: "string", default: "1" } },
@@ -140,31 +135,6 @@ function buildGithub(): { dataset: GithubDataset; token: string; items: number }
   };
 }
 
-async function freshDatabase(): Promise<Database> {
-  if (!DATABASE_URL) {
-    const database = await openPglite(undefined);
-    await migrateDatabase(database);
-    return database;
-  }
-  const name = `threadline_bench_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
-  await migrateDatabase(database);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const dropper = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
-}
-
 const jira = buildJira();
 const github = buildGithub();
 const jiraSandbox = await startSandbox(paced(createJiraSandboxApp(jira.data), RATES.jira));
@@ -178,7 +148,7 @@ const env = {
   GITHUB_REPOS: "acme/portal,acme/app",
   GITHUB_API_URL: githubSandbox.url,
 };
-const database = await freshDatabase();
+const database = await freshDatabase(DATABASE_URL);
 const cpuBefore = process.cpuUsage();
 try {
   const sources = configureSources(env, ["jira", "github"]);

@@ -17,9 +17,7 @@
  * table goes to stdout, and as the last line one JSON object with the figures per source.
  */
 
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import postgres from "postgres";
 import { listSources } from "../connectors/registry.ts";
 import { createGithubApi } from "../connectors/sandbox/github/app.ts";
 import { GithubDataset } from "../connectors/sandbox/github/dataset.ts";
@@ -42,13 +40,10 @@ import {
   createTeamsSandboxApp,
   teamsSandboxEnv,
 } from "../connectors/sandbox/teams/index.ts";
-import type { Database } from "../src/store/db.ts";
-import { migrateDatabase } from "../src/store/migrate.ts";
-import { openPglite } from "../src/store/open-pglite.ts";
-import { openPostgres } from "../src/store/open-postgres.ts";
 import { runSync, type SourceReport } from "../src/sync/engine.ts";
 import { toLinkContext } from "../src/sync/link-context.ts";
 import { configureSources } from "../src/sync/sources.ts";
+import { freshDatabase } from "./fresh-database.ts";
 import { VENDOR_PAGE_MAXIMA as V } from "./vendor-page-maxima.ts";
 
 const BENCH_SOURCES = ["jira", "github", "gmail", "teams", "slack"] as const;
@@ -237,32 +232,6 @@ const BUILDERS: Record<BenchSourceId, () => Promise<Prepared>> = {
   },
 };
 
-/** A fresh database: PGlite in memory, or a database of its own on the PostgreSQL server (dropped on close). */
-async function freshDatabase(): Promise<Database> {
-  if (!DATABASE_URL) {
-    const database = await openPglite(undefined);
-    await migrateDatabase(database);
-    return database;
-  }
-  const name = `threadline_bench_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
-  await migrateDatabase(database);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const dropper = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
-}
-
 interface PassFigures {
   requests: number;
   tokenRequests: number;
@@ -278,7 +247,7 @@ async function benchSource(id: BenchSourceId) {
   const built = performance.now();
   const prepared = await BUILDERS[id]();
   const buildMs = Math.round(performance.now() - built);
-  const database = await freshDatabase();
+  const database = await freshDatabase(DATABASE_URL);
   const sources = configureSources(prepared.env, [id]);
   const linkContext = toLinkContext(prepared.env, listSources());
   const pass = async (mode: "backfill" | "sync"): Promise<PassFigures> => {
