@@ -329,3 +329,13 @@ export async function loadUnlinkedItems(
     next: rows.length > query.limit && last ? { at: last.position_at, id: last.id } : null,
   };
 }
+
+/** Of `keys`, the tasks created at or after `since` (and those not stored as tasks: nothing to wait for). */
+export async function tasksCreatedSince(db: Db, keys: readonly string[], since: Date): Promise<string[]> {
+  const older = await queryRows<{ key: string }>(
+    db,
+    sql`select key from tasks where key = any(${sql.param([...keys])}::text[]) and created_at < ${since.toISOString()}::timestamptz`,
+  );
+  const held = new Set(older.map((r) => r.key));
+  return keys.filter((k) => !held.has(k));
+}

@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { SourceId } from "../model/kinds.ts";
 import type { Db } from "../store/db.ts";
-import { queryRows } from "../store/rows.ts";
+import { tasksCreatedSince } from "../store/task-queries.ts";
 
 /**
  * Flags evaluated while a first read of history is under way, so that the inbox shows current work long
@@ -124,14 +123,4 @@ export function createEarlyFlags(options: EarlyFlagsOptions): EarlyFlags {
       return evaluated;
     },
   };
-}
-
-/** Of `keys`, the tasks created at or after `since` (and those not stored as tasks: nothing to wait for). */
-async function tasksCreatedSince(db: Db, keys: readonly string[], since: Date): Promise<string[]> {
-  const older = await queryRows<{ key: string }>(
-    db,
-    sql`select key from tasks where key = any(${sql.param([...keys])}::text[]) and created_at < ${since.toISOString()}::timestamptz`,
-  );
-  const held = new Set(older.map((r) => r.key));
-  return keys.filter((k) => !held.has(k));
 }
