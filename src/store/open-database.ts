@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Database } from "./db.ts";
-import { openPglite } from "./open-pglite.ts";
 import { openPostgres } from "./open-postgres.ts";
 import { keepPrivate } from "./private-folder.ts";
 
@@ -9,5 +8,8 @@ import { keepPrivate } from "./private-folder.ts";
 export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">): Promise<Database> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   await keepPrivate(config.dataDir);
+  // Loaded only here: the embedded database's module and its WebAssembly hold about 40 MB that a process on a
+  // PostgreSQL server would carry for nothing (a backfill's peak memory included).
+  const { openPglite } = await import("./open-pglite.ts");
   return openPglite(join(config.dataDir, "db"));
 }
