@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { JsonValue } from "../../connectors/types.ts";
 import type { Db } from "./db.ts";
 import { pageRows } from "./page-rows.ts";
@@ -23,12 +23,24 @@ export async function saveCursor(
   cursor: JsonValue,
   now: Date,
 ): Promise<void> {
-  await pageRows(
-    db,
-    sql`
+  await pageRows(db, cursorUpsert({ scopeId, stream, value: cursor }, now));
+}
+
+/** A stream's cursor as a page moves it. */
+export interface CursorMove {
+  scopeId: number;
+  stream: string;
+  value: JsonValue;
+}
+
+/**
+ * The upsert of `saveCursor`, for a statement that moves the cursor together with the rest of its page's
+ * last writes (a data-modifying `with` runs whether or not the statement reads it).
+ */
+export function cursorUpsert(cursor: CursorMove, now: Date): SQL {
+  return sql`
     insert into sync_cursors (scope_id, stream, cursor, updated_at)
-    values (${scopeId}, ${stream}, ${JSON.stringify(cursor)}::jsonb, ${now.toISOString()}::timestamptz)
+    values (${cursor.scopeId}, ${cursor.stream}, ${JSON.stringify(cursor.value)}::jsonb, ${now.toISOString()}::timestamptz)
     on conflict (scope_id, stream) do update set cursor = excluded.cursor, updated_at = excluded.updated_at
-    where sync_cursors.cursor is distinct from excluded.cursor`,
-  );
+    where sync_cursors.cursor is distinct from excluded.cursor`;
 }
