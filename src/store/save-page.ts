@@ -10,7 +10,6 @@ import type {
   Tombstone,
 } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
-import { saveCursor } from "./cursors.ts";
 import type { Db } from "./db.ts";
 import { saveIdentitiesFirst } from "./identities-first.ts";
 import { identityKey, saveIdentities } from "./identity.ts";
@@ -298,12 +297,11 @@ export async function writePage(
   result.linksAdded = links.added;
   result.linksRemoved = links.removed;
   for (const key of locked.viaItems) changed.add(key);
-  const [moved] = await Promise.all([
-    updateLastActivity(db, locked.touched),
-    page.cursor
-      ? saveCursor(db, page.cursor.scopeId, page.cursor.stream, page.cursor.value, options.now)
-      : undefined,
-  ]);
+  const moved = await updateLastActivity(
+    db,
+    locked.touched,
+    page.cursor ? { move: page.cursor, now: options.now } : undefined,
+  );
   for (const key of moved) changed.add(key);
   result.changedTaskKeys = [...changed].sort();
   return result;
@@ -510,7 +508,11 @@ function writeItemRows(
                     ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
                     ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
                     ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
-                    ${column((e) => json(e.item.meta))}::jsonb[], ${arrayParam(rawJson)}::jsonb[],
+                    ${column((e) => json(e.item.meta))}::jsonb[],
+                    -- The raw records as one JSON array, not an array literal: each is serialised once, with no
+                    -- second pass to escape it for the literal; json (not jsonb) is only checked, not built.
+                    array(select r.raw::jsonb from json_array_elements(${`[${rawJson.join(",")}]`}::json)
+                          with ordinality as r(raw, n) order by r.n),
                     ${column((e) => (e.item.audience == null ? null : json(e.item.audience)))}::jsonb[],
                     ${column((e) => iso(e.item.editedAt))}::timestamptz[],
                     ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
