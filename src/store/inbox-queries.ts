@@ -11,7 +11,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { hasSnoozeEnded, isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
 import { canRead, type ItemReader, toReadableFlags } from "./item-audience.ts";
 import { pageRows } from "./page-rows.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
@@ -400,9 +400,9 @@ const isKeptCount = (filter: InboxFilter) =>
 
 /**
  * The counts of a filter that only hides what the team and the viewer hid, without reading every visible
- * flag: the open flags the triggers keep in `inbox_flag_counts`, the snoozes that ended (which only time
- * ends: a short range of `flags_kind_snoozed_idx`), less the flags the viewer hid for themselves (read from
- * their own states). The same numbers as `countInboxFlags`.
+ * flag: the flags the triggers keep in `inbox_flag_counts` (the open ones, and the snoozed ones under their
+ * snooze's end, taken once it has come), less the flags the viewer hid for themselves (read from their own
+ * states). The same numbers as `countInboxFlags`.
  */
 async function readKeptCounts(db: Db, filter: InboxFilter, now: Date) {
   const visible = sql`(${sql.join(visibleFlagStates("f", now), sql` or `)})`;
@@ -417,13 +417,11 @@ async function readKeptCounts(db: Db, filter: InboxFilter, now: Date) {
   return pageRows<{ kind: string; n: number | string; stale: boolean }>(
     db,
     sql`select kind, sum(n) as n, bool_or(stale) as stale from (
-      select kind, n, false as stale from inbox_flag_counts where kind <> ''
+      select kind, n, false as stale from inbox_flag_counts
+      where kind <> '' and (snoozed_until is null or snoozed_until <= ${now.toISOString()}::timestamptz)
       union all
       select '', 0, not exists (select 1 from inbox_flag_counts
                                 where counted_at > clock_timestamp() - ${RECOUNT_AFTER})
-      union all
-      select f.kind, count(*), false from ${FROM}
-      where ${hasSnoozeEnded("f", now)} and not ${taskHidden} group by f.kind
       ${own}
     ) x group by kind`,
   );
