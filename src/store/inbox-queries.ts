@@ -130,12 +130,20 @@ const selfAndMerged = (personId: string) =>
 
 /**
  * Flag `f` of task `t` is the person's: they own it (or, with no owner named, the task is theirs), or it
- * waits on them. `flags_owner_idx` and the GIN index on `waiting_on` answer the two halves.
+ * waits on them. The person's flags are found first, each half by its index (`flags_owner_idx`,
+ * `tasks_assignee_idx` then `flags_task_idx`, the GIN index on `waiting_on`), as one array the statement
+ * computes once: the three halves as one condition across the join of flags and tasks cannot use an index,
+ * and at 50,000 tasks cost a read of both tables for every "mine" count and page.
  */
 function isMine(personId: string): SQL {
   const ids = selfAndMerged(personId);
-  return sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids})
-    or f.waiting_on && array${ids}::text[])`;
+  return sql`f.id = any(array(
+    select m.id from flags m where m.owner_id in ${ids}
+    union all
+    select m.id from flags m join tasks mt on mt.key = m.task_key
+    where m.owner_id is null and mt.assignee_id in ${ids}
+    union all
+    select m.id from flags m where m.waiting_on && array${ids}::text[]))`;
 }
 
 /** Person ids that a name, email or id given in a search names. */
