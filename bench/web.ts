@@ -1,5 +1,6 @@
 /**
- * `npm run bench:web -- [--url postgres://…] [--tasks N] [--requests N] [--concurrency N] [--pool N] [--keep]`:
+ * `npm run bench:web -- [--url postgres://…] [--tasks N] [--requests N] [--concurrency N] [--pool N] [--keep]
+ * [--name NAME]`:
  * the web inbox's first page under load. Goals, judged on the cold figures (counts included): on PostgreSQL,
  * p99 at most 150 ms with 50,000 tasks and 32 concurrent requests (the defaults there); on PGlite, p99 at most
  * 50 ms for one user (one request at a time) with 10,000 tasks (the defaults without a URL). `ok` is true only
@@ -43,6 +44,11 @@ const { values: args } = parseArgs({
     pool: { type: "string", default: "10" },
     /** Keep the database afterwards (its URL is printed), to look at the query plans. */
     keep: { type: "boolean", default: false },
+    /**
+     * The database `threadline_bench_web_<NAME>`, kept afterwards and reused by the next run with the same
+     * name and `--tasks` (its data is loaded once: at 50,000 tasks that takes a while).
+     */
+    name: { type: "string" },
   },
 });
 const ADMIN_URL = args.url ?? process.env.DATABASE_URL;
@@ -59,15 +65,19 @@ const POOL = Number(args.pool);
 const NOW = new Date("2026-03-04T15:00:00Z");
 const TOKEN = "bench-web-token";
 
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `threadline_bench_web_${randomBytes(5).toString("hex")}`;
+async function createDatabase(): Promise<{ url: string; reused: boolean; drop: () => Promise<void> }> {
+  const given = args.name?.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const name = `threadline_bench_web_${given ?? randomBytes(5).toString("hex")}`;
   const admin = postgres(ADMIN_URL!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  const exists =
+    given !== undefined && (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  if (!exists) await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(ADMIN_URL!);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    reused: exists,
     drop: async () => {
       const dropper = postgres(ADMIN_URL!, { max: 1, onnotice: () => {} });
       await dropper.unsafe(`drop database if exists ${name} with (force)`);
@@ -120,6 +130,50 @@ const cpuSince = (before: Map<number, number> | null, after: Map<number, number>
   return ms;
 };
 
+/** The bench's data: tasks, items, their links, flags in every state, and some muted or done tasks. */
+async function seed(db: Db) {
+  const now = sql.raw(`'${NOW.toISOString()}'::timestamptz`);
+  await db.execute(sql`insert into people (id, name, email)
+    select 'p' || g, 'Person ' || g, 'person' || g || '@acme.dev' from generate_series(1, 400) g`);
+  await db.execute(sql`insert into tasks (key, source, external_id, title, status, status_category, url,
+      assignee_id, created_at, updated_at, last_activity_at)
+    select case when g % 5 = 0 then 'acme/repo' || (g % 7) || '#' || g else 'P' || (g % 20) || '-' || g end,
+           case when g % 5 = 0 then 'github' else 'jira' end, g::text,
+           'Task ' || g || ' ' || (array['checkout','invoice','login','export','report','search'])[1 + g % 6],
+           'In Progress', 'in_progress', 'https://example.test/' || g,
+           case when g % 11 = 0 then null else 'p' || (1 + g % 400) end,
+           ${now} - (g || ' minutes')::interval, ${now} - (g || ' minutes')::interval,
+           ${now} - (g || ' minutes')::interval
+    from generate_series(1, ${TASKS}) g`);
+  await db.execute(sql`insert into items (id, source, external_id, kind, author_id, at, text)
+    select s || ':' || g || '-' || n, s, g || '-' || n, 'comment', 'p' || (1 + (g + n) % 400),
+           ${now} - ((g + n) || ' minutes')::interval, 'Message ' || n || ' about task ' || g
+    from generate_series(1, ${TASKS}) g cross join generate_series(1, 3) n
+    cross join lateral (select (array['jira','github','gmail','teams','slack'])[1 + (g + n) % 5] as s) src`);
+  await db.execute(sql`insert into item_links (item_id, task_key, rule)
+    select i.source || ':' || g || '-' || n, t.key, 'jira_key'
+    from generate_series(1, ${TASKS}) g cross join generate_series(1, 3) n
+    join lateral (select (array['jira','github','gmail','teams','slack'])[1 + (g + n) % 5] as source) i on true
+    join tasks t on t.external_id = g::text`);
+  await db.execute(sql`insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, state,
+      snoozed_until, state_at, last_evidence_at)
+    select 'f' || g, t.key,
+           (array['stale','missing_approval','unanswered_question','feedback_off_board','done_not_deployed','no_owner','blocked_external'])[1 + g % 7],
+           '', ${now} - (g || ' minutes')::interval, 'Flag ' || g || ': somebody should look at this.',
+           array[(array['jira','github','gmail','teams','slack'])[1 + (g + 1) % 5] || ':' || g || '-1'],
+           t.assignee_id,
+           case when g % 13 = 0 then 'snoozed' when g % 17 = 0 then 'dismissed' when g % 19 = 0 then 'resolved' else 'open' end,
+           case when g % 26 = 0 then ${now} - interval '1 day' when g % 13 = 0 then ${now} + interval '3 days' end,
+           case when g % 13 = 0 or g % 17 = 0 then ${now} end,
+           ${now}
+    from generate_series(1, ${TASKS}) g join tasks t on t.external_id = g::text
+    where g % 3 = 0`);
+  await db.execute(sql`insert into inbox_task_states (task_key, muted_at, done_at)
+    select key, case when external_id::int % 97 = 0 then ${now} end, case when external_id::int % 89 = 0 then ${now} end
+    from tasks where external_id::int % 97 = 0 or external_id::int % 89 = 0`);
+  await db.execute(sql`analyze`);
+}
+
 async function main() {
   const fresh = ADMIN_URL ? await createDatabase() : null;
   const database = fresh ? openPostgres(fresh.url, { max: POOL }) : await openPglite(undefined);
@@ -127,46 +181,14 @@ async function main() {
     await migrateDatabase(database);
     const db = database.db;
     const load = Date.now();
-    const now = sql.raw(`'${NOW.toISOString()}'::timestamptz`);
-    await db.execute(sql`insert into people (id, name, email)
-      select 'p' || g, 'Person ' || g, 'person' || g || '@acme.dev' from generate_series(1, 400) g`);
-    await db.execute(sql`insert into tasks (key, source, external_id, title, status, status_category, url,
-        assignee_id, created_at, updated_at, last_activity_at)
-      select case when g % 5 = 0 then 'acme/repo' || (g % 7) || '#' || g else 'P' || (g % 20) || '-' || g end,
-             case when g % 5 = 0 then 'github' else 'jira' end, g::text,
-             'Task ' || g || ' ' || (array['checkout','invoice','login','export','report','search'])[1 + g % 6],
-             'In Progress', 'in_progress', 'https://example.test/' || g,
-             case when g % 11 = 0 then null else 'p' || (1 + g % 400) end,
-             ${now} - (g || ' minutes')::interval, ${now} - (g || ' minutes')::interval,
-             ${now} - (g || ' minutes')::interval
-      from generate_series(1, ${TASKS}) g`);
-    await db.execute(sql`insert into items (id, source, external_id, kind, author_id, at, text)
-      select s || ':' || g || '-' || n, s, g || '-' || n, 'comment', 'p' || (1 + (g + n) % 400),
-             ${now} - ((g + n) || ' minutes')::interval, 'Message ' || n || ' about task ' || g
-      from generate_series(1, ${TASKS}) g cross join generate_series(1, 3) n
-      cross join lateral (select (array['jira','github','gmail','teams','slack'])[1 + (g + n) % 5] as s) src`);
-    await db.execute(sql`insert into item_links (item_id, task_key, rule)
-      select i.source || ':' || g || '-' || n, t.key, 'jira_key'
-      from generate_series(1, ${TASKS}) g cross join generate_series(1, 3) n
-      join lateral (select (array['jira','github','gmail','teams','slack'])[1 + (g + n) % 5] as source) i on true
-      join tasks t on t.external_id = g::text`);
-    await db.execute(sql`insert into flags (id, task_key, kind, fingerprint, since, reason, evidence, owner_id, state,
-        snoozed_until, state_at, last_evidence_at)
-      select 'f' || g, t.key,
-             (array['stale','missing_approval','unanswered_question','feedback_off_board','done_not_deployed','no_owner','blocked_external'])[1 + g % 7],
-             '', ${now} - (g || ' minutes')::interval, 'Flag ' || g || ': somebody should look at this.',
-             array[(array['jira','github','gmail','teams','slack'])[1 + (g + 1) % 5] || ':' || g || '-1'],
-             t.assignee_id,
-             case when g % 13 = 0 then 'snoozed' when g % 17 = 0 then 'dismissed' when g % 19 = 0 then 'resolved' else 'open' end,
-             case when g % 26 = 0 then ${now} - interval '1 day' when g % 13 = 0 then ${now} + interval '3 days' end,
-             case when g % 13 = 0 or g % 17 = 0 then ${now} end,
-             ${now}
-      from generate_series(1, ${TASKS}) g join tasks t on t.external_id = g::text
-      where g % 3 = 0`);
-    await db.execute(sql`insert into inbox_task_states (task_key, muted_at, done_at)
-      select key, case when external_id::int % 97 = 0 then ${now} end, case when external_id::int % 89 = 0 then ${now} end
-      from tasks where external_id::int % 97 = 0 or external_id::int % 89 = 0`);
-    await db.execute(sql`analyze`);
+    const seeded =
+      fresh?.reused === true &&
+      Number(
+        ((await db.execute(sql`select count(*) as n from tasks`)) as unknown as Array<{ n: string }>)[0]?.n,
+      ) === TASKS;
+    if (fresh?.reused && !seeded)
+      throw new Error(`[bench:web] ${fresh.url} holds other data: drop it or pick another --name`);
+    if (!seeded) await seed(db);
     const loadMs = Date.now() - load;
 
     const newApp = () => createApp({ db, apiToken: TOKEN, now: () => NOW });
@@ -288,7 +310,7 @@ async function main() {
     console.log(JSON.stringify(figures));
   } finally {
     await database.close();
-    if (fresh && args.keep) console.error(`[bench:web] kept ${fresh.url}`);
+    if (fresh && (args.keep || args.name)) console.error(`[bench:web] kept ${fresh.url}`);
     else await fresh?.drop();
   }
 }

@@ -32,14 +32,17 @@ export const savedSearches = pgTable(
 
 /**
  * The inbox's counts per flag kind, kept by triggers on `flags`, `tasks` and `inbox_task_states`
- * (migration 0017): how many flags are open on tasks that exist, are not deleted and are neither muted nor
- * marked done. Rows are added, never updated, so writers never wait on each other here: each statement that
- * changes a count adds one row per kind it changed (`counted_at` null), and a recount
- * (`inbox_flag_counts_recount()`) replaces every row it sees with the exact counts (`counted_at` set). The
- * inbox sums the rows; snoozes that ended are counted when read, since only time ends them.
+ * (migrations 0017 and 0018): how many flags show on tasks that exist, are not deleted and are neither muted
+ * nor marked done. Rows are added, never updated, so writers never wait on each other here: each statement
+ * that changes a count adds one row per kind (and snooze end) it changed (`counted_at` null), and a recount
+ * (`inbox_flag_counts_recount()`) replaces every row it sees with the exact counts (`counted_at` set). Open
+ * flags are counted with `snoozed_until` null; snoozed flags with their snooze's end, since only time ends a
+ * snooze: the inbox sums the rows whose end is null or has come.
  */
 export const inboxFlagCounts = pgTable("inbox_flag_counts", {
   kind: text("kind").notNull(),
   n: bigint("n", { mode: "number" }).notNull(),
+  /** Null: open flags; else snoozed flags whose snooze ends then (they count from then on). */
+  snoozedUntil: at("snoozed_until"),
   countedAt: at("counted_at"),
 });

@@ -11,8 +11,9 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Person } from "../model/api-schemas.ts";
 import { FLAG_KINDS, type FlagKind, type SourceId } from "../model/kinds.ts";
 import type { Db } from "./db.ts";
-import { hasSnoozeEnded, isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
+import { isFlagVisible, isSnoozeRunning, visibleFlagStates } from "./flag-visibility.ts";
 import { canRead, type ItemReader, toReadableFlags } from "./item-audience.ts";
+import { pageRows } from "./page-rows.ts";
 import { MAX_MERGE_DEPTH, toPerson } from "./people-queries.ts";
 import { pullRequestEdges } from "./pull-request-work.ts";
 import { queryRows } from "./rows.ts";
@@ -129,12 +130,20 @@ const selfAndMerged = (personId: string) =>
 
 /**
  * Flag `f` of task `t` is the person's: they own it (or, with no owner named, the task is theirs), or it
- * waits on them. `flags_owner_idx` and the GIN index on `waiting_on` answer the two halves.
+ * waits on them. The person's flags are found first, each half by its index (`flags_owner_idx`,
+ * `tasks_assignee_idx` then `flags_task_idx`, the GIN index on `waiting_on`), as one array the statement
+ * computes once: the three halves as one condition across the join of flags and tasks cannot use an index,
+ * and at 50,000 tasks cost a read of both tables for every "mine" count and page.
  */
 function isMine(personId: string): SQL {
   const ids = selfAndMerged(personId);
-  return sql`(f.owner_id in ${ids} or (f.owner_id is null and t.assignee_id in ${ids})
-    or f.waiting_on && array${ids}::text[])`;
+  return sql`f.id = any(array(
+    select m.id from flags m where m.owner_id in ${ids}
+    union all
+    select m.id from flags m join tasks mt on mt.key = m.task_key
+    where m.owner_id is null and mt.assignee_id in ${ids}
+    union all
+    select m.id from flags m where m.waiting_on && array${ids}::text[]))`;
 }
 
 /** Person ids that a name, email or id given in a search names. */
@@ -294,9 +303,19 @@ const withPeople = (page: SQL, order: SQL) => sql`
   left join survivor a on a.start = page.raw_assignee
   order by ${order}`;
 
-/** Reads a page of rows (see `withPeople`), each flag as `reader` may see it. */
-async function readRows(db: Db, page: SQL, order: SQL, reader: ItemReader): Promise<InboxRow[]> {
-  return toReadableFlags(db, (await queryRows<RowData>(db, withPeople(page, order))).map(toRow), reader);
+/**
+ * Reads a page of rows (see `withPeople`), each flag as `reader` may see it; `prepared` when the statement's
+ * text is one of a few (see `isFixedShape`).
+ */
+async function readRows(
+  db: Db,
+  page: SQL,
+  order: SQL,
+  reader: ItemReader,
+  prepared = false,
+): Promise<InboxRow[]> {
+  const read = prepared ? pageRows : queryRows;
+  return toReadableFlags(db, (await read<RowData>(db, withPeople(page, order))).map(toRow), reader);
 }
 
 /** The people a flag waits on, once each (two ids merged into one person name them once). */
@@ -345,6 +364,14 @@ const toCounts = (rows: Array<{ kind: string; n: number | string }>): Record<Fla
   return counts;
 };
 
+/**
+ * Whether the statements of a filter have one of a few texts, so that they can be prepared (`pageRows`):
+ * nothing in it spells out a list of values or words. The inbox as it opens (the team's or "mine", with or
+ * without `is:`) is; a search by people, sources, projects or words is not, and is planned for its values.
+ */
+const isFixedShape = (filter: InboxFilter) =>
+  !filter.people?.length && !filter.sources?.length && !filter.projects?.length && !filter.text?.trim();
+
 /** Flags per kind that the filter (without its kinds) shows, by one grouped scan of the visible flags. */
 export async function countInboxFlags(
   db: Db,
@@ -353,8 +380,9 @@ export async function countInboxFlags(
 ): Promise<Record<FlagKind, number>> {
   const states = visibleStates(filter, now);
   const where = [...conditions(filter, now), sql`(${sql.join(states, sql` or `)})`];
+  const read = isFixedShape(filter) ? pageRows : queryRows;
   return toCounts(
-    await queryRows<{ kind: FlagKind; n: number | string }>(
+    await read<{ kind: FlagKind; n: number | string }>(
       db,
       sql`select f.kind, count(*) as n from ${FROM} where ${sql.join(where, sql` and `)} group by f.kind`,
     ),
@@ -380,9 +408,9 @@ const isKeptCount = (filter: InboxFilter) =>
 
 /**
  * The counts of a filter that only hides what the team and the viewer hid, without reading every visible
- * flag: the open flags the triggers keep in `inbox_flag_counts`, the snoozes that ended (which only time
- * ends: a short range of `flags_kind_snoozed_idx`), less the flags the viewer hid for themselves (read from
- * their own states). The same numbers as `countInboxFlags`.
+ * flag: the flags the triggers keep in `inbox_flag_counts` (the open ones, and the snoozed ones under their
+ * snooze's end, taken once it has come), less the flags the viewer hid for themselves (read from their own
+ * states). The same numbers as `countInboxFlags`.
  */
 async function readKeptCounts(db: Db, filter: InboxFilter, now: Date) {
   const visible = sql`(${sql.join(visibleFlagStates("f", now), sql` or `)})`;
@@ -394,16 +422,14 @@ async function readKeptCounts(db: Db, filter: InboxFilter, now: Date) {
         and ${ownState(filter.viewer, ["muted", "done", "dismissed", "snoozed"], now)}
       group by f.kind`
     : sql``;
-  return queryRows<{ kind: string; n: number | string; stale: boolean }>(
+  return pageRows<{ kind: string; n: number | string; stale: boolean }>(
     db,
     sql`select kind, sum(n) as n, bool_or(stale) as stale from (
-      select kind, n, false as stale from inbox_flag_counts where kind <> ''
+      select kind, n, false as stale from inbox_flag_counts
+      where kind <> '' and (snoozed_until is null or snoozed_until <= ${now.toISOString()}::timestamptz)
       union all
       select '', 0, not exists (select 1 from inbox_flag_counts
                                 where counted_at > clock_timestamp() - ${RECOUNT_AFTER})
-      union all
-      select f.kind, count(*), false from ${FROM}
-      where ${hasSnoozeEnded("f", now)} and not ${taskHidden} group by f.kind
       ${own}
     ) x group by kind`,
   );
@@ -454,18 +480,29 @@ export async function loadInbox(
   // Per kind, open flags and ended snoozes apart: the open ones an ordered range of flags_kind_state_idx
   // (kind, state, since) read only as far as the page needs, the ended snoozes (a few: the recompute reopens
   // them when their task is raised again) a range of flags_kind_snoozed_idx, sorted.
-  const upTo = query.perKind + (query.offset ?? 0);
+  const offset = query.offset ?? 0;
+  // A first page of a fixed shape is prepared with its limits written out (two texts: the overview's and a
+  // kind's page): PostgreSQL then keeps one generic plan for it instead of planning it on every request,
+  // which it would not with the limits as parameters (a limit it cannot see is costed as reading everything).
+  const prepared = offset === 0 && isFixedShape(filter);
+  const count = (n: number) => (prepared ? sql.raw(String(Math.trunc(n))) : sql`${n}`);
   const part = (state: SQL) => sql`(select ${ROW_COLUMNS} from ${FROM}
       where f.kind = k.kind and ${state} and ${sql.join([...where], sql` and `)}
-      order by f.since asc, f.id asc limit ${upTo})`;
+      order by f.since asc, f.id asc limit ${count(query.perKind + offset)})`;
   const page = sql`(select k.ord, x.* from jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb)
       with ordinality as k(kind, ord)
     cross join lateral (
       select * from (${sql.join(visibleStates(filter, now).map(part), sql` union all `)}) u
       order by u.since_at asc, u.id asc
-      limit ${query.perKind} offset ${query.offset ?? 0}
+      limit ${count(query.perKind)} offset ${count(offset)}
     ) x)`;
-  const rows = await readRows(db, page, sql`page.ord, page.since_at, page.id`, filter.reader ?? null);
+  const rows = await readRows(
+    db,
+    page,
+    sql`page.ord, page.since_at, page.id`,
+    filter.reader ?? null,
+    prepared,
+  );
   return {
     counts,
     groups: wanted.map((kind) => ({ kind, total: counts[kind], rows: rows.filter((r) => r.kind === kind) })),

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { pageRows } from "./page-rows.ts";
 import { queryRows } from "./rows.ts";
 import { isoUtc } from "./sql-fragments.ts";
 
@@ -56,7 +57,8 @@ export interface SavedSearch {
 
 /** Every saved search, by name. */
 export async function loadSavedSearches(db: Db): Promise<SavedSearch[]> {
-  const rows = await queryRows<{ id: number; name: string; query: string; created_at: string }>(
+  // Prepared: every opening of the inbox reads them.
+  const rows = await pageRows<{ id: number; name: string; query: string; created_at: string }>(
     db,
     sql`select id, name, query, ${isoUtc(sql`created_at`)} as created_at from saved_searches
         order by lower(name), id limit 100`,

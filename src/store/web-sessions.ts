@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { pageRows } from "./page-rows.ts";
 import { survivorOf } from "./people-queries.ts";
 import { queryRows } from "./rows.ts";
 
@@ -43,7 +44,8 @@ export async function loadWebSession(
   input: { idHash: string; now: Date; idleMs: number },
 ): Promise<StoredSession | null> {
   const idleSince = new Date(input.now.getTime() - input.idleMs);
-  const rows = await queryRows<{
+  // Prepared: every page reads it first.
+  const rows = await pageRows<{
     person_id: string | null;
     email: string | null;
     name: string | null;

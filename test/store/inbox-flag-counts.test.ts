@@ -1,8 +1,8 @@
 /**
  * The inbox's kept counts (`inbox_flag_counts`, kept by triggers) against counting every visible flag, after
  * each kind of write that changes what the inbox counts: flags raised, snoozed, dismissed, woken, resolved,
- * moved and deleted; tasks muted, marked done, deleted, restored and created after their flag; a person's
- * own states; emptied tables. And a recount mends counts that went wrong.
+ * moved and deleted; tasks muted, marked done, deleted, restored and created after their flag, with open
+ * flags and with snoozes that ended or run on; a person's own states; emptied tables. And a recount mends counts that went wrong.
  */
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
@@ -124,6 +124,44 @@ describeEachDatabase("inbox kept counts", (ctx) => {
     const mine = await loadInboxCounts(ctx.db, { viewer: ana }, NOW);
     const team = await loadInboxCounts(ctx.db, {}, NOW);
     expect([mine.stale, mine.done_not_deployed, team.stale, team.done_not_deployed]).toEqual([0, 0, 1, 1]);
+  });
+
+  it("counts a snooze that ended only while its task shows, and a running one from its end on", async () => {
+    const f = fixtures(ctx.db);
+    const snoozed = { state: "snoozed", taskKey: "K-8" } as const;
+    await f.flag({ ...snoozed, id: "q-8", kind: "unanswered_question", snoozedUntil: later(-1) });
+    await f.flag({ ...snoozed, id: "a-9", kind: "missing_approval", snoozedUntil: later(1) });
+    const shown = async (now = NOW) => {
+      const counts = await loadInboxCounts(ctx.db, {}, now);
+      expect(counts).toEqual(await countInboxFlags(ctx.db, {}, now));
+      await same();
+      return [counts.unanswered_question, counts.missing_approval];
+    };
+    const [questions, approvals] = await shown();
+    await f.task({ key: "K-8" });
+    expect(await shown()).toEqual([questions! + 1, approvals]);
+    // The running snooze counts once its end has come, with nothing written meanwhile.
+    expect(await shown(later(2))).toEqual([questions! + 1, approvals! + 1]);
+    await saveTaskMuted(ctx.db, { taskKey: "K-8", muted: true, by: "ana", now: NOW });
+    expect(await shown(later(2))).toEqual([questions, approvals]);
+    await saveTaskMuted(ctx.db, { taskKey: "K-8", muted: false, by: "ana", now: NOW });
+    await saveTaskDone(ctx.db, { taskKey: "K-8", done: true, by: "ana", now: NOW });
+    expect(await shown(later(2))).toEqual([questions, approvals]);
+    await ctx.db.execute(sql`delete from inbox_task_states where task_key = 'K-8'`);
+    expect(await shown(later(2))).toEqual([questions! + 1, approvals! + 1]);
+    await ctx.db.execute(
+      sql`update tasks set deleted_at = ${NOW.toISOString()}::timestamptz where key = 'K-8'`,
+    );
+    expect(await shown(later(2))).toEqual([questions, approvals]);
+    await ctx.db.execute(sql`update tasks set deleted_at = null where key = 'K-8'`);
+    // Snoozed again, later or without an end: hidden again.
+    await ctx.db.execute(sql`update flags set snoozed_until = null where id = 'q-8'`);
+    await ctx.db.execute(
+      sql`update flags set snoozed_until = ${later(5).toISOString()}::timestamptz where id = 'a-9'`,
+    );
+    expect(await shown(later(2))).toEqual([questions, approvals]);
+    await ctx.db.execute(sql`delete from flags where id in ('q-8', 'a-9')`);
+    expect(await shown(later(9))).toEqual([questions, approvals]);
   });
 
   it("reads the kept counts, and a recount older than a minute is taken again, mending them", async () => {

@@ -74,6 +74,14 @@ describeEachDatabase("inbox queries", (ctx) => {
     expect(row.sources).toEqual(["jira", "slack"]);
   });
 
+  it("pages through a kind: each page starts where the one before ended", async () => {
+    const page = async (offset: number) => {
+      const inbox = await loadInbox(ctx.db, { filter: { kinds: ["stale"] }, now: NOW, perKind: 1, offset });
+      return inbox.groups.flatMap((g) => g.rows.map((r) => r.taskKey));
+    };
+    expect([await page(0), await page(1), await page(2)]).toEqual([["FAL-2"], ["FAL-1"], []]);
+  });
+
   it("filters by kind, person, source, project and words", async () => {
     expect(await keysOf({ kinds: ["stale"] })).toEqual(["stale:FAL-2", "stale:FAL-1"]);
     expect(await keysOf({ people: ["ana"] })).toEqual(["stale:FAL-1", "missing_approval:acme/api#3"]);
