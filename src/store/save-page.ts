@@ -499,12 +499,14 @@ function writeItemRows(
   personOf: PersonOf,
   now: Date,
 ): Promise<Array<{ id: string; inserted: boolean }>> {
-  // A row written alone is one too big to share its statement (a megabyte body, a raw record of tens of
-  // megabytes): each of its values is a parameter of its own, so neither side spends seconds escaping and
-  // parsing it as an element of an array literal.
+  // A row written alone (one too big to share its statement, a megabyte body or a raw record of tens of
+  // megabytes; or a page of one) binds each of its values as a parameter of its own, so neither side spends
+  // seconds escaping it into an array literal and parsing it out again.
   const alone = sorted.length === 1;
   const column = (values: Array<string | null>, type: "text" | "timestamptz" | "jsonb") =>
-    alone ? sql`array[${values[0]}::${sql.raw(type)}]` : sql`${arrayParam(values)}::${sql.raw(type)}[]`;
+    alone
+      ? sql`array[${values[0] ?? null}::${sql.raw(type)}]`
+      : sql`${arrayParam(values)}::${sql.raw(type)}[]`;
   const text = (value: (entry: SortedItem) => string | null) => column(sorted.map(value), "text");
   const time = (value: (entry: SortedItem) => Date | null | undefined) =>
     column(
