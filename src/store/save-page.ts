@@ -497,25 +497,44 @@ function writeItemRows(
   personOf: PersonOf,
   now: Date,
 ): Promise<Array<{ id: string; inserted: boolean }>> {
-  const column = (value: (entry: SortedItem) => string | null) => arrayParam(sorted.map(value));
+  // A row written alone (one too big to share its statement, a megabyte body or a raw record of tens of
+  // megabytes; or a page of one) binds each of its values as a parameter of its own, so neither side spends
+  // seconds escaping it into an array literal and parsing it out again.
+  const alone = sorted.length === 1;
+  const column = (values: Array<string | null>, type: "text" | "timestamptz" | "jsonb") =>
+    alone
+      ? sql`array[${values[0] ?? null}::${sql.raw(type)}]`
+      : sql`${arrayParam(values)}::${sql.raw(type)}[]`;
+  const text = (value: (entry: SortedItem) => string | null) => column(sorted.map(value), "text");
+  const time = (value: (entry: SortedItem) => Date | null | undefined) =>
+    column(
+      sorted.map((e) => iso(value(e))),
+      "timestamptz",
+    );
+  const meta = column(
+    sorted.map((e) => json(e.item.meta)),
+    "jsonb",
+  );
+  const audience = column(
+    sorted.map((e) => (e.item.audience == null ? null : json(e.item.audience))),
+    "jsonb",
+  );
+  // Rows written together take the raw records as one JSON array, not an array literal: each is serialised
+  // once, with no second pass to escape it for the literal; json (not jsonb) is only checked, not built.
+  const raws = alone
+    ? column(rawJson, "jsonb")
+    : sql`array(select r.raw::jsonb from json_array_elements(${`[${rawJson.join(",")}]`}::json)
+                with ordinality as r(raw, n) order by r.n)`;
   return pageRows<{ id: string; inserted: boolean }>(
     db,
     sql`insert into items as i (id, source, external_id, scope_id, kind, author_id, at, text, url, thread_id,
           meta, raw, audience, edited_at, deleted_at, updated_at)
         select x.id, ${page.source}, x.external_id, ${page.scopeId}::int, x.kind, x.author_id, x.at, x.text, x.url,
                x.thread_id, x.meta, x.raw, x.audience, x.edited_at, x.deleted_at, ${iso(now)}::timestamptz
-        from unnest(${column((e) => e.id)}::text[], ${column((e) => e.item.externalId)}::text[],
-                    ${column((e) => e.item.kind)}::text[], ${column((e) => personOf(e.item.author))}::text[],
-                    ${column((e) => iso(e.item.at))}::timestamptz[], ${column((e) => e.item.text)}::text[],
-                    ${column((e) => e.item.url)}::text[], ${column((e) => e.item.threadId)}::text[],
-                    ${column((e) => json(e.item.meta))}::jsonb[],
-                    -- The raw records as one JSON array, not an array literal: each is serialised once, with no
-                    -- second pass to escape it for the literal; json (not jsonb) is only checked, not built.
-                    array(select r.raw::jsonb from json_array_elements(${`[${rawJson.join(",")}]`}::json)
-                          with ordinality as r(raw, n) order by r.n),
-                    ${column((e) => (e.item.audience == null ? null : json(e.item.audience)))}::jsonb[],
-                    ${column((e) => iso(e.item.editedAt))}::timestamptz[],
-                    ${column((e) => iso(e.item.deletedAt))}::timestamptz[])
+        from unnest(${text((e) => e.id)}, ${text((e) => e.item.externalId)}, ${text((e) => e.item.kind)},
+                    ${text((e) => personOf(e.item.author))}, ${time((e) => e.item.at)}, ${text((e) => e.item.text)},
+                    ${text((e) => e.item.url)}, ${text((e) => e.item.threadId)}, ${meta}, ${raws},
+                    ${audience}, ${time((e) => e.item.editedAt)}, ${time((e) => e.item.deletedAt)})
              as x(id, external_id, kind, author_id, at, text, url, thread_id, meta, raw, audience, edited_at,
                   deleted_at)
         on conflict (source, external_id) do update set
