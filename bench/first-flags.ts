@@ -6,7 +6,7 @@
  * - Jira: 3,000 issues with three comments each (a third end in a client's question);
  * - GitHub: a repository of 1,500 issues and 300 pull requests with 8,000 comments, reviews and review
  *   comments, and one started four weeks ago with a sixth of that;
- * - Gmail: 3,000 emails in 1,500 threads, each a client asking about the newest task by its key, two in three
+ * - Gmail: 2,500 emails in 1,500 threads, each a client asking about the newest task by its key, two in three
  *   answered by the team;
  * - Slack: two channels of 1,000 top-level messages each, a thread of two replies on every 20th; every third a
  *   guest's question about the newest task, the rest the team's updates naming it;
