@@ -7,15 +7,18 @@ import { openPostgres } from "../src/store/open-postgres.ts";
 
 /**
  * A fresh, migrated database for one bench run: PGlite in memory without `serverUrl`, else a database of its
- * own on that PostgreSQL server, dropped on close.
+ * own on that PostgreSQL server, dropped on close; `bench` names it (letters, digits and `_`), so that a
+ * database left by a killed run says which bench left it.
  */
-export async function freshDatabase(serverUrl: string | undefined): Promise<Database> {
+export async function freshDatabase(serverUrl: string | undefined, bench?: string): Promise<Database> {
   if (!serverUrl) {
     const database = await openPglite(undefined);
     await migrateDatabase(database);
     return database;
   }
-  const name = `threadline_bench_${randomBytes(6).toString("hex")}`;
+  if (bench !== undefined && !/^[a-z0-9_]+$/.test(bench))
+    throw new Error(`bench name ${bench}: use a-z, 0-9, _`);
+  const name = `threadline_bench_${bench ? `${bench}_` : ""}${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();

@@ -235,10 +235,15 @@ export async function pullBufferedPage(read: ChannelRead): Promise<PulledPage> {
   read.itemsThisPull += items;
   const page: PulledPage = { stream: HISTORY_STREAM, records, cursor: toJsonCursor(read.cursor) };
   if (read.deletions.length > 0) page.deletions = read.deletions;
-  // A full pass reads the history newest first: once the threads of what it listed are read too, every
-  // message since the oldest one listed is in (but a reply to an older thread, read with that thread).
+  // A full pass reads the history newest first, then the threads of what it listed, newest first too: every
+  // message after the parent of the next thread to read is in, and once none is left, every message since
+  // the oldest one listed (but a reply to an older thread, read with that thread). Said while the threads
+  // are read, so a page of history whose threads take minutes under the rate limit says it as they come.
   const { pass } = read;
-  if (pass.kind === "full" && !pass.historyDone && pass.pending.length === 0 && pass.below) {
+  const nextThread = pass.pending[0];
+  if (pass.kind === "full" && nextThread) {
+    page.readBackTo = new Date(Math.floor(secondsOf(nextThread.ts) * 1000) + 1).toISOString();
+  } else if (pass.kind === "full" && !pass.historyDone && pass.below) {
     page.readBackTo = new Date(secondsOf(pass.below) * 1000).toISOString();
   }
   read.buffer = [];

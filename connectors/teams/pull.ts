@@ -7,7 +7,9 @@
  * expanded (`$expand=replies`, up to 1,000 a post; more through `replies@odata.nextLink`, 50 a request).
  *
  * - Full history: list the channel's messages (https://learn.microsoft.com/graph/api/channel-list-messages),
- *   then open a delta round filtered to what changed since the list began
+ *   which answers root posts newest first by when they were posted (the documentation's examples; the list
+ *   takes no `$orderby` or `$filter`), each page saying how far back it has read (`readBackTo`), then open a
+ *   delta round filtered to what changed since the list began
  *   (`$filter=lastModifiedDateTime gt …`, which "will fetch any reply chain created or changed after the
  *   specified date time"), usually one request, for the `@odata.deltaLink` the next pass starts from.
  * - A backfill from a date inside the delta query's window (the last eight months) is one delta round from
@@ -155,6 +157,23 @@ export function deltaWindowStart(now: Date): number {
   const start = new Date(now.getTime());
   start.setUTCMonth(start.getUTCMonth() - DELTA_WINDOW_MONTHS);
   return start.getTime() + 86_400_000;
+}
+
+/**
+ * How far back a page of the list has read: every thread whose root post was posted at or after the returned
+ * time is in, with all its replies (read with the page). The list answers root posts newest first, so that is
+ * a millisecond after the oldest root of the page: a root posted in that same millisecond may still come on
+ * the next page. A reply posted later in an older thread comes with that thread, later, as on Slack.
+ * Undefined when no root of the page says when it was posted.
+ */
+export function toListReadBackTo(roots: readonly JsonValue[]): string | undefined {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const raw of roots) {
+    const ref = TeamsRootRefSchema.safeParse(raw);
+    const at = ref.success && ref.data.createdDateTime ? Date.parse(ref.data.createdDateTime) : Number.NaN;
+    if (at < oldest) oldest = at;
+  }
+  return Number.isFinite(oldest) ? new Date(oldest + 1).toISOString() : undefined;
 }
 
 /** The pass a pull starts with when none is under way. */
@@ -440,6 +459,9 @@ export async function* pullTeamsChannel(
       pass.kind === "list" ? "a page of channel messages" : "a page of the channel's message delta";
     const page = parseOr(GraphPageSchema, answer, what);
     const { records, deletions, directory } = await fetchPageRecords(scope, page.value, cursor);
+    // Only the list reads newest first; a delta round answers in the order of change, which Graph does not
+    // document, so it says nothing of how far back it has read.
+    const readBackTo = pass.kind === "list" ? toListReadBackTo(page.value) : undefined;
     const nextLink = page["@odata.nextLink"];
     let done = false;
     let next: TeamsCursor = { ...cursor, ...directory };
@@ -464,7 +486,13 @@ export async function* pullTeamsChannel(
       done = true;
     }
     cursor = next;
-    yield { stream: MESSAGES_STREAM, records, ...(deletions.length > 0 ? { deletions } : {}), cursor };
+    yield {
+      stream: MESSAGES_STREAM,
+      records,
+      ...(deletions.length > 0 ? { deletions } : {}),
+      cursor,
+      ...(readBackTo ? { readBackTo } : {}),
+    };
     if (done) return;
   }
 }

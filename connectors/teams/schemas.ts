@@ -100,9 +100,10 @@ export const TeamsMessageSchema = z.object({
 });
 export type TeamsMessage = z.infer<typeof TeamsMessageSchema>;
 
-/** What the pull needs of a root message in a page: its id and its expanded replies. */
+/** What the pull needs of a root message in a page: its id, when it was posted, and its expanded replies. */
 export const TeamsRootRefSchema = z.object({
   id: z.string().min(1),
+  createdDateTime: z.string().nullish(),
   replies: z.array(ResponseValueSchema).optional(),
   "replies@odata.nextLink": z.string().optional(),
 });

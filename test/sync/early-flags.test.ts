@@ -1,6 +1,7 @@
 /**
- * Flags evaluated while a backfill still reads history newest first: the real Jira connector over HTTP against
- * its sandbox, the real engine and flag recompute, on PGlite (and PostgreSQL with TEST_DATABASE_URL).
+ * Flags evaluated while a backfill still reads history newest first: the real Jira, Teams and Slack connectors
+ * over HTTP against their sandboxes, the real engine and flag recompute, on PGlite (and PostgreSQL with
+ * TEST_DATABASE_URL).
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
@@ -12,12 +13,22 @@ import {
   jiraSandboxEnv,
   startJiraSandbox,
 } from "../../connectors/sandbox/jira/index.ts";
+import {
+  SlackDataset,
+  type SlackSandbox,
+  slackSandboxEnv,
+  startSlackSandbox,
+} from "../../connectors/sandbox/slack/index.ts";
+import { startTeamsSandbox, TeamsDataset, type TeamsSandbox } from "../../connectors/sandbox/teams/index.ts";
+import { createSlackConnector } from "../../connectors/slack/index.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { createEarlyFlags } from "../../src/sync/early-flags.ts";
 import { runSync } from "../../src/sync/engine.ts";
 import { settingsFrom } from "../connectors/kit.ts";
+import { QUICK_RETRY } from "../connectors/slack/helpers.ts";
+import { graphRequests, quickTeams, settingsFor } from "../connectors/teams/helpers.ts";
 import { describeEachDatabase, emptyTables } from "../helpers/databases.ts";
 import { LINK_CONTEXT } from "../helpers/sync-run.ts";
 
@@ -163,5 +174,161 @@ describeEachDatabase("Flags evaluated early in a newest-first backfill", (ctx) =
     });
     expect(withEarly).toEqual(await flags());
     expect(withEarly.filter((f) => f.kind === "stale").length).toBe(7);
+  });
+});
+
+/** Twelve pages of a channel's history (50 posts a page), a post every six hours up to five days ago. */
+function buildChannel(): TeamsDataset {
+  const data = new TeamsDataset({ now: new Date(NOW.getTime() - 155 * DAY).toISOString() })
+    .addUser("ana", { displayName: "Ana Lima", mail: "ana@acme.dev" })
+    .addUser("ben", { displayName: "Ben Okafor", mail: "ben@acme.dev" })
+    .addTeam("portal", "Client portal")
+    .addChannel("portal", "dev", "Portal dev");
+  for (let i = 0; i < 600; i++) {
+    data.advance(DAY / 4);
+    const root = data.post("dev", { from: i % 2 ? "ana" : "ben", body: `Notes ${i} on PROJ-${(i % 7) + 1}` });
+    if (i % 5 === 0) data.reply(root.id, { from: i % 2 ? "ben" : "ana", body: "Noted." });
+  }
+  return data;
+}
+
+describeEachDatabase("Flags evaluated early in a newest-first backfill with Teams", (ctx) => {
+  let jira: JiraSandbox;
+  let data: JiraDataset;
+  let teams: TeamsSandbox;
+  beforeAll(async () => {
+    data = buildSite();
+    jira = await startJiraSandbox(data);
+    teams = await startTeamsSandbox(buildChannel());
+  });
+  afterAll(async () => {
+    await jira.close();
+    await teams.close();
+  });
+  beforeEach(() => emptyTables(ctx.db));
+
+  const sources = () => [
+    { connector, settings: settingsFrom(connector, jiraSandboxEnv(jira, data, ["PROJ"])) },
+    { connector: quickTeams().connector, settings: settingsFor(teams, ["dev"]) },
+  ];
+  const listRequests = () => graphRequests(teams, /\/messages\?/).length;
+
+  it("evaluates current work while the channel's older pages are still to come", async () => {
+    teams.requests.clear();
+    const listedAtEvaluation: number[] = [];
+    const report = await runSync({
+      db: ctx.db,
+      sources: sources(),
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+      earlyFlagsEveryMs: 0,
+      evaluateEarly: async (keys) => {
+        listedAtEvaluation.push(listRequests());
+        await recomputeAfterChange(ctx.db, keys, settings, NOW);
+      },
+    });
+    expect(report.ok).toBe(true);
+    expect(listRequests()).toBe(12);
+    // PROJ-2…PROJ-7 were created 22 to 27 days ago: the channel's second page reads back past them.
+    expect(listedAtEvaluation[0]).toBeLessThan(12);
+    expect(report.flagsEvaluatedEarly).toBeGreaterThan(0);
+    const flags = async () =>
+      queryRows<{ task_key: string; kind: string }>(
+        ctx.db,
+        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
+      );
+    const withEarly = await flags();
+    expect(withEarly.length).toBeGreaterThan(0);
+    // The same flags as a run that evaluates only at its end.
+    await emptyTables(ctx.db);
+    await runSync({
+      db: ctx.db,
+      sources: sources(),
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+    });
+    expect(withEarly).toEqual(await flags());
+  });
+});
+
+/** One page of a channel's history: 100 messages twenty hours apart up to three days ago, each with a thread. */
+function buildSlackChannel(): SlackDataset {
+  const data = new SlackDataset({ now: new Date(NOW.getTime() - 86 * DAY).toISOString() });
+  data.addUser("ana", { realName: "Ana Lima", email: "ana@acme.dev" });
+  data.addUser("ben", { realName: "Ben Okafor", email: "ben@acme.dev" });
+  data.addChannel("fal-dev", { members: ["ana", "ben"] });
+  for (let i = 0; i < 100; i++) {
+    data.advance((20 * DAY) / 24);
+    const parent = data.post("fal-dev", { by: "ana", text: `Notes ${i} on PROJ-${(i % 7) + 1}` });
+    data.reply("fal-dev", parent.ts, { by: "ben", text: "Noted." });
+  }
+  return data;
+}
+
+describeEachDatabase("Flags evaluated early in a newest-first backfill with Slack", (ctx) => {
+  let jira: JiraSandbox;
+  let data: JiraDataset;
+  let slack: SlackSandbox;
+  beforeAll(async () => {
+    data = buildSite();
+    jira = await startJiraSandbox(data);
+    slack = await startSlackSandbox(buildSlackChannel());
+  });
+  afterAll(async () => {
+    await jira.close();
+    await slack.close();
+  });
+  beforeEach(() => emptyTables(ctx.db));
+
+  // A page after every request, as the rate limit's pace gives in a real backfill (a page every 5 seconds).
+  const slackConnector = createSlackConnector({ retry: QUICK_RETRY, flushRecords: 1 });
+  const sources = () => [
+    { connector, settings: settingsFrom(connector, jiraSandboxEnv(jira, data, ["PROJ"])) },
+    { connector: slackConnector, settings: settingsFrom(slackConnector, slackSandboxEnv(slack)) },
+  ];
+  const threadRequests = () =>
+    slack.requests.entries.filter((e) => e.path.includes("conversations.replies")).length;
+
+  it("evaluates current work while the threads of the channel's one page of history are still to come", async () => {
+    slack.requests.clear();
+    const threadsReadAtEvaluation: number[] = [];
+    const report = await runSync({
+      db: ctx.db,
+      sources: sources(),
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+      earlyFlagsEveryMs: 0,
+      evaluateEarly: async (keys) => {
+        threadsReadAtEvaluation.push(threadRequests());
+        await recomputeAfterChange(ctx.db, keys, settings, NOW);
+      },
+    });
+    expect(report.ok).toBe(true);
+    expect(threadRequests()).toBe(100);
+    // PROJ-2…PROJ-7 were created 22 to 27 days ago: the threads of the last 30 days are the first 35 read.
+    expect(threadsReadAtEvaluation[0]).toBeLessThan(100);
+    const flags = async () =>
+      queryRows<{ task_key: string; kind: string }>(
+        ctx.db,
+        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
+      );
+    const withEarly = await flags();
+    expect(withEarly.length).toBeGreaterThan(0);
+    await emptyTables(ctx.db);
+    await runSync({
+      db: ctx.db,
+      sources: sources(),
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+    });
+    expect(withEarly).toEqual(await flags());
   });
 });

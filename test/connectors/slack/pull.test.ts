@@ -10,7 +10,7 @@ import {
   buildBulkSlackDataset,
   buildSlackWorkspace,
   LIMITED_APP,
-  type SlackDataset,
+  SlackDataset,
   type SlackSandbox,
   startSlackSandbox,
 } from "../../../connectors/sandbox/slack/index.ts";
@@ -203,6 +203,49 @@ describe("Slack pull", () => {
         const { pages } = await pullAll(quickSlack, settings, data.channel(name).id);
         expect(sorted(idsOf(pages))).toEqual(expectedIds(data, name));
       }
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe("Slack pull: how far back a backfill has read", () => {
+  it("says how far back it has read while it reads the threads of a page of history, newest first", async () => {
+    const data = new SlackDataset({ now: "2026-01-05T09:00:00Z" });
+    data.addUser("ana", { realName: "Ana Lima" });
+    data.addChannel("fal-dev", { members: ["ana"] });
+    const parents: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      data.advance(3_600_000);
+      const parent = data.post("fal-dev", { by: "ana", text: `Note ${i}` });
+      if (i % 3 === 0) parents.push(parent.ts);
+    }
+    for (const ts of parents) {
+      data.advance(60_000);
+      data.reply("fal-dev", ts, { by: "ana", text: `Reply to ${ts}` });
+    }
+    const local = await startSlackSandbox(data);
+    try {
+      // A page after every step: one history page of all 30, then the ten threads one by one.
+      const connector = createSlackConnector({ retry: QUICK_RETRY, flushRecords: 1 });
+      const channel = data.channel("fal-dev");
+      const { pages } = await pullAll(connector, settingsFor(local), channel.id);
+      expect(sorted(idsOf(pages))).toEqual(expectedIds(data, "fal-dev"));
+      const said = pages.flatMap((p, i) => (p.readBackTo ? [{ i, at: Date.parse(p.readBackTo) }] : []));
+      // Said with the history page and after each thread but the last (the channel is then read to its end).
+      expect(said.length).toBeGreaterThanOrEqual(parents.length);
+      expect(said.map((s) => s.at)).toEqual(said.map((s) => s.at).sort((a, b) => b - a));
+      const secondsOfTs = (ts: string) => Number(ts) * 1000;
+      for (const { i, at } of said) {
+        const read = new Set(idsOf(pages.slice(0, i + 1)));
+        // Every message of a thread (or a lone message) posted at or after `at`, replies included.
+        const due = [...channel.byTs.values()].filter(
+          (m) => secondsOfTs(m.threadTs ?? m.ts) >= at && m.subtype !== "channel_join",
+        );
+        expect(due.map((m) => `${channel.id}:${m.ts}`).filter((id) => !read.has(id))).toEqual([]);
+      }
+      // The newest thread's parent is read with its replies after the first thread page, the oldest last.
+      expect(said.at(-1)!.at).toBeLessThanOrEqual(secondsOfTs(parents[0]!) + 1);
     } finally {
       await local.close();
     }

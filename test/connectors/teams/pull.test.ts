@@ -289,6 +289,68 @@ describe("Teams pull", () => {
   });
 });
 
+describe("Teams pull: how far back a backfill has read", () => {
+  it("says with each page of the list how far back it has read, newest first, and nothing in a delta round", async () => {
+    // 120 posts a minute apart, every tenth answered an hour later (after newer posts): three list pages.
+    const data = new TeamsDataset({ now: "2026-02-02T08:00:00Z" })
+      .addUser("ana", { displayName: "Ana Lima" })
+      .addTeam("t", "T")
+      .addChannel("t", "big", "Big");
+    const roots: Array<{ id: string; at: number }> = [];
+    for (let i = 0; i < 120; i++) {
+      data.advance(60_000);
+      const root = data.post("big", { from: "ana", body: `Post ${i}` });
+      roots.push({ id: root.id, at: root.createdAt });
+    }
+    for (let i = 0; i < 120; i += 10) {
+      data.advance(60_000);
+      data.reply(roots[i]!.id, { from: "ana", body: `Reply to ${i}` });
+    }
+    const own = await startTeamsSandbox(data);
+    try {
+      const settings = settingsFor(own, ["big"]);
+      const scope = data.scopeOf("big");
+      const backfill = await pullAll(quickTeams().connector, settings, scope, { now: RUN_NOW });
+      const said = backfill.pages.map((p) => p.readBackTo);
+      // Three list pages say it; the delta round that closes the backfill does not.
+      expect(said.slice(0, 3).every((at) => typeof at === "string")).toBe(true);
+      expect(said.slice(3)).toEqual(Array(backfill.pages.length - 3).fill(undefined));
+      const times = said.slice(0, 3).map((at) => Date.parse(at!));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      // The oldest post of each page of 50, a millisecond later: the next page may hold one of that millisecond.
+      expect(times).toEqual([roots[70]!.at + 1, roots[20]!.at + 1, roots[0]!.at + 1]);
+      // Once a page says it, every thread posted since is in, with its replies.
+      const threadOf = new Map(data.messagesOf("big").map((m) => [m.id, m.replyToId ?? m.id]));
+      const rootAt = new Map(roots.map((r) => [r.id, r.at]));
+      for (let p = 0; p < 3; p++) {
+        const readSoFar = new Set(idsOf(backfill.pages.slice(0, p + 1)));
+        const due = data.messagesOf("big").filter((m) => rootAt.get(threadOf.get(m.id)!)! >= times[p]!);
+        expect(due.length).toBeGreaterThan(0);
+        expect(due.filter((m) => !readSoFar.has(m.id))).toEqual([]);
+      }
+
+      // An incremental pass reads forward: it says nothing.
+      data.advance(60_000);
+      data.reply(roots[5]!.id, { from: "ana", body: "A late answer" });
+      const sync = await pullAll(quickTeams().connector, settings, scope, {
+        mode: "sync",
+        now: RUN_NOW,
+        cursors: backfill.cursors,
+      });
+      expect(idsOf(sync.pages).length).toBeGreaterThan(0);
+      expect(sync.pages.map((p) => p.readBackTo)).toEqual(sync.pages.map(() => undefined));
+      // Nor does a backfill from a date inside the delta window, which is one delta round.
+      const recent = await pullAll(quickTeams().connector, settings, scope, {
+        now: RUN_NOW,
+        since: new Date(roots[100]!.at),
+      });
+      expect(recent.pages.map((p) => p.readBackTo)).toEqual(recent.pages.map(() => undefined));
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe("Teams pull of a shared channel", () => {
   it("marks a member of another tenant a guest, without asking this tenant's directory for them", async () => {
     const data = buildOrg().addUser("kim", {
