@@ -1,5 +1,5 @@
 /**
- * `npm run bench:flags [-- --url postgres://… --tasks N --items N --keep]`: the flag engine at scale, on a
+ * `npm run bench:flags [-- --url postgres://… --tasks N --items N --keep --name NAME]`: the flag engine at scale, on a
  * database of its own on the PostgreSQL server at `--url` (or DATABASE_URL), or with neither on an in-memory
  * PGlite (there 10,000 tasks and 200,000 items by default: the same 20 items a task).
  *
@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     items: { type: "string" },
     /** Leave the database behind (its name is printed) to look into a slow query. */
     keep: { type: "boolean", default: false },
+    /** The database's name on the server (default: `threadline_bench_` and a random suffix). */
+    name: { type: "string" },
   },
 });
 const adminUrl = args.url ?? process.env.DATABASE_URL;
@@ -157,7 +159,7 @@ function* chunksOf(rows: () => Generator<string>): Generator<string> {
 }
 
 async function postgresTarget(): Promise<Target> {
-  const name = `threadline_bench_${randomBytes(4).toString("hex")}`;
+  const name = args.name ?? `threadline_bench_${randomBytes(4).toString("hex")}`;
   const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl!);

@@ -228,11 +228,16 @@ export async function loadActionsOfItems(
 ): Promise<Map<string, FlagActionName>> {
   const out = new Map<string, FlagActionName>();
   if (itemIds.length === 0) return out;
+  // A recompute asks for about 10,000 ids. Sent once, and kept from the planner in a materialised CTE: given
+  // the list as a constant, it estimated the selectivity of each element, 10-16 ms of planning a statement
+  // that runs in well under one.
   const rows = await queryRows<{ item_id: string; action: FlagActionName }>(
     db,
-    sql`select w as item_id, a.action
-        from flag_actions a cross join lateral unnest(a.written_items) w
-        where a.written_items && ${sql.param([...itemIds])}::text[] and w = any(${sql.param([...itemIds])}::text[])`,
+    sql`with p as materialized (select ${sql.param([...itemIds])}::text[] as ids)
+        select w as item_id, a.action
+        from p join flag_actions a on a.written_items && p.ids
+        cross join lateral unnest(a.written_items) w
+        where w = any(p.ids)`,
   );
   for (const r of rows) out.set(r.item_id, r.action);
   return out;
