@@ -1,5 +1,5 @@
 /** The pieces every page is built of. Hono JSX escapes every string it renders; nothing here uses raw HTML. */
-import { html, raw } from "hono/html";
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Person } from "../model/api-schemas.ts";
@@ -7,6 +7,7 @@ import type { FlagKind, SourceId } from "../model/kinds.ts";
 import { labelOf, type SourceAbout } from "../model/source-about.ts";
 import type { InboxRow } from "../store/inbox-queries.ts";
 import { CSS_PATH, JS_PATH, NOSCRIPT_CSS_PATH } from "./assets.ts";
+import { escapeHtml } from "./escape-html.ts";
 import { type ActionAvailability, flagActionButtons } from "./flag-action-buttons.ts";
 import { FLAG_LABELS, personPath, taskPath, toAge, toDateInput, toItemAnchor, toWhen } from "./format.ts";
 
@@ -286,9 +287,12 @@ export function FlagForms(props: { ctx: PageContext }) {
   );
 }
 
-// The rows of a list are templates rather than JSX: a page shows up to 70 of them, and a template of escaped
-// strings renders several times faster than the same markup as JSX nodes. `html` escapes every value it is
-// given (text and attribute values alike; every attribute here is quoted), as JSX does.
+// The rows of a list are strings rather than JSX: a page shows up to 70 of them. Each row is one template
+// literal whose values go through Hono's own escaping (`escapeToBuffer`, what JSX and `html` use: text and
+// attribute values alike; every attribute here is quoted), made a raw string once; nested `html` templates
+// cost a String object and a buffer each, which at a few dozen a row was most of the page's garbage.
+
+const esc = escapeHtml;
 
 /**
  * A flag's buttons: the actions that resolve it (links to their previews), then snooze and dismiss, buttons of
@@ -300,46 +304,69 @@ export function FlagActions(props: {
   label: string;
   here: string;
   availability?: readonly ActionAvailability[] | undefined;
-}) {
-  const base = `/flags/${encodeURIComponent(props.flagId)}`;
-  // Submit buttons (a button's default type) of the forms their `form` names, at the flag's own URL.
-  return html`<div class="actions">${flagActionButtons(props)}<button form="snooze-form" formaction="${`${base}/snooze`}" data-action="snooze" aria-label="${`Snooze ${props.label}`}">Snooze</button>
-<button form="dismiss-form" formaction="${`${base}/dismiss`}" data-action="dismiss" aria-label="${`Dismiss ${props.label}`}">Dismiss</button></div>`;
+}): HtmlEscapedString {
+  return raw(flagActionsMarkup(props));
 }
 
-const pill = (text: string) => html`<span class="pill">${text}</span>`;
+function flagActionsMarkup(props: {
+  flagId: string;
+  kind: FlagKind;
+  label: string;
+  here: string;
+  availability?: readonly ActionAvailability[] | undefined;
+}): string {
+  const base = esc(`/flags/${encodeURIComponent(props.flagId)}`);
+  const label = esc(props.label);
+  // Submit buttons (a button's default type) of the forms their `form` names, at the flag's own URL.
+  return `<div class="actions">${flagActionButtons(props)}<button form="snooze-form" formaction="${base}/snooze" data-action="snooze" aria-label="Snooze ${label}">Snooze</button>
+<button form="dismiss-form" formaction="${base}/dismiss" data-action="dismiss" aria-label="Dismiss ${label}">Dismiss</button></div>`;
+}
+
+const pill = (text: string) => `<span class="pill">${esc(text)}</span>`;
 
 /** One flagged task in a list: what, why, who, how long, where. */
-export function InboxRowView(props: { ctx: PageContext; row: InboxRow; showKind?: boolean }) {
+export function InboxRowView(props: {
+  ctx: PageContext;
+  row: InboxRow;
+  showKind?: boolean;
+}): HtmlEscapedString {
   const { ctx, row } = props;
   const owner = row.owner
-    ? html`<a href="${personPath(row.owner.id)}">${row.owner.name}</a>`
-    : html`<span>no owner</span>`;
-  return html`<li class="row" data-row data-task="${row.taskKey}" data-flag="${row.flagId}">
+    ? `<a href="${esc(personPath(row.owner.id))}">${esc(row.owner.name)}</a>`
+    : "<span>no owner</span>";
+  const title = row.partOf
+    ? `<a data-open href="${esc(taskPath(row.partOf.key))}"><span class="key">${esc(row.partOf.key)}</span> ${esc(row.partOf.title)}</a>
+<span class="via">· via <a href="${esc(taskPath(row.taskKey))}">${esc(row.taskKey)}</a></span>`
+    : `<a data-open href="${esc(taskPath(row.taskKey))}"><span class="key">${esc(row.taskKey)}</span> ${esc(row.title)}</a>`;
+  const waitingOn =
+    row.waitingOn.length > 0
+      ? `<span class="waiting-on">Waiting on ${row.waitingOn.map((p, n) => `${n > 0 ? ", " : ""}<a href="${esc(personPath(p.id))}">${esc(p.name)}</a>`).join("")}</span>`
+      : "";
+  const sources = row.sources
+    .map((s) => `<span class="src src-${esc(s)}">${esc(labelOf(ctx.sources, s))}</span> `)
+    .join("");
+  const actions = flagActionsMarkup({
+    flagId: row.flagId,
+    kind: row.kind,
+    label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}`,
+    here: ctx.here,
+  });
+  return raw(`<li class="row" data-row data-task="${esc(row.taskKey)}" data-flag="${esc(row.flagId)}">
 <div class="row-title">
-${props.showKind ? html`<span class="kind">${FLAG_LABELS[row.kind]}</span>` : null}
-${
-  row.partOf
-    ? html`<a data-open href="${taskPath(row.partOf.key)}"><span class="key">${row.partOf.key}</span> ${row.partOf.title}</a>
-<span class="via">· via <a href="${taskPath(row.taskKey)}">${row.taskKey}</a></span>`
-    : html`<a data-open href="${taskPath(row.taskKey)}"><span class="key">${row.taskKey}</span> ${row.title}</a>`
-}
-${pill(row.status)}${row.muted ? pill("muted") : null}${row.done ? pill("marked done") : null}
-${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snoozedUntil.slice(0, 10)}`) : null}
+${props.showKind ? `<span class="kind">${esc(FLAG_LABELS[row.kind])}</span>` : ""}
+${title}
+${pill(row.status)}${row.muted ? pill("muted") : ""}${row.done ? pill("marked done") : ""}
+${row.state === "snoozed" && row.snoozedUntil ? pill(`snoozed until ${row.snoozedUntil.slice(0, 10)}`) : ""}
 </div>
-<p class="reason">${row.reason}</p>
+<p class="reason">${esc(row.reason)}</p>
 <div class="meta">
 <span>Owner: ${owner}</span>
-${
-  row.waitingOn.length > 0
-    ? html`<span class="waiting-on">Waiting on ${row.waitingOn.map((p, n) => html`${n > 0 ? ", " : ""}<a href="${personPath(p.id)}">${p.name}</a>`)}</span>`
-    : null
-}
-<span>Stuck <time datetime="${row.since}" title="${toWhen(row.since, ctx.timeZone)}">${toAge(row.since, ctx.now)}</time></span>
-<span class="sources"><span class="visually-hidden">Sources: </span>${row.sources.map((s) => html`<span class="src src-${s}">${labelOf(ctx.sources, s)}</span> `)}</span>
+${waitingOn}
+<span>Stuck <time datetime="${esc(row.since)}" title="${esc(toWhen(row.since, ctx.timeZone))}">${esc(toAge(row.since, ctx.now))}</time></span>
+<span class="sources"><span class="visually-hidden">Sources: </span>${sources}</span>
 </div>
-${FlagActions({ flagId: row.flagId, kind: row.kind, label: `${FLAG_LABELS[row.kind]} on ${row.taskKey}`, here: ctx.here })}
-</li>`;
+${actions}
+</li>`);
 }
 
 /**
