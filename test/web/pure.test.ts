@@ -1,10 +1,13 @@
-/** The web view's pure parts: the search syntax, thread nesting, display sanitising, anchors, the short cache. */
+/**
+ * The web view's pure parts: the search syntax, thread nesting, display sanitising, anchors, the short cache,
+ * the stored form of a session id.
+ */
 import { describe, expect, it } from "vitest";
 import { listSources } from "../../connectors/registry.ts";
 import { toItemAnchor, toSafeUrl } from "../../src/web/format.ts";
 import { sanitizeEmailForDisplay } from "../../src/web/sanitize.ts";
 import { parseInboxSearch, toSearchText } from "../../src/web/search-syntax.ts";
-import { toLocalPath } from "../../src/web/session.ts";
+import { hashSessionId, toLocalPath } from "../../src/web/session.ts";
 import { shortLived } from "../../src/web/short-lived.ts";
 import { toThreadTree } from "../../src/web/thread-tree.ts";
 
@@ -107,5 +110,14 @@ describe("shortLived", () => {
     expect(await cache.get("a", load)).toBe(4);
     const stale = shortLived<number>(0);
     expect([await stale.get("a", load), await stale.get("a", load)]).toEqual([5, 6]);
+  });
+});
+
+describe("session ids", () => {
+  it("are stored as their SHA-256 in hex, so the sessions an earlier version saved are still found", async () => {
+    // The standard's test vector (FIPS 180-2, "abc").
+    expect(await hashSessionId("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 });
