@@ -635,6 +635,8 @@ export function createWebRoutes(deps: WebDeps) {
     const mine: InboxFilter | null = me ? { ...team, mine: me } : null;
     const filter = ctx.view === "mine" && mine ? mine : team;
     const total = (counts: Record<FlagKind, number>) => Object.values(counts).reduce((n, k) => n + k, 0);
+    // Asked together with the counts: a request waits for the pool's connections once less.
+    const saving = savedSearches();
     const [mineCounts, teamCounts] = await Promise.all([
       mine ? countsFor(mine, ctx.now) : Promise.resolve(null),
       countsFor(team, ctx.now),
@@ -649,7 +651,7 @@ export function createWebRoutes(deps: WebDeps) {
       countsFor(filter, ctx.now).then((counts) =>
         loadInbox(deps.db, { filter, now: ctx.now, perKind, offset: page * perKind, counts }),
       ),
-      savedSearches(),
+      saving,
       search.text && search.is.length === 0
         ? loadOtherMatchingTasks(deps.db, { text: search.text, now: ctx.now, limit: 20, reader })
         : Promise.resolve([]),
