@@ -12,6 +12,7 @@ import type { Database } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { openDatabase } from "../store/open-database.ts";
 import { loadApiToken } from "./api-token.ts";
+import { startEmbeddedUpkeep } from "./embedded-upkeep-schedule.ts";
 import { startSubscriptionSchedule } from "./subscription-service.ts";
 import { wireApp } from "./wire-app.ts";
 
@@ -101,6 +102,15 @@ export async function startServer(
         onError: (err) => log.error({ err }, "subscription upkeep failed"),
       });
 
+  // The embedded database has no autovacuum: this process vacuums and analyses its tables as it would.
+  const upkeep =
+    database.kind === "pglite"
+      ? startEmbeddedUpkeep(database.db, {
+          onDone: (done) => log.info({ tables: done }, "embedded database vacuumed and analysed"),
+          onError: (err) => log.error({ err }, "embedded database upkeep failed"),
+        })
+      : undefined;
+
   // The daily digest, when there is a way to send it. Never from the demo (the one caller that brings its own
   // database): its people are made up, and an SMTP_URL in the environment is meant for the real workspace.
   const digest =
@@ -129,6 +139,7 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await digest?.stop();
       await subscriptionSchedule?.stop();
+      await upkeep?.stop();
       await queue.stop();
       await sync.stop();
       await database.close();

@@ -4,6 +4,7 @@ import { parseConfig } from "../../config.ts";
 import { loadFlagSettings } from "../../flags/load-flag-settings.ts";
 import type { RecomputeSummary } from "../../flags/recompute.ts";
 import { loadPeopleFile } from "../../load-people-file.ts";
+import { keepUpEmbeddedDatabase } from "../../store/embedded-upkeep.ts";
 import { migrateDatabase } from "../../store/migrate.ts";
 import { openDatabase } from "../../store/open-database.ts";
 import { runSync, type SyncMode, type SyncObserver } from "../../sync/engine.ts";
@@ -82,6 +83,15 @@ export async function runSyncCommand(options: SyncCommandOptions, io: SyncComman
     if (report.flags && !report.flags.ok) io.stderr.write(`${report.flags.error}\n`);
     else if (report.flags && !options.json)
       io.stderr.write(`${describeFlagRecompute(report.flags.summary)}\n`);
+    // The embedded database has no autovacuum: a run that wrote a backfill's rows leaves its tables vacuumed
+    // and analysed, as the server's autovacuum would.
+    if (database.kind === "pglite") {
+      try {
+        await keepUpEmbeddedDatabase(database.db);
+      } catch (err) {
+        io.stderr.write(`Vacuuming the embedded database failed: ${(err as Error).message}\n`);
+      }
+    }
     return report.ok && report.flags?.ok !== false ? 0 : 1;
   } finally {
     bars?.stop();
