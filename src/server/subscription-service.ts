@@ -11,6 +11,7 @@ import {
   subscribingSources,
   toScheduledScopes,
 } from "../sync/subscriptions.ts";
+import { repeat } from "./repeat.ts";
 
 export interface SubscriptionServiceOptions {
   db: Db;
@@ -117,28 +118,12 @@ export function startSubscriptionSchedule(
   service: SubscriptionService,
   options: { everyMs?: number; onError: (err: unknown) => void },
 ): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = running.then(async () => {
-      if (stopped) return;
-      try {
-        await service.maintain();
-        await service.requestDailyCatchUp();
-      } catch (err) {
-        options.onError(err);
-      }
-    });
-  };
   if (!service.active) return { stop: async () => {} };
-  tick();
-  const timer = setInterval(tick, options.everyMs ?? SUBSCRIPTION_TICK_MS);
-  timer.unref?.();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return repeat(
+    async () => {
+      await service.maintain();
+      await service.requestDailyCatchUp();
     },
-  };
+    { everyMs: options.everyMs ?? SUBSCRIPTION_TICK_MS, atStart: true, onError: options.onError },
+  );
 }
