@@ -23,6 +23,7 @@ import { startTeamsSandbox, TeamsDataset, type TeamsSandbox } from "../../connec
 import { createSlackConnector } from "../../connectors/slack/index.ts";
 import { parseFlagSettings } from "../../src/flags/flag-settings.ts";
 import { recomputeAfterChange } from "../../src/flags/recompute.ts";
+import type { Db } from "../../src/store/db.ts";
 import { queryRows } from "../../src/store/rows.ts";
 import { createEarlyFlags } from "../../src/sync/early-flags.ts";
 import { runSync } from "../../src/sync/engine.ts";
@@ -65,6 +66,50 @@ function buildSite(): JiraDataset {
 
 const settings = parseFlagSettings(undefined, {}, listSources());
 const connector = createJiraConnector({ retry: { baseDelayMs: 5 }, pageSizes: { cloudSearch: 2 } });
+
+/** The open flags, as (task, kind) in order. */
+const openFlags = (db: Db) =>
+  queryRows<{ task_key: string; kind: string }>(
+    db,
+    sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
+  );
+
+/**
+ * A backfill that evaluates flags early (as often as it can), telling `onEvaluate` the keys of each evaluation
+ * before it runs, and `afterEarlyRun` when it has ended; then, into emptied tables, the same backfill evaluated
+ * only at its end. Answers the first run's report and the open flags each run left.
+ */
+async function backfillEarlyThenAtEnd(
+  db: Db,
+  sources: () => Parameters<typeof runSync>[0]["sources"],
+  onEvaluate: (keys: readonly string[]) => void,
+  afterEarlyRun: () => void = () => {},
+) {
+  const run = (early: boolean) =>
+    runSync({
+      db,
+      sources: sources(),
+      mode: "backfill",
+      linkContext: LINK_CONTEXT,
+      now: () => NOW,
+      flagSettings: settings,
+      ...(early
+        ? {
+            earlyFlagsEveryMs: 0,
+            evaluateEarly: async (keys: readonly string[]) => {
+              onEvaluate(keys);
+              await recomputeAfterChange(db, keys, settings, NOW);
+            },
+          }
+        : {}),
+    });
+  const report = await run(true);
+  afterEarlyRun();
+  const withEarly = await openFlags(db);
+  await emptyTables(db);
+  await run(false);
+  return { report, withEarly, atEnd: await openFlags(db) };
+}
 
 describeEachDatabase("Flags evaluated early in a newest-first backfill", (ctx) => {
   let jira: JiraSandbox;
@@ -139,40 +184,16 @@ describeEachDatabase("Flags evaluated early in a newest-first backfill", (ctx) =
 
   it("raises the flags of current work before the backfill ends, and ends where a run without it ends", async () => {
     const evaluatedEarly: string[][] = [];
-    const report = await runSync({
-      db: ctx.db,
-      sources: [source()],
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-      earlyFlagsEveryMs: 0,
-      evaluateEarly: async (keys) => {
-        evaluatedEarly.push([...keys]);
-
-        await recomputeAfterChange(ctx.db, keys, settings, NOW);
-      },
-    });
+    const { report, withEarly, atEnd } = await backfillEarlyThenAtEnd(
+      ctx.db,
+      () => [source()],
+      (keys) => evaluatedEarly.push([...keys]),
+    );
     expect(report.ok).toBe(true);
     expect(report.flagsEvaluatedEarly).toBeGreaterThan(0);
     // The first evaluation came after the first page (PROJ-1 and PROJ-7): PROJ-1 is older than the frontier.
     expect(evaluatedEarly[0]).not.toContain("PROJ-1");
-    const flags = async () =>
-      queryRows<{ task_key: string; kind: string }>(
-        ctx.db,
-        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
-      );
-    const withEarly = await flags();
-    await emptyTables(ctx.db);
-    await runSync({
-      db: ctx.db,
-      sources: [source()],
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-    });
-    expect(withEarly).toEqual(await flags());
+    expect(withEarly).toEqual(atEnd);
     expect(withEarly.filter((f) => f.kind === "stale").length).toBe(7);
   });
 });
@@ -216,42 +237,23 @@ describeEachDatabase("Flags evaluated early in a newest-first backfill with Team
   it("evaluates current work while the channel's older pages are still to come", async () => {
     teams.requests.clear();
     const listedAtEvaluation: number[] = [];
-    const report = await runSync({
-      db: ctx.db,
-      sources: sources(),
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-      earlyFlagsEveryMs: 0,
-      evaluateEarly: async (keys) => {
-        listedAtEvaluation.push(listRequests());
-        await recomputeAfterChange(ctx.db, keys, settings, NOW);
+    let listed = 0;
+    const { report, withEarly, atEnd } = await backfillEarlyThenAtEnd(
+      ctx.db,
+      sources,
+      () => listedAtEvaluation.push(listRequests()),
+      () => {
+        listed = listRequests();
       },
-    });
+    );
     expect(report.ok).toBe(true);
-    expect(listRequests()).toBe(12);
+    expect(listed).toBe(12);
     // PROJ-2…PROJ-7 were created 22 to 27 days ago: the channel's second page reads back past them.
     expect(listedAtEvaluation[0]).toBeLessThan(12);
     expect(report.flagsEvaluatedEarly).toBeGreaterThan(0);
-    const flags = async () =>
-      queryRows<{ task_key: string; kind: string }>(
-        ctx.db,
-        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
-      );
-    const withEarly = await flags();
     expect(withEarly.length).toBeGreaterThan(0);
     // The same flags as a run that evaluates only at its end.
-    await emptyTables(ctx.db);
-    await runSync({
-      db: ctx.db,
-      sources: sources(),
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-    });
-    expect(withEarly).toEqual(await flags());
+    expect(withEarly).toEqual(atEnd);
   });
 });
 
@@ -296,39 +298,20 @@ describeEachDatabase("Flags evaluated early in a newest-first backfill with Slac
   it("evaluates current work while the threads of the channel's one page of history are still to come", async () => {
     slack.requests.clear();
     const threadsReadAtEvaluation: number[] = [];
-    const report = await runSync({
-      db: ctx.db,
-      sources: sources(),
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-      earlyFlagsEveryMs: 0,
-      evaluateEarly: async (keys) => {
-        threadsReadAtEvaluation.push(threadRequests());
-        await recomputeAfterChange(ctx.db, keys, settings, NOW);
+    let threadsRead = 0;
+    const { report, withEarly, atEnd } = await backfillEarlyThenAtEnd(
+      ctx.db,
+      sources,
+      () => threadsReadAtEvaluation.push(threadRequests()),
+      () => {
+        threadsRead = threadRequests();
       },
-    });
+    );
     expect(report.ok).toBe(true);
-    expect(threadRequests()).toBe(100);
+    expect(threadsRead).toBe(100);
     // PROJ-2…PROJ-7 were created 22 to 27 days ago: the threads of the last 30 days are the first 35 read.
     expect(threadsReadAtEvaluation[0]).toBeLessThan(100);
-    const flags = async () =>
-      queryRows<{ task_key: string; kind: string }>(
-        ctx.db,
-        sql`select task_key, kind from flags where resolved_at is null order by task_key, kind`,
-      );
-    const withEarly = await flags();
     expect(withEarly.length).toBeGreaterThan(0);
-    await emptyTables(ctx.db);
-    await runSync({
-      db: ctx.db,
-      sources: sources(),
-      mode: "backfill",
-      linkContext: LINK_CONTEXT,
-      now: () => NOW,
-      flagSettings: settings,
-    });
-    expect(withEarly).toEqual(await flags());
+    expect(withEarly).toEqual(atEnd);
   });
 });
