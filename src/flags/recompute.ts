@@ -1,3 +1,4 @@
+import { nextTurn } from "../next-turn.ts";
 import { loadTaskKeysAfter } from "../store/all-task-keys.ts";
 import type { Db } from "../store/db.ts";
 import {
@@ -53,8 +54,6 @@ export interface RecomputeSummary extends SaveFlagsResult {
 
 /** How long evaluating a batch runs before it lets the event loop answer what waits. */
 const YIELD_AFTER_MS = 10;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Recomputes the flags of the tasks that changed (or of every task), and stores them with their lifecycle
@@ -136,7 +135,7 @@ export async function recomputeFlags(db: Db, options: RecomputeOptions): Promise
       flags.push(...evaluateTaskFlags(snapshot, ctx));
       // The web shares this thread: a batch of tasks with long texts lets it answer every few milliseconds.
       if (performance.now() - yielded > YIELD_AFTER_MS) {
-        await yieldToEventLoop();
+        await nextTurn();
         yielded = performance.now();
       }
     }

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { nextTurn } from "../next-turn.ts";
 import type { Db } from "./db.ts";
 import { queryRows } from "./rows.ts";
 
@@ -10,8 +11,6 @@ export interface TableUpkeep {
   /** Analysed only. */
   analysed: boolean;
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The work PostgreSQL's autovacuum does, for the embedded database: PGlite runs PostgreSQL in single-user mode,

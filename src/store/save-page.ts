@@ -10,6 +10,7 @@ import type {
   Tombstone,
 } from "../../connectors/types.ts";
 import type { SourceId } from "../model/kinds.ts";
+import { nextTurn } from "../next-turn.ts";
 import type { Db } from "./db.ts";
 import { saveIdentitiesFirst } from "./identities-first.ts";
 import { identityKey, saveIdentities } from "./identity.ts";
@@ -347,9 +348,6 @@ function inSizedParts<T>(
   if (entries.length > first) parts.push([first, entries.length]);
   return parts;
 }
-
-/** Lets the event loop answer what waits (the web, on the embedded database) between two parts of a page. */
-const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Upserts the page's tasks by (source, external id); a task moved to another project takes its links along. */
 async function writeTasks(
