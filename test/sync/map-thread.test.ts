@@ -3,10 +3,8 @@
  * whole and its item marked as not analysed, the rest of the page as usual, and the next page maps in a new
  * thread.
  */
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
-import type { RawRecord } from "../../connectors/types.ts";
 import { pageRows } from "../../src/store/page-rows.ts";
 import { savePage } from "../../src/store/save-page.ts";
 import { emptyLinkContext } from "../../src/sync/engine.ts";
@@ -14,19 +12,8 @@ import { createLinker } from "../../src/sync/linker.ts";
 import { createThreadMapper } from "../../src/sync/map-thread.ts";
 import { toPageWrite } from "../../src/sync/to-page-write.ts";
 import { createTestDatabase, TEST_DATABASE_KINDS } from "../helpers/databases.ts";
+import { jiraCommentRecord as comment } from "../helpers/jira-comment-record.ts";
 import { CONNECTORS, STALL } from "../helpers/stalling-registry.ts";
-
-const golden = JSON.parse(
-  readFileSync(new URL("../connectors/jira/golden/dc-comment-wiki.json", import.meta.url), "utf8"),
-).record as RawRecord;
-
-/** The golden comment with another id and body. */
-function comment(id: string, body: string): RawRecord {
-  const record = structuredClone(golden) as RawRecord & { data: Record<string, unknown> };
-  record.data.id = id;
-  record.data.body = body;
-  return record;
-}
 
 const BUDGET_MS = 1_500;
 const mapper = createThreadMapper({

@@ -3,28 +3,16 @@
  * ordinary rows (written together as arrays): every value is stored exactly as it came, whatever characters it
  * holds, and saving the same page again changes nothing.
  */
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { CONNECTORS } from "../../connectors/registry.ts";
-import type { RawRecord } from "../../connectors/types.ts";
 import { pageRows } from "../../src/store/page-rows.ts";
 import { savePage } from "../../src/store/save-page.ts";
 import { emptyLinkContext } from "../../src/sync/engine.ts";
 import { createLinker } from "../../src/sync/linker.ts";
 import { toPageWrite } from "../../src/sync/to-page-write.ts";
 import { createTestDatabase, TEST_DATABASE_KINDS } from "../helpers/databases.ts";
-
-const golden = JSON.parse(
-  readFileSync(new URL("../connectors/jira/golden/dc-comment-wiki.json", import.meta.url), "utf8"),
-).record as RawRecord;
-
-function comment(id: string, body: string): RawRecord {
-  const record = structuredClone(golden) as RawRecord & { data: Record<string, unknown> };
-  record.data.id = id;
-  record.data.body = body;
-  return record;
-}
+import { jiraCommentRecord as comment } from "../helpers/jira-comment-record.ts";
 
 // What an array literal or a JSON document has to escape, and what it could mistake for its own syntax.
 const AWKWARD = `"quoted" \\back\\slash {braces} [brackets] a,b NULL 'single' Ωמ漢字😀 \t tab\n`;
